@@ -1,0 +1,81 @@
+# Scalp-care assistant (Rasa 3.6). `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+SPACY_MODEL := build/spacy-en/meta.json
+MODEL := models/scalp-care.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data addons -name '*.yml' -o -name '*.py' 2>/dev/null)
+
+# Runtime configuration (README, "Configuration"); set any of these in the
+# environment to override. The defaults run everything on this machine with SQLite.
+ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
+TRACKER_DB_URL ?= sqlite:///var/tracker.db
+LOCK_STORE_TYPE ?= in_memory
+REDIS_HOST ?= 127.0.0.1
+REDIS_PORT ?= 6379
+REDIS_DB ?= 1
+export ACTION_ENDPOINT_URL TRACKER_DB_URL LOCK_STORE_TYPE REDIS_HOST REDIS_PORT REDIS_DB
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help install train run shell test lint typecheck unit validate test-stories lock compare-configs clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+install: $(INSTALLED) $(SPACY_MODEL) ## Create .venv (Python 3.10) from requirements.lock and build the spaCy pipeline
+
+$(INSTALLED): requirements.lock
+	@test -x $(BIN)/python || $$(scripts/find-python310.sh) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==24.0" "setuptools==69.5.1" "wheel==0.45.1"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+$(SPACY_MODEL): $(INSTALLED) scripts/build_spacy_model.py
+	$(BIN)/python scripts/build_spacy_model.py build/spacy-en
+
+train: $(MODEL) ## Train the model (only when config, domain, data or components changed)
+
+$(MODEL): $(INSTALLED) $(SPACY_MODEL) $(TRAINING_INPUTS)
+	$(BIN)/rasa train --fixed-model-name scalp-care --out models
+	@touch $@
+
+run: install train ## Run the action server (:5055) and Rasa with its HTTP API (:5005) until Ctrl-C
+	scripts/run.sh
+
+shell: install train ## Talk to the assistant in the terminal (rasa shell, action server included)
+	scripts/run.sh shell
+
+test: lint typecheck validate unit test-stories ## Everything CI runs: lint, types, pytest, data validation, test stories
+
+lint: $(INSTALLED) ## Lint with ruff
+	$(BIN)/ruff check actions addons tests scripts
+	$(BIN)/ruff format --check actions addons tests scripts
+
+typecheck: $(INSTALLED) ## Type-check actions/ and addons/ with mypy
+	$(BIN)/mypy actions addons
+
+validate: $(INSTALLED) ## rasa data validate --fail-on-warnings
+	$(BIN)/rasa data validate --fail-on-warnings
+
+unit: install train ## Run pytest (unit, Rasa glue, stores, end-to-end HTTP API)
+	$(BIN)/pytest
+
+test-stories: install train ## Conversation tests: tests/test_*.yml with --fail-on-prediction-errors
+	$(BIN)/rasa test core --model $(MODEL) --stories tests --fail-on-prediction-errors \
+		--out results/stories
+
+compare-configs: install ## Cross-validate the candidate NLU pipelines in experiments/ (slow)
+	scripts/compare_configs.sh
+
+lock: $(INSTALLED) ## Re-pin requirements.lock from the current .venv
+	{ head -2 requirements.lock; $(BIN)/pip freeze --exclude uv | grep -v '^-e'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean: ## Remove the trained model, caches and test results (keeps .venv)
+	rm -rf models results .rasa .pytest_cache .mypy_cache .ruff_cache build

@@ -1,0 +1,1 @@
+"""Custom actions and the pure decision logic of the scalp-care assistant."""

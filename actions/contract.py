@@ -1,0 +1,71 @@
+"""The conversation contract: slot names and values that staff tools read.
+
+These names and values are fixed by DESIGN.md ("The conversation contract");
+dashboards and acceptance tests read them from the tracker, so they must not
+drift. Every module uses these constants instead of string literals.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+# Slot names (exactly as in DESIGN.md).
+REFERRAL = "referral"
+NUTRIENT_DEFICIENCY_SUSPECTED = "nutrient_deficiency_suspected"
+CONCERNS = "concerns"
+SCALP_TYPE = "scalp_type"
+SENSITIVE_SCALP = "sensitive_scalp"
+MASSAGE_MAX_MINUTES = "massage_max_minutes"
+MASSAGE_MAX_SESSIONS_PER_DAY = "massage_max_sessions_per_day"
+MASSAGE_OVERUSE = "massage_overuse"
+
+
+class Referral(str, Enum):
+    """Referral levels, weakest first; the ``referral`` slot never drops."""
+
+    NONE = "none"
+    DOCTOR = "doctor"
+    DERMATOLOGIST = "dermatologist"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        """Position in the order ``none < doctor < dermatologist < urgent``."""
+        return _REFERRAL_ORDER.index(self)
+
+    @classmethod
+    def parse(cls, value: object) -> Referral:
+        """Read a slot value; anything unknown or empty counts as ``none``."""
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            return cls.NONE
+
+
+_REFERRAL_ORDER = [Referral.NONE, Referral.DOCTOR, Referral.DERMATOLOGIST, Referral.URGENT]
+
+
+def strongest(*levels: object) -> Referral:
+    """Return the strongest of several referral levels (slot values or enums).
+
+    Args:
+        *levels: Referral enums, slot strings or ``None``.
+
+    Returns:
+        The highest level; ``Referral.NONE`` when nothing is given.
+    """
+    parsed = [Referral.parse(level) for level in levels if level is not None]
+    return max(parsed, key=lambda r: r.rank, default=Referral.NONE)
+
+
+CONCERN_VALUES = (
+    "buildup",
+    "oiliness",
+    "dryness",
+    "flaking",
+    "itch",
+    "shedding",
+    "breakage",
+    "tension",
+)
+SCALP_TYPE_VALUES = ("oily", "dry", "normal", "combination")

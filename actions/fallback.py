@@ -1,0 +1,163 @@
+"""The two-stage fallback: offer the likeliest topics, ask to rephrase, then give up politely.
+
+Rasa's default fallback actions are overridden here (they are listed under
+``actions`` in the domain) so that the texts and buttons fit the salon, and so
+that no response exists in the domain that no rule or story uses.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+# What each intent means to a client, as a button title. Intents missing here
+# (affirm, deny, nlu_fallback...) are never offered: "Did you mean 'yes'?" helps nobody.
+TOPIC_TITLES: dict[str, str] = {
+    "greet": "Just saying hello",
+    "goodbye": "I'm leaving",
+    "thank": "Saying thanks",
+    "bot_challenge": "Am I talking to a bot?",
+    "help": "What can you help with?",
+    "restart": "Start over",
+}
+
+MAX_TOPICS = 3
+MIN_CONFIDENCE = 0.05
+SOMETHING_ELSE_PAYLOAD = "/out_of_scope"
+
+ENGLISH_ONLY = (
+    "Sorry, I can only chat in English for now. "
+    "Could you write that in English, or pick a topic?"
+)
+NOT_SURE_WITH_TOPICS = "Sorry, I'm not sure I understood. Did you mean one of these?"
+NOT_SURE = "Sorry, I'm not sure I understood. What would you like to talk about?"
+ASK_REPHRASE = (
+    "Sorry, I didn't quite get that. Could you say it another way? Short sentences "
+    'work best, for example "my scalp is itchy and flaky".'
+)
+GIVE_UP = (
+    "I'm sorry, I still can't work out what you mean. I can help with scalp routines, "
+    'scalp massage and when to see a professional. Type "help" to see what you can ask, '
+    'or "start over" to begin again.'
+)
+
+
+def likeliest_topics(
+    intent_ranking: list[dict[str, Any]],
+    titles: dict[str, str] = TOPIC_TITLES,
+    limit: int = MAX_TOPICS,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> list[tuple[str, str]]:
+    """Pick the topics worth offering from NLU's intent ranking.
+
+    Args:
+        intent_ranking: NLU's ranking, best first, as in ``latest_message``.
+        titles: Button title for each intent that may be offered.
+        limit: How many topics to offer at most.
+        min_confidence: Intents below this confidence are not offered.
+
+    Returns:
+        ``(intent, title)`` pairs, likeliest first, without duplicates.
+    """
+    topics: list[tuple[str, str]] = []
+    for entry in intent_ranking:
+        name = entry.get("name")
+        # Retrieval intents rank as "faq"; a full name "faq/x" falls back to its base.
+        base = str(name).split("/")[0] if name else ""
+        if base not in titles or any(base == t[0] for t in topics):
+            continue
+        if float(entry.get("confidence") or 0.0) < min_confidence:
+            continue
+        topics.append((base, titles[base]))
+        if len(topics) >= limit:
+            break
+    return topics
+
+
+def mostly_non_latin(text: str, threshold: float = 0.5) -> bool:
+    """Tell whether most letters of ``text`` are outside the Latin script.
+
+    Args:
+        text: The user's message.
+        threshold: Share of letters that must be non-Latin.
+
+    Returns:
+        True when the message is most likely not written in English.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    non_latin = sum(1 for c in letters if "LATIN" not in unicodedata.name(c, ""))
+    return non_latin / len(letters) >= threshold
+
+
+class ActionDefaultAskAffirmation(Action):
+    """Ask which topic the user meant, with the likeliest ones as buttons."""
+
+    def name(self) -> str:
+        """Return the action's name (overrides Rasa's default)."""
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Offer up to three topics plus "something else"."""
+        text = tracker.latest_message.get("text") or ""
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        topics = likeliest_topics(ranking)
+        buttons = [{"title": title, "payload": f"/{intent}"} for intent, title in topics]
+        buttons.append({"title": "Something else", "payload": SOMETHING_ELSE_PAYLOAD})
+        if mostly_non_latin(text):
+            message = ENGLISH_ONLY
+        elif topics:
+            message = NOT_SURE_WITH_TOPICS
+        else:
+            message = NOT_SURE
+        dispatcher.utter_message(text=message, buttons=buttons)
+        return []
+
+
+class ActionDefaultAskRephrase(Action):
+    """Ask the user to say it another way (second stage of the fallback)."""
+
+    def name(self) -> str:
+        """Return the action's name (overrides Rasa's default)."""
+        return "action_default_ask_rephrase"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Send the rephrase request; English-only note for other scripts."""
+        text = tracker.latest_message.get("text") or ""
+        dispatcher.utter_message(text=ENGLISH_ONLY if mostly_non_latin(text) else ASK_REPHRASE)
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """Give up politely and forget the message that could not be understood."""
+
+    def name(self) -> str:
+        """Return the action's name (overrides Rasa's default)."""
+        return "action_default_fallback"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Say what the assistant can do and revert the user's last message."""
+        dispatcher.utter_message(text=GIVE_UP)
+        # Like Rasa's own default: the message that was not understood must not
+        # steer later predictions.
+        return [UserUtteranceReverted()]

@@ -1,0 +1,104 @@
+"""Start the real assistant (action server + Rasa with its HTTP API) once per session."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "scalp-care.tar.gz"
+START_TIMEOUT_S = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Assistant:
+    """A running assistant and helpers to talk to its HTTP API."""
+
+    base_url: str
+    database: Path
+
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(
+            self.base_url + path,
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=60) as response:
+            return json.loads(response.read() or b"null")
+
+    def say(self, sender: str, message: str) -> list[dict[str, Any]]:
+        """Send a message through the REST channel; return the bot's replies."""
+        return self.request("POST", "/webhooks/rest/webhook", {"sender": sender, "message": message})
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        return self.request("GET", f"/conversations/{sender}/tracker")
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it) first")
+    workdir = tmp_path_factory.mktemp("assistant")
+    rasa_port, action_port = free_port(), free_port()
+    database = workdir / "tracker.db"
+    env = {
+        **os.environ,
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_DB_URL": f"sqlite:///{database}",
+        "LOCK_STORE_TYPE": "in_memory",
+        "MODEL": str(MODEL),
+    }
+    log = (workdir / "assistant.log").open("w")
+    process = subprocess.Popen(
+        [str(ROOT / "scripts" / "run.sh")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    assistant = Assistant(f"http://127.0.0.1:{rasa_port}", database)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"assistant exited early: {(workdir / 'assistant.log').read_text()}")
+            try:
+                status = assistant.request("GET", "/status")
+                if status.get("model_file"):
+                    break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"assistant not up in {START_TIMEOUT_S}s; log in {workdir}")
+            time.sleep(1)
+        yield assistant
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()

@@ -1,0 +1,131 @@
+"""The two-stage fallback: topic choice, language note, and the actions' events."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import UserUtteranceReverted
+
+from actions import fallback
+from actions.fallback import (
+    ActionDefaultAskAffirmation,
+    ActionDefaultAskRephrase,
+    ActionDefaultFallback,
+    likeliest_topics,
+    mostly_non_latin,
+)
+
+
+def rank(*pairs: tuple[str, float]) -> list[dict[str, object]]:
+    return [{"name": name, "confidence": conf} for name, conf in pairs]
+
+
+@pytest.mark.parametrize(
+    ("ranking", "expected"),
+    [
+        ([], []),
+        (rank(("nlu_fallback", 0.9)), []),
+        (rank(("help", 0.4), ("greet", 0.3)), ["help", "greet"]),
+        (
+            rank(("help", 0.4), ("greet", 0.3), ("thank", 0.2), ("goodbye", 0.1)),
+            ["help", "greet", "thank"],
+        ),
+        (rank(("help", 0.4), ("greet", 0.01)), ["help"]),
+        (rank(("out_of_scope", 0.5), ("help", 0.3)), ["help"]),
+        (rank(("nlu_fallback", 0.6), ("bot_challenge", 0.3)), ["bot_challenge"]),
+        (rank(("help", 0.4), ("help", 0.3)), ["help"]),
+        (rank(("restart", 0.2), ("goodbye", None)), ["restart"]),  # type: ignore[arg-type]
+    ],
+)
+def test_likeliest_topics(ranking: list[dict[str, object]], expected: list[str]) -> None:
+    topics = likeliest_topics(ranking)  # type: ignore[arg-type]
+    assert [intent for intent, _ in topics] == expected
+    assert all(title == fallback.TOPIC_TITLES[intent] for intent, title in topics)
+
+
+def test_retrieval_intents_fall_back_to_their_base_name() -> None:
+    titles = {"faq": "A question about scalp care"}
+    assert likeliest_topics(rank(("faq/what_is", 0.5)), titles=titles) == [
+        ("faq", "A question about scalp care")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", False),
+        ("my scalp is itchy", False),
+        ("mi cuero cabelludo pica mucho", False),  # Latin script: NLU decides
+        ("头皮很痒", True),
+        ("кожа головы чешется", True),
+        ("😀😀😀", False),
+        ("12345 !!!", False),
+        ("فروة رأسي تحكني", True),
+        ("scalp 痒", False),
+    ],
+)
+def test_mostly_non_latin(text: str, expected: bool) -> None:
+    assert mostly_non_latin(text) is expected
+
+
+async def test_ask_affirmation_offers_topics_and_something_else(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker(
+        "wat can u even do", intent_ranking=rank(("help", 0.45), ("greet", 0.2))
+    )
+    events = await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
+    assert events == []
+    assert len(dispatcher.messages) == 1
+    message = dispatcher.messages[0]
+    assert message["text"] == fallback.NOT_SURE_WITH_TOPICS
+    assert message["buttons"] == [
+        {"title": fallback.TOPIC_TITLES["help"], "payload": "/help"},
+        {"title": fallback.TOPIC_TITLES["greet"], "payload": "/greet"},
+        {"title": "Something else", "payload": "/out_of_scope"},
+    ]
+
+
+async def test_ask_affirmation_without_topics(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker("qwpoeiruty", intent_ranking=rank(("nlu_fallback", 0.9)))
+    await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"] == fallback.NOT_SURE
+    assert dispatcher.messages[0]["buttons"] == [
+        {"title": "Something else", "payload": "/out_of_scope"}
+    ]
+
+
+async def test_ask_affirmation_other_script_gets_english_note(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker("头皮很痒怎么办", intent_ranking=rank(("greet", 0.3)))
+    await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"] == fallback.ENGLISH_ONLY
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("blorp zing", fallback.ASK_REPHRASE), ("кожа головы", fallback.ENGLISH_ONLY)],
+)
+async def test_ask_rephrase(dispatcher, make_tracker, domain, text: str, expected: str) -> None:
+    events = await ActionDefaultAskRephrase().run(dispatcher, make_tracker(text), domain)
+    assert events == []
+    assert [m["text"] for m in dispatcher.messages] == [expected]
+
+
+async def test_default_fallback_gives_up_and_reverts(dispatcher, make_tracker, domain) -> None:
+    events = await ActionDefaultFallback().run(dispatcher, make_tracker("???"), domain)
+    assert events == [UserUtteranceReverted()]
+    assert [m["text"] for m in dispatcher.messages] == [fallback.GIVE_UP]
+
+
+def test_every_offered_topic_is_an_intent_of_the_domain(domain) -> None:
+    assert set(fallback.TOPIC_TITLES) <= set(domain["intents"])
+
+
+def test_overridden_default_actions_are_declared_in_the_domain(domain) -> None:
+    for action in (
+        ActionDefaultAskAffirmation(),
+        ActionDefaultAskRephrase(),
+        ActionDefaultFallback(),
+    ):
+        assert action.name() in domain["actions"]
