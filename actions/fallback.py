@@ -23,6 +23,7 @@ TOPIC_TITLES: dict[str, str] = {
     "bot_challenge": "Am I talking to a bot?",
     "help": "What can you help with?",
     "restart": "Start over",
+    "faq": "A question about scalp care",
 }
 
 MAX_TOPICS = 3
@@ -30,8 +31,7 @@ MIN_CONFIDENCE = 0.05
 SOMETHING_ELSE_PAYLOAD = "/out_of_scope"
 
 ENGLISH_ONLY = (
-    "Sorry, I can only chat in English for now. "
-    "Could you write that in English, or pick a topic?"
+    "Sorry, I can only chat in English for now. Could you write that in English, or pick a topic?"
 )
 NOT_SURE_WITH_TOPICS = "Sorry, I'm not sure I understood. Did you mean one of these?"
 NOT_SURE = "Sorry, I'm not sure I understood. What would you like to talk about?"

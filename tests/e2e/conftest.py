@@ -48,7 +48,9 @@ class Assistant:
 
     def say(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Send a message through the REST channel; return the bot's replies."""
-        return self.request("POST", "/webhooks/rest/webhook", {"sender": sender, "message": message})
+        return self.request(
+            "POST", "/webhooks/rest/webhook", {"sender": sender, "message": message}
+        )
 
     def tracker(self, sender: str) -> dict[str, Any]:
         return self.request("GET", f"/conversations/{sender}/tracker")

@@ -134,6 +134,9 @@ def test_redis_lock_store_from_environment(monkeypatch: pytest.MonkeyPatch) -> N
         ["a-start", "a-end", "b-start", "b-end"],
         ["b-start", "b-end", "a-start", "a-end"],
     )
-    assert store.get_lock(conversation_id) is None or store.get_lock(conversation_id).is_locked() is False
+    assert (
+        store.get_lock(conversation_id) is None
+        or store.get_lock(conversation_id).is_locked() is False
+    )
     keys = [k.decode() for k in store.red.keys("scalp_care*")]
     assert all(conversation_id not in k for k in keys)

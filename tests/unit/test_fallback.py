@@ -70,9 +70,7 @@ def test_mostly_non_latin(text: str, expected: bool) -> None:
 async def test_ask_affirmation_offers_topics_and_something_else(
     dispatcher, make_tracker, domain
 ) -> None:
-    tracker = make_tracker(
-        "wat can u even do", intent_ranking=rank(("help", 0.45), ("greet", 0.2))
-    )
+    tracker = make_tracker("wat can u even do", intent_ranking=rank(("help", 0.45), ("greet", 0.2)))
     events = await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
     assert events == []
     assert len(dispatcher.messages) == 1

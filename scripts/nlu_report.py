@@ -1,0 +1,48 @@
+"""Summarise `rasa test nlu` result folders: macro-F1 per task and wall time.
+
+Usage: python scripts/nlu_report.py RESULTS_DIR
+Each sub-folder of RESULTS_DIR is one run of `rasa test nlu --out <sub-folder>`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+REPORTS = {
+    "intent": "intent_report.json",
+    "entity": "DIETClassifier_report.json",
+    "response": "response_selection_report.json",
+}
+
+
+def macro_f1(report_file: Path) -> float | None:
+    """Return the macro-averaged F1 of a Rasa report, or None when absent."""
+    if not report_file.exists():
+        return None
+    report = json.loads(report_file.read_text())
+    return float(report["macro avg"]["f1-score"])
+
+
+def main(results_dir: str) -> int:
+    root = Path(results_dir)
+    times: dict[str, str] = {}
+    times_file = root / "times.txt"
+    if times_file.exists():
+        for line in times_file.read_text().splitlines():
+            name, seconds = line.split()
+            times[name] = seconds
+    print(f"{'run':<24}{'intent F1':>11}{'entity F1':>11}{'response F1':>13}{'time s':>8}")
+    for run in sorted(p for p in root.iterdir() if p.is_dir()):
+        cells = []
+        for report in REPORTS.values():
+            value = macro_f1(run / report)
+            cells.append("-" if value is None else f"{value:.3f}")
+        seconds = times.get(run.name, "-")
+        print(f"{run.name:<24}{cells[0]:>11}{cells[1]:>11}{cells[2]:>13}{seconds:>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "results/compare"))
