@@ -33,7 +33,8 @@ install: $(INSTALLED) $(SPACY_MODEL) ## Create .venv (Python 3.10) from requirem
 $(INSTALLED): requirements.lock
 	@test -x $(BIN)/python || $$(scripts/find-python310.sh) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==24.0" "setuptools==69.5.1" "wheel==0.45.1"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.5.11"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
 	@touch $@
 
 $(SPACY_MODEL): $(INSTALLED) scripts/build_spacy_model.py

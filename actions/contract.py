@@ -36,6 +36,9 @@ class Referral(str, Enum):
     @classmethod
     def parse(cls, value: object) -> Referral:
         """Read a slot value; anything unknown or empty counts as ``none``."""
+        if isinstance(value, Referral):
+            # str() of a str-Enum member is "Referral.X" on Python 3.10.
+            return value
         try:
             return cls(str(value).strip().lower())
         except ValueError:

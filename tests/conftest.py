@@ -56,14 +56,19 @@ def make_tracker() -> TrackerFactory:
         slots: dict[str, Any] | None = None,
         entities: list[dict[str, Any]] | None = None,
         sender_id: str = "test-user",
+        parse_extra: dict[str, Any] | None = None,
+        history: list[dict[str, Any]] | None = None,
+        active_loop: str | None = None,
     ) -> Tracker:
         latest = {
             "text": text,
             "intent": {"name": intent, "confidence": confidence},
             "intent_ranking": intent_ranking or [{"name": intent, "confidence": confidence}],
             "entities": entities or [],
+            **(parse_extra or {}),
         }
         events = [
+            *(history or []),
             {"event": "action", "name": "action_listen"},
             {"event": "user", "text": text, "parse_data": latest},
         ]
@@ -74,7 +79,7 @@ def make_tracker() -> TrackerFactory:
             events=events,
             paused=False,
             followup_action=None,
-            active_loop={},
+            active_loop={"name": active_loop} if active_loop else {},
             latest_action_name="action_listen",
         )
 

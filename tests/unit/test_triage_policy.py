@@ -1,0 +1,257 @@
+"""The triage NLU component and policy: pure decisions as tables, then the real graph parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
+
+from actions import triage
+from actions.contract import Referral
+from addons.red_flags import RED_FLAG_ENTITY, RedFlagScreener, red_flag_entities, triage_data
+from addons.triage_policy import (
+    DEFAULT_FOLLOW_UPS,
+    TRIAGE_ACTION,
+    TriagePolicy,
+    message_level,
+    next_action,
+    previous_action_name,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+N, C, D, U = Referral.NONE, Referral.DOCTOR, Referral.DERMATOLOGIST, Referral.URGENT
+LISTEN = ACTION_LISTEN_NAME
+FORM = "consultation_form"
+
+# latest action, previous action, level, active loop, intent, nutrient answered -> prediction
+NEXT_ACTION_CASES = [
+    # A new message: any red flag, in any state, gets triage first.
+    (LISTEN, "utter_greet", D, None, "greet", False, TRIAGE_ACTION),
+    (LISTEN, "utter_faq", U, None, "faq", False, TRIAGE_ACTION),
+    (LISTEN, FORM, D, FORM, "describe_scalp", False, TRIAGE_ACTION),
+    (LISTEN, "action_default_ask_affirmation", D, None, "nlu_fallback", False, TRIAGE_ACTION),
+    (LISTEN, None, C, None, "describe_scalp", False, TRIAGE_ACTION),
+    (LISTEN, TRIAGE_ACTION, D, None, "describe_scalp", True, TRIAGE_ACTION),
+    (LISTEN, TRIAGE_ACTION, U, None, "describe_scalp", True, TRIAGE_ACTION),
+    # Nothing found: other policies decide.
+    (LISTEN, "utter_greet", N, None, "greet", False, None),
+    (LISTEN, FORM, N, FORM, "describe_scalp", False, None),
+    # A nutrient context already answered is not repeated.
+    (LISTEN, FORM, C, FORM, "describe_scalp", True, None),
+    (LISTEN, "utter_faq", C, None, "faq", True, None),
+    # After triage: back to the form, or the doctor-level follow-up, or wait.
+    (TRIAGE_ACTION, LISTEN, D, FORM, "describe_scalp", False, FORM),
+    (TRIAGE_ACTION, LISTEN, C, FORM, "describe_scalp", False, FORM),
+    (TRIAGE_ACTION, LISTEN, D, None, "describe_scalp", False, LISTEN),
+    (TRIAGE_ACTION, LISTEN, U, None, "ask_massage_limits", False, LISTEN),
+    (TRIAGE_ACTION, LISTEN, D, None, "faq", False, LISTEN),
+    (TRIAGE_ACTION, LISTEN, C, None, "ask_massage_limits", False, "action_massage_limits"),
+    (TRIAGE_ACTION, LISTEN, C, None, "faq", False, "utter_faq"),
+    (TRIAGE_ACTION, LISTEN, C, None, "start_consultation", False, FORM),
+    (TRIAGE_ACTION, LISTEN, C, None, "greet", False, LISTEN),
+    (TRIAGE_ACTION, LISTEN, C, None, None, False, LISTEN),
+    # After the follow-up: wait, unless it started a form (the form goes on).
+    ("action_massage_limits", TRIAGE_ACTION, C, None, "ask_massage_limits", False, LISTEN),
+    ("utter_faq", TRIAGE_ACTION, C, None, "faq", False, LISTEN),
+    (FORM, TRIAGE_ACTION, C, FORM, "start_consultation", False, None),
+    # Anything else is not the triage policy's business.
+    ("utter_greet", LISTEN, N, None, "greet", False, None),
+    ("utter_faq", LISTEN, D, None, "faq", False, None),
+    (None, None, N, None, None, False, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("latest", "previous", "level", "loop", "intent", "answered", "expected"), NEXT_ACTION_CASES
+)
+def test_next_action(
+    latest: str | None,
+    previous: str | None,
+    level: Referral,
+    loop: str | None,
+    intent: str | None,
+    answered: bool,
+    expected: str | None,
+) -> None:
+    """Every state maps to exactly the expected prediction."""
+    assert next_action(latest, previous, level, loop, intent, answered) == expected
+
+
+def test_follow_ups_are_configurable() -> None:
+    """A custom follow-up map replaces the default one."""
+    got = next_action(TRIAGE_ACTION, LISTEN, C, None, "faq", False, {"faq": "utter_other"})
+    assert got == "utter_other"
+    assert next_action(TRIAGE_ACTION, LISTEN, C, None, "faq", False, {}) == LISTEN
+    assert DEFAULT_FOLLOW_UPS["faq"] == "utter_faq"
+
+
+@pytest.mark.parametrize(
+    ("parse_data", "expected"),
+    [
+        (None, N),
+        ({}, N),
+        ({"triage": None}, N),
+        ({"triage": {"level": "urgent"}}, U),
+        ({"triage": {"level": "dermatologist"}}, D),
+        ({"triage": {"level": "bogus"}}, N),
+    ],
+)
+def test_message_level(parse_data: dict[str, Any] | None, expected: Referral) -> None:
+    """The level comes from the screener's property; anything else is none."""
+    assert message_level(parse_data) is expected
+
+
+def test_triage_data_is_json_safe_and_complete() -> None:
+    """The parse-data property carries every finding with offsets into the text."""
+    text = "im vegan and there's a round bald patch on my crown"
+    data = triage_data(triage.screen(text))
+    assert data["level"] == "dermatologist"
+    assert data["nutrient_deficiency"] is True
+    assert "vegan_or_vegetarian" in data["nutrient_signals"]
+    for flag in data["flags"]:
+        assert text[flag["start"] : flag["end"]] == flag["text"]
+        assert set(flag) == {"condition", "level", "text", "start", "end"}
+    assert {f["level"] for f in data["flags"]} == {"doctor", "dermatologist"}
+
+
+def test_only_dermatologist_and_urgent_findings_become_entities() -> None:
+    """Nutrient signals steer the slot, not the red_flag entity."""
+    result = triage.screen("vegan for a year, and my scalp has pus and a fever")
+    entities = red_flag_entities(result)
+    assert entities, result
+    assert {e["entity"] for e in entities} == {RED_FLAG_ENTITY}
+    assert all(e["extractor"] == "RedFlagScreener" for e in entities)
+    assert "vegan_or_vegetarian" not in {e["value"] for e in entities}
+
+
+def test_component_adds_entities_and_keeps_others() -> None:
+    """The component keeps DIET's entities and replaces stale red flags."""
+    other = {"entity": "concern", "value": "itch", "start": 0, "end": 5}
+    stale = {"entity": RED_FLAG_ENTITY, "value": "stale", "start": 0, "end": 1}
+    message = Message(
+        data={"text": "itchy, and I think it's psoriasis", "entities": [other, stale]}
+    )
+    RedFlagScreener().process([message])
+    entities = message.get("entities")
+    assert other in entities
+    assert stale not in entities
+    assert [e["value"] for e in entities if e["entity"] == RED_FLAG_ENTITY] == ["psoriasis"]
+    assert message.get("triage")["level"] == "dermatologist"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂", "<b>hi</b>", "no psoriasis, just dry"])
+def test_component_on_messages_without_red_flags(text: str) -> None:
+    """Empty, emoji, markup and negated messages carry level none and no entity."""
+    message = Message(data={"text": text})
+    RedFlagScreener().process([message])
+    assert message.get("triage")["level"] == "none"
+    assert message.get("entities") == []
+
+
+# ---------------------------------------------------------------------------
+# The policy on real trackers with the real domain
+# ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def rasa_domain() -> Domain:
+    """The project's domain as Rasa Core loads it."""
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory: pytest.TempPathFactory) -> TriagePolicy:
+    """The policy as the graph creates it (nothing to train)."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    return TriagePolicy.create(
+        TriagePolicy.get_default_config(), storage, Resource("triage_policy"), context
+    )
+
+
+def _user(text: str, intent: str = "describe_scalp") -> UserUttered:
+    parse = {"intent": {"name": intent, "confidence": 0.9}, "entities": [], "text": text}
+    parse["triage"] = triage_data(triage.screen(text))
+    return UserUttered(text, parse["intent"], [], parse_data=parse)  # type: ignore[arg-type]
+
+
+def _predict(policy: TriagePolicy, domain: Domain, events: list[Any]) -> str | None:
+    tracker = DialogueStateTracker.from_events("t", events, slots=domain.slots)
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    best = max(range(len(prediction.probabilities)), key=prediction.probabilities.__getitem__)
+    if prediction.probabilities[best] == 0:
+        return None
+    assert prediction.probabilities[best] == 1.0
+    return domain.action_names_or_texts[best]
+
+
+def test_policy_predicts_triage_for_a_red_flag_in_any_state(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    """Mid-FAQ, a red flag gets the triage action at priority 7."""
+    events = [
+        ActionExecuted(LISTEN),
+        _user("what is a scalp facial", "faq"),
+        ActionExecuted("utter_faq"),
+        ActionExecuted(LISTEN),
+        _user("ok but i have a coin sized bald patch", "faq"),
+    ]
+    assert _predict(policy, rasa_domain, events) == TRIAGE_ACTION
+    assert policy.priority == 7
+
+
+def test_policy_after_triage_waits_or_returns_to_the_form(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    """After triage the policy predicts listen, or the active form."""
+    base = [ActionExecuted(LISTEN), _user("there are silvery scales all over my scalp")]
+    assert _predict(policy, rasa_domain, [*base, ActionExecuted(TRIAGE_ACTION)]) == LISTEN
+    vegan = [ActionExecuted(LISTEN), _user("i'm vegan, every 2 days")]
+    with_form = [ActiveLoop("action_massage_limits"), *vegan, ActionExecuted(TRIAGE_ACTION)]
+    assert _predict(policy, rasa_domain, with_form) == "action_massage_limits"
+
+
+def test_policy_leaves_benign_and_answered_nutrient_messages_alone(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    """No prediction for a benign message or a nutrient context already answered."""
+    assert (
+        _predict(policy, rasa_domain, [ActionExecuted(LISTEN), _user("my scalp is oily")]) is None
+    )
+    answered = [
+        SlotSet("nutrient_deficiency_suspected", True),
+        ActionExecuted(LISTEN),
+        _user("like i said i'm vegan"),
+    ]
+    assert _predict(policy, rasa_domain, answered) is None
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        ([], None),
+        ([ActionExecuted(LISTEN)], None),
+        ([ActionExecuted("a"), ActionExecuted("b")], "a"),
+        ([ActionExecuted("a"), UserUttered("x"), ActionExecuted("b")], "a"),
+        ([ActionExecuted("a"), Restarted(), ActionExecuted("b")], None),
+        ([ActionExecuted("a"), SessionStarted(), ActionExecuted("b")], None),
+    ],
+)
+def test_previous_action_name(events: list[Any], expected: str | None) -> None:
+    """The action before the latest one, within the session."""
+    tracker = DialogueStateTracker.from_events("t", events)
+    assert previous_action_name(tracker) == expected
