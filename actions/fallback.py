@@ -24,6 +24,9 @@ TOPIC_TITLES: dict[str, str] = {
     "help": "What can you help with?",
     "restart": "Start over",
     "faq": "A question about scalp care",
+    "start_consultation": "A routine for my scalp",
+    "describe_scalp": "Telling you about my scalp",
+    "ask_massage_limits": "How much scalp massage is safe",
 }
 
 MAX_TOPICS = 3

@@ -515,6 +515,7 @@ CONDITIONS = (
     *(r.name for r in _RULES if r.kind != "component"),
     "fever_with_inflamed_scalp",
     "spreading_infection",
+    "fever_with_infection",
 )
 
 # Cues that qualify a candidate (label -> patterns).
@@ -1366,6 +1367,9 @@ def _assemble(text: str, found: list[_Found], plan: bool) -> ScreenResult:
         add("fever_with_inflamed_scalp", Referral.URGENT, comps["inflamed"][0])
     if comps.get("infection_component") and comps.get("spreading_component"):
         add("spreading_infection", Referral.URGENT, comps["infection_component"][0])
+    if comps.get("infection_component") and comps.get("fever"):
+        # Pus with a fever: an infection with a systemic sign needs care now.
+        add("fever_with_infection", Referral.URGENT, comps["infection_component"][0])
     # Merge duplicates from overlapping chunks: drop a flag contained in an
     # earlier, longer flag of the same condition (one sweep per condition).
     unique: list[RedFlag] = []

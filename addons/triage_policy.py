@@ -25,22 +25,32 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.contract import NUTRIENT_DEFICIENCY_SUSPECTED, Referral
+from actions.triage import screen
 from addons.red_flags import TRIAGE_PROPERTY
 
 TRIAGE_ACTION = "action_triage"
 
 
-def message_level(parse_data: dict[str, Any] | None) -> Referral:
-    """Referral level the screener attached to a message's parse data.
+def message_level(parse_data: dict[str, Any] | None, text: str | None = None) -> Referral:
+    """Referral level of a message: the screener's result in its parse data.
+
+    When the parse data has no screening result (a message that did not go
+    through this model's NLU, e.g. one injected with an intent, or a
+    conversation test), the text is screened here, so no path skips triage.
 
     Args:
         parse_data: ``UserUttered.parse_data`` of the message (may be ``None``).
+        text: The message text, screened when the parse data has no result.
 
     Returns:
-        The level, ``none`` when the screener did not run or found nothing.
+        The level, ``none`` when nothing was found.
     """
-    triage = (parse_data or {}).get(TRIAGE_PROPERTY) or {}
-    return Referral.parse(triage.get("level"))
+    result = (parse_data or {}).get(TRIAGE_PROPERTY)
+    if isinstance(result, dict):
+        return Referral.parse(result.get("level"))
+    if text and not text.startswith("/"):
+        return screen(text).level
+    return Referral.NONE
 
 
 #: What a message with only a ``doctor``-level finding (a nutrient context) asked
@@ -164,7 +174,7 @@ class TriagePolicy(Policy):
     ) -> PolicyPrediction:
         """Predict the triage action, its follow-up, or nothing."""
         latest = tracker.latest_message
-        level = message_level(latest.parse_data if latest else None)
+        level = message_level(latest.parse_data, latest.text) if latest else Referral.NONE
         action = next_action(
             tracker.latest_action_name,
             previous_action_name(tracker),
@@ -176,6 +186,11 @@ class TriagePolicy(Policy):
             triage_action=self.triage_action,
         )
         probabilities = self._default_predictions(domain)
-        if action is not None and action in domain.action_names_or_texts:
-            probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(action)] = 1.0
+        # Rasa's ensemble lets "no user" predictions (RulePolicy's happy path of
+        # an active form) overrule every other prediction whatever its priority.
+        # Triage must outrank the form, so its predictions are in that class
+        # too; among them, priority 7 beats RulePolicy's 6.
+        return self._prediction(probabilities, is_no_user_prediction=True)

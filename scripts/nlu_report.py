@@ -1,7 +1,8 @@
 """Summarise `rasa test nlu` result folders: macro-F1 per task and wall time.
 
-Usage: python scripts/nlu_report.py RESULTS_DIR
+Usage: python scripts/nlu_report.py RESULTS_DIR [--check RUN]
 Each sub-folder of RESULTS_DIR is one run of `rasa test nlu --out <sub-folder>`.
+With ``--check RUN`` the exit status is 1 when RUN misses the quality bar.
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ def macro_f1(report_file: Path) -> float | None:
     return float(report["macro avg"]["f1-score"])
 
 
-def main(results_dir: str) -> int:
+#: The quality bar (issue 3): macro-F1 per task in cross-validation.
+BAR = {"intent": 0.95, "entity": 0.90, "response": 0.90}
+
+
+def main(results_dir: str, check: str | None = None) -> int:
+    """Print one row per run; with ``check``, fail when that run misses the bar."""
     root = Path(results_dir)
     times: dict[str, str] = {}
     times_file = root / "times.txt"
@@ -41,8 +47,22 @@ def main(results_dir: str) -> int:
             cells.append("-" if value is None else f"{value:.3f}")
         seconds = times.get(run.name, "-")
         print(f"{run.name:<24}{cells[0]:>11}{cells[1]:>11}{cells[2]:>13}{seconds:>8}")
-    return 0
+    if check is None:
+        return 0
+    failed = []
+    for task, report in REPORTS.items():
+        value = macro_f1(root / check / report)
+        if value is None or value < BAR[task]:
+            failed.append(f"{task} F1 {value} < {BAR[task]}")
+    print("quality bar:", "; ".join(failed) if failed else "met")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "results/compare"))
+    args = sys.argv[1:]
+    check_run = None
+    if "--check" in args:
+        index = args.index("--check")
+        check_run = args[index + 1]
+        del args[index : index + 2]
+    sys.exit(main(args[0] if args else "results/compare", check_run))

@@ -45,6 +45,7 @@ REQUIRED_TOPICS = {
     "cool_water_rinse",
     "dry_shampoo_buildup",
     "scalp_facial_hair_loss",
+    "dandruff_or_condition",
 }
 
 BRANDS = [
@@ -94,23 +95,6 @@ BANNED_IN_RESPONSES = [re.escape(b) for b in BRANDS] + [
 ]
 # Red-flag words belong to triage, not to FAQ training examples (regexes,
 # matched from a word start: "bleed" also catches "bleeding").
-RED_FLAG_PATTERNS = [
-    r"bleed",
-    r"pus\b",
-    r"fever",
-    r"swollen",
-    r"sores?\b",
-    r"scab",
-    r"rash",
-    r"infect",
-    r"bald (?:patch|spot)",
-    r"scar(?:s|ring|red)?\b",
-    r"alopecia",
-    r"psoriasis",
-    r"eczema",
-    r"seborrh",
-    r"fungal",
-]
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -123,7 +107,11 @@ def _load(path: Path) -> dict[str, Any]:
 def _examples(block: str) -> list[str]:
     lines = [line.strip() for line in block.splitlines() if line.strip()]
     assert all(line.startswith("- ") for line in lines), lines
-    return [line[2:].strip() for line in lines]
+    return [ANNOTATION.sub(r"\1", line[2:].strip()) for line in lines]
+
+
+#: Inline entity annotations, ``[text](entity)`` or ``[text]{"entity": ...}``.
+ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 @pytest.fixture(scope="module")
@@ -199,11 +187,13 @@ def test_examples_are_varied(nlu: dict[str, list[str]]) -> None:
 
 
 def test_examples_are_not_red_flag_statements(nlu: dict[str, list[str]]) -> None:
+    # A question about a condition is not a referral: the real screener agrees,
+    # so no FAQ example would send its asker to a doctor.
+    from actions.triage import screen
+
     for topic, examples in nlu.items():
         for example in examples:
-            lowered = example.lower()
-            hits = [p for p in RED_FLAG_PATTERNS if re.search(rf"\b{p}", lowered)]
-            assert not hits, (topic, example, hits)
+            assert not screen(example).has_red_flag, (topic, example)
 
 
 def test_no_brands_in_examples(nlu: dict[str, list[str]]) -> None:
@@ -241,6 +231,7 @@ FAITHFUL = [
     ("how_often_scalp_facial", ["once a week", "never exfoliate daily"]),
     ("how_long_results", ["gradual", "series", "weeks"]),
     ("scalp_facial_hair_loss", ["not a treatment", "dermatologist"]),
+    ("dandruff_or_condition", ["can't tell", "dermatologist", "no scrubs or massage"]),
     ("tea_tree_peppermint", ["patch-test", "peppermint"]),
     ("jojoba_squalane", ["without clogging"]),
     ("hyaluronic_acid", ["hydrat"]),

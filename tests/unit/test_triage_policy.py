@@ -117,6 +117,22 @@ def test_message_level(parse_data: dict[str, Any] | None, expected: Referral) ->
     assert message_level(parse_data) is expected
 
 
+@pytest.mark.parametrize(
+    ("parse_data", "text", "expected"),
+    [
+        ({}, "there's pus and i have a fever", U),
+        (None, "i think it's psoriasis", D),
+        ({}, "/describe_scalp", N),
+        ({"triage": {"level": "none"}}, "i think it's psoriasis", N),
+    ],
+)
+def test_message_level_screens_text_without_a_result(
+    parse_data: dict[str, Any] | None, text: str, expected: Referral
+) -> None:
+    """Without the screener's property (injected intents, tests) the text is screened."""
+    assert message_level(parse_data, text) is expected
+
+
 def test_triage_data_is_json_safe_and_complete() -> None:
     """The parse-data property carries every finding with offsets into the text."""
     text = "im vegan and there's a round bald patch on my crown"
@@ -194,8 +210,10 @@ def _predict(policy: TriagePolicy, domain: Domain, events: list[Any]) -> str | N
     prediction = policy.predict_action_probabilities(tracker, domain)
     best = max(range(len(prediction.probabilities)), key=prediction.probabilities.__getitem__)
     if prediction.probabilities[best] == 0:
+        assert not prediction.is_no_user_prediction  # must not filter out other policies
         return None
     assert prediction.probabilities[best] == 1.0
+    assert prediction.is_no_user_prediction  # competes with a form's happy path
     return domain.action_names_or_texts[best]
 
 
@@ -255,3 +273,15 @@ def test_previous_action_name(events: list[Any], expected: str | None) -> None:
     """The action before the latest one, within the session."""
     tracker = DialogueStateTracker.from_events("t", events)
     assert previous_action_name(tracker) == expected
+
+
+def test_triage_outranks_an_active_forms_happy_path() -> None:
+    """In Rasa's own ensemble, triage beats RulePolicy's 'no user' form prediction."""
+    from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+    from rasa.core.policies.policy import PolicyPrediction
+
+    form = PolicyPrediction([0.0, 1.0], "RulePolicy", 6, is_no_user_prediction=True)
+    triage_first = PolicyPrediction([1.0, 0.0], "TriagePolicy", 7, is_no_user_prediction=True)
+    ted = PolicyPrediction([0.0, 0.9], "TEDPolicy", 1)
+    best = DefaultPolicyPredictionEnsemble._pick_best_policy([form, ted, triage_first])
+    assert best.policy_name == "TriagePolicy"

@@ -1,0 +1,393 @@
+"""Rasa glue for the consultation: the form's slot reading and the routine.
+
+The form (``consultation_form`` in the domain) asks only for what is still
+missing. Every answer is read by the negation-aware parser
+(:mod:`actions.consultation_parsing`) together with DIET's ``concern``,
+``scalp_type`` and ``product`` entities, merged into what the user said before
+(so corrections work), and written to the contract slots.
+
+Interruptions (a question, massage limits, "are you a bot", "stop") are left
+alone here: returning no event makes Rasa reject the form for that turn, so
+the rules answer and then return to the form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import consultation_parsing as parsing
+from actions import contract, massage, routine
+from actions.contract import Referral
+
+FORM = "consultation_form"
+WASH_FREQUENCY = "wash_frequency"
+BUILDUP_PRODUCTS = "buildup_products"
+GOAL = "goal"
+MISSES = "consultation_misses"
+REQUESTED_SLOT = "requested_slot"
+REQUIRED_SLOTS = (
+    contract.CONCERNS,
+    contract.SCALP_TYPE,
+    contract.SENSITIVE_SCALP,
+    WASH_FREQUENCY,
+)
+
+#: Intents the form reads as answers; anything else interrupts it.
+ANSWER_INTENTS = frozenset(
+    {"describe_scalp", "start_consultation", "affirm", "deny", "nlu_fallback", "out_of_scope"}
+)
+#: Actions that may run between a message and the form's reading of it. Any
+#: other action in between (an FAQ answer, massage limits...) means the form is
+#: resuming after an interruption and the message was not an answer.
+BEFORE_READING = frozenset(
+    {FORM, "action_triage", "action_listen", "action_extract_slots", f"validate_{FORM}"}
+)
+
+NOTHING_CONCERNS = (
+    "nothing",
+    "none",
+    "no concerns",
+    "not really",
+    "nothing really",
+    "all good",
+    "just want",
+    "healthier",
+    "healthy",
+    "maintenance",
+)
+UNSURE = ("not sure", "no idea", "dunno", "don't know", "dont know", "idk")
+
+#: Why each question is asked, said after two answers the form could not use.
+EXPLANATIONS = {
+    contract.CONCERNS: (
+        "I ask what bothers you so the routine targets it: an oily scalp needs "
+        "clarifying, a tight or itchy one needs calming. A few words are enough, "
+        'like "oily roots and some flakes", or "nothing really".'
+    ),
+    contract.SCALP_TYPE: (
+        "Your scalp type decides how strong the cleansing step should be. Pick "
+        "the closest one below; it doesn't have to be exact."
+    ),
+    contract.SENSITIVE_SCALP: (
+        "I ask because a sensitive scalp needs a gentle chemical exfoliant "
+        "instead of a scrub. A simple yes or no is fine."
+    ),
+    WASH_FREQUENCY: (
+        "How often you wash, and what you put on your hair, tells me how much "
+        'buildup to clear. Something like "every 2 days, dry shampoo in between" '
+        "is perfect."
+    ),
+}
+SLOT_LABELS = {
+    contract.SCALP_TYPE: "scalp type",
+    contract.SENSITIVE_SCALP: "sensitivity",
+    WASH_FREQUENCY: "wash frequency",
+}
+NO_ROUTINE_URGENT = (
+    "I won't suggest a routine now: what you described needs medical care first. "
+    "Please contact a doctor or urgent care today."
+)
+
+
+def _entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [
+        str(e.get("value")).strip().lower()
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") == entity and e.get("value") is not None
+    ]
+
+
+def _intent(tracker: Tracker) -> str:
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def _contains(text: str, phrases: tuple[str, ...]) -> bool:
+    lowered = " ".join(text.lower().split())
+    return any(phrase in lowered for phrase in phrases)
+
+
+def is_fresh_answer(events: list[dict[str, Any]]) -> bool:
+    """Whether the latest user message is still unread by the form (pure).
+
+    Args:
+        events: The tracker's events, oldest first.
+
+    Returns:
+        ``False`` when another action answered the message before the form
+        runs (the form is resuming after an interruption), else ``True``.
+    """
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in BEFORE_READING:
+            return False
+    return True
+
+
+QUESTION_START = re.compile(
+    r"^\s*(?:what|whats|what's|how|why|when|where|which|who|can|could|should|is|are|does|"
+    r"do|will|would|wait|so)\b",
+    re.IGNORECASE,
+)
+#: Intents whose messages may still be answers when they answer the question
+#: asked: statements the FAQ selector mistook for a topic ("buildup from hairspray").
+MAYBE_ANSWER_INTENTS = frozenset({"faq"})
+
+
+def looks_like_question(text: str) -> bool:
+    """A question mark, or a sentence that opens like a question (pure)."""
+    return "?" in text or bool(QUESTION_START.match(text))
+
+
+def is_answer(
+    intent: str,
+    text: str,
+    requested: str | None,
+    facts: parsing.ScalpFacts,
+    no_concerns: bool,
+) -> bool:
+    """Whether the form should read a message as an answer (pure).
+
+    Args:
+        intent: The message's intent.
+        text: The message.
+        requested: The slot the form asked for.
+        facts: What the message says (``read_message``).
+        no_concerns: It answered "no concerns".
+
+    Returns:
+        ``True`` for answer intents, and for a statement classified as an FAQ
+        question that answers exactly what was asked; ``False`` for every
+        other interruption, which the rules answer before the form resumes.
+    """
+    if intent in ANSWER_INTENTS:
+        return True
+    if intent not in MAYBE_ANSWER_INTENTS or looks_like_question(text) or requested is None:
+        return False
+    answered = {
+        contract.CONCERNS: bool(facts.concerns) or no_concerns,
+        contract.SCALP_TYPE: facts.scalp_type is not None,
+        contract.SENSITIVE_SCALP: facts.sensitive is not None,
+        WASH_FREQUENCY: facts.wash_frequency is not None,
+    }
+    return answered.get(requested, False)
+
+
+def read_message(
+    text: str,
+    intent: str,
+    requested: str | None,
+    entities: dict[str, list[str]],
+) -> tuple[parsing.ScalpFacts, bool]:
+    """Read one consultation message (pure).
+
+    Args:
+        text: The user's message.
+        intent: Its intent.
+        requested: The slot the form just asked for, if any.
+        entities: DIET entity values by entity name (``concern``, ``scalp_type``,
+            ``product``).
+
+    Returns:
+        The facts, and whether the message answered "no concerns".
+    """
+    # A button payload ("/describe_scalp{...}") carries its values as entities.
+    facts = parsing.parse("" if text.startswith("/") else text, expecting=requested)
+    concerns = set(facts.concerns) | (
+        set(entities.get("concern", [])) & set(contract.CONCERN_VALUES)
+    )
+    concerns -= set(facts.negated_concerns)
+    scalp_type = facts.scalp_type
+    if scalp_type is None:
+        typed = [v for v in entities.get("scalp_type", []) if v in contract.SCALP_TYPE_VALUES]
+        scalp_type = typed[-1] if typed else None
+    sensitive = facts.sensitive
+    if sensitive is None and requested == contract.SENSITIVE_SCALP:
+        sensitive = {"affirm": True, "deny": False}.get(intent)
+    if scalp_type is None and requested == contract.SCALP_TYPE and _contains(text, UNSURE):
+        scalp_type = "normal"
+    products = set(facts.buildup_products) | (
+        set(entities.get("product", [])) & set(routine.PRODUCT_VALUES)
+    )
+    facts = parsing.ScalpFacts(
+        concerns=frozenset(concerns),
+        negated_concerns=facts.negated_concerns,
+        scalp_type=scalp_type,
+        sensitive=sensitive,
+        wash_frequency=facts.wash_frequency,
+        buildup_products=frozenset(products),
+        goal=facts.goal,
+        correction=facts.correction,
+    )
+    no_concerns = (
+        requested == contract.CONCERNS
+        and not concerns
+        and (intent == "deny" or _contains(text, NOTHING_CONCERNS))
+    )
+    return facts, no_concerns
+
+
+def known_facts(tracker: Tracker) -> parsing.ScalpFacts:
+    """What the consultation already knows, from the slots."""
+    base = parsing.ScalpFacts.from_values(
+        tracker.get_slot(contract.CONCERNS),
+        tracker.get_slot(contract.SCALP_TYPE),
+        tracker.get_slot(contract.SENSITIVE_SCALP),
+    )
+    products = frozenset(tracker.get_slot(BUILDUP_PRODUCTS) or ()) & frozenset(
+        routine.PRODUCT_VALUES
+    )
+    wash = tracker.get_slot(WASH_FREQUENCY)
+    goal = tracker.get_slot(GOAL)
+    return parsing.ScalpFacts(
+        concerns=base.concerns,
+        scalp_type=base.scalp_type,
+        sensitive=base.sensitive,
+        wash_frequency=wash if wash in routine.WASH_FREQUENCY_VALUES else None,
+        buildup_products=products,
+        goal=goal if goal in routine.GOAL_VALUES else None,
+    )
+
+
+def slot_events(
+    before: parsing.ScalpFacts,
+    after: parsing.ScalpFacts,
+    concerns_answered: bool,
+) -> list[EventType]:
+    """``SlotSet`` events for every value that changed (pure).
+
+    Args:
+        before: What the slots held.
+        after: The merged facts.
+        concerns_answered: The user answered the concerns question (possibly
+            with "nothing"), so the slot is filled even when empty.
+
+    Returns:
+        The events, in a fixed order.
+    """
+    events: list[EventType] = []
+    if after.concerns != before.concerns or (concerns_answered and not after.concerns):
+        ordered = [c for c in contract.CONCERN_VALUES if c in after.concerns]
+        events.append(SlotSet(contract.CONCERNS, ordered))
+    if after.scalp_type != before.scalp_type:
+        events.append(SlotSet(contract.SCALP_TYPE, after.scalp_type))
+    if after.sensitive != before.sensitive:
+        events.append(SlotSet(contract.SENSITIVE_SCALP, after.sensitive))
+    if after.wash_frequency != before.wash_frequency:
+        events.append(SlotSet(WASH_FREQUENCY, after.wash_frequency))
+    if after.buildup_products != before.buildup_products:
+        ordered = [p for p in routine.PRODUCT_VALUES if p in after.buildup_products]
+        events.append(SlotSet(BUILDUP_PRODUCTS, ordered))
+    if after.goal != before.goal:
+        events.append(SlotSet(GOAL, after.goal))
+    return events
+
+
+def correction_note(before: parsing.ScalpFacts, after: parsing.ScalpFacts) -> str | None:
+    """Acknowledge a changed answer, e.g. "Got it: sensitivity changed to yes."."""
+    changes = []
+    if before.scalp_type and after.scalp_type != before.scalp_type and after.scalp_type:
+        changes.append(f"scalp type is {after.scalp_type}")
+    if None not in (before.sensitive, after.sensitive) and after.sensitive != before.sensitive:
+        changes.append("your scalp is sensitive" if after.sensitive else "not sensitive")
+    dropped = sorted(set(before.concerns) - set(after.concerns))
+    if dropped:
+        changes.append("no " + " or ".join(dropped))
+    if not changes:
+        return None
+    return "Got it, I've changed that: " + "; ".join(changes) + "."
+
+
+class ValidateConsultationForm(Action):
+    """Read each consultation answer into the slots; explain after two misses."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "validate_consultation_form"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Fill every slot the latest message speaks to; count unusable answers."""
+        if not is_fresh_answer(tracker.events):
+            return []  # resuming after an interruption: nothing new to read
+        intent = _intent(tracker)
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        entities = {
+            name: _entity_values(tracker, name) for name in ("concern", "scalp_type", "product")
+        }
+        text = tracker.latest_message.get("text") or ""
+        facts, no_concerns = read_message(text, intent, requested, entities)
+        if not is_answer(intent, text, requested, facts, no_concerns):
+            return []  # an interruption: the form is rejected and rules answer
+        before = known_facts(tracker)
+        after = parsing.merge(before, facts)
+        events = slot_events(before, after, no_concerns)
+        note = correction_note(before, after)
+        if note:
+            dispatcher.utter_message(text=note)
+        filled = {e["name"] for e in events}
+        misses = float(tracker.get_slot(MISSES) or 0)
+        if requested and requested not in filled:
+            misses += 1
+            if misses >= 2 and requested in EXPLANATIONS:
+                dispatcher.utter_message(text=EXPLANATIONS[requested])
+                misses = 0
+        else:
+            misses = 0
+        events.append(SlotSet(MISSES, misses))
+        return events
+
+
+class ActionGiveRoutine(Action):
+    """Build and send the at-home routine from what the consultation collected."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_give_routine"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Send the routine and fill the massage contract slots it used."""
+        referral = Referral.parse(tracker.get_slot(contract.REFERRAL))
+        if referral is Referral.URGENT:
+            dispatcher.utter_message(text=NO_ROUTINE_URGENT)
+            return [
+                SlotSet(contract.MASSAGE_MAX_MINUTES, 0.0),
+                SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, 0.0),
+            ]
+        concerns = tracker.get_slot(contract.CONCERNS) or []
+        nutrient = bool(tracker.get_slot(contract.NUTRIENT_DEFICIENCY_SUSPECTED))
+        sensitive = bool(tracker.get_slot(contract.SENSITIVE_SCALP))
+        limit = massage.limit_for(referral, nutrient, "shedding" in concerns, sensitive)
+        profile = routine.Profile.from_values(
+            concerns=concerns,
+            scalp_type=tracker.get_slot(contract.SCALP_TYPE),
+            sensitive=tracker.get_slot(contract.SENSITIVE_SCALP),
+            wash_frequency=tracker.get_slot(WASH_FREQUENCY),
+            buildup_products=tracker.get_slot(BUILDUP_PRODUCTS),
+            goal=tracker.get_slot(GOAL),
+            referral=referral,
+            nutrient_deficiency=nutrient,
+        )
+        built = routine.build_routine(profile, limit.max_minutes)
+        dispatcher.utter_message(text=routine.render(built))
+        return [
+            SlotSet(contract.MASSAGE_MAX_MINUTES, float(built.massage_minutes)),
+            SlotSet(
+                contract.MASSAGE_MAX_SESSIONS_PER_DAY,
+                limit.max_sessions_per_day if built.massage_minutes > 0 else 0.0,
+            ),
+        ]

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Issue 3's NLU quality bar, measured: 5-fold cross-validation of config.yml on
+# data/ and a held-out test file (tests/nlu/heldout.yml) that training never sees.
+# Prints intent / entity / response-selector macro-F1 for both and exits non-zero
+# when cross-validation misses the bar (intent >= 0.95, entity >= 0.90,
+# response selector >= 0.90). Slow (six trainings): `make nlu-quality`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="${VENV:-.venv}/bin"
+FOLDS="${FOLDS:-5}"
+OUT=results/nlu-quality
+rm -rf "$OUT" && mkdir -p "$OUT"
+start=$(date +%s)
+"$BIN/rasa" test nlu --nlu data --config config.yml --cross-validation --folds "$FOLDS" \
+  --out "$OUT/cross-validation" >"$OUT/cross-validation.log" 2>&1
+echo "cross-validation $(( $(date +%s) - start ))" >>"$OUT/times.txt"
+start=$(date +%s)
+"$BIN/rasa" train nlu --nlu data --config config.yml --out "$OUT/model" \
+  --fixed-model-name nlu >"$OUT/train.log" 2>&1
+"$BIN/rasa" test nlu --model "$OUT/model/nlu.tar.gz" --nlu tests/nlu/heldout.yml \
+  --out "$OUT/held-out" >"$OUT/held-out.log" 2>&1
+echo "held-out $(( $(date +%s) - start ))" >>"$OUT/times.txt"
+"$BIN/python" scripts/nlu_report.py "$OUT" --check cross-validation

@@ -1,0 +1,320 @@
+"""The consultation glue: reading answers into slots, misses, corrections, the routine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import consultation, routine
+from actions.consultation import (
+    EXPLANATIONS,
+    NO_ROUTINE_URGENT,
+    ActionGiveRoutine,
+    ValidateConsultationForm,
+    read_message,
+)
+from actions.consultation_parsing import ScalpFacts
+from tests.conftest import TrackerFactory
+
+NO_ENTITIES: dict[str, list[str]] = {}
+NONE3 = (None, None, False)  # no scalp type, sensitivity unknown, not a "no concerns" answer
+
+# text, intent, requested slot, DIET entities -> concerns, scalp type, sensitive, no-concerns
+READ_CASES: list[tuple[str, str, str | None, dict[str, list[str]], set[str], Any, Any, bool]] = [
+    ("yes", "affirm", "sensitive_scalp", NO_ENTITIES, set(), None, True, False),
+    ("nope", "deny", "sensitive_scalp", NO_ENTITIES, set(), None, False, False),
+    ("yes", "affirm", "concerns", NO_ENTITIES, set(), None, None, False),
+    ("nothing really", "describe_scalp", "concerns", NO_ENTITIES, set(), None, None, True),
+    ("no", "deny", "concerns", NO_ENTITIES, set(), None, None, True),
+    ("not sure", "describe_scalp", "scalp_type", NO_ENTITIES, set(), "normal", None, False),
+    (
+        '/describe_scalp{"scalp_type": "dry"}',
+        "describe_scalp",
+        "scalp_type",
+        {"scalp_type": ["dry"]},
+        set(),
+        "dry",
+        None,
+        False,
+    ),
+    # DIET found a concern the parser missed: kept, unless the parser saw it negated.
+    (
+        "my scalp is gunky",
+        "describe_scalp",
+        None,
+        {"concern": ["buildup"]},
+        {"buildup"},
+        None,
+        None,
+        False,
+    ),
+    ("no flakes", "describe_scalp", None, {"concern": ["flaking"]}, set(), None, None, False),
+    (
+        "itchy and a bit flaky",
+        "describe_scalp",
+        "concerns",
+        NO_ENTITIES,
+        {"itch", "flaking"},
+        None,
+        None,
+        False,
+    ),
+    # Unknown entity values never reach the slots.
+    (
+        "hmm",
+        "describe_scalp",
+        None,
+        {"concern": ["bogus"], "scalp_type": ["weird"]},
+        set(),
+        None,
+        None,
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "requested", "entities", "concerns", "scalp_type", "sensitive", "nothing"),
+    READ_CASES,
+)
+def test_read_message(
+    text: str,
+    intent: str,
+    requested: str | None,
+    entities: dict[str, list[str]],
+    concerns: set[str],
+    scalp_type: str | None,
+    sensitive: bool | None,
+    nothing: bool,
+) -> None:
+    """Contextual short answers, DIET entities and negation combine as expected."""
+    facts, no_concerns = read_message(text, intent, requested, entities)
+    assert set(facts.concerns) == concerns
+    assert facts.scalp_type == scalp_type
+    assert facts.sensitive is sensitive
+    assert no_concerns is nothing
+
+
+def test_slot_events_only_for_changes() -> None:
+    """Unchanged values make no events; concerns keep the contract order."""
+    before = ScalpFacts(concerns=frozenset({"itch"}), scalp_type="dry")
+    after = ScalpFacts(
+        concerns=frozenset({"itch", "buildup"}),
+        scalp_type="dry",
+        sensitive=True,
+        wash_frequency="daily",
+        buildup_products=frozenset({"oils", "dry_shampoo"}),
+        goal="relaxation",
+    )
+    assert consultation.slot_events(before, after, False) == [
+        SlotSet("concerns", ["buildup", "itch"]),
+        SlotSet("sensitive_scalp", True),
+        SlotSet("wash_frequency", "daily"),
+        SlotSet("buildup_products", ["dry_shampoo", "oils"]),
+        SlotSet("goal", "relaxation"),
+    ]
+    assert consultation.slot_events(after, after, False) == []
+    assert consultation.slot_events(ScalpFacts(), ScalpFacts(), True) == [SlotSet("concerns", [])]
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "requested", "expected"),
+    [
+        ("describe_scalp", "whatever", "concerns", True),
+        ("affirm", "yes", "sensitive_scalp", True),
+        ("faq", "buildup!! from hairspray", "concerns", True),
+        ("faq", "yes it stings w new stuff", "sensitive_scalp", True),
+        ("faq", "what does salicylic acid do for buildup?", "concerns", False),
+        ("faq", "does dry shampoo cause buildup", "concerns", False),
+        ("faq", "buildup from hairspray", "scalp_type", False),
+        ("faq", "buildup from hairspray", None, False),
+        ("ask_massage_limits", "i massage daily, scalp is oily", "scalp_type", False),
+        ("bot_challenge", "oily. are you a bot", "scalp_type", False),
+    ],
+)
+def test_is_answer(intent: str, text: str, requested: str | None, expected: bool) -> None:
+    """A statement the FAQ selector grabbed still counts when it answers the question."""
+    facts, nothing = read_message(text, intent, requested, {})
+    assert consultation.is_answer(intent, text, requested, facts, nothing) is expected
+
+
+@pytest.mark.parametrize(
+    ("events", "fresh"),
+    [
+        ([], True),
+        ([{"event": "user"}], True),
+        ([{"event": "user"}, {"event": "action", "name": "action_triage"}], True),
+        ([{"event": "user"}, {"event": "action", "name": "consultation_form"}], True),
+        ([{"event": "user"}, {"event": "action", "name": "utter_faq"}], False),
+        (
+            [
+                {"event": "user"},
+                {"event": "action", "name": "action_massage_limits"},
+                {"event": "slot", "name": "massage_overuse", "value": False},
+            ],
+            False,
+        ),
+        ([{"event": "action", "name": "utter_faq"}, {"event": "user"}], True),
+    ],
+)
+def test_is_fresh_answer(events: list[dict[str, Any]], fresh: bool) -> None:
+    """Only a message no other action answered is read as an answer."""
+    assert consultation.is_fresh_answer(events) is fresh
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "note"),
+    [
+        (ScalpFacts(), ScalpFacts(scalp_type="oily"), None),
+        (ScalpFacts(scalp_type="oily"), ScalpFacts(scalp_type="dry"), "scalp type is dry"),
+        (ScalpFacts(sensitive=False), ScalpFacts(sensitive=True), "your scalp is sensitive"),
+        (ScalpFacts(sensitive=True), ScalpFacts(sensitive=False), "not sensitive"),
+        (ScalpFacts(concerns=frozenset({"flaking"})), ScalpFacts(), "no flaking"),
+    ],
+)
+def test_correction_note(before: ScalpFacts, after: ScalpFacts, note: str | None) -> None:
+    """A changed answer is acknowledged; a first answer is not."""
+    got = consultation.correction_note(before, after)
+    assert (got is None) if note is None else (got is not None and note in got)
+
+
+def _form_tracker(
+    make_tracker: TrackerFactory,
+    text: str,
+    intent: str = "describe_scalp",
+    slots: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> Any:
+    tracker = make_tracker(
+        text, intent, 0.95, slots=slots or {}, entities=entities, active_loop="consultation_form"
+    )
+    return tracker
+
+
+async def test_validator_fills_everything_said_at_once(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """The first message fills every slot it speaks to; nothing is asked twice."""
+    text = "dry shampoo every day, roots greasy by evening, not sensitive, i wash every other day"
+    tracker = _form_tracker(make_tracker, text, slots={"requested_slot": None})
+    events = await ValidateConsultationForm().run(dispatcher, tracker, domain)
+    names = {e["name"]: e["value"] for e in events}
+    assert "oiliness" in names["concerns"]
+    assert names["scalp_type"] == "oily"
+    assert names["sensitive_scalp"] is False
+    assert names["wash_frequency"] == "every other day"
+    assert names["buildup_products"] == ["dry_shampoo"]
+    assert names["consultation_misses"] == 0
+    assert dispatcher.messages == []
+
+
+async def test_validator_counts_misses_and_explains_after_two(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Two unusable answers in a row: the question is explained, the count resets."""
+    slots = {"requested_slot": "wash_frequency"}
+    first = await ValidateConsultationForm().run(
+        dispatcher, _form_tracker(make_tracker, "banana", "nlu_fallback", slots), domain
+    )
+    assert first == [SlotSet("consultation_misses", 1.0)]
+    assert dispatcher.messages == []
+    slots["consultation_misses"] = 1.0
+    second = await ValidateConsultationForm().run(
+        dispatcher, _form_tracker(make_tracker, "purple", "nlu_fallback", slots), domain
+    )
+    assert second == [SlotSet("consultation_misses", 0.0)]
+    assert dispatcher.messages[0]["text"] == EXPLANATIONS["wash_frequency"]
+
+
+@pytest.mark.parametrize("intent", ["faq", "ask_massage_limits", "bot_challenge", "stop", "help"])
+async def test_validator_leaves_interruptions_to_the_rules(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    intent: str,
+) -> None:
+    """No event for an interruption, so Rasa rejects the form and a rule answers."""
+    tracker = _form_tracker(make_tracker, "my scalp is oily, what is a scalp facial", intent)
+    assert await ValidateConsultationForm().run(dispatcher, tracker, domain) == []
+
+
+async def test_validator_does_not_reread_when_resuming(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Coming back after an FAQ answer, the FAQ question is not read as an answer."""
+    tracker = _form_tracker(make_tracker, "is an oily scalp bad", "describe_scalp")
+    tracker.events.append({"event": "action", "name": "utter_faq"})
+    assert await ValidateConsultationForm().run(dispatcher, tracker, domain) == []
+
+
+async def test_validator_correction_is_acknowledged(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """'actually it's quite sensitive' flips the slot and says so."""
+    slots = {"sensitive_scalp": False, "scalp_type": "oily", "concerns": ["oiliness"]}
+    tracker = _form_tracker(make_tracker, "actually it's quite sensitive", slots=slots)
+    events = await ValidateConsultationForm().run(dispatcher, tracker, domain)
+    assert SlotSet("sensitive_scalp", True) in events
+    assert "sensitive" in dispatcher.messages[0]["text"]
+
+
+async def test_routine_for_a_complete_consultation(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """The routine is the rendered builder output; the massage slots match it."""
+    slots = {
+        "concerns": ["itch"],
+        "scalp_type": "dry",
+        "sensitive_scalp": True,
+        "wash_frequency": "every 2-3 days",
+        "referral": "none",
+    }
+    events = await ActionGiveRoutine().run(dispatcher, make_tracker("", slots=slots), domain)
+    profile = routine.Profile.from_values(
+        concerns=["itch"], scalp_type="dry", sensitive=True, wash_frequency="every 2-3 days"
+    )
+    built = routine.build_routine(profile, 5.0)
+    assert dispatcher.messages[0]["text"] == routine.render(built)
+    assert events == [
+        SlotSet("massage_max_minutes", 5.0),
+        SlotSet("massage_max_sessions_per_day", 1.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("referral", "minutes", "sessions"),
+    [("none", 10.0, 1.0), ("doctor", 5.0, 1.0), ("dermatologist", 0.0, 0.0)],
+)
+async def test_routine_respects_the_referral(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    referral: str,
+    minutes: float,
+    sessions: float,
+) -> None:
+    """A doctor referral shortens massage; a dermatologist referral pauses it."""
+    slots = {"concerns": ["oiliness"], "scalp_type": "oily", "referral": referral}
+    if referral == "doctor":
+        slots["nutrient_deficiency_suspected"] = True
+    events = await ActionGiveRoutine().run(dispatcher, make_tracker("", slots=slots), domain)
+    assert events == [
+        SlotSet("massage_max_minutes", minutes),
+        SlotSet("massage_max_sessions_per_day", sessions),
+    ]
+
+
+async def test_no_routine_when_care_is_urgent(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Urgent: no routine at all."""
+    slots = {"concerns": ["oiliness"], "referral": "urgent"}
+    events = await ActionGiveRoutine().run(dispatcher, make_tracker("", slots=slots), domain)
+    assert dispatcher.messages[0]["text"] == NO_ROUTINE_URGENT
+    assert events == [
+        SlotSet("massage_max_minutes", 0.0),
+        SlotSet("massage_max_sessions_per_day", 0.0),
+    ]
