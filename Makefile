@@ -17,12 +17,13 @@ LOCK_STORE_TYPE ?= in_memory
 REDIS_HOST ?= 127.0.0.1
 REDIS_PORT ?= 6379
 REDIS_DB ?= 1
-export ACTION_ENDPOINT_URL TRACKER_DB_URL LOCK_STORE_TYPE REDIS_HOST REDIS_PORT REDIS_DB
+SALON_DB_URL ?= sqlite:///var/salon.db
+export ACTION_ENDPOINT_URL TRACKER_DB_URL LOCK_STORE_TYPE REDIS_HOST REDIS_PORT REDIS_DB SALON_DB_URL
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run shell test lint typecheck unit validate test-stories lock compare-configs clean
+.PHONY: help install train run shell test lint typecheck unit validate test-stories lock nlu-quality compare-configs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -55,8 +56,8 @@ shell: install train ## Talk to the assistant in the terminal (rasa shell, actio
 test: lint typecheck validate unit test-stories ## Everything CI runs: lint, types, pytest, data validation, test stories
 
 lint: $(INSTALLED) ## Lint with ruff
-	$(BIN)/ruff check actions addons tests scripts
-	$(BIN)/ruff format --check actions addons tests scripts
+	$(BIN)/ruff check actions addons tests scripts migrations
+	$(BIN)/ruff format --check actions addons tests scripts migrations
 
 typecheck: $(INSTALLED) ## Type-check actions/ and addons/ with mypy
 	$(BIN)/mypy actions addons
@@ -70,6 +71,9 @@ unit: install train ## Run pytest (unit, Rasa glue, stores, end-to-end HTTP API)
 test-stories: install train ## Conversation tests: tests/test_*.yml with --fail-on-prediction-errors
 	$(BIN)/rasa test core --model $(MODEL) --stories tests --fail-on-prediction-errors \
 		--out results/stories
+
+nlu-quality: install ## NLU bar: 5-fold cross-validation + held-out test set, fails below the bar (slow)
+	scripts/nlu_quality.sh
 
 compare-configs: install ## Cross-validate the candidate NLU pipelines in experiments/ (slow)
 	scripts/compare_configs.sh
