@@ -1,0 +1,177 @@
+"""SQLAlchemy models of the salon's database (2.0-style declarative, SQLAlchemy 1.4).
+
+Every timestamp is a timezone-aware UTC ``datetime``: :class:`UTCDateTime` stores UTC
+and hands back aware values on SQLite (which keeps no zone) as well as on PostgreSQL.
+The schema itself is created by the Alembic migrations in ``migrations/``, never by
+``create_all`` in production code.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base, relationship
+
+Base: Any = declarative_base()
+
+#: The services a client can request (seed 000: 20 minutes minimum as an add-on to
+#: body work, 45 minutes for a dedicated head-only session).
+SERVICES = ("scalp_facial", "head_massage_add_on_20", "head_only_45")
+BOOKING_STATUSES = ("requested", "confirmed", "cancelled", "done")
+HANDOFF_STATUSES = ("open", "closed")
+#: Referral levels worth recording (``none`` is not a referral).
+REFERRAL_LEVELS = ("doctor", "dermatologist", "urgent")
+
+
+def utcnow() -> datetime:
+    """Return the current time as a timezone-aware UTC datetime."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A ``DateTime(timezone=True)`` that always stores and returns aware UTC values."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Convert an aware datetime to UTC; refuse naive ones (their zone is unknown)."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware datetime")
+        utc = value.astimezone(timezone.utc)
+        # SQLite keeps no zone: store naive UTC there so comparisons stay textual-safe.
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Return an aware UTC datetime whatever the database gave back."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Client(Base):
+    """A person talking to the assistant on one channel (e.g. ``socketio``, ``telegram``)."""
+
+    __tablename__ = "salon_clients"
+    __table_args__ = (sa.UniqueConstraint("channel", "sender_id", name="uq_salon_clients_sender"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    channel = sa.Column(sa.String(64), nullable=False)
+    sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+    consent_given = sa.Column(sa.Boolean, nullable=False, default=False)
+    consent_at = sa.Column(UTCDateTime, nullable=True)
+    contact_name = sa.Column(sa.String(200), nullable=True)
+    contact_email = sa.Column(sa.String(254), nullable=True)
+    contact_phone = sa.Column(sa.String(32), nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    summaries = relationship(
+        "ConsultationSummary",
+        back_populates="client",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ConsultationSummary.created_at",
+    )
+    bookings = relationship(
+        "BookingRequest",
+        back_populates="client",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __repr__(self) -> str:
+        """Identify the row without any contact detail."""
+        return f"Client(id={self.id}, channel={self.channel!r}, consent={self.consent_given})"
+
+
+class ConsultationSummary(Base):
+    """What a consultation found and the limits it gave (stored only with consent)."""
+
+    __tablename__ = "salon_consultation_summaries"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    client_id = sa.Column(
+        sa.Integer,
+        sa.ForeignKey("salon_clients.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    concerns = sa.Column(sa.JSON, nullable=False, default=list)
+    scalp_type = sa.Column(sa.String(32), nullable=True)
+    sensitive = sa.Column(sa.Boolean, nullable=True)
+    referral = sa.Column(sa.String(32), nullable=False, default="none")
+    massage_max_minutes = sa.Column(sa.Float, nullable=True)
+    massage_max_sessions_per_day = sa.Column(sa.Float, nullable=True)
+    routine_text = sa.Column(sa.Text, nullable=True)
+    #: How the routine went, in the client's words (asked on their next visit).
+    feedback = sa.Column(sa.Text, nullable=True)
+    feedback_at = sa.Column(UTCDateTime, nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+    client = relationship("Client", back_populates="summaries")
+
+
+class Referral(Base):
+    """A referral the assistant made; anonymous (no client, no sender) without consent."""
+
+    __tablename__ = "salon_referrals"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    client_id = sa.Column(
+        sa.Integer, sa.ForeignKey("salon_clients.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    channel = sa.Column(sa.String(64), nullable=True)
+    sender_id = sa.Column(sa.String(255), nullable=True, index=True)
+    level = sa.Column(sa.String(32), nullable=False)
+    conditions = sa.Column(sa.Text, nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+class BookingRequest(Base):
+    """A request for a salon service; staff confirm it by phone or email."""
+
+    __tablename__ = "salon_booking_requests"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    client_id = sa.Column(
+        sa.Integer,
+        sa.ForeignKey("salon_clients.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    service = sa.Column(sa.String(64), nullable=False)
+    preferred_times = sa.Column(sa.Text, nullable=True)
+    name = sa.Column(sa.String(200), nullable=True)
+    email = sa.Column(sa.String(254), nullable=True)
+    phone = sa.Column(sa.String(32), nullable=True)
+    status = sa.Column(sa.String(32), nullable=False, default="requested")
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+    client = relationship("Client", back_populates="bookings")
+
+
+class HandoffRequest(Base):
+    """A request to hand the conversation to a member of staff."""
+
+    __tablename__ = "salon_handoff_requests"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    client_id = sa.Column(
+        sa.Integer, sa.ForeignKey("salon_clients.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    channel = sa.Column(sa.String(64), nullable=True)
+    sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+    reason = sa.Column(sa.Text, nullable=True)
+    transcript = sa.Column(sa.Text, nullable=True)
+    status = sa.Column(sa.String(16), nullable=False, default="open", index=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+ALL_MODELS = (Client, ConsultationSummary, Referral, BookingRequest, HandoffRequest)

@@ -1,0 +1,740 @@
+"""What Rasa actions and staff tools do with the salon's data, one method per operation.
+
+A :class:`SalonRepository` wraps one session (see :func:`actions.salon.db.session_scope`);
+it flushes but never commits, so the caller's unit of work decides.
+
+Privacy rules (DESIGN.md, "Memory and privacy"):
+
+- nothing personal is stored before consent: :meth:`SalonRepository.save_summary` and
+  :meth:`SalonRepository.create_booking` raise :class:`ConsentRequiredError` without it;
+- a referral made to someone who has not consented is kept anonymously (level and
+  conditions only, no client and no sender id) so that staff can still count them;
+- a handoff is requested by the person themselves and keeps their sender id (staff
+  need it to take the conversation over) until it is forgotten or purged;
+- :meth:`SalonRepository.forget_client` removes every row of a sender and
+  :meth:`SalonRepository.purge_older_than` applies a retention period.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from actions.contract import CONCERN_VALUES, SCALP_TYPE_VALUES
+from actions.contract import Referral as ReferralLevel
+from actions.salon.models import (
+    BOOKING_STATUSES,
+    HANDOFF_STATUSES,
+    REFERRAL_LEVELS,
+    SERVICES,
+    BookingRequest,
+    Client,
+    ConsultationSummary,
+    HandoffRequest,
+    Referral,
+    utcnow,
+)
+from actions.salon.validation import normalise_email, normalise_phone
+
+
+class SalonError(Exception):
+    """Base class of the errors the repository raises on purpose."""
+
+
+class ConsentRequiredError(SalonError):
+    """Personal data was about to be stored for someone who has not consented."""
+
+
+class UnknownRecordError(SalonError, LookupError):
+    """A client, booking or handoff that does not exist."""
+
+
+class InvalidDataError(SalonError, ValueError):
+    """A value outside the contract (service, level, concern, email, phone...)."""
+
+
+@dataclass(frozen=True)
+class DeletedCounts:
+    """How many rows an erasure removed, per table."""
+
+    clients: int = 0
+    summaries: int = 0
+    referrals: int = 0
+    bookings: int = 0
+    handoffs: int = 0
+
+    @property
+    def total(self) -> int:
+        """All rows removed."""
+        return self.clients + self.summaries + self.referrals + self.bookings + self.handoffs
+
+
+@dataclass(frozen=True)
+class ReportCounts:
+    """Counts for a period ``[since, until)``; no personal data."""
+
+    since: datetime
+    until: datetime
+    consultations: int = 0
+    concerns: dict[str, int] = field(default_factory=dict)
+    referrals: dict[str, int] = field(default_factory=dict)
+    bookings: dict[str, int] = field(default_factory=dict)
+    handoffs: int = 0
+
+
+def _aware(value: datetime, name: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidDataError(f"{name} must be a timezone-aware datetime, got {value!r}")
+    return value
+
+
+def _clean_text(value: str | None, limit: int) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text[:limit] or None
+
+
+class SalonRepository:
+    """The salon's data operations on one SQLAlchemy session."""
+
+    def __init__(self, session: Session) -> None:
+        """Wrap ``session``; the caller commits (``session_scope`` does it)."""
+        self.session = session
+
+    # Clients and consent -------------------------------------------------------------
+
+    def find_client(self, channel: str, sender_id: str) -> Client | None:
+        """Return the client for ``(channel, sender_id)``, or None.
+
+        Args:
+            channel: The input channel's name (``socketio``, ``rest``, ``telegram``...).
+            sender_id: Rasa's conversation id on that channel.
+
+        Returns:
+            The client row, or None for someone never seen.
+        """
+        statement = sa.select(Client).where(
+            Client.channel == channel, Client.sender_id == sender_id
+        )
+        return self.session.execute(statement).scalar_one_or_none()
+
+    def get_or_create_client(self, channel: str, sender_id: str) -> Client:
+        """Return the client for ``(channel, sender_id)``, creating it without consent.
+
+        The row holds no personal data until :meth:`give_consent`; ``last_seen_at`` is
+        refreshed on every call (the retention period counts from it).
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id on that channel.
+
+        Returns:
+            The existing or new client.
+        """
+        if not channel or not sender_id:
+            raise InvalidDataError("channel and sender_id are required")
+        client = self.find_client(channel, sender_id)
+        if client is None:
+            now = utcnow()
+            client = Client(
+                channel=channel,
+                sender_id=sender_id,
+                consent_given=False,
+                created_at=now,
+                last_seen_at=now,
+            )
+            self.session.add(client)
+        else:
+            client.last_seen_at = utcnow()
+        self.session.flush()
+        return client
+
+    def _require_client(self, channel: str, sender_id: str) -> Client:
+        client = self.find_client(channel, sender_id)
+        if client is None:
+            raise UnknownRecordError(f"no client for sender {sender_id!r} on {channel!r}")
+        return client
+
+    def has_consent(self, channel: str, sender_id: str) -> bool:
+        """Tell whether ``(channel, sender_id)`` has consented to storage.
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id on that channel.
+
+        Returns:
+            True only for a known client whose consent stands.
+        """
+        client = self.find_client(channel, sender_id)
+        return bool(client and client.consent_given)
+
+    def give_consent(self, channel: str, sender_id: str, at: datetime | None = None) -> Client:
+        """Record that the person agreed to have their consultation and details stored.
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id on that channel.
+            at: When consent was given (aware); now by default.
+
+        Returns:
+            The client, with ``consent_given`` set and ``consent_at`` stamped.
+        """
+        client = self.get_or_create_client(channel, sender_id)
+        client.consent_given = True
+        client.consent_at = _aware(at, "at") if at else utcnow()
+        self.session.flush()
+        return client
+
+    def withdraw_consent(self, channel: str, sender_id: str) -> Client | None:
+        """Withdraw consent: stop storing, clear contact details, delete summaries.
+
+        Booking requests already made are kept (staff still have to honour or cancel
+        them); :meth:`forget_client` removes everything.
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id on that channel.
+
+        Returns:
+            The client, or None when the sender was never stored.
+        """
+        client = self.find_client(channel, sender_id)
+        if client is None:
+            return None
+        client.consent_given = False
+        client.consent_at = None
+        client.contact_name = client.contact_email = client.contact_phone = None
+        self.session.execute(
+            sa.delete(ConsultationSummary)
+            .where(ConsultationSummary.client_id == client.id)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.flush()
+        self.session.expire(client, ["summaries"])
+        return client
+
+    # Consultations ---------------------------------------------------------------------
+
+    def save_summary(
+        self,
+        channel: str,
+        sender_id: str,
+        *,
+        concerns: Iterable[str] = (),
+        scalp_type: str | None = None,
+        sensitive: bool | None = None,
+        referral: str = "none",
+        massage_max_minutes: float | None = None,
+        massage_max_sessions_per_day: float | None = None,
+        routine_text: str | None = None,
+    ) -> ConsultationSummary:
+        """Store a consultation summary for a client who has consented.
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id on that channel.
+            concerns: Values of the ``concerns`` slot (``actions.contract.CONCERN_VALUES``).
+            scalp_type: The ``scalp_type`` slot, or None.
+            sensitive: The ``sensitive_scalp`` slot, or None.
+            referral: The ``referral`` slot (``none``, ``doctor``, ``dermatologist``,
+                ``urgent``).
+            massage_max_minutes: The self-massage limit given, in minutes (0 = pause).
+            massage_max_sessions_per_day: Likewise, sessions per day.
+            routine_text: The routine the assistant gave.
+
+        Returns:
+            The new summary.
+
+        Raises:
+            ConsentRequiredError: The sender is unknown or has not consented.
+            InvalidDataError: A value outside the conversation contract.
+        """
+        client = self.find_client(channel, sender_id)
+        if client is None or not client.consent_given:
+            raise ConsentRequiredError(
+                f"sender {sender_id!r} on {channel!r} has not consented: summary not stored"
+            )
+        concern_list = list(dict.fromkeys(concerns))
+        unknown = [c for c in concern_list if c not in CONCERN_VALUES]
+        if unknown:
+            raise InvalidDataError(f"unknown concerns {unknown}; expected {CONCERN_VALUES}")
+        if scalp_type is not None and scalp_type not in SCALP_TYPE_VALUES:
+            raise InvalidDataError(f"unknown scalp type {scalp_type!r}")
+        level = str(referral).strip().lower()
+        if level not in {r.value for r in ReferralLevel}:
+            raise InvalidDataError(f"unknown referral level {referral!r}")
+        for name, value in (
+            ("massage_max_minutes", massage_max_minutes),
+            ("massage_max_sessions_per_day", massage_max_sessions_per_day),
+        ):
+            if value is not None and value < 0:
+                raise InvalidDataError(f"{name} cannot be negative")
+        summary = ConsultationSummary(
+            client_id=client.id,
+            concerns=concern_list,
+            scalp_type=scalp_type,
+            sensitive=sensitive,
+            referral=level,
+            massage_max_minutes=massage_max_minutes,
+            massage_max_sessions_per_day=massage_max_sessions_per_day,
+            routine_text=routine_text,
+            created_at=utcnow(),
+        )
+        self.session.add(summary)
+        client.last_seen_at = utcnow()
+        self.session.flush()
+        return summary
+
+    def latest_summary(self, channel: str, sender_id: str) -> ConsultationSummary | None:
+        """Return a returning client's most recent summary (None if there is none).
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id on that channel.
+
+        Returns:
+            The newest summary of a client who still consents, or None.
+        """
+        statement = (
+            sa.select(ConsultationSummary)
+            .join(Client, ConsultationSummary.client_id == Client.id)
+            .where(
+                Client.channel == channel,
+                Client.sender_id == sender_id,
+                Client.consent_given.is_(True),
+            )
+            .order_by(ConsultationSummary.created_at.desc(), ConsultationSummary.id.desc())
+            .limit(1)
+        )
+        return self.session.execute(statement).scalar_one_or_none()
+
+    def record_feedback(
+        self, channel: str, sender_id: str, feedback: str, at: datetime | None = None
+    ) -> ConsultationSummary | None:
+        """Add how the routine went to a returning client's latest summary.
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id on that channel.
+            feedback: The client's words.
+            at: When it was said (default: now, UTC).
+
+        Returns:
+            The updated summary, or None when the client has none (or no consent).
+        """
+        summary = self.latest_summary(channel, sender_id)
+        if summary is None:
+            return None
+        text = " ".join(str(feedback).split())[:2000]
+        summary.feedback = text if not summary.feedback else f"{summary.feedback}\n{text}"
+        summary.feedback_at = at or utcnow()
+        self.session.flush()
+        return summary
+
+    def record_referral(
+        self, channel: str, sender_id: str, level: str, conditions: str | Sequence[str] = ""
+    ) -> Referral:
+        """Record a referral; linked to the sender only if they have consented.
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id on that channel.
+            level: ``doctor``, ``dermatologist`` or ``urgent``.
+            conditions: What prompted it (text, or a list of red-flag names).
+
+        Returns:
+            The new referral; ``client_id`` and ``sender_id`` are None when it was kept
+            anonymously.
+
+        Raises:
+            InvalidDataError: An unknown level, or ``none``.
+        """
+        level = str(level).strip().lower()
+        if level not in REFERRAL_LEVELS:
+            raise InvalidDataError(f"unknown referral level {level!r}; expected {REFERRAL_LEVELS}")
+        if not isinstance(conditions, str):
+            conditions = ", ".join(str(c) for c in conditions)
+        client = self.find_client(channel, sender_id)
+        consented = client is not None and client.consent_given
+        referral = Referral(
+            client_id=client.id if consented and client else None,
+            channel=channel if consented else None,
+            sender_id=sender_id if consented else None,
+            level=level,
+            conditions=_clean_text(conditions, 2000),
+            created_at=utcnow(),
+        )
+        self.session.add(referral)
+        self.session.flush()
+        return referral
+
+    # Bookings and handoffs -------------------------------------------------------------
+
+    def create_booking(
+        self,
+        channel: str,
+        sender_id: str,
+        service: str,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        preferred_times: str | None = None,
+    ) -> BookingRequest:
+        """Store a booking request (status ``requested``) for a client who has consented.
+
+        The email is normalised (lower-case domain) and the phone number reduced to
+        digits with an optional ``+``; the client's contact details are updated too.
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id on that channel.
+            service: One of ``actions.salon.models.SERVICES``.
+            name: How staff should address the client.
+            email: An email address; this or ``phone`` is required.
+            phone: A phone number; this or ``email`` is required.
+            preferred_times: Free text ("weekday evenings").
+
+        Returns:
+            The new booking request.
+
+        Raises:
+            ConsentRequiredError: The sender is unknown or has not consented.
+            InvalidDataError: Unknown service, no usable email or phone, or an invalid one.
+        """
+        if service not in SERVICES:
+            raise InvalidDataError(f"unknown service {service!r}; expected one of {SERVICES}")
+        clean_email = clean_phone = None
+        if email and email.strip():
+            clean_email = normalise_email(email)
+            if clean_email is None:
+                raise InvalidDataError("that email address does not look valid")
+        if phone and phone.strip():
+            clean_phone = normalise_phone(phone)
+            if clean_phone is None:
+                raise InvalidDataError("that phone number does not look valid")
+        if clean_email is None and clean_phone is None:
+            raise InvalidDataError("an email address or a phone number is required")
+        client = self.find_client(channel, sender_id)
+        if client is None or not client.consent_given:
+            raise ConsentRequiredError(
+                f"sender {sender_id!r} on {channel!r} has not consented: booking not stored"
+            )
+        clean_name = _clean_text(name, 200)
+        booking = BookingRequest(
+            client_id=client.id,
+            service=service,
+            preferred_times=_clean_text(preferred_times, 500),
+            name=clean_name,
+            email=clean_email,
+            phone=clean_phone,
+            status="requested",
+            created_at=utcnow(),
+        )
+        self.session.add(booking)
+        client.contact_name = clean_name or client.contact_name
+        client.contact_email = clean_email or client.contact_email
+        client.contact_phone = clean_phone or client.contact_phone
+        client.last_seen_at = utcnow()
+        self.session.flush()
+        return booking
+
+    def set_booking_status(self, booking_id: int, status: str) -> BookingRequest:
+        """Move a booking request to ``confirmed``, ``cancelled`` or ``done``.
+
+        Args:
+            booking_id: The booking's id.
+            status: The new status.
+
+        Returns:
+            The updated booking.
+        """
+        if status not in BOOKING_STATUSES:
+            raise InvalidDataError(f"unknown status {status!r}; expected {BOOKING_STATUSES}")
+        booking = self.session.get(BookingRequest, booking_id)
+        if booking is None:
+            raise UnknownRecordError(f"no booking {booking_id}")
+        booking.status = status
+        self.session.flush()
+        return booking
+
+    def create_handoff(
+        self, channel: str, sender_id: str, reason: str = "", transcript: str | None = None
+    ) -> HandoffRequest:
+        """Open a request for staff to take the conversation over.
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id (kept: staff need it to reply).
+            reason: Why (the user's words or the trigger).
+            transcript: The conversation so far, as text.
+
+        Returns:
+            The new, ``open`` handoff request.
+        """
+        if not sender_id:
+            raise InvalidDataError("sender_id is required")
+        client = self.find_client(channel, sender_id)
+        handoff = HandoffRequest(
+            client_id=client.id if client else None,
+            channel=channel,
+            sender_id=sender_id,
+            reason=_clean_text(reason, 2000),
+            transcript=transcript,
+            status="open",
+            created_at=utcnow(),
+        )
+        self.session.add(handoff)
+        self.session.flush()
+        return handoff
+
+    def close_handoff(self, handoff_id: int) -> HandoffRequest:
+        """Mark a handoff request as ``closed``.
+
+        Args:
+            handoff_id: The request's id.
+
+        Returns:
+            The closed request.
+        """
+        handoff = self.session.get(HandoffRequest, handoff_id)
+        if handoff is None:
+            raise UnknownRecordError(f"no handoff request {handoff_id}")
+        handoff.status = "closed"
+        self.session.flush()
+        return handoff
+
+    # Lists for staff -------------------------------------------------------------------
+
+    @staticmethod
+    def _in_period(column: Any, since: datetime | None, until: datetime | None) -> list[Any]:
+        conditions = []
+        if since is not None:
+            conditions.append(column >= _aware(since, "since"))
+        if until is not None:
+            conditions.append(column < _aware(until, "until"))
+        return conditions
+
+    def list_bookings(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        status: str | None = None,
+    ) -> list[BookingRequest]:
+        """Booking requests created in ``[since, until)``, oldest first.
+
+        Args:
+            since: Inclusive lower bound (aware), or None.
+            until: Exclusive upper bound (aware), or None.
+            status: Only this status, or None for all.
+
+        Returns:
+            The matching booking requests.
+        """
+        statement = sa.select(BookingRequest).where(
+            *self._in_period(BookingRequest.created_at, since, until)
+        )
+        if status is not None:
+            statement = statement.where(BookingRequest.status == status)
+        statement = statement.order_by(BookingRequest.created_at, BookingRequest.id)
+        return list(self.session.execute(statement).scalars())
+
+    def list_referrals(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        level: str | None = None,
+    ) -> list[Referral]:
+        """Referrals made in ``[since, until)``, oldest first.
+
+        Args:
+            since: Inclusive lower bound (aware), or None.
+            until: Exclusive upper bound (aware), or None.
+            level: Only this level, or None for all.
+
+        Returns:
+            The matching referrals.
+        """
+        statement = sa.select(Referral).where(*self._in_period(Referral.created_at, since, until))
+        if level is not None:
+            statement = statement.where(Referral.level == level)
+        statement = statement.order_by(Referral.created_at, Referral.id)
+        return list(self.session.execute(statement).scalars())
+
+    def list_handoffs(self, status: str | None = "open") -> list[HandoffRequest]:
+        """Handoff requests with ``status`` (``open`` by default; None for all), oldest first.
+
+        Args:
+            status: ``open``, ``closed`` or None.
+
+        Returns:
+            The matching handoff requests.
+        """
+        statement = sa.select(HandoffRequest)
+        if status is not None:
+            if status not in HANDOFF_STATUSES:
+                raise InvalidDataError(f"unknown status {status!r}; expected {HANDOFF_STATUSES}")
+            statement = statement.where(HandoffRequest.status == status)
+        statement = statement.order_by(HandoffRequest.created_at, HandoffRequest.id)
+        return list(self.session.execute(statement).scalars())
+
+    # Erasure and retention -------------------------------------------------------------
+
+    def sender_known(self, sender_id: str, channel: str | None = None) -> bool:
+        """Tell whether any salon row belongs to ``sender_id``.
+
+        Args:
+            sender_id: Rasa's conversation id.
+            channel: Only this channel, or None for any.
+
+        Returns:
+            True when a client, referral or handoff row names the sender.
+        """
+        for model in (Client, Referral, HandoffRequest):
+            statement = sa.select(model.id).where(model.sender_id == sender_id)
+            if channel is not None:
+                statement = statement.where(model.channel == channel)
+            if self.session.execute(statement.limit(1)).first() is not None:
+                return True
+        return False
+
+    def _delete(self, model: Any, *conditions: Any) -> int:
+        result = self.session.execute(
+            sa.delete(model).where(*conditions).execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0)
+
+    def _delete_children(self, client_ids: Any, extra: dict[Any, Any]) -> dict[str, int]:
+        counts = {}
+        for key, model in (
+            ("summaries", ConsultationSummary),
+            ("referrals", Referral),
+            ("bookings", BookingRequest),
+            ("handoffs", HandoffRequest),
+        ):
+            condition = model.client_id.in_(client_ids)
+            if model in extra:
+                condition = sa.or_(condition, extra[model])
+            counts[key] = self._delete(model, condition)
+        return counts
+
+    def forget_client(self, sender_id: str, channel: str | None = None) -> DeletedCounts:
+        """Erase every salon row of a sender ("forget me").
+
+        Args:
+            sender_id: Rasa's conversation id.
+            channel: Only this channel, or None for all channels with that id.
+
+        Returns:
+            How many rows were deleted, per table (all zero for an unknown sender).
+        """
+        client_filter = [Client.sender_id == sender_id]
+        by_sender: dict[Any, Any] = {
+            Referral: Referral.sender_id == sender_id,
+            HandoffRequest: HandoffRequest.sender_id == sender_id,
+        }
+        if channel is not None:
+            client_filter.append(Client.channel == channel)
+            by_sender = {
+                Referral: sa.and_(by_sender[Referral], Referral.channel == channel),
+                HandoffRequest: sa.and_(
+                    by_sender[HandoffRequest], HandoffRequest.channel == channel
+                ),
+            }
+        client_ids = sa.select(Client.id).where(*client_filter).scalar_subquery()
+        counts = self._delete_children(client_ids, by_sender)
+        clients = self._delete(Client, *client_filter)
+        self.session.flush()
+        self.session.expire_all()
+        return DeletedCounts(clients=clients, **counts)
+
+    def purge_older_than(self, days: int, now: datetime | None = None) -> DeletedCounts:
+        """Apply the retention period: delete rows older than ``days`` days.
+
+        Summaries, referrals, bookings and handoffs created before the cutoff go, and
+        so do clients not seen since the cutoff (with all their rows).
+
+        Args:
+            days: The retention period in days (at least 1).
+            now: The reference time (aware); now by default.
+
+        Returns:
+            How many rows were deleted, per table.
+        """
+        if int(days) < 1:
+            raise InvalidDataError("the retention period must be at least 1 day")
+        cutoff = (_aware(now, "now") if now else utcnow()) - timedelta(days=int(days))
+        stale_clients = sa.select(Client.id).where(Client.last_seen_at < cutoff).scalar_subquery()
+        counts = self._delete_children(
+            stale_clients,
+            {
+                ConsultationSummary: ConsultationSummary.created_at < cutoff,
+                Referral: Referral.created_at < cutoff,
+                BookingRequest: BookingRequest.created_at < cutoff,
+                HandoffRequest: HandoffRequest.created_at < cutoff,
+            },
+        )
+        clients = self._delete(Client, Client.last_seen_at < cutoff)
+        self.session.flush()
+        self.session.expire_all()
+        return DeletedCounts(clients=clients, **counts)
+
+    # Reporting -------------------------------------------------------------------------
+
+    def report_counts(self, since: datetime, until: datetime) -> ReportCounts:
+        """Count concerns, referrals by level and bookings by service in ``[since, until)``.
+
+        Args:
+            since: Inclusive lower bound (aware).
+            until: Exclusive upper bound (aware).
+
+        Returns:
+            The counts; every known concern, level and service is present (0 if none).
+        """
+        if _aware(until, "until") <= _aware(since, "since"):
+            raise InvalidDataError("the end of the period must be after its start")
+        concern_lists = self.session.execute(
+            sa.select(ConsultationSummary.concerns).where(
+                *self._in_period(ConsultationSummary.created_at, since, until)
+            )
+        ).scalars()
+        consultations = 0
+        concerns: Counter[str] = Counter({c: 0 for c in CONCERN_VALUES})
+        for concern_list in concern_lists:
+            consultations += 1
+            concerns.update(str(c) for c in concern_list or [])
+        referrals = {level: 0 for level in REFERRAL_LEVELS}
+        for level, count in self.session.execute(
+            sa.select(Referral.level, sa.func.count())
+            .where(*self._in_period(Referral.created_at, since, until))
+            .group_by(Referral.level)
+        ):
+            referrals[level] = int(count)
+        bookings = {service: 0 for service in SERVICES}
+        for service, count in self.session.execute(
+            sa.select(BookingRequest.service, sa.func.count())
+            .where(*self._in_period(BookingRequest.created_at, since, until))
+            .group_by(BookingRequest.service)
+        ):
+            bookings[service] = int(count)
+        handoffs = self.session.execute(
+            sa.select(sa.func.count(HandoffRequest.id)).where(
+                *self._in_period(HandoffRequest.created_at, since, until)
+            )
+        ).scalar_one()
+        return ReportCounts(
+            since=since,
+            until=until,
+            consultations=consultations,
+            concerns=dict(concerns),
+            referrals=referrals,
+            bookings=bookings,
+            handoffs=int(handoffs),
+        )

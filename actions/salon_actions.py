@@ -1,0 +1,595 @@
+"""Rasa glue for the salon: consent, returning clients, check-ins, erasure, bookings, handoff.
+
+The salon's database is reached through :mod:`actions.salon` (one engine per
+URL, created on first use, and one session per action run). Repository calls
+block, so they run in a worker thread. Nothing personal is stored before the
+user agrees, and contact details never reach the logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import (
+    ActionExecuted,
+    AllSlotsReset,
+    ConversationPaused,
+    EventType,
+    ReminderScheduled,
+    SessionStarted,
+    SlotSet,
+)
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.engine import Engine
+
+from actions import contract
+from actions.salon import db
+from actions.salon.models import SERVICES
+from actions.salon.repository import SalonRepository
+from actions.salon.validation import normalise_email, normalise_phone, valid_email
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CONSENT_OFFERED = "consent_offered"
+CONSENT_GIVEN = "consent_given"
+FORGET_OFFERED = "forget_offered"
+AWAITING_FEEDBACK = "awaiting_feedback"
+BOOKING_SERVICE = "booking_service"
+BOOKING_TIMES = "booking_times"
+BOOKING_NAME = "booking_name"
+BOOKING_CONTACT = "booking_contact"
+BOOKING_SLOTS = (BOOKING_SERVICE, BOOKING_TIMES, BOOKING_NAME, BOOKING_CONTACT)
+CHECKIN_INTENT = "EXTERNAL_routine_checkin"
+CHECKIN_DELAY_ENV = "CHECKIN_DELAY_SECONDS"
+DEFAULT_CHECKIN_DELAY_S = 7 * 24 * 3600
+
+CONSENT_QUESTION = (
+    "Would you like the salon to keep a short note of this consultation (your answers and "
+    "this routine)? Then next time I can ask how it went instead of starting over. Nothing "
+    'personal is stored unless you say yes, and you can say "forget me" at any time.'
+)
+YES_NO_CONSENT = [
+    {"title": "Yes, keep it", "payload": "/affirm"},
+    {"title": "No thanks", "payload": "/deny"},
+]
+CONSENT_THANKS = "Thank you, I've saved it. I'll check in later to ask how the routine is going."
+CONSENT_DECLINED = "No problem, nothing is stored. The routine above is yours to keep."
+WELCOME_BACK = (
+    "Welcome back! Last time we put together a routine for {what}. How has it been going?"
+)
+FEEDBACK_THANKS = (
+    "Thanks for telling me, I've added that to your notes. If anything has changed, tell me "
+    "about your scalp now and I'll adjust the routine."
+)
+CHECKIN = "Hi again! How is your scalp routine going? Tell me in a few words."
+FORGET_QUESTION = (
+    "This deletes everything the salon stored about you (notes, booking requests) and this "
+    "whole conversation. Shall I go ahead?"
+)
+YES_NO_FORGET = [
+    {"title": "Yes, delete everything", "payload": "/affirm"},
+    {"title": "No, keep it", "payload": "/deny"},
+]
+FORGOTTEN = "Done: I've deleted your data and this conversation. You can start afresh any time."
+NOT_FORGOTTEN = "Okay, nothing was deleted."
+HANDOFF = (
+    "I've asked the salon team to take over this chat. Someone will reply here during "
+    "opening hours; until they hand it back to me, I'll stay quiet."
+)
+BOOKING_DONE = (
+    "Thanks, {name}! I've sent your request for {service} ({times}) to the salon. This is a "
+    "request, not a confirmed appointment: the team will contact you to confirm a time."
+)
+BOOKING_NEEDS_CONSENT = (
+    "To send your request I need to store your name and contact details for the salon. "
+    "Is that okay?"
+)
+BOOKING_NOT_SENT = (
+    "Okay, I haven't stored anything, so the request was not sent. You can also call or "
+    "visit the salon to book."
+)
+SERVICE_TITLES = {
+    "scalp_facial": "a professional scalp facial",
+    "head_massage_add_on_20": "a 20-minute head massage added to a body treatment",
+    "head_only_45": "a 45-minute head-only massage session",
+}
+CONTACT_REASK = (
+    "That doesn't look like an email address or phone number I can use. Please type an "
+    "email (like name@example.com) or a phone number with its area code."
+)
+NAME_REASK = "Sorry, what name should the salon use for the booking?"
+SERVICE_REASK = "Which one would you like? Please pick one of the options."
+TIMES_REASK = 'When suits you? For example "weekday evenings" or "Saturday morning".'
+
+#: Intents that interrupt a booking form (the rules answer them).
+BOOKING_INTERRUPTIONS = frozenset(
+    {
+        "faq",
+        "ask_massage_limits",
+        "bot_challenge",
+        "help",
+        "stop",
+        "human_handoff",
+        "forget_me",
+        "restart",
+        "goodbye",
+        "start_consultation",
+    }
+)
+
+
+# ---------------------------------------------------------------------------
+# Database access
+# ---------------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _engine(url: str) -> Engine:
+    return db.make_engine(url)
+
+
+def engine() -> Engine:
+    """The salon database engine for ``$SALON_DB_URL``, created on first use."""
+    return _engine(db.database_url())
+
+
+async def with_repository(work: Callable[[SalonRepository], T]) -> T:
+    """Run ``work`` with a repository in one session, in a worker thread."""
+
+    def run() -> T:
+        with db.session_scope(engine()) as session:
+            return work(SalonRepository(session))
+
+    return await asyncio.to_thread(run)
+
+
+def channel_of(tracker: Tracker) -> str:
+    """The conversation's input channel (``rest``, ``socketio``, ``cmdline``...)."""
+    return tracker.get_latest_input_channel() or "unknown"
+
+
+def checkin_delay() -> timedelta:
+    """How long after consent the check-in comes (``$CHECKIN_DELAY_SECONDS``)."""
+    raw = os.environ.get(CHECKIN_DELAY_ENV, "")
+    try:
+        seconds = float(raw) if raw else DEFAULT_CHECKIN_DELAY_S
+    except ValueError:
+        seconds = DEFAULT_CHECKIN_DELAY_S
+    return timedelta(seconds=max(1.0, seconds))
+
+
+def transcript_of(events: list[dict[str, Any]], limit: int = 40) -> str:
+    """The last user and bot messages as plain text, for staff."""
+    lines = []
+    for event in events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            who = "client" if event["event"] == "user" else "assistant"
+            lines.append(f"{who}: {event['text']}")
+    return "\n".join(lines[-limit:])
+
+
+def concerns_text(concerns: list[str] | None) -> str:
+    """Concerns in plain words, e.g. "oiliness and flaking"."""
+    names = [c for c in (concerns or []) if c in contract.CONCERN_VALUES]
+    if not names:
+        return "a healthy scalp"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# ---------------------------------------------------------------------------
+# Consent and the consultation summary
+# ---------------------------------------------------------------------------
+def summary_values(tracker: Tracker) -> dict[str, Any]:
+    """The consultation summary to store, from the contract slots."""
+    return {
+        "concerns": tracker.get_slot(contract.CONCERNS) or [],
+        "scalp_type": tracker.get_slot(contract.SCALP_TYPE),
+        "sensitive": tracker.get_slot(contract.SENSITIVE_SCALP),
+        "referral": contract.Referral.parse(tracker.get_slot(contract.REFERRAL)).value,
+        "massage_max_minutes": tracker.get_slot(contract.MASSAGE_MAX_MINUTES),
+        "massage_max_sessions_per_day": tracker.get_slot(contract.MASSAGE_MAX_SESSIONS_PER_DAY),
+        "routine_text": last_bot_text(tracker, "Your at-home scalp facial"),
+    }
+
+
+def last_bot_text(tracker: Tracker, starts_with: str) -> str | None:
+    """The latest bot message that starts with ``starts_with``."""
+    for event in reversed(tracker.events):
+        text = event.get("text") or ""
+        if event.get("event") == "bot" and text.startswith(starts_with):
+            return str(text)
+    return None
+
+
+def checkin_reminder() -> ReminderScheduled:
+    """The follow-up that asks how the routine went."""
+    return ReminderScheduled(
+        CHECKIN_INTENT,
+        trigger_date_time=datetime.now(timezone.utc) + checkin_delay(),
+        name="routine_checkin",
+        kill_on_user_message=False,
+    )
+
+
+async def store_summary(tracker: Tracker) -> None:
+    """Store the consultation summary (the client has consented)."""
+    sender, channel = tracker.sender_id, channel_of(tracker)
+    values = summary_values(tracker)
+    await with_repository(lambda repo: repo.save_summary(channel, sender, **values))
+
+
+class ActionGiveConsent(Action):
+    """The user agreed: record consent, store the summary, schedule the check-in."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_give_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Store consent and the summary; follow up later."""
+        sender, channel = tracker.sender_id, channel_of(tracker)
+        await with_repository(lambda repo: repo.give_consent(channel, sender))
+        events: list[EventType] = [SlotSet(CONSENT_OFFERED, False), SlotSet(CONSENT_GIVEN, True)]
+        if tracker.get_slot(BOOKING_CONTACT):
+            return events + await submit_booking(dispatcher, tracker)
+        await store_summary(tracker)
+        dispatcher.utter_message(text=CONSENT_THANKS)
+        return [*events, checkin_reminder()]
+
+
+class ActionDeclineConsent(Action):
+    """The user said no: store nothing, and say so."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_decline_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Respect the no; the conversation goes on."""
+        booking = bool(tracker.get_slot(BOOKING_CONTACT))
+        dispatcher.utter_message(text=BOOKING_NOT_SENT if booking else CONSENT_DECLINED)
+        events: list[EventType] = [SlotSet(CONSENT_OFFERED, False), SlotSet(CONSENT_GIVEN, False)]
+        if booking:
+            events += [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+        return events
+
+
+async def offer_or_store_summary(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """After a routine: store it if the user consented before, else ask once."""
+    if tracker.get_slot(CONSENT_GIVEN) is True:
+        await store_summary(tracker)
+        return []
+    if tracker.get_slot(CONSENT_GIVEN) is False or tracker.get_slot("summary_offered"):
+        return []  # asked already (a no is respected), or another offer is pending
+    dispatcher.utter_message(text=CONSENT_QUESTION, buttons=YES_NO_CONSENT)
+    return [SlotSet(CONSENT_OFFERED, True)]
+
+
+# ---------------------------------------------------------------------------
+# Sessions, returning clients, check-ins
+# ---------------------------------------------------------------------------
+class ActionSessionStart(Action):
+    """Start a session; welcome a returning client back with what we know."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Carry slots over, then restore a consented client's last consultation."""
+        events: list[EventType] = [SessionStarted()]
+        carried = {
+            name: value
+            for name, value in tracker.slots.items()
+            if value is not None and name != "requested_slot"
+        }
+        events += [SlotSet(name, value) for name, value in carried.items()]
+        sender, channel = tracker.sender_id, channel_of(tracker)
+
+        def latest(repo: SalonRepository) -> dict[str, Any] | None:
+            summary = repo.latest_summary(channel, sender)
+            if summary is None:
+                return None
+            return {
+                "concerns": list(summary.concerns or []),
+                "scalp_type": summary.scalp_type,
+                "sensitive": summary.sensitive,
+            }
+
+        try:
+            previous = await with_repository(latest)
+        except Exception:  # the salon database must never block a conversation
+            logger.exception("could not read the salon database at session start")
+            previous = None
+        if previous is not None:
+            dispatcher.utter_message(
+                text=WELCOME_BACK.format(what=concerns_text(previous["concerns"]))
+            )
+            events += [
+                SlotSet(CONSENT_GIVEN, True),
+                SlotSet(AWAITING_FEEDBACK, True),
+                SlotSet(contract.CONCERNS, previous["concerns"]),
+            ]
+            if previous["scalp_type"] in contract.SCALP_TYPE_VALUES:
+                events.append(SlotSet(contract.SCALP_TYPE, previous["scalp_type"]))
+            if previous["sensitive"] is not None:
+                events.append(SlotSet(contract.SENSITIVE_SCALP, previous["sensitive"]))
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class ActionRoutineCheckin(Action):
+    """The scheduled check-in: ask how the routine is going."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_routine_checkin"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask, and wait for the answer."""
+        dispatcher.utter_message(text=CHECKIN)
+        return [SlotSet(AWAITING_FEEDBACK, True)]
+
+
+class ActionRecordFeedback(Action):
+    """Add how the routine went to the client's notes."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_record_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Update the record instead of starting over."""
+        text = tracker.latest_message.get("text") or ""
+        sender, channel = tracker.sender_id, channel_of(tracker)
+        await with_repository(lambda repo: repo.record_feedback(channel, sender, text))
+        dispatcher.utter_message(text=FEEDBACK_THANKS)
+        return [SlotSet(AWAITING_FEEDBACK, False)]
+
+
+# ---------------------------------------------------------------------------
+# Forget me
+# ---------------------------------------------------------------------------
+class ActionAskForget(Action):
+    """Confirm before erasing anything."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_ask_forget"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask once, with buttons."""
+        dispatcher.utter_message(text=FORGET_QUESTION, buttons=YES_NO_FORGET)
+        return [SlotSet(FORGET_OFFERED, True)]
+
+
+class ActionForgetMe(Action):
+    """Erase the client's rows; the tracker store erases the conversation.
+
+    ``addons.tracker_store.ScalpCareTrackerStore`` deletes every event stored
+    before this action when it saves the conversation, so afterwards
+    ``GET /conversations/{id}/tracker`` shows nothing said before.
+    """
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_forget_me"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Delete everything stored about the sender, then confirm."""
+        sender = tracker.sender_id
+        await with_repository(lambda repo: repo.forget_client(sender))
+        dispatcher.utter_message(text=FORGOTTEN)
+        return [AllSlotsReset()]
+
+
+class ActionKeepData(Action):
+    """The user changed their mind about erasure."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_keep_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Say nothing was deleted."""
+        dispatcher.utter_message(text=NOT_FORGOTTEN)
+        return [SlotSet(FORGET_OFFERED, False)]
+
+
+# ---------------------------------------------------------------------------
+# Human handoff
+# ---------------------------------------------------------------------------
+class ActionHandoff(Action):
+    """Record a handoff request with the conversation and pause the bot."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Tell the user what happens next, then stay quiet until staff hand back."""
+        sender, channel = tracker.sender_id, channel_of(tracker)
+        reason = tracker.latest_message.get("text") or "asked for a person"
+        transcript = transcript_of(tracker.events)
+        await with_repository(
+            lambda repo: repo.create_handoff(channel, sender, reason=reason, transcript=transcript)
+        )
+        dispatcher.utter_message(text=HANDOFF)
+        return [ConversationPaused()]
+
+
+# ---------------------------------------------------------------------------
+# Booking requests
+# ---------------------------------------------------------------------------
+_SERVICE_WORDS = (
+    (
+        re.compile(r"\b(?:add[- ]?on|add|20|twenty|body|with my massage)\b"),
+        "head_massage_add_on_20",
+    ),
+    (
+        re.compile(r"\b(?:45|forty[- ]five|head[- ]only|just (?:a )?head|dedicated)\b"),
+        "head_only_45",
+    ),
+    (re.compile(r"\b(?:facial|treatment|scalp care)\b"), "scalp_facial"),
+)
+_NAME_PREFIX = re.compile(
+    r"^\s*(?:my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|call me)\s+",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^[^\W\d_][^\W\d_'’ .-]*(?:[ '’.-]+[^\W\d_][^\W\d_'’.-]*){0,3}\.?$")
+
+
+def parse_service(text: str, entity_values: list[str]) -> str | None:
+    """The service asked for: a DIET entity value or words in the text (pure)."""
+    for value in entity_values:
+        if value in SERVICES:
+            return value
+    lowered = text.lower()
+    for pattern, service in _SERVICE_WORDS:
+        if pattern.search(lowered):
+            return service
+    return None
+
+
+def parse_name(text: str, entity_values: list[str]) -> str | None:
+    """A name from the ``person`` entity or a short answer like "it's Priya" (pure)."""
+    if entity_values:
+        return " ".join(entity_values)[:80]
+    candidate = _NAME_PREFIX.sub("", text.strip()).strip(" .!")
+    if 1 <= len(candidate) <= 60 and _NAME.match(candidate):
+        return candidate
+    return None
+
+
+def parse_contact(text: str) -> str | None:
+    """An email address or a phone number found in the text, normalised (pure)."""
+    for token in re.findall(r"[^\s,;<>]+@[^\s,;<>]+", text):
+        email = normalise_email(token.strip(".()"))
+        if email and valid_email(email):
+            return email
+    for chunk in re.findall(r"[+(]?\d[\d\s().-]{5,}\d", text):
+        phone = normalise_phone(chunk)
+        if phone:
+            return phone
+    return None
+
+
+def parse_times(text: str) -> str | None:
+    """Preferred days/times: any short, real answer (pure)."""
+    clean = " ".join(text.split())
+    if clean.startswith("/") or not re.search(r"[^\W\d_]", clean):
+        return None
+    return clean[:200] if len(clean) >= 2 else None
+
+
+class ValidateBookingForm(FormValidationAction):
+    """Read the booking answers; re-ask clearly when one cannot be used."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "validate_booking_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Fill the requested slot (and the service when named); interruptions pass."""
+        intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
+        if intent in BOOKING_INTERRUPTIONS:
+            return []
+        text = tracker.latest_message.get("text") or ""
+        entities = tracker.latest_message.get("entities") or []
+
+        def values(name: str) -> list[str]:
+            return [str(e.get("value")) for e in entities if e.get("entity") == name]
+
+        requested = tracker.get_slot("requested_slot")
+        events: list[EventType] = []
+        service = parse_service(text, values("service"))
+        if service and (requested == BOOKING_SERVICE or not tracker.get_slot(BOOKING_SERVICE)):
+            events.append(SlotSet(BOOKING_SERVICE, service))
+        if requested == BOOKING_TIMES:
+            times = parse_times(text)
+            events.append(SlotSet(BOOKING_TIMES, times))
+            if times is None:
+                dispatcher.utter_message(text=TIMES_REASK)
+        elif requested == BOOKING_NAME:
+            name = parse_name(text, values("person"))
+            events.append(SlotSet(BOOKING_NAME, name))
+            if name is None:
+                dispatcher.utter_message(text=NAME_REASK)
+        elif requested == BOOKING_CONTACT:
+            contact = parse_contact(text)
+            events.append(SlotSet(BOOKING_CONTACT, contact))
+            if contact is None:
+                dispatcher.utter_message(text=CONTACT_REASK)
+        elif requested == BOOKING_SERVICE and service is None:
+            events.append(SlotSet(BOOKING_SERVICE, None))
+            dispatcher.utter_message(text=SERVICE_REASK)
+        return events
+
+
+async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Store the booking request and confirm it as a request."""
+    service = str(tracker.get_slot(BOOKING_SERVICE))
+    contact = str(tracker.get_slot(BOOKING_CONTACT))
+    name = str(tracker.get_slot(BOOKING_NAME))
+    times = str(tracker.get_slot(BOOKING_TIMES))
+    email = contact if "@" in contact else None
+    phone = None if email else contact
+    sender, channel = tracker.sender_id, channel_of(tracker)
+    await with_repository(
+        lambda repo: repo.create_booking(
+            channel, sender, service, name=name, email=email, phone=phone, preferred_times=times
+        )
+    )
+    dispatcher.utter_message(
+        text=BOOKING_DONE.format(
+            name=name.split()[0], service=SERVICE_TITLES.get(service, service), times=times
+        )
+    )
+    return [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+
+
+class ActionSubmitBooking(Action):
+    """Send the booking request, or ask for consent to store contact details first."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_submit_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Store it with consent; otherwise ask once."""
+        if tracker.get_slot(CONSENT_GIVEN) is True:
+            return await submit_booking(dispatcher, tracker)
+        dispatcher.utter_message(text=BOOKING_NEEDS_CONSENT, buttons=YES_NO_CONSENT)
+        return [SlotSet(CONSENT_OFFERED, True)]

@@ -1,0 +1,81 @@
+"""Alembic environment for the salon database.
+
+The URL is, in order: a connection handed over in ``config.attributes["connection"]``,
+a URL in ``config.attributes["url"]`` (set by :func:`actions.salon.db.alembic_config`),
+``$SALON_DB_URL``, then ``sqlite:///var/salon.db``. SQLite runs in batch mode
+(``render_as_batch``) so that later ``ALTER TABLE`` migrations work there too.
+"""
+
+from __future__ import annotations
+
+import sys
+from logging.config import fileConfig
+from pathlib import Path
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from actions.salon.db import database_url, make_engine  # noqa: E402
+from actions.salon.models import Base  # noqa: E402
+
+config = context.config
+# Only the `alembic` command line reads alembic.ini's logging; the programmatic
+# upgrade() leaves the caller's logging alone.
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = Base.metadata
+
+
+def _url() -> str:
+    return str(config.attributes.get("url") or database_url())
+
+
+def run_migrations_offline() -> None:
+    """Emit the SQL of the migrations (``alembic upgrade head --sql``)."""
+    url = _url()
+    context.configure(
+        url=url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+        render_as_batch=url.startswith("sqlite"),
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run_with(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Run the migrations on a live connection."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run_with(connection)
+        return
+    engine = make_engine(_url())
+    try:
+        with engine.connect() as connection:
+            _run_with(connection)
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

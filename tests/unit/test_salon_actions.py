@@ -1,0 +1,333 @@
+"""Salon glue: pure parsers as tables, then the actions against a real SQLite salon database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk.events import AllSlotsReset, ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import salon_actions as sa
+from actions.salon import db
+from actions.salon.repository import SalonRepository
+from tests.conftest import TrackerFactory
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "expected"),
+    [
+        ("i'd like a scalp facial", [], "scalp_facial"),
+        ("the 45 min one", [], "head_only_45"),
+        ("just a head massage please, the dedicated one", [], "head_only_45"),
+        ("add a head massage to my body massage", [], "head_massage_add_on_20"),
+        ("the 20 minute add-on", [], "head_massage_add_on_20"),
+        ("whatever", ["head_only_45"], "head_only_45"),
+        ("whatever", ["bogus"], None),
+        ("something nice", [], None),
+    ],
+)
+def test_parse_service(text: str, entities: list[str], expected: str | None) -> None:
+    """Entity values first, then words; unknown values never pass."""
+    assert sa.parse_service(text, entities) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "expected"),
+    [
+        ("Jane Doe", [], "Jane Doe"),
+        ("it's Priya", [], "Priya"),
+        ("my name is Tom O'Neil", [], "Tom O'Neil"),
+        ("call me Zoë", [], "Zoë"),
+        ("whatever", ["Ana"], "Ana"),
+        ("12345", [], None),
+        ("i don't want to say that to a bot right now honestly no", [], None),
+        ("", [], None),
+    ],
+)
+def test_parse_name(text: str, entities: list[str], expected: str | None) -> None:
+    """Short name answers are taken; numbers and sentences are not names."""
+    assert sa.parse_name(text, entities) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jane.doe@example.com", "jane.doe@example.com"),
+        ("my email is Jane@Example.COM.", "Jane@example.com"),
+        ("+44 7700 900123", "+447700900123"),
+        ("call me on (555) 123-4567", "5551234567"),
+        ("janeexample.com", None),
+        ("12", None),
+        ("no thanks", None),
+    ],
+)
+def test_parse_contact(text: str, expected: str | None) -> None:
+    """A valid email or phone number, normalised; anything else is re-asked."""
+    assert sa.parse_contact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tuesday afternoon", "tuesday afternoon"),
+        ("  any   weekday after 5pm ", "any weekday after 5pm"),
+        ("/affirm", None),
+        ("123", None),
+        ("", None),
+    ],
+)
+def test_parse_times(text: str, expected: str | None) -> None:
+    """Any short real answer is a preferred time."""
+    assert sa.parse_times(text) == expected
+
+
+def test_transcript_and_concerns_text() -> None:
+    """Staff see who said what; concerns read as words."""
+    events = [
+        {"event": "user", "text": "hi"},
+        {"event": "bot", "text": "Hello"},
+        {"event": "slot", "name": "x"},
+    ]
+    assert sa.transcript_of(events) == "client: hi\nassistant: Hello"
+    assert sa.concerns_text(["oiliness", "flaking", "itch"]) == "oiliness, flaking and itch"
+    assert sa.concerns_text([]) == "a healthy scalp"
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"), [("", 7 * 24 * 3600), ("5", 5), ("0", 1), ("soon", 7 * 24 * 3600)]
+)
+def test_checkin_delay(monkeypatch: pytest.MonkeyPatch, raw: str, seconds: float) -> None:
+    """The check-in delay comes from the environment, at least a second."""
+    monkeypatch.setenv(sa.CHECKIN_DELAY_ENV, raw)
+    assert sa.checkin_delay().total_seconds() == seconds
+
+
+# ---------------------------------------------------------------------------
+# Actions against a real salon database
+# ---------------------------------------------------------------------------
+@pytest.fixture
+def salon_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A migrated SQLite salon database for this test."""
+    url = f"sqlite:///{tmp_path / 'salon.db'}"
+    monkeypatch.setenv("SALON_DB_URL", url)
+    db.upgrade(url)
+    sa._engine.cache_clear()
+    yield url
+    sa._engine.cache_clear()
+
+
+def _rows(url: str, work: Any) -> Any:
+    engine = db.make_engine(url)
+    try:
+        with db.session_scope(engine) as session:
+            return work(SalonRepository(session))
+    finally:
+        engine.dispose()
+
+
+ROUTINE_SLOTS = {
+    "concerns": ["oiliness"],
+    "scalp_type": "oily",
+    "sensitive_scalp": False,
+    "referral": "none",
+    "massage_max_minutes": 10.0,
+    "massage_max_sessions_per_day": 1.0,
+}
+
+
+async def test_consent_stores_the_summary_and_schedules_the_checkin(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    """Yes: consent and summary stored, a check-in reminder scheduled."""
+    tracker = make_tracker("yes", "affirm", 1.0, slots={**ROUTINE_SLOTS, "consent_offered": True})
+    events = await sa.ActionGiveConsent().run(dispatcher, tracker, domain)
+    assert events[:2] == [SlotSet("consent_offered", False), SlotSet("consent_given", True)]
+    assert isinstance(events[2], dict) and events[2]["event"] == "reminder"
+    assert events[2]["intent"] == sa.CHECKIN_INTENT
+    summary = _rows(salon_db, lambda r: r.latest_summary("unknown", "test-user"))
+    assert summary.concerns == ["oiliness"] and summary.scalp_type == "oily"
+    assert dispatcher.messages[0]["text"] == sa.CONSENT_THANKS
+
+
+async def test_no_consent_stores_nothing(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    """No: nothing stored, and the user is told."""
+    tracker = make_tracker("no", "deny", 1.0, slots={**ROUTINE_SLOTS, "consent_offered": True})
+    events = await sa.ActionDeclineConsent().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("consent_offered", False), SlotSet("consent_given", False)]
+    assert _rows(salon_db, lambda r: r.find_client("unknown", "test-user")) is None
+    assert dispatcher.messages[0]["text"] == sa.CONSENT_DECLINED
+
+
+async def test_offer_once_then_store_silently(
+    salon_db: str, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    """The routine asks for consent once; with consent it stores without asking."""
+    assert await sa.offer_or_store_summary(dispatcher, make_tracker(slots=ROUTINE_SLOTS)) == [
+        SlotSet("consent_offered", True)
+    ]
+    declined = make_tracker(slots={**ROUTINE_SLOTS, "consent_given": False})
+    assert await sa.offer_or_store_summary(dispatcher, declined) == []
+    _rows(salon_db, lambda r: r.give_consent("unknown", "test-user"))
+    given = make_tracker(slots={**ROUTINE_SLOTS, "consent_given": True})
+    assert await sa.offer_or_store_summary(dispatcher, given) == []
+    assert _rows(salon_db, lambda r: r.latest_summary("unknown", "test-user")) is not None
+
+
+async def test_returning_client_is_welcomed_with_their_notes(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    """A new session restores a consented client's last consultation and asks how it went."""
+
+    def seed(repo: SalonRepository) -> None:
+        repo.give_consent("unknown", "test-user")
+        repo.save_summary("unknown", "test-user", concerns=["itch"], scalp_type="dry")
+
+    _rows(salon_db, seed)
+    events = await sa.ActionSessionStart().run(dispatcher, make_tracker(), domain)
+    assert dispatcher.messages[0]["text"] == sa.WELCOME_BACK.format(what="itch")
+    assert SlotSet("awaiting_feedback", True) in events
+    assert SlotSet("concerns", ["itch"]) in events
+    assert SlotSet("scalp_type", "dry") in events
+    assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
+    feedback = make_tracker("flakes are better, still itchy", "routine_feedback", 0.9)
+    await sa.ActionRecordFeedback().run(dispatcher, feedback, domain)
+    summary = _rows(salon_db, lambda r: r.latest_summary("unknown", "test-user"))
+    assert summary.feedback == "flakes are better, still itchy"
+
+
+async def test_new_visitor_session_start(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    """Nobody known: a plain session start that carries slots over."""
+    events = await sa.ActionSessionStart().run(
+        dispatcher, make_tracker(slots={"referral": "doctor"}), domain
+    )
+    assert dispatcher.messages == []
+    assert events[0]["event"] == "session_started"
+    assert SlotSet("referral", "doctor") in events
+
+
+async def test_forget_me_erases_the_salon_rows(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    """After erasure nothing about the sender is left in the salon database."""
+
+    def seed(repo: SalonRepository) -> None:
+        repo.give_consent("unknown", "test-user")
+        repo.save_summary("unknown", "test-user", concerns=["itch"])
+
+    _rows(salon_db, seed)
+    events = await sa.ActionForgetMe().run(dispatcher, make_tracker("yes", "affirm"), domain)
+    assert events == [AllSlotsReset()]
+    assert _rows(salon_db, lambda r: r.sender_known("test-user")) is False
+    assert dispatcher.messages[0]["text"] == sa.FORGOTTEN
+
+
+async def test_handoff_records_the_conversation_and_pauses(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    """The handoff is stored with the transcript; the bot pauses."""
+    history = [{"event": "user", "text": "my scalp is oily"}, {"event": "bot", "text": "I see"}]
+    tracker = make_tracker("can i talk to a person", "human_handoff", 0.99, history=history)
+    events = await sa.ActionHandoff().run(dispatcher, tracker, domain)
+    assert events == [ConversationPaused()]
+    [handoff] = _rows(salon_db, lambda r: r.list_handoffs("open"))
+    assert "client: my scalp is oily" in handoff.transcript
+    assert handoff.reason == "can i talk to a person"
+
+
+async def test_booking_needs_consent_then_is_a_request(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    """Without consent it asks; with it the request is stored and called a request."""
+    slots = {
+        "booking_service": "head_only_45",
+        "booking_times": "saturday morning",
+        "booking_name": "Jane Doe",
+        "booking_contact": "jane@example.com",
+    }
+    events = await sa.ActionSubmitBooking().run(dispatcher, make_tracker(slots=slots), domain)
+    assert events == [SlotSet("consent_offered", True)]
+    consent = make_tracker("yes", "affirm", slots={**slots, "consent_offered": True})
+    events = await sa.ActionGiveConsent().run(dispatcher, consent, domain)
+    assert SlotSet("booking_contact", None) in events
+    assert not any(isinstance(e, dict) and e.get("event") == "reminder" for e in events)
+    text = dispatcher.messages[-1]["text"]
+    assert "not a confirmed appointment" in text and "45-minute" in text
+    [booking] = _rows(salon_db, lambda r: r.list_bookings())
+    assert booking.service == "head_only_45" and booking.email == "jane@example.com"
+    assert booking.status == "requested"
+
+
+@pytest.mark.parametrize(
+    ("requested", "text", "entities", "expected", "reask"),
+    [
+        ("booking_contact", "jane@example.com", [], "jane@example.com", None),
+        ("booking_contact", "jane at example", [], None, sa.CONTACT_REASK),
+        ("booking_name", "it's Priya", [], "Priya", None),
+        ("booking_name", "42", [], None, sa.NAME_REASK),
+        ("booking_times", "weekday evenings", [], "weekday evenings", None),
+        ("booking_service", "the 45 minute one", [], "head_only_45", None),
+        ("booking_service", "hmm", [], None, sa.SERVICE_REASK),
+    ],
+)
+async def test_booking_validator(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    requested: str,
+    text: str,
+    entities: list[dict[str, Any]],
+    expected: str | None,
+    reask: str | None,
+) -> None:
+    """Each answer fills its slot or gets a clear re-ask."""
+    tracker = make_tracker(
+        text, "inform", 0.9, slots={"requested_slot": requested}, entities=entities
+    )
+    events = await sa.ValidateBookingForm().run(dispatcher, tracker, domain)
+    assert SlotSet(requested, expected) in events
+    assert [m["text"] for m in dispatcher.messages] == ([reask] if reask else [])
+
+
+async def test_booking_validator_lets_interruptions_through(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """A question mid-form is left to the rules."""
+    tracker = make_tracker(
+        "what is a scalp facial?", "faq", 0.9, slots={"requested_slot": "booking_name"}
+    )
+    assert await sa.ValidateBookingForm().run(dispatcher, tracker, domain) == []
+
+
+def test_reminder_type() -> None:
+    """The check-in is a Rasa reminder with the external intent."""
+    reminder = sa.checkin_reminder()
+    assert reminder["event"] == "reminder" and reminder["intent"] == sa.CHECKIN_INTENT
+    assert reminder["kill_on_user_msg"] is False
