@@ -21,7 +21,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import consultation_parsing as parsing
-from actions import contract, massage, routine
+from actions import contract, massage, routine, salon_actions
 from actions.contract import Referral
 
 FORM = "consultation_form"
@@ -198,9 +198,12 @@ def read_message(
     """
     # A button payload ("/describe_scalp{...}") carries its values as entities.
     facts = parsing.parse("" if text.startswith("/") else text, expecting=requested)
-    concerns = set(facts.concerns) | (
-        set(entities.get("concern", [])) & set(contract.CONCERN_VALUES)
-    )
+    # The negation-aware parser decides; DIET's entities only fill in when it
+    # found no concern at all (a phrasing its rules do not know yet) in an
+    # answer that is about concerns, not "dry" answering the scalp-type question.
+    concerns = set(facts.concerns)
+    if not concerns and requested in (None, contract.CONCERNS):
+        concerns = set(entities.get("concern", [])) & set(contract.CONCERN_VALUES)
     concerns -= set(facts.negated_concerns)
     scalp_type = facts.scalp_type
     if scalp_type is None:
@@ -211,7 +214,7 @@ def read_message(
         sensitive = {"affirm": True, "deny": False}.get(intent)
     if scalp_type is None and requested == contract.SCALP_TYPE and _contains(text, UNSURE):
         scalp_type = "normal"
-    products = set(facts.buildup_products) | (
+    products = set(facts.buildup_products) or (
         set(entities.get("product", [])) & set(routine.PRODUCT_VALUES)
     )
     facts = parsing.ScalpFacts(
@@ -383,11 +386,18 @@ class ActionGiveRoutine(Action):
             nutrient_deficiency=nutrient,
         )
         built = routine.build_routine(profile, limit.max_minutes)
-        dispatcher.utter_message(text=routine.render(built))
-        return [
-            SlotSet(contract.MASSAGE_MAX_MINUTES, float(built.massage_minutes)),
-            SlotSet(
-                contract.MASSAGE_MAX_SESSIONS_PER_DAY,
-                limit.max_sessions_per_day if built.massage_minutes > 0 else 0.0,
-            ),
+        text = routine.render(built)
+        dispatcher.utter_message(text=text)
+        minutes = float(built.massage_minutes)
+        sessions = limit.max_sessions_per_day if built.massage_minutes > 0 else 0.0
+        events: list[EventType] = [
+            SlotSet(contract.MASSAGE_MAX_MINUTES, minutes),
+            SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, sessions),
         ]
+        # The summary is stored only with consent: asked once, after the routine.
+        decided = {
+            "routine_text": text,
+            "massage_max_minutes": minutes,
+            "massage_max_sessions_per_day": sessions,
+        }
+        return events + await salon_actions.offer_or_store_summary(dispatcher, tracker, decided)

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import contract, massage, referral, triage
+from actions import contract, massage, referral, salon_actions, triage
 from actions.contract import Referral
 
 SUMMARY_OFFERED = "summary_offered"
@@ -90,6 +90,10 @@ class ActionTriage(Action):
             result.level is Referral.DERMATOLOGIST and previous.rank < Referral.DERMATOLOGIST.rank
         )
         dispatcher.utter_message(text=text, buttons=YES_NO_SUMMARY if offer_summary else [])
+        if result.level.rank > previous.rank:
+            await salon_actions.record_referral(
+                tracker, result.level.value, list(result.conditions)
+            )
         if level.rank >= Referral.DERMATOLOGIST.rank:
             # Massage is paused and no routine is given while this referral stands.
             events += [

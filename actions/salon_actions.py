@@ -67,6 +67,10 @@ CONSENT_DECLINED = "No problem, nothing is stored. The routine above is yours to
 WELCOME_BACK = (
     "Welcome back! Last time we put together a routine for {what}. How has it been going?"
 )
+FEEDBACK_NO_NOTES = (
+    "Thanks for telling me. If anything has changed, tell me about your scalp now and I'll "
+    "adjust the routine."
+)
 FEEDBACK_THANKS = (
     "Thanks for telling me, I've added that to your notes. If anything has changed, tell me "
     "about your scalp now and I'll adjust the routine."
@@ -219,10 +223,16 @@ def checkin_reminder() -> ReminderScheduled:
     )
 
 
-async def store_summary(tracker: Tracker) -> None:
-    """Store the consultation summary (the client has consented)."""
+async def store_summary(tracker: Tracker, overrides: dict[str, Any] | None = None) -> None:
+    """Store the consultation summary (the client has consented).
+
+    Args:
+        tracker: The conversation.
+        overrides: Values the current action has just decided (the routine it
+            sent, the limits it set), which are not on the tracker yet.
+    """
     sender, channel = tracker.sender_id, channel_of(tracker)
-    values = summary_values(tracker)
+    values = {**summary_values(tracker), **(overrides or {})}
     await with_repository(lambda repo: repo.save_summary(channel, sender, **values))
 
 
@@ -267,16 +277,27 @@ class ActionDeclineConsent(Action):
 
 
 async def offer_or_store_summary(
-    dispatcher: CollectingDispatcher, tracker: Tracker
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    overrides: dict[str, Any] | None = None,
 ) -> list[EventType]:
     """After a routine: store it if the user consented before, else ask once."""
     if tracker.get_slot(CONSENT_GIVEN) is True:
-        await store_summary(tracker)
+        await store_summary(tracker, overrides)
         return []
     if tracker.get_slot(CONSENT_GIVEN) is False or tracker.get_slot("summary_offered"):
         return []  # asked already (a no is respected), or another offer is pending
     dispatcher.utter_message(text=CONSENT_QUESTION, buttons=YES_NO_CONSENT)
     return [SlotSet(CONSENT_OFFERED, True)]
+
+
+async def record_referral(tracker: Tracker, level: str, conditions: list[str]) -> None:
+    """Record a referral for staff (anonymous without consent); never blocks triage."""
+    sender, channel = tracker.sender_id, channel_of(tracker)
+    try:
+        await with_repository(lambda repo: repo.record_referral(channel, sender, level, conditions))
+    except Exception:  # the referral reply matters more than the record
+        logger.exception("could not record a referral in the salon database")
 
 
 # ---------------------------------------------------------------------------
@@ -362,8 +383,10 @@ class ActionRecordFeedback(Action):
         """Update the record instead of starting over."""
         text = tracker.latest_message.get("text") or ""
         sender, channel = tracker.sender_id, channel_of(tracker)
-        await with_repository(lambda repo: repo.record_feedback(channel, sender, text))
-        dispatcher.utter_message(text=FEEDBACK_THANKS)
+        updated = await with_repository(
+            lambda repo: repo.record_feedback(channel, sender, text) is not None
+        )
+        dispatcher.utter_message(text=FEEDBACK_THANKS if updated else FEEDBACK_NO_NOTES)
         return [SlotSet(AWAITING_FEEDBACK, False)]
 
 
@@ -404,7 +427,7 @@ class ActionForgetMe(Action):
         sender = tracker.sender_id
         await with_repository(lambda repo: repo.forget_client(sender))
         dispatcher.utter_message(text=FORGOTTEN)
-        return [AllSlotsReset()]
+        return [AllSlotsReset(), SlotSet(FORGET_OFFERED, False)]
 
 
 class ActionKeepData(Action):
@@ -443,7 +466,10 @@ class ActionHandoff(Action):
             lambda repo: repo.create_handoff(channel, sender, reason=reason, transcript=transcript)
         )
         dispatcher.utter_message(text=HANDOFF)
-        return [ConversationPaused()]
+        # Rasa predicts nothing more once paused, so the action itself marks the
+        # bot as listening: when staff hand back, the next message starts a
+        # normal turn instead of continuing this one.
+        return [ConversationPaused(), ActionExecuted("action_listen")]
 
 
 # ---------------------------------------------------------------------------

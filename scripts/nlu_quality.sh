@@ -17,7 +17,7 @@ echo "cross-validation $(( $(date +%s) - start ))" >>"$OUT/times.txt"
 start=$(date +%s)
 "$BIN/rasa" train nlu --nlu data --config config.yml --out "$OUT/model" \
   --fixed-model-name nlu >"$OUT/train.log" 2>&1
-"$BIN/rasa" test nlu --model "$OUT/model/nlu.tar.gz" --nlu tests/nlu/heldout.yml \
+"$BIN/rasa" test nlu --model "$OUT/model/nlu.tar.gz" --nlu tests/nlu \
   --out "$OUT/held-out" >"$OUT/held-out.log" 2>&1
 echo "held-out $(( $(date +%s) - start ))" >>"$OUT/times.txt"
 "$BIN/python" scripts/nlu_report.py "$OUT" --check cross-validation

@@ -9,6 +9,8 @@ MODEL="${MODEL:-models/scalp-care.tar.gz}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 RASA_PORT="${RASA_PORT:-5005}"
 mkdir -p var logs
+# Rasa imports the project's components and tracker store from the repo root.
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 
 pids=()
 stop() {
@@ -17,6 +19,9 @@ stop() {
   wait 2>/dev/null || true
 }
 trap stop INT TERM EXIT
+
+# The salon's own tables (Alembic migrations; a no-op when up to date).
+"$BIN/python" -m actions.staff migrate >/dev/null
 
 SANIC_HOST=127.0.0.1 "$BIN/rasa" run actions --actions actions --port "$ACTION_PORT" \
   >logs/actions.log 2>&1 &

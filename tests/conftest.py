@@ -27,6 +27,17 @@ for _key, _value in RUNTIME_DEFAULTS.items():
     os.environ.setdefault(_key, _value)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def salon_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite salon database for the whole run (actions write to it)."""
+    from actions.salon import db
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('salon') / 'salon.db'}"
+    os.environ["SALON_DB_URL"] = url
+    db.upgrade(url)
+    return url
+
+
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
     """The project's real domain, as the action server receives it."""

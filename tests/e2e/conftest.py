@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "scalp-care.tar.gz"
 START_TIMEOUT_S = 240
+#: The routine check-in follows this many seconds after consent in the tests.
+CHECKIN_DELAY_S = 3
 
 
 def free_port() -> int:
@@ -34,6 +37,7 @@ class Assistant:
 
     base_url: str
     database: Path
+    salon_database: Path
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
@@ -56,11 +60,15 @@ class Assistant:
         return self.request("GET", f"/conversations/{sender}/tracker")
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+@contextmanager
+def running_assistant(workdir: Path) -> Iterator[Assistant]:
+    """Start scripts/run.sh on free ports with the databases in ``workdir``; stop it after.
+
+    Starting twice on the same ``workdir`` reuses the same tracker and salon
+    databases, which is how the restart test checks that nothing is lost.
+    """
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it) first")
-    workdir = tmp_path_factory.mktemp("assistant")
     rasa_port, action_port = free_port(), free_port()
     database = workdir / "tracker.db"
     env = {
@@ -70,9 +78,13 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB_URL": f"sqlite:///{database}",
         "LOCK_STORE_TYPE": "in_memory",
+        "SALON_DB_URL": f"sqlite:///{workdir / 'salon.db'}",
+        "CHECKIN_DELAY_SECONDS": str(CHECKIN_DELAY_S),
+        "PYTHONPATH": str(ROOT),
         "MODEL": str(MODEL),
     }
-    log = (workdir / "assistant.log").open("w")
+    log_path = workdir / f"assistant-{rasa_port}.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [str(ROOT / "scripts" / "run.sh")],
         cwd=ROOT,
@@ -81,12 +93,12 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    assistant = Assistant(f"http://127.0.0.1:{rasa_port}", database)
+    assistant = Assistant(f"http://127.0.0.1:{rasa_port}", database, workdir / "salon.db")
     deadline = time.monotonic() + START_TIMEOUT_S
     try:
         while True:
             if process.poll() is not None:
-                pytest.fail(f"assistant exited early: {(workdir / 'assistant.log').read_text()}")
+                pytest.fail(f"assistant exited early: {log_path.read_text()}")
             try:
                 status = assistant.request("GET", "/status")
                 if status.get("model_file"):
@@ -94,7 +106,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
             except (urllib.error.URLError, ConnectionError, OSError):
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"assistant not up in {START_TIMEOUT_S}s; log in {workdir}")
+                pytest.fail(f"assistant not up in {START_TIMEOUT_S}s; log in {log_path}")
             time.sleep(1)
         yield assistant
     finally:
@@ -104,3 +116,10 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    """One assistant for the whole e2e session."""
+    with running_assistant(tmp_path_factory.mktemp("assistant")) as running:
+        yield running

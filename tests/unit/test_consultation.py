@@ -17,6 +17,7 @@ from actions.consultation import (
     read_message,
 )
 from actions.consultation_parsing import ScalpFacts
+from actions.salon_actions import CONSENT_QUESTION
 from tests.conftest import TrackerFactory
 
 NO_ENTITIES: dict[str, list[str]] = {}
@@ -281,7 +282,9 @@ async def test_routine_for_a_complete_consultation(
     assert events == [
         SlotSet("massage_max_minutes", 5.0),
         SlotSet("massage_max_sessions_per_day", 1.0),
+        SlotSet("consent_offered", True),
     ]
+    assert dispatcher.messages[1]["text"] == CONSENT_QUESTION
 
 
 @pytest.mark.parametrize(
@@ -297,7 +300,12 @@ async def test_routine_respects_the_referral(
     sessions: float,
 ) -> None:
     """A doctor referral shortens massage; a dermatologist referral pauses it."""
-    slots = {"concerns": ["oiliness"], "scalp_type": "oily", "referral": referral}
+    slots = {
+        "concerns": ["oiliness"],
+        "scalp_type": "oily",
+        "referral": referral,
+        "consent_given": False,
+    }
     if referral == "doctor":
         slots["nutrient_deficiency_suspected"] = True
     events = await ActionGiveRoutine().run(dispatcher, make_tracker("", slots=slots), domain)
@@ -318,3 +326,32 @@ async def test_no_routine_when_care_is_urgent(
         SlotSet("massage_max_minutes", 0.0),
         SlotSet("massage_max_sessions_per_day", 0.0),
     ]
+
+
+async def test_routine_is_stored_for_a_client_who_consented(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    salon_database: str,
+) -> None:
+    """With consent given earlier, the routine and its limits are saved without asking."""
+    from actions.salon import db
+    from actions.salon.repository import SalonRepository
+
+    engine = db.make_engine(salon_database)
+    with db.session_scope(engine) as session:
+        SalonRepository(session).give_consent("unknown", "consented-user")
+    slots = {"concerns": ["itch"], "scalp_type": "dry", "consent_given": True}
+    tracker = make_tracker("", slots=slots, sender_id="consented-user")
+    events = await ActionGiveRoutine().run(dispatcher, tracker, domain)
+    assert events == [
+        SlotSet("massage_max_minutes", 10.0),
+        SlotSet("massage_max_sessions_per_day", 1.0),
+    ]
+    with db.session_scope(engine) as session:
+        summary = SalonRepository(session).latest_summary("unknown", "consented-user")
+    engine.dispose()
+    assert summary is not None
+    assert summary.routine_text == dispatcher.messages[0]["text"]
+    assert summary.massage_max_minutes == 10.0
+    assert summary.concerns == ["itch"]

@@ -218,3 +218,25 @@ async def test_massage_limits(
     reply = dispatcher.messages[0]["text"]
     for phrase in phrases:
         assert phrase in reply
+
+
+async def test_triage_records_the_referral_for_staff(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    salon_database: str,
+) -> None:
+    """A raised referral is recorded (anonymously without consent)."""
+    from actions.salon import db
+    from actions.salon.repository import SalonRepository
+
+    text = "there's a round bald patch on my crown"
+    tracker = make_tracker(
+        text, "describe_scalp", 0.9, parse_extra=_screened(text), sender_id="referral-user"
+    )
+    await ActionTriage().run(dispatcher, tracker, domain)
+    engine = db.make_engine(salon_database)
+    with db.session_scope(engine) as session:
+        referrals = SalonRepository(session).list_referrals(level="dermatologist")
+    engine.dispose()
+    assert any("patchy_hair_loss" in (r.conditions or "") for r in referrals)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rasa_sdk.events import AllSlotsReset, ConversationPaused, SlotSet
+from rasa_sdk.events import ActionExecuted, AllSlotsReset, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import salon_actions as sa
@@ -238,7 +238,7 @@ async def test_forget_me_erases_the_salon_rows(
 
     _rows(salon_db, seed)
     events = await sa.ActionForgetMe().run(dispatcher, make_tracker("yes", "affirm"), domain)
-    assert events == [AllSlotsReset()]
+    assert events == [AllSlotsReset(), SlotSet("forget_offered", False)]
     assert _rows(salon_db, lambda r: r.sender_known("test-user")) is False
     assert dispatcher.messages[0]["text"] == sa.FORGOTTEN
 
@@ -253,7 +253,7 @@ async def test_handoff_records_the_conversation_and_pauses(
     history = [{"event": "user", "text": "my scalp is oily"}, {"event": "bot", "text": "I see"}]
     tracker = make_tracker("can i talk to a person", "human_handoff", 0.99, history=history)
     events = await sa.ActionHandoff().run(dispatcher, tracker, domain)
-    assert events == [ConversationPaused()]
+    assert events == [ConversationPaused(), ActionExecuted("action_listen")]
     [handoff] = _rows(salon_db, lambda r: r.list_handoffs("open"))
     assert "client: my scalp is oily" in handoff.transcript
     assert handoff.reason == "can i talk to a person"

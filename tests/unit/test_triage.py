@@ -274,3 +274,16 @@ def test_every_reported_condition_is_known() -> None:
     for row in CASES:
         for flag in screen(row["text"]).flags:
             assert flag.condition in triage.CONDITIONS
+
+
+HELDOUT = list(
+    csv.DictReader((Path(__file__).resolve().parents[1] / "data" / "triage_heldout.csv").open())
+)
+
+
+@pytest.mark.parametrize("row", HELDOUT, ids=[r["text"][:40] for r in HELDOUT])
+def test_fresh_probes_written_after_the_rules(row: dict[str, str]) -> None:
+    """Messages written after the rules were tuned (never used to tune them)."""
+    result = screen(row["text"])
+    assert result.level.value == row["referral"], result
+    assert result.nutrient_deficiency is (row["nutrient"] == "true"), result

@@ -1,0 +1,143 @@
+"""Salon operations through the running assistant: consent, returning clients, check-ins,
+forget me, booking requests and the human handoff (REST channel + HTTP API + real SQLite)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+
+import pytest
+
+from actions import salon_actions as sa
+
+pytestmark = pytest.mark.e2e
+
+ROUTINE = "Your at-home scalp facial:"
+
+
+def _sender() -> str:
+    return f"salon-{uuid.uuid4().hex[:12]}"
+
+
+def _texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def _rows(assistant, query: str, *args: object) -> list[tuple]:
+    with sqlite3.connect(assistant.salon_database) as connection:
+        return connection.execute(query, args).fetchall()
+
+
+def _routine(assistant, sender: str) -> str:
+    return _texts(assistant.say(sender, "oily scalp, flakes, not sensitive, i wash daily"))
+
+
+def test_consent_checkin_and_returning_client(assistant) -> None:
+    """Yes to storing: summary saved, check-in follows, next session asks how it went."""
+    sender = _sender()
+    first = _routine(assistant, sender)
+    assert ROUTINE in first and sa.CONSENT_QUESTION in first
+    assert sa.CONSENT_THANKS in _texts(assistant.say(sender, "yes"))
+    [(concerns, routine_text)] = _rows(
+        assistant,
+        "SELECT s.concerns, s.routine_text FROM salon_consultation_summaries s "
+        "JOIN salon_clients c ON c.id = s.client_id WHERE c.sender_id = ?",
+        sender,
+    )
+    assert "oiliness" in concerns and routine_text.startswith(ROUTINE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        bot = [e.get("text") for e in assistant.tracker(sender)["events"] if e["event"] == "bot"]
+        if sa.CHECKIN in bot:
+            break
+        time.sleep(1)
+    else:
+        pytest.fail("the check-in reminder never came")
+    welcome = _texts(assistant.say(sender, "/session_start"))
+    assert welcome.startswith("Welcome back!") and "oiliness" in welcome
+    thanks = _texts(assistant.say(sender, "it went well, my scalp feels less oily"))
+    assert sa.FEEDBACK_THANKS in thanks
+    [(feedback,)] = _rows(
+        assistant,
+        "SELECT s.feedback FROM salon_consultation_summaries s "
+        "JOIN salon_clients c ON c.id = s.client_id WHERE c.sender_id = ?",
+        sender,
+    )
+    assert feedback == "it went well, my scalp feels less oily"
+
+
+def test_no_consent_stores_nothing(assistant) -> None:
+    """A no is respected and the conversation goes on."""
+    sender = _sender()
+    _routine(assistant, sender)
+    assert sa.CONSENT_DECLINED in _texts(assistant.say(sender, "no thanks"))
+    assert _rows(assistant, "SELECT id FROM salon_clients WHERE sender_id = ?", sender) == []
+    assert "automated assistant" in _texts(assistant.say(sender, "are you a bot?"))
+
+
+def test_forget_me_erases_the_conversation(assistant) -> None:
+    """After 'forget me' the tracker shows none of the earlier messages."""
+    sender = _sender()
+    _routine(assistant, sender)
+    assistant.say(sender, "yes")
+    assert sa.FORGET_QUESTION in _texts(assistant.say(sender, "please delete my data"))
+    assert sa.FORGOTTEN in _texts(assistant.say(sender, "yes"))
+    events = assistant.tracker(sender)["events"]
+    said = " ".join(e.get("text") or "" for e in events)
+    assert "oily scalp" not in said and ROUTINE not in said
+    assert "delete my data" not in said
+    assert _rows(assistant, "SELECT id FROM salon_clients WHERE sender_id = ?", sender) == []
+    with sqlite3.connect(assistant.database) as connection:
+        stored = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ?", (sender,)
+        ).fetchall()
+    assert stored and not any("oily scalp" in row[0] for row in stored)
+    assert "automated assistant" in _texts(assistant.say(sender, "are you a bot"))
+
+
+def test_booking_request(assistant) -> None:
+    """Service, times, name and a validated contact; stored as a request, with consent."""
+    sender = _sender()
+    first = _texts(assistant.say(sender, "i'd like to book a 45 minute head massage"))
+    assert "Which days and times suit you?" in first
+    times_reply = _texts(assistant.say(sender, "saturday morning"))
+    assert "What name" in times_reply
+    assert "How should the salon reach you" in _texts(assistant.say(sender, "Jane Doe"))
+    assert sa.CONTACT_REASK in _texts(assistant.say(sender, "jane at example"))
+    consent = _texts(assistant.say(sender, "jane@example.com"))
+    assert sa.BOOKING_NEEDS_CONSENT in consent
+    done = _texts(assistant.say(sender, "yes"))
+    assert "not a confirmed appointment" in done and "45-minute" in done
+    [(service, email, status, times)] = _rows(
+        assistant,
+        "SELECT b.service, b.email, b.status, b.preferred_times FROM salon_booking_requests b "
+        "JOIN salon_clients c ON c.id = b.client_id WHERE c.sender_id = ?",
+        sender,
+    )
+    assert (service, email, status, times) == (
+        "head_only_45",
+        "jane@example.com",
+        "requested",
+        "saturday morning",
+    )
+
+
+def test_handoff_pauses_until_staff_hand_back(assistant) -> None:
+    """The bot stays quiet while paused; staff reply and resume through the HTTP API."""
+    sender = _sender()
+    assistant.say(sender, "my scalp is itchy")
+    assert sa.HANDOFF in _texts(assistant.say(sender, "can i talk to a real person"))
+    assert assistant.say(sender, "hello? anyone there?") == []
+    assistant.request(
+        "POST",
+        f"/conversations/{sender}/tracker/events",
+        [{"event": "bot", "text": "Hi, this is Sam from the salon."}, {"event": "resume"}],
+    )
+    bot = [e.get("text") for e in assistant.tracker(sender)["events"] if e["event"] == "bot"]
+    assert "Hi, this is Sam from the salon." in bot
+    assert "automated assistant" in _texts(assistant.say(sender, "are you a bot"))
+    [(transcript,)] = _rows(
+        assistant, "SELECT transcript FROM salon_handoff_requests WHERE sender_id = ?", sender
+    )
+    assert "client: my scalp is itchy" in transcript
