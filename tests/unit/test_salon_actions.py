@@ -14,6 +14,7 @@ from actions import salon_actions as sa
 from actions.salon import db
 from actions.salon.repository import SalonRepository
 from tests.conftest import TrackerFactory
+from tests.integration.test_salon_db import fresh_database
 
 
 @pytest.mark.parametrize(
@@ -108,15 +109,26 @@ def test_checkin_delay(monkeypatch: pytest.MonkeyPatch, raw: str, seconds: float
 # ---------------------------------------------------------------------------
 # Actions against a real salon database
 # ---------------------------------------------------------------------------
-@pytest.fixture
-def salon_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A migrated SQLite salon database for this test."""
-    url = f"sqlite:///{tmp_path / 'salon.db'}"
-    monkeypatch.setenv("SALON_DB_URL", url)
-    db.upgrade(url)
-    sa._engine.cache_clear()
-    yield url
-    sa._engine.cache_clear()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def salon_db(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A fresh, migrated salon database on SQLite and on the PostgreSQL server."""
+    with fresh_database(request.param, tmp_path) as url:
+        monkeypatch.setenv("SALON_DB_URL", url)
+        db.upgrade(url)
+        sa._engine.cache_clear()
+        yield url
+        for engine in list(_cached_engines()):
+            engine.dispose()
+        sa._engine.cache_clear()
+
+
+def _cached_engines() -> Iterator[Any]:
+    # lru_cache keeps the engines: dispose them so the database can be dropped.
+    url = db.database_url()
+    if sa._engine.cache_info().currsize:
+        yield sa._engine(url)
 
 
 def _rows(url: str, work: Any) -> Any:
