@@ -75,8 +75,8 @@ test-stories: install train ## Conversation tests: tests/test_*.yml with --fail-
 nlu-quality: install ## NLU bar: 5-fold cross-validation + held-out test set, fails below the bar (slow)
 	scripts/nlu_quality.sh
 
-compare-configs: install ## Cross-validate the candidate NLU pipelines in experiments/ (slow)
-	scripts/compare_configs.sh
+compare-configs: install ## Compare config.yml with experiments/ (FOLDS=5 cross-validation; FOLDS=0 held-out set)
+	scripts/compare_configs.sh $(FOLDS)
 
 lock: $(INSTALLED) ## Re-pin requirements.lock from the current .venv
 	{ head -2 requirements.lock; $(BIN)/pip freeze --exclude uv | grep -v '^-e'; } > requirements.lock.new
