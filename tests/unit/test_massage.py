@@ -260,3 +260,24 @@ def test_results_are_frozen() -> None:
     """Results are immutable value objects."""
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEFAULT.max_minutes = 99  # type: ignore[misc]
+
+
+TRIAGE_ROWS = list(
+    csv.DictReader((Path(__file__).resolve().parents[1] / "data" / "triage_cases.csv").open())
+)
+
+
+@pytest.mark.parametrize("row", TRIAGE_ROWS, ids=[r["text"][:40] for r in TRIAGE_ROWS])
+def test_triage_table_through_the_limits_module(row: dict[str, str]) -> None:
+    """Every labelled message, read as a habit, gets the limit its labels call for."""
+    habit = parse_habit(row["text"])
+    limit = limit_for(row["referral"], row["nutrient"] == "true", False, False)
+    if row["referral"] in ("dermatologist", "urgent"):
+        assert limit.paused  # 0 while a dermatologist or urgent referral stands
+    elif row["nutrient"] == "true" or row["referral"] == "doctor":
+        assert 0 < limit.max_minutes <= 5 and limit.max_sessions_per_day <= 1
+    else:
+        assert limit.max_minutes == 10 and limit.max_sessions_per_day == 1
+    if habit.mentioned and not limit.paused:
+        assessment = assess(habit, limit)
+        assert isinstance(assessment.overuse, bool)
