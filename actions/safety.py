@@ -35,21 +35,8 @@ PAUSED_NO_HABIT = (
 
 def latest_screen(tracker: Tracker) -> triage.ScreenResult:
     """Screen the latest user message (the NLU component's result when present)."""
-    data = tracker.latest_message.get("triage")
-    if isinstance(data, dict) and "flags" in data:
-        flags = tuple(
-            triage.RedFlag(
-                f["condition"], Referral.parse(f["level"]), f["text"], f["start"], f["end"]
-            )
-            for f in data["flags"]
-        )
-        return triage.ScreenResult(
-            flags,
-            Referral.parse(data.get("level")),
-            bool(data.get("nutrient_deficiency")),
-            tuple(data.get("nutrient_signals") or ()),
-        )
-    return triage.screen(tracker.latest_message.get("text") or "")
+    message = tracker.latest_message
+    return triage.screen_parsed(message, message.get("text"))
 
 
 def user_texts(tracker: Tracker) -> list[str]:
@@ -220,7 +207,7 @@ class ActionMassageLimits(Action):
         habit = massage.parse_habit(text)
         concerns = tracker.get_slot(contract.CONCERNS) or []
         heavy_shedding = "shedding" in concerns or bool(
-            triage.screen(text).nutrient_deficiency and habit.escalates
+            latest_screen(tracker).nutrient_deficiency and habit.escalates
         )
         limit = massage.limit_for(
             Referral.parse(tracker.get_slot(contract.REFERRAL)),

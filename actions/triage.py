@@ -66,7 +66,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -1385,3 +1385,44 @@ def _assemble(text: str, found: list[_Found], plan: bool) -> ScreenResult:
     levels = [f.level for f in unique] + ([Referral.DOCTOR] if nutrient else [])
     level = max(levels, key=lambda r: r.rank, default=Referral.NONE)
     return ScreenResult(tuple(unique), level, bool(nutrient), nutrient)
+
+
+#: Key under which the NLU component (``addons.red_flags``) stores a message's
+#: screening result in its parse data.
+PARSE_PROPERTY = "triage"
+
+
+def result_from_data(data: Mapping[str, Any]) -> ScreenResult:
+    """Rebuild a screening result from its parse-data form (``addons.red_flags``)."""
+    flags = tuple(
+        RedFlag(f["condition"], Referral.parse(f["level"]), f["text"], f["start"], f["end"])
+        for f in data.get("flags") or ()
+    )
+    return ScreenResult(
+        flags,
+        Referral.parse(data.get("level")),
+        bool(data.get("nutrient_deficiency")),
+        tuple(data.get("nutrient_signals") or ()),
+    )
+
+
+def screen_parsed(parse_data: Mapping[str, Any] | None, text: str | None) -> ScreenResult:
+    """A message's screening result: the NLU component's, or screen the text now.
+
+    The text is screened here only when the parse has no result (a message
+    that did not go through this model's NLU, e.g. an injected intent or a
+    conversation test); a button payload (``/intent``) has nothing to screen.
+
+    Args:
+        parse_data: The message's parse data (may be ``None``).
+        text: The message text.
+
+    Returns:
+        The screening result.
+    """
+    data = (parse_data or {}).get(PARSE_PROPERTY)
+    if isinstance(data, Mapping):
+        return result_from_data(data)
+    if text and not text.startswith("/"):
+        return screen(text)
+    return ScreenResult()

@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions import triage
 
-TRIAGE_PROPERTY = "triage"
+TRIAGE_PROPERTY = triage.PARSE_PROPERTY
 RED_FLAG_ENTITY = "red_flag"
 
 

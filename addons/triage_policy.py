@@ -25,8 +25,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.contract import NUTRIENT_DEFICIENCY_SUSPECTED, Referral
-from actions.triage import screen
-from addons.red_flags import TRIAGE_PROPERTY
+from actions.triage import screen_parsed
 
 TRIAGE_ACTION = "action_triage"
 
@@ -45,12 +44,7 @@ def message_level(parse_data: dict[str, Any] | None, text: str | None = None) ->
     Returns:
         The level, ``none`` when nothing was found.
     """
-    result = (parse_data or {}).get(TRIAGE_PROPERTY)
-    if isinstance(result, dict):
-        return Referral.parse(result.get("level"))
-    if text and not text.startswith("/"):
-        return screen(text).level
-    return Referral.NONE
+    return screen_parsed(parse_data, text).level
 
 
 #: What a message with only a ``doctor``-level finding (a nutrient context) asked
