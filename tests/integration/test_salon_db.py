@@ -8,9 +8,7 @@ migration, never from ``create_all``. PostgreSQL being unreachable is a failure.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,7 +17,6 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
-from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session
 
 from actions.salon import db
@@ -39,8 +36,8 @@ from actions.salon.repository import (
     SalonRepository,
     UnknownRecordError,
 )
+from tests.databases import BACKENDS, fresh_database
 
-POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SALON_TABLES = {
     "salon_clients",
     "salon_consultation_summaries",
@@ -48,36 +45,7 @@ SALON_TABLES = {
     "salon_booking_requests",
     "salon_handoff_requests",
 }
-BACKENDS = ["sqlite", "postgresql"]
 WEB = "socketio"
-
-
-@contextmanager
-def fresh_postgres_database() -> Iterator[str]:
-    """Create ``salon_test_<random>`` on the local server, yield its URL, drop it."""
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", future=True)
-    name = f"salon_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}")
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
-def fresh_database(backend: str, folder: Path) -> Iterator[str]:
-    if backend == "postgresql":
-        with fresh_postgres_database() as url:
-            yield url
-    else:
-        yield f"sqlite:///{folder / f'salon-{uuid.uuid4().hex[:8]}.db'}"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

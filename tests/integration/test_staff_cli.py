@@ -1,7 +1,8 @@
-"""``python -m actions.staff`` as staff run it: subprocesses on real SQLite databases.
+"""``python -m actions.staff`` as staff run it: subprocesses on real databases.
 
-The salon database is migrated with Alembic and filled through the repository; the
-tracker database is written by Rasa's own ``SQLTrackerStore``.
+Every test runs twice: on SQLite files and on fresh PostgreSQL databases at
+127.0.0.1:5432. The salon database is migrated with Alembic and filled through the
+repository; the tracker database is written by Rasa's own ``SQLTrackerStore``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,10 +20,12 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine.url import make_url
 
 from actions.salon import db
 from actions.salon.models import BookingRequest, Client
 from actions.salon.repository import SalonRepository
+from tests.databases import BACKENDS, fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = "socketio"
@@ -47,29 +51,52 @@ def _conversation(sender_id: str, exchanges: list[tuple[str, str]]) -> DialogueS
     return tracker
 
 
-@pytest.fixture
-def tracker_db(tmp_path: Path) -> Path:
-    path = tmp_path / "tracker.db"
-    store = SQLTrackerStore(dialect="sqlite", db=str(path))
-    for tracker in (
-        _conversation(
-            "jane-web",
-            [
-                ("hi, my scalp is itchy", "Hi, I'm the salon's scalp-care assistant."),
-                ("how often should I exfoliate?", "Once a week is plenty for most scalps."),
-            ],
-        ),
-        _conversation("someone-else", [("hello", "Hi there!")]),
-    ):
-        asyncio.run(store.save(tracker))
-    store.engine.dispose()
-    return path
+def rasa_store(url: str) -> SQLTrackerStore:
+    """Rasa's own SQL tracker store on ``url`` (SQLite file or PostgreSQL)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return SQLTrackerStore(dialect="sqlite", db=parsed.database)
+    return SQLTrackerStore(
+        dialect="postgresql",
+        host=parsed.host,
+        port=parsed.port,
+        db=parsed.database,
+        username=parsed.username,
+    )
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture
-def salon_db(tmp_path: Path) -> Path:
-    path = tmp_path / "salon.db"
-    url = f"sqlite:///{path}"
+def tracker_db(backend: str, tmp_path: Path) -> Iterator[str]:
+    with fresh_database(backend, tmp_path) as url:
+        store = rasa_store(url)
+        for tracker in (
+            _conversation(
+                "jane-web",
+                [
+                    ("hi, my scalp is itchy", "Hi, I'm the salon's scalp-care assistant."),
+                    ("how often should I exfoliate?", "Once a week is plenty for most scalps."),
+                ],
+            ),
+            _conversation("someone-else", [("hello", "Hi there!")]),
+        ):
+            asyncio.run(store.save(tracker))
+        store.engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def salon_db(backend: str, tmp_path: Path) -> Iterator[str]:
+    with fresh_database(backend, tmp_path) as url:
+        _fill_salon(url)
+        yield url
+
+
+def _fill_salon(url: str) -> None:
     db.upgrade(url)
     engine = db.make_engine(url)
     april = datetime(2024, 4, 10, 12, 0, tzinfo=timezone.utc)
@@ -102,18 +129,18 @@ def salon_db(tmp_path: Path) -> Path:
         old.last_seen_at = datetime.now(timezone.utc) - timedelta(days=400)
         old.created_at = old.last_seen_at
     engine.dispose()
-    return path
 
 
 def staff(
-    *args: str, salon: Path | None, tracker: Path | None, cwd: Path
+    *args: str, salon: str | Path | None, tracker: str | Path | None, cwd: Path
 ) -> subprocess.CompletedProcess[str]:
+    """Run the staff CLI; a Path is a SQLite file, a str a database URL."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "SALON_DB_URL": f"sqlite:///{salon}" if salon else "",
-        "TRACKER_DB_URL": f"sqlite:///{tracker}" if tracker else "",
+        "SALON_DB_URL": _url(salon),
+        "TRACKER_DB_URL": _url(tracker),
     }
     return subprocess.run(
         [sys.executable, "-m", "actions.staff", *args],
@@ -126,16 +153,22 @@ def staff(
     )
 
 
+def _url(database: str | Path | None) -> str:
+    if database is None:
+        return ""
+    return f"sqlite:///{database}" if isinstance(database, Path) else database
+
+
 @pytest.fixture
-def run(salon_db: Path, tracker_db: Path, tmp_path: Path):
+def run(salon_db: str, tracker_db: str, tmp_path: Path):
     def _run(*args: str) -> subprocess.CompletedProcess[str]:
         return staff(*args, salon=salon_db, tracker=tracker_db, cwd=tmp_path)
 
     return _run
 
 
-def _tracker_senders(path: Path) -> set[str]:
-    engine = sa.create_engine(f"sqlite:///{path}")
+def _tracker_senders(url: str) -> set[str]:
+    engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT DISTINCT sender_id FROM events"))
@@ -243,9 +276,7 @@ def test_transcript_of_unknown_sender_exits_2(run) -> None:
     assert "unknown sender 'nobody'" in result.stderr
 
 
-def test_forget_removes_tracker_events_and_salon_rows(
-    run, salon_db: Path, tracker_db: Path
-) -> None:
+def test_forget_removes_tracker_events_and_salon_rows(run, salon_db: str, tracker_db: str) -> None:
     assert "jane-web" in _tracker_senders(tracker_db)
     result = run("forget", "jane-web")
     assert result.returncode == 0, result.stderr
@@ -254,7 +285,7 @@ def test_forget_removes_tracker_events_and_salon_rows(
     _no_raw_contacts(result.stdout + result.stderr)
 
     assert _tracker_senders(tracker_db) == {"someone-else"}
-    engine = db.make_engine(f"sqlite:///{salon_db}")
+    engine = db.make_engine(salon_db)
     try:
         with db.session_scope(engine) as session:
             repo = SalonRepository(session)
@@ -263,7 +294,7 @@ def test_forget_removes_tracker_events_and_salon_rows(
     finally:
         engine.dispose()
     # Rasa's own store agrees: the conversation is gone.
-    store = SQLTrackerStore(dialect="sqlite", db=str(tracker_db))
+    store = rasa_store(tracker_db)
     assert asyncio.run(store.retrieve("jane-web")) is None
     assert asyncio.run(store.retrieve("someone-else")) is not None
     store.engine.dispose()
@@ -274,7 +305,7 @@ def test_forget_removes_tracker_events_and_salon_rows(
     assert run("transcript", "jane-web").returncode == 2
 
 
-def test_forget_a_sender_without_a_client_row(run, tracker_db: Path) -> None:
+def test_forget_a_sender_without_a_client_row(run, tracker_db: str) -> None:
     result = run("forget", "someone-else")  # only a closed handoff and a conversation
     assert result.returncode == 0, result.stderr
     assert "someone-else" not in _tracker_senders(tracker_db)
@@ -291,7 +322,7 @@ def test_purge_deletes_old_records(run) -> None:
     assert "head_only_45" not in bookings.stdout  # the stale client's booking went too
 
 
-def test_purge_can_drop_idle_conversations(run, tracker_db: Path) -> None:
+def test_purge_can_drop_idle_conversations(run, tracker_db: str) -> None:
     result = run("purge", "--days", "30", "--include-tracker")
     assert result.returncode == 0, result.stderr
     assert "purged 2 idle conversations" in result.stdout
@@ -349,8 +380,35 @@ def test_unmigrated_database_is_a_clear_error_then_migrate_fixes_it(tmp_path: Pa
     )
 
 
-def test_missing_tracker_store_is_a_clear_error(salon_db: Path, tmp_path: Path) -> None:
+def test_missing_tracker_store_is_a_clear_error(salon_db: str, tmp_path: Path) -> None:
     result = staff("transcript", "x", salon=salon_db, tracker=tmp_path / "none.db", cwd=tmp_path)
     assert result.returncode == 1
     assert "no tracker store" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_unmigrated_postgres_database_is_a_clear_error(tmp_path: Path) -> None:
+    with fresh_database("postgresql", tmp_path) as url:
+        result = staff("referrals", salon=url, tracker=None, cwd=tmp_path)
+        assert result.returncode == 1
+        assert "has no tables yet" in result.stderr
+        assert "python -m actions.staff migrate" in result.stderr
+        migrated = staff("migrate", salon=url, tracker=None, cwd=tmp_path)
+        assert migrated.returncode == 0, migrated.stderr
+        assert staff("referrals", salon=url, tracker=None, cwd=tmp_path).returncode == 0
+
+
+def test_postgres_without_events_table_is_a_clear_error(salon_db: str, tmp_path: Path) -> None:
+    with fresh_database("postgresql", tmp_path) as empty:
+        result = staff("transcript", "x", salon=salon_db, tracker=empty, cwd=tmp_path)
+        assert result.returncode == 1
+        assert "has no 'events' table" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_unreachable_postgres_is_a_clear_error_without_password(tmp_path: Path) -> None:
+    url = "postgresql://staff:s3cret@127.0.0.1:1/salon"  # nothing listens on port 1
+    result = staff("bookings", salon=url, tracker=None, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "cannot open the salon database" in result.stderr
+    assert "s3cret" not in result.stderr and "Traceback" not in result.stderr

@@ -14,7 +14,7 @@ from actions import salon_actions as sa
 from actions.salon import db
 from actions.salon.repository import SalonRepository
 from tests.conftest import TrackerFactory
-from tests.integration.test_salon_db import fresh_database
+from tests.databases import fresh_database
 
 
 @pytest.mark.parametrize(
