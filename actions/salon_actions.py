@@ -506,13 +506,17 @@ def parse_service(text: str, entity_values: list[str]) -> str | None:
 
 
 def parse_name(text: str, entity_values: list[str]) -> str | None:
-    """A name from the ``person`` entity or a short answer like "it's Priya" (pure)."""
-    if entity_values:
-        return " ".join(entity_values)[:80]
+    """A short answer like "it's Priya Shah", else the ``person`` entity (pure).
+
+    The whole answer wins when it is a name that contains what the entity found:
+    the extractor often tags only part of a full name ("Maria" of "Maria Lopez").
+    """
     candidate = _NAME_PREFIX.sub("", text.strip()).strip(" .!")
-    if 1 <= len(candidate) <= 60 and _NAME.match(candidate):
+    is_name = 1 <= len(candidate) <= 60 and bool(_NAME.match(candidate))
+    found = " ".join(entity_values)[:80]
+    if is_name and all(value.lower() in candidate.lower() for value in entity_values):
         return candidate
-    return None
+    return found or None
 
 
 def parse_contact(text: str) -> str | None:

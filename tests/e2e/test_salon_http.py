@@ -131,11 +131,13 @@ def test_handoff_pauses_until_staff_hand_back(assistant) -> None:
     assert assistant.say(sender, "hello? anyone there?") == []
     assistant.request(
         "POST",
-        f"/conversations/{sender}/tracker/events",
-        [{"event": "bot", "text": "Hi, this is Sam from the salon."}, {"event": "resume"}],
+        f"/conversations/{sender}/tracker/events?execute_side_effects=true&output_channel=latest",
+        [{"event": "bot", "text": "Hi, this is Sam from the salon."}],
     )
     bot = [e.get("text") for e in assistant.tracker(sender)["events"] if e["event"] == "bot"]
     assert "Hi, this is Sam from the salon." in bot
+    assert assistant.say(sender, "thanks sam") == []  # still paused until handed back
+    assistant.request("POST", f"/conversations/{sender}/tracker/events", [{"event": "resume"}])
     assert "automated assistant" in _texts(assistant.say(sender, "are you a bot"))
     [(transcript,)] = _rows(
         assistant, "SELECT transcript FROM salon_handoff_requests WHERE sender_id = ?", sender
