@@ -1,0 +1,81 @@
+"""The action server, with the token check rasa-sdk lacks.
+
+Rasa sends the action endpoint's ``token`` (endpoints.yml) as the ``token`` query
+parameter of every call. rasa-sdk accepts any caller, so anyone who can reach port
+5055 could run the salon's actions (and read or erase its data) in any client's
+name. This module serves rasa-sdk's own app and refuses every request but
+``/health`` whose token does not match ``$ACTION_SERVER_TOKEN``.
+
+Usage: python -m actions.server [--port 5055]   (scripts/run.sh starts it)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import logging
+import os
+import sys
+
+from rasa_sdk import utils
+from rasa_sdk.endpoint import create_app as create_sdk_app
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+TOKEN_ENV = "ACTION_SERVER_TOKEN"
+#: Paths anyone may call: the health check, for start-up scripts and balancers.
+OPEN_PATHS = frozenset({"/health"})
+logger = logging.getLogger(__name__)
+
+
+def token_matches(given: str | None, expected: str) -> bool:
+    """Compare a request's token with the configured one in constant time (pure)."""
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def create_app(token: str, actions_package: str = "actions") -> Sanic:
+    """Return rasa-sdk's app for ``actions_package`` behind a token check.
+
+    Args:
+        token: The shared secret Rasa sends; must not be empty.
+        actions_package: Where the actions live.
+
+    Returns:
+        The Sanic app. Only Rasa calls it, so it allows no browser origin.
+    """
+    if not token:
+        raise ValueError(f"{TOKEN_ENV} is empty: the action server refuses to run open")
+    app = create_sdk_app(actions_package, cors_origins=[])
+
+    @app.middleware("request")
+    async def check_token(request: Request) -> HTTPResponse | None:
+        if request.path in OPEN_PATHS:
+            return None
+        if token_matches(request.args.get("token"), token):
+            return None
+        logger.warning("refused an action call without a valid token from %s", request.ip)
+        return response.json({"error": "unauthorized"}, status=401)
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the actions on 127.0.0.1 (``$SANIC_HOST`` to change) until stopped."""
+    parser = argparse.ArgumentParser(description="The salon's action server (token-checked).")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--actions", default="actions")
+    args = parser.parse_args(argv)
+    token = os.environ.get(TOKEN_ENV, "")
+    if not token:
+        print(f"error: set {TOKEN_ENV} (scripts/run.sh makes one per run)", file=sys.stderr)
+        return 2
+    utils.configure_colored_logging(os.environ.get("LOG_LEVEL", "INFO"))
+    app = create_app(token, args.actions)
+    host = os.environ.get("SANIC_HOST", "127.0.0.1")
+    app.run(host, args.port, workers=1, access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
