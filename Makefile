@@ -23,7 +23,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run shell test lint typecheck unit validate test-stories lock nlu-quality compare-configs clean
+.PHONY: help install train run shell test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -77,6 +77,9 @@ nlu-quality: install ## NLU bar: 5-fold cross-validation + held-out test set, fa
 
 compare-configs: install ## Compare config.yml with experiments/ (FOLDS=5 cross-validation; FOLDS=0 held-out set)
 	scripts/compare_configs.sh $(FOLDS)
+
+compare-policies: install ## Compare dialogue-policy choices on the conversation tests (slow: trains each)
+	$(BIN)/python scripts/compare_policies.py
 
 lock: $(INSTALLED) ## Re-pin requirements.lock from the current .venv
 	{ head -2 requirements.lock; $(BIN)/pip freeze --exclude uv | grep -v '^-e'; } > requirements.lock.new
