@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_MODEL := build/spacy-en/meta.json
 MODEL := models/scalp-care.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data addons -name '*.yml' -o -name '*.py' 2>/dev/null)
+# addons/channels.py runs in the server only: changing it needs no retraining.
+TRAINING_INPUTS := config.yml domain.yml $(filter-out addons/channels.py,$(shell find data addons -name '*.yml' -o -name '*.py' 2>/dev/null))
 
 # Runtime configuration (README, "Configuration"); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.
@@ -23,7 +24,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run shell test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies clean
+.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies clean web chromium
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -47,11 +48,14 @@ $(MODEL): $(INSTALLED) $(SPACY_MODEL) $(TRAINING_INPUTS)
 	$(BIN)/rasa train --fixed-model-name scalp-care --out models
 	@touch $@
 
-run: install train ## Run the action server (:5055) and Rasa with its HTTP API (:5005) until Ctrl-C
+run: install train ## Run the action server (:5055), Rasa (:5005) and the salon page with the chat widget (:8080) until Ctrl-C
 	scripts/run.sh
 
 shell: install train ## Talk to the assistant in the terminal (rasa shell, action server included)
 	scripts/run.sh shell
+
+interactive: install train ## Interactive learning: rasa interactive, action server included (:5005, stop make run first)
+	scripts/run.sh interactive
 
 test: lint typecheck validate unit test-stories ## Everything CI runs: lint, types, pytest, data validation, test stories
 
@@ -65,8 +69,20 @@ typecheck: $(INSTALLED) ## Type-check actions/ and addons/ with mypy
 validate: $(INSTALLED) ## rasa data validate --fail-on-warnings
 	$(BIN)/rasa data validate --fail-on-warnings
 
-unit: install train ## Run pytest (unit, Rasa glue, stores, end-to-end HTTP API)
+unit: install train chromium ## Run pytest (unit, Rasa glue, stores, end-to-end HTTP API, channels, browser)
 	$(BIN)/pytest
+
+# The widget (web/src) is bundled with socket.io-client into web/dist, which is
+# committed so that `make run` needs no Node.js; rebuild it after changing web/.
+web: ## Rebuild web/dist (the salon page and chat widget) with npm ci + esbuild
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+# The browser tests drive Debian's chromium (never a downloaded browser).
+CHROMIUM ?= /usr/bin/chromium
+chromium: ## Install Debian's chromium for the browser tests (apt-get, only when missing)
+	@test -x $(CHROMIUM) || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
 
 test-stories: install train ## Conversation tests: tests/test_*.yml with --fail-on-prediction-errors
 	$(BIN)/rasa test core --model $(MODEL) --stories tests --fail-on-prediction-errors \

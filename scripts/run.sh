@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Run the action server (127.0.0.1:5055) and Rasa with its HTTP API
-# (127.0.0.1:5005) until Ctrl-C, then stop both together.
-# Usage: scripts/run.sh [shell]   (with "shell": `rasa shell` instead of the server)
+# Run the action server (127.0.0.1:5055), Rasa with its HTTP API and channels
+# (127.0.0.1:5005) and the demo salon page with the chat widget (127.0.0.1:8080)
+# until Ctrl-C, then stop them together.
+# Usage: scripts/run.sh [shell|interactive]
+#   (with "shell" / "interactive": `rasa shell` / `rasa interactive` instead of the servers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${VENV:-.venv}/bin"
 MODEL="${MODEL:-models/scalp-care.tar.gz}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 RASA_PORT="${RASA_PORT:-5005}"
+WEB_PORT="${WEB_PORT:-8080}"
+# The pages allowed to talk to Rasa from a browser (HTTP API and the socket.io
+# widget channel), space-separated; RASA_PUBLIC_URL is where the page finds Rasa.
+export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
+RASA_PUBLIC_URL="${RASA_PUBLIC_URL:-http://localhost:$RASA_PORT}"
+# The effective channel credentials (written at each start; one file per run).
+CREDENTIALS_FILE="${CREDENTIALS_FILE:-var/credentials.yml}"
 mkdir -p var logs
 # Rasa imports the project's components and tracker store from the repo root.
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
@@ -39,13 +48,26 @@ for _ in $(seq 1 120); do
 done
 echo "Action server on http://127.0.0.1:$ACTION_PORT (log: logs/actions.log)"
 
+# Only the channels whose variables are set (README, "Messaging apps"). Every mode
+# needs it: `rasa shell` reads the credentials file too.
+"$BIN/python" scripts/credentials.py credentials.yml "$CREDENTIALS_FILE"
+
 if [ "${1:-}" = "shell" ]; then
-  "$BIN/rasa" shell --model "$MODEL" --endpoints endpoints.yml
+  "$BIN/rasa" shell --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS_FILE"
+elif [ "${1:-}" = "interactive" ]; then
+  "$BIN/rasa" interactive --model "$MODEL" --endpoints endpoints.yml --port "$RASA_PORT" \
+    --skip-visualization
 else
-  echo "Starting Rasa on http://127.0.0.1:$RASA_PORT (Ctrl-C stops both)..."
-  "$BIN/rasa" run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
-    --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
-    --cors "${CORS_ORIGINS:-http://localhost:8080}" &
+  "$BIN/python" scripts/serve_web.py --port "$WEB_PORT" --server "$RASA_PUBLIC_URL" \
+    >logs/web.log 2>&1 &
   pids+=($!)
-  wait "${pids[1]}"
+  echo "Salon page with the chat widget on http://localhost:$WEB_PORT (log: logs/web.log)"
+  read -ra cors <<<"$CORS_ORIGINS"
+  echo "Starting Rasa on http://127.0.0.1:$RASA_PORT (Ctrl-C stops everything)..."
+  "$BIN/rasa" run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
+    --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS_FILE" \
+    --cors "${cors[@]}" &
+  rasa_pid=$!
+  pids+=("$rasa_pid")
+  wait "$rasa_pid"
 fi

@@ -38,6 +38,9 @@ class Assistant:
     base_url: str
     database: Path
     salon_database: Path
+    #: The demo salon page with the chat widget (scripts/serve_web.py).
+    web_url: str = ""
+    log_path: Path | None = None
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
@@ -61,20 +64,27 @@ class Assistant:
 
 
 @contextmanager
-def running_assistant(workdir: Path) -> Iterator[Assistant]:
+def running_assistant(
+    workdir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Assistant]:
     """Start scripts/run.sh on free ports with the databases in ``workdir``; stop it after.
 
     Starting twice on the same ``workdir`` reuses the same tracker and salon
     databases, which is how the restart test checks that nothing is lost.
+    ``extra_env`` adds variables (e.g. a messaging channel's credentials).
     """
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it) first")
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     database = workdir / "tracker.db"
+    web_url = f"http://localhost:{web_port}"
     env = {
         **os.environ,
         "RASA_PORT": str(rasa_port),
         "ACTION_PORT": str(action_port),
+        "WEB_PORT": str(web_port),
+        "CORS_ORIGINS": f"{web_url} http://127.0.0.1:{web_port}",
+        "CREDENTIALS_FILE": str(workdir / f"credentials-{rasa_port}.yml"),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB_URL": f"sqlite:///{database}",
         "LOCK_STORE_TYPE": "in_memory",
@@ -82,6 +92,7 @@ def running_assistant(workdir: Path) -> Iterator[Assistant]:
         "CHECKIN_DELAY_SECONDS": str(CHECKIN_DELAY_S),
         "PYTHONPATH": str(ROOT),
         "MODEL": str(MODEL),
+        **(extra_env or {}),
     }
     log_path = workdir / f"assistant-{rasa_port}.log"
     log = log_path.open("w")
@@ -93,7 +104,13 @@ def running_assistant(workdir: Path) -> Iterator[Assistant]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    assistant = Assistant(f"http://127.0.0.1:{rasa_port}", database, workdir / "salon.db")
+    assistant = Assistant(
+        f"http://127.0.0.1:{rasa_port}",
+        database,
+        workdir / "salon.db",
+        web_url=web_url,
+        log_path=log_path,
+    )
     deadline = time.monotonic() + START_TIMEOUT_S
     try:
         while True:

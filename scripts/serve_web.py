@@ -1,0 +1,74 @@
+"""Serve the demo salon page and the chat widget (web/dist) for `make run`.
+
+A tiny static server on 127.0.0.1 (standard library only). Besides the files in
+web/dist it answers ``/config.js`` with the address of Rasa's socket.io channel,
+so the page talks to whichever port Rasa runs on.
+
+Usage: python scripts/serve_web.py --port 8080 --server http://localhost:5005
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def content_security_policy(server: str) -> str:
+    """Only this page's own files, and connections to Rasa (HTTP polling and WebSocket)."""
+    parts = urlsplit(server)
+    ws_scheme = "wss" if parts.scheme == "https" else "ws"
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+        f"connect-src 'self' {origin} {ws_scheme}://{parts.netloc}; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+class Handler(SimpleHTTPRequestHandler):
+    server_url = "http://localhost:5005"
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", content_security_policy(self.server_url))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path == "/config.js":
+            body = f"window.SCALP_CARE = {json.dumps({'server': self.server_url})};\n".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--server", default="http://localhost:5005", help="Rasa's public URL")
+    parser.add_argument("--directory", default=str(ROOT / "web" / "dist"))
+    args = parser.parse_args()
+    if not (Path(args.directory) / "index.html").exists():
+        raise SystemExit(f"{args.directory}/index.html is missing: run `make web`")
+    Handler.server_url = args.server.rstrip("/")
+    handler = partial(Handler, directory=args.directory)
+    with ThreadingHTTPServer((args.host, args.port), handler) as httpd:
+        httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
