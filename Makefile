@@ -19,7 +19,11 @@ REDIS_HOST ?= 127.0.0.1
 REDIS_PORT ?= 6379
 REDIS_DB ?= 1
 SALON_DB_URL ?= sqlite:///var/salon.db
-export ACTION_ENDPOINT_URL TRACKER_DB_URL LOCK_STORE_TYPE REDIS_HOST REDIS_PORT REDIS_DB SALON_DB_URL
+# Shared by Rasa and the action server; a fresh random one per `make` run unless set.
+ifndef ACTION_SERVER_TOKEN
+ACTION_SERVER_TOKEN := $(shell python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
+endif
+export ACTION_ENDPOINT_URL TRACKER_DB_URL LOCK_STORE_TYPE REDIS_HOST REDIS_PORT REDIS_DB SALON_DB_URL ACTION_SERVER_TOKEN
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1

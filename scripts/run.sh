@@ -32,7 +32,13 @@ trap stop INT TERM EXIT
 # The salon's own tables (Alembic migrations; a no-op when up to date).
 "$BIN/python" -m actions.staff migrate >/dev/null
 
-SANIC_HOST=127.0.0.1 "$BIN/rasa" run actions --actions actions --port "$ACTION_PORT" \
+# Rasa sends this token with every action call and the action server refuses
+# calls without it (actions/server.py). One per run unless set (several
+# replicas must share it).
+ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')}"
+export ACTION_SERVER_TOKEN
+
+SANIC_HOST=127.0.0.1 "$BIN/python" -m actions.server --port "$ACTION_PORT" \
   >logs/actions.log 2>&1 &
 pids+=($!)
 

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The same defaults the Makefile exports, so `pytest` also works on its own.
 RUNTIME_DEFAULTS = {
     "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+    "ACTION_SERVER_TOKEN": "tests-only-token",
     "TRACKER_DB_URL": "sqlite:///var/tracker.db",
     "LOCK_STORE_TYPE": "in_memory",
     "REDIS_HOST": "127.0.0.1",
