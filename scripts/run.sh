@@ -69,10 +69,14 @@ else
   pids+=($!)
   echo "Salon page with the chat widget on http://localhost:$WEB_PORT (log: logs/web.log)"
   read -ra cors <<<"$CORS_ORIGINS"
+  # With RASA_API_TOKEN set, every HTTP API call (not the channels' webhooks)
+  # needs ?token=...; without it the API is reachable from this machine only.
+  api_auth=()
+  if [ -n "${RASA_API_TOKEN:-}" ]; then api_auth=(--auth-token "$RASA_API_TOKEN"); fi
   echo "Starting Rasa on http://127.0.0.1:$RASA_PORT (Ctrl-C stops everything)..."
   "$BIN/rasa" run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
     --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS_FILE" \
-    --cors "${cors[@]}" &
+    --cors "${cors[@]}" "${api_auth[@]}" &
   rasa_pid=$!
   pids+=("$rasa_pid")
   wait "$rasa_pid"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -41,11 +42,20 @@ class Assistant:
     #: The demo salon page with the chat widget (scripts/serve_web.py).
     web_url: str = ""
     log_path: Path | None = None
+    #: Rasa's HTTP API token (``--auth-token``); channel webhooks need none.
+    api_token: str = ""
+
+    def url(self, path: str) -> str:
+        """The full URL of ``path``, with the API token unless it is a channel webhook."""
+        if not self.api_token or path.startswith("/webhooks/"):
+            return self.base_url + path
+        separator = "&" if "?" in path else "?"
+        return f"{self.base_url}{path}{separator}token={self.api_token}"
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(
-            self.base_url + path,
+            self.url(path),
             data=data,
             method=method,
             headers={"Content-Type": "application/json"},
@@ -76,6 +86,7 @@ def running_assistant(
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it) first")
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
+    api_token = (extra_env or {}).get("RASA_API_TOKEN", secrets.token_urlsafe(16))
     database = workdir / "tracker.db"
     web_url = f"http://localhost:{web_port}"
     env = {
@@ -92,6 +103,8 @@ def running_assistant(
         "CHECKIN_DELAY_SECONDS": str(CHECKIN_DELAY_S),
         "PYTHONPATH": str(ROOT),
         "MODEL": str(MODEL),
+        # Every test talks to an API that requires its token, as in production.
+        "RASA_API_TOKEN": api_token,
         **(extra_env or {}),
     }
     log_path = workdir / f"assistant-{rasa_port}.log"
@@ -110,6 +123,7 @@ def running_assistant(
         workdir / "salon.db",
         web_url=web_url,
         log_path=log_path,
+        api_token=api_token,
     )
     deadline = time.monotonic() + START_TIMEOUT_S
     try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
@@ -79,3 +81,15 @@ def test_conversation_is_stored_in_the_sql_tracker_store(assistant) -> None:
             "SELECT type_name, intent_name FROM events WHERE sender_id = ? ORDER BY id", (sender,)
         ).fetchall()
     assert ("user", "greet") in rows
+
+
+@pytest.mark.parametrize("query", ["", "?token=wrong"])
+def test_http_api_needs_its_token_but_channels_do_not(assistant, query: str) -> None:
+    """Rasa runs with --auth-token (RASA_API_TOKEN); webhooks stay open to clients."""
+    sender = new_sender()
+    assert assistant.say(sender, "hi")  # the REST channel needs no token
+    for path in ("/status", f"/conversations/{sender}/tracker"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(assistant.base_url + path + query, timeout=30)
+        assert refused.value.code == 401
+    assert assistant.tracker(sender)["sender_id"] == sender  # with the token
