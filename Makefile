@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_MODEL := build/spacy-en/meta.json
 MODEL := models/scalp-care.tar.gz
-# addons/channels.py runs in the server only: changing it needs no retraining.
-TRAINING_INPUTS := config.yml domain.yml $(filter-out addons/channels.py,$(shell find data addons -name '*.yml' -o -name '*.py' 2>/dev/null))
+# addons/channels.py and message_limits.py run in the server only: changing them
+# needs no retraining.
+TRAINING_INPUTS := config.yml domain.yml $(filter-out addons/channels.py addons/message_limits.py,$(shell find data addons -name '*.yml' -o -name '*.py' 2>/dev/null))
 
 # Runtime configuration (README, "Configuration"); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.

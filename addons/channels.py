@@ -1,5 +1,10 @@
 """The salon's channels: Rasa's own, with what a salon needs on top.
 
+Every channel here caps the message length (``addons/message_limits.py``): a very
+long message is shortened, red-flagged sentences kept, and the user told so.
+
+- ``RestInput``: Rasa's REST channel with that cap.
+
 ``credentials.yml`` names these classes; each keeps the name (and so the webhook
 path ``/webhooks/<name>/webhook`` and the ``channel:`` response variations) of the
 Rasa channel it extends.
@@ -33,6 +38,7 @@ from aiogram.bot.api import TelegramAPIServer
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput as RasaFacebookInput
 from rasa.core.channels.facebook import Messenger, MessengerBot
+from rasa.core.channels.rest import RestInput as RasaRestInput
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
@@ -45,6 +51,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
+
+from addons import message_limits
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +101,32 @@ async def resolve_choice(request: Request, sender_id: str, text: str | None) -> 
     return choice_payload(text, tracker.events) or text
 
 
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def cap_length(on_new_message: OnNewMessage) -> OnNewMessage:
+    """Wrap Rasa's message handler: shorten an over-long message and say so first."""
+
+    async def handle(message: UserMessage) -> Any:
+        if isinstance(message.text, str):
+            text, note = message_limits.shorten(message.text)
+            if note is not None:
+                logger.info("shortened a message of %d characters", len(message.text))
+                message.text = text
+                await message.output_channel.send_text_message(message.sender_id, note)
+        return await on_new_message(message)
+
+    return handle
+
+
+class RestInput(RasaRestInput):
+    """Rasa's REST channel (``/webhooks/rest/webhook``) with the length cap."""
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        """Rasa's blueprint around the capped handler."""
+        return super().blueprint(cap_length(on_new_message))
+
+
 def _origins(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(origin for origin in re.split(r"[\s,]+", value) if origin)
@@ -114,8 +148,8 @@ class SocketIOInput(RasaSocketIOInput):
     allowed_origins: tuple[str, ...] = ()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's blueprint; then only the allowed origins may connect."""
-        blueprint = super().blueprint(on_new_message)
+        """Rasa's blueprint (length-capped); then only the allowed origins may connect."""
+        blueprint = super().blueprint(cap_length(on_new_message))
         if self.sio is not None and self.allowed_origins:
             engine = self.sio.eio
             # Rasa passes [] ("no CORS handling at all"). With a list, engine.io
@@ -178,6 +212,10 @@ class TelegramInput(RasaTelegramInput):
         except Exception as error:
             raise RasaException(f"Failed to set channel webhook: {error}") from error
         return channel
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        """Rasa's blueprint around the length-capped handler."""
+        return super().blueprint(cap_length(on_new_message))
 
 
 class TwilioOutput(RasaTwilioOutput):
@@ -251,7 +289,8 @@ class TwilioInput(RasaTwilioInput):
         return bool(RequestValidator(self.auth_token).validate(url, params, signature))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """``/webhooks/twilio/webhook``: signed form posts from Twilio."""
+        """``/webhooks/twilio/webhook``: signed form posts from Twilio (length-capped)."""
+        on_new_message = cap_length(on_new_message)
         twilio_webhook = Blueprint("twilio_webhook", __name__)
 
         @twilio_webhook.route("/", methods=["GET"])
@@ -382,7 +421,8 @@ class FacebookInput(RasaFacebookInput):
     graph_url: str | None = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """``/webhooks/facebook/webhook``: verification (GET) and signed events (POST)."""
+        """``/webhooks/facebook/webhook``: verification and signed events (length-capped)."""
+        on_new_message = cap_length(on_new_message)
         fb_webhook = Blueprint("fb_webhook", __name__)
 
         @fb_webhook.route("/", methods=["GET"])

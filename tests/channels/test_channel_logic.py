@@ -29,7 +29,7 @@ TELEGRAM = {
 
 def test_without_variables_only_the_web_channels_are_on() -> None:
     enabled, missing = effective_credentials(TEMPLATE, {})
-    assert list(enabled) == ["rest", "addons.channels.SocketIOInput"]
+    assert list(enabled) == ["addons.channels.RestInput", "addons.channels.SocketIOInput"]
     assert set(missing) == {
         "addons.channels.TelegramInput",
         "addons.channels.TwilioInput",

@@ -141,9 +141,11 @@ def running_assistant(
             time.sleep(1)
         yield assistant
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
         try:
+            os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
+        except ProcessLookupError:
+            pass  # it exited by itself; the failure above says why
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
         log.close()

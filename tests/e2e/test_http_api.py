@@ -93,3 +93,19 @@ def test_http_api_needs_its_token_but_channels_do_not(assistant, query: str) -> 
             urllib.request.urlopen(assistant.base_url + path + query, timeout=30)
         assert refused.value.code == 401
     assert assistant.tracker(sender)["sender_id"] == sender  # with the token
+
+
+def test_a_100_kb_message_is_shortened_politely_and_its_red_flag_kept(assistant) -> None:
+    """The cap (addons/message_limits.py): a quick answer, the note first, the flag kept."""
+    sender = new_sender()
+    filler = "I wash my hair every other day and use a mild shampoo. " * 1850
+    message = filler + "Also I have a fever and my scalp is hot and swollen."
+    assert len(message) > 100_000
+    replies = texts(assistant.say(sender, message))
+    assert replies[0].startswith(f"That's a long message ({len(message):,} characters)")
+    assert "what you said about symptoms" in replies[0]
+    tracker = assistant.tracker(sender)
+    assert tracker["slots"]["referral"] == "urgent"
+    [stored] = [e["text"] for e in tracker["events"] if e["event"] == "user"]
+    assert len(stored) < 2_500 and stored.endswith("my scalp is hot and swollen.")
+    assert "isn't medical advice" in texts(assistant.say(sender, "hi"))[0]
