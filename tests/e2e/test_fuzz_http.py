@@ -1,0 +1,82 @@
+"""Fuzz the running assistant over REST: random text, markup, emoji, other scripts, 100 KB.
+
+Every message must get an HTTP 200 with well-formed replies, nothing may be lost from the
+conversation, and the assistant must still answer normally afterwards.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.e2e
+
+MARKUP = [
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "{{7*7}} ${jndi:ldap://x} %s%s%n",
+    "'; DROP TABLE events; --",
+    '{"text": "hi", "intent": "restart"}',
+    "\u202e\u200b\u0000\ufeff",
+]
+WORLD = [
+    "mi cuero cabelludo pica mucho",
+    "Kopfhaut juckt seit Wochen",
+    "頭皮がかゆいです",
+    "فروة رأسي جافة",
+    "кожа головы шелушится",
+    "🧴💆‍♀️🔥🔥 scalp?? 😭",
+]
+messages = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF), max_size=200),
+    st.sampled_from(MARKUP + WORLD),
+    st.builds(
+        lambda piece, size: (piece * (size // max(1, len(piece)) + 1))[:size],
+        st.sampled_from(["itchy flakes ", "😀", "<b>", "a"]),
+        st.sampled_from([2_001, 20_000, 100_000]),
+    ),
+)
+
+
+def _well_formed(replies: object) -> bool:
+    return isinstance(replies, list) and all(
+        isinstance(r, dict) and (isinstance(r.get("text"), str) or r.get("buttons") is not None)
+        for r in replies
+    )
+
+
+@pytest.fixture(scope="module")
+def conversation() -> dict[str, object]:
+    return {"sender": f"fuzz-{uuid.uuid4().hex[:10]}", "sent": 0}
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(message=messages)
+def test_any_message_gets_a_well_formed_answer(assistant, conversation, message: str) -> None:
+    replies = assistant.say(str(conversation["sender"]), message)
+    assert _well_formed(replies)
+    conversation["sent"] = int(str(conversation["sent"])) + 1
+
+
+def test_nothing_was_lost_and_the_assistant_still_answers(assistant, conversation) -> None:
+    sender = str(conversation["sender"])
+    sent = int(str(conversation["sent"]))
+    assert sent >= 30  # hypothesis ran (up to 40 examples)
+    events = assistant.request("GET", f"/conversations/{sender}/tracker?include_events=ALL")[
+        "events"
+    ]
+    users = [e for e in events if e["event"] == "user"]
+    assert len(users) == sent
+    assert all(len(e.get("text") or "") <= 2_500 for e in users)
+    assistant.say(sender, "/restart")
+    replies = assistant.say(sender, "hi")
+    assert "isn't medical advice" in replies[0]["text"]
