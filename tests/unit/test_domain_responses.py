@@ -1,0 +1,44 @@
+"""Every response in the real domain survives Rasa's slot filling unchanged and quietly."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from rasa.core.nlg.interpolator import interpolate
+
+PAYLOAD = re.compile(r"^/[a-z_]+(\{.*\})?$")
+
+
+def _responses(domain: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (name, variation)
+        for name, variations in domain["responses"].items()
+        for variation in variations
+    ]
+
+
+def test_no_response_logs_an_interpolation_error(domain, capsys) -> None:
+    """A `{...}` that is not a slot makes Rasa log every slot's value; none may do that."""
+    slots = {name: f"<{name}>" for name in domain["slots"]}
+    for _name, variation in _responses(domain):
+        interpolate(variation, slots)
+    output = capsys.readouterr()
+    assert "interpolator" not in output.out + output.err
+
+
+@pytest.mark.parametrize("with_slots", [False, True])
+def test_button_payloads_are_intents_with_json_entities(domain, with_slots: bool) -> None:
+    slots = {name: f"<{name}>" for name in domain["slots"]} if with_slots else {}
+    seen = 0
+    for name, variation in _responses(domain):
+        for button in interpolate(variation, slots).get("buttons") or []:
+            payload = button["payload"]
+            match = PAYLOAD.match(payload)
+            assert match, (name, payload)
+            if match.group(1):
+                assert isinstance(json.loads(match.group(1)), dict), (name, payload)
+                seen += 1
+    assert seen >= 7
