@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_MODEL := build/spacy-en/meta.json
 MODEL := models/scalp-care.tar.gz
-# addons/channels.py and message_limits.py run in the server only: changing them
-# needs no retraining.
-TRAINING_INPUTS := config.yml domain.yml $(filter-out addons/channels.py addons/message_limits.py,$(shell find data addons -name '*.yml' -o -name '*.py' 2>/dev/null))
+# addons/channels.py, message_limits.py, tracker_store.py and incremental_states.py
+# run in the server only: changing them needs no retraining.
+TRAINING_INPUTS := config.yml domain.yml $(filter-out addons/channels.py addons/message_limits.py addons/tracker_store.py addons/incremental_states.py,$(shell find data addons -name '*.yml' -o -name '*.py' 2>/dev/null))
 
 # Runtime configuration (README, "Configuration"); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.
@@ -29,7 +29,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies clean web chromium
+.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -65,8 +65,8 @@ interactive: install train ## Interactive learning: rasa interactive, action ser
 test: lint typecheck validate unit test-stories ## Everything CI runs: lint, types, pytest, data validation, test stories
 
 lint: $(INSTALLED) ## Lint with ruff
-	$(BIN)/ruff check actions addons tests scripts migrations
-	$(BIN)/ruff format --check actions addons tests scripts migrations
+	$(BIN)/ruff check actions addons tests scripts migrations bench
+	$(BIN)/ruff format --check actions addons tests scripts migrations bench
 
 typecheck: $(INSTALLED) ## Type-check actions/ and addons/ with mypy
 	$(BIN)/mypy actions addons
@@ -98,6 +98,11 @@ nlu-quality: install ## NLU bar: 5-fold cross-validation + held-out test set, fa
 
 compare-configs: install ## Compare config.yml with experiments/ (FOLDS=5 cross-validation; FOLDS=0 held-out set)
 	scripts/compare_configs.sh $(FOLDS)
+
+# Not part of `make test`: tests never time things. BENCH_QUICK=1 for a short run
+# (serves models/scalp-care.tar.gz instead of training), BENCH_REPEAT=N for medians.
+bench: install train ## Benchmark vs the `rasa init` bot: latency, throughput, start-up, memory, long conversations (slow)
+	$(BIN)/python bench/run.py
 
 compare-policies: install ## Compare dialogue-policy choices on the conversation tests (slow: trains each)
 	$(BIN)/python scripts/compare_policies.py

@@ -22,6 +22,30 @@ Erasure contract:
   ``SQLTrackerStore.save``; retrieval, ``keys`` and the constructor (including
   a full SQLAlchemy URL in the endpoints' ``url``) are inherited unchanged.
 
+Per-message cost (measured with ``make bench``): stock ``SQLTrackerStore``
+re-reads and re-deserialises every event of the current session on each
+message, and Rasa's ``Event.from_parameters`` walks every ``Event`` subclass for
+each event, so a message at turn 150 cost several times one at turn 10. This
+store therefore
+
+* deserialises events through a type-name table built once
+  (:func:`deserialise_events`; same classes, same results), and
+* keeps, per process, the events it last stored or read for each sender
+  (:class:`CachedConversation`, at most :attr:`ScalpCareTrackerStore.cache_size`
+  senders, least recently used dropped first). ``retrieve`` uses them only if
+  the database still holds exactly those rows (same count, same last id and
+  timestamp: one small query), so another Rasa replica, the staff tools or
+  "forget me" are seen at once; otherwise it reads the database as
+  ``SQLTrackerStore`` does. ``save`` appends the same rows ``SQLTrackerStore``
+  would (only the events beyond those stored) and falls back to it whenever
+  the database changed underneath. The tracker is rebuilt from the session's
+  events exactly as ``SQLTrackerStore`` does; nothing is truncated, so forms,
+  slots and the triage policy see the whole current session.
+* returns an :class:`~addons.incremental_states.IncrementalStatesTracker`
+  whose dialogue states (what every policy prediction asks for) are computed
+  once per event and kept with the cached conversation, instead of replayed
+  from the first event for every prediction.
+
 Use it in ``endpoints.yml``::
 
     tracker_store:
@@ -31,15 +55,22 @@ Use it in ``endpoints.yml``::
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from rasa.shared.utils.common import all_subclasses
+
+from addons.incremental_states import IncrementalStatesTracker, StatesMemo
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +94,247 @@ def last_erasure_index(events: Sequence[Event]) -> int | None:
     return None
 
 
+@functools.cache
+def _event_classes() -> dict[str, type[Event]]:
+    """Map each event type name to its class, as ``Event.resolve_by_type`` picks it.
+
+    ``resolve_by_type`` returns the first non-abstract subclass in
+    ``all_subclasses(Event)`` order with a matching ``type_name``; the table
+    keeps the first one per name, so both agree. Built once per process.
+    """
+    classes: dict[str, type[Event]] = {}
+    for cls in all_subclasses(Event):
+        classes.setdefault(cls.type_name, cls)
+    return classes
+
+
+def deserialise_event(data: dict[str, Any]) -> Event | None:
+    """Build one event from its dictionary, like ``Event.from_parameters``.
+
+    Args:
+        data: A serialised event (``event.as_dict()``).
+
+    Returns:
+        The event, or None when it cannot be built (as ``from_parameters``).
+    """
+    cls = _event_classes().get(data.get("event") or "")
+    if cls is None:
+        # Unknown or legacy names ("topic"), or event classes defined after
+        # the table was built: Rasa's own lookup decides.
+        return Event.from_parameters(data)
+    return cls._from_parameters(data)
+
+
+def deserialise_events(serialised: Iterable[dict[str, Any]]) -> list[Event]:
+    """Build events from their dictionaries, like ``rasa.shared.core.events.deserialise_events``.
+
+    Args:
+        serialised: Serialised events, oldest first.
+
+    Returns:
+        The events that could be built, in order (others are logged and skipped).
+    """
+    events = []
+    for data in serialised:
+        if "event" not in data:
+            continue
+        event = deserialise_event(data)
+        if event is None:
+            logger.warning(f"Could not deserialise the event {data.get('event')!r}; skipped.")
+        else:
+            events.append(event)
+    return events
+
+
+@dataclass
+class CachedRow:
+    """One stored row of a sender: its id, timestamp and the event it holds."""
+
+    id: int
+    timestamp: float | None
+    event: Event
+
+
+@dataclass
+class CachedConversation:
+    """What the database holds for one sender, as this process last saw it.
+
+    ``count``, ``last_id`` and ``last_timestamp`` describe all the sender's rows
+    (every session); ``session`` holds the rows ``SQLTrackerStore`` would return
+    for the latest session: those at or after the latest ``SessionStarted``
+    timestamp, or every row when there is none.
+    """
+
+    count: int
+    last_id: int | None
+    last_timestamp: float | None
+    session_start: float | None
+    session: list[CachedRow] = field(default_factory=list)
+    states: StatesMemo = field(default_factory=StatesMemo)
+
+    def matches(self, fingerprint: tuple[int, int | None, float | None]) -> bool:
+        """Whether the database's (count, last id, last timestamp) is what is cached."""
+        return fingerprint == (self.count, self.last_id, self.last_timestamp)
+
+    def append(self, rows: Sequence[CachedRow]) -> None:
+        """Account for rows just inserted (ids increasing), applying the session rule."""
+        if not rows:
+            return
+        self.count += len(rows)
+        self.last_id = rows[-1].id
+        self.last_timestamp = rows[-1].timestamp
+        starts = [
+            row.timestamp
+            for row in rows
+            if isinstance(row.event, SessionStarted) and row.timestamp is not None
+        ]
+        combined = [*self.session, *rows]
+        if starts:
+            known = [] if self.session_start is None else [self.session_start]
+            self.session_start = max([*known, *starts])
+        if self.session_start is not None:
+            combined = [
+                row
+                for row in combined
+                if row.timestamp is not None and row.timestamp >= self.session_start
+            ]
+        self.session = combined
+
+    def events(self) -> list[Event]:
+        """The latest session's events, oldest first."""
+        return [row.event for row in self.session]
+
+
 class ScalpCareTrackerStore(SQLTrackerStore):
-    """``SQLTrackerStore`` that honours "forget me" by erasing the stored events.
+    """``SQLTrackerStore`` that honours "forget me" and keeps per-message cost flat.
 
     The constructor is ``SQLTrackerStore``'s, so ``endpoints.yml`` configures it
     exactly like ``type: SQL`` (``url`` is passed as ``host``; a value containing
     ``://`` is used as the complete SQLAlchemy URL).
     """
+
+    #: How many conversations' events are kept in memory (least recently used
+    #: dropped first).
+    cache_size = 500
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Create the store as ``SQLTrackerStore`` does, with an empty cache."""
+        super().__init__(*args, **kwargs)
+        self._cache: OrderedDict[str, CachedConversation] = OrderedDict()
+
+    # ------------------------------------------------------------------ cache
+    def _fingerprint(self, session: Any, sender_id: str) -> tuple[int, int | None, float | None]:
+        """(row count, last id, last timestamp) of the sender's stored rows."""
+        count = (
+            session.query(sa.func.count(self.SQLEvent.id))
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .scalar()
+        )
+        last = (
+            session.query(self.SQLEvent.id, self.SQLEvent.timestamp)
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .order_by(self.SQLEvent.id.desc())
+            .first()
+        )
+        if last is None:
+            return int(count or 0), None, None
+        return int(count or 0), int(last[0]), last[1]
+
+    def _cached(self, session: Any, sender_id: str) -> CachedConversation | None:
+        """The sender's cache entry if the database still holds exactly those rows."""
+        entry = self._cache.get(sender_id)
+        if entry is None:
+            return None
+        if entry.matches(self._fingerprint(session, sender_id)):
+            self._cache.move_to_end(sender_id)
+            return entry
+        del self._cache[sender_id]
+        return None
+
+    def _remember(self, sender_id: str, entry: CachedConversation) -> None:
+        self._cache[sender_id] = entry
+        self._cache.move_to_end(sender_id)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    def forget_cached(self, sender_id: str | None = None) -> None:
+        """Drop one sender's cache entry, or all of them.
+
+        Args:
+            sender_id: The conversation, or None for every conversation.
+        """
+        if sender_id is None:
+            self._cache.clear()
+        else:
+            self._cache.pop(sender_id, None)
+
+    def _load(self, session: Any, sender_id: str) -> CachedConversation | None:
+        """Read the sender's latest session from the database and cache it."""
+        fingerprint = self._fingerprint(session, sender_id)
+        if fingerprint[0] == 0:
+            self._cache.pop(sender_id, None)
+            return None
+        rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+        session_start = (
+            session.query(sa.func.max(self.SQLEvent.timestamp))
+            .filter(
+                self.SQLEvent.sender_id == sender_id,
+                self.SQLEvent.type_name == SessionStarted.type_name,
+            )
+            .scalar()
+        )
+        cached_rows = []
+        for row in rows:
+            events = deserialise_events([json.loads(row.data)])
+            if events:
+                cached_rows.append(CachedRow(row.id, row.timestamp, events[0]))
+        entry = CachedConversation(*fingerprint, session_start, cached_rows)
+        if len(cached_rows) == len(rows):
+            self._remember(sender_id, entry)
+        else:
+            # Undeserialisable rows: the row count would not match the events,
+            # so this sender is served from the database only.
+            self._cache.pop(sender_id, None)
+        return entry
+
+    # -------------------------------------------------------------- retrieve
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """Return the tracker of the sender's latest session, as ``SQLTrackerStore`` does.
+
+        Args:
+            sender_id: The conversation id.
+
+        Returns:
+            The tracker, or None if nothing is stored for the sender.
+        """
+        with self.session_scope() as session:
+            entry = self._cached(session, sender_id) or self._load(session, sender_id)
+        if entry is None or not entry.session or not self.domain:
+            return None
+        tracker = IncrementalStatesTracker.from_events(sender_id, entry.events(), self.domain.slots)
+        tracker.states_memo = entry.states
+        return tracker
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        """``SQLTrackerStore._retrieve`` with the faster deserialisation (used for full trackers).
+
+        Args:
+            sender_id: The conversation id.
+            fetch_events_from_all_sessions: All sessions, or only the latest one.
+
+        Returns:
+            The tracker, or None if nothing is stored for the sender.
+        """
+        with self.session_scope() as session:
+            rows = self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
+            ).all()
+            events = deserialise_events(json.loads(row.data) for row in rows)
+        if self.domain and events:
+            return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        return None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events, erasing the sender's history if asked to.
@@ -80,10 +345,11 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         events = list(tracker.events)
         start = last_erasure_index(events)
         if start is None:
-            await super().save(tracker)
+            await self._append(tracker, events)
             return
 
         sender_id = tracker.sender_id
+        self.forget_cached(sender_id)
         kept = events[start:]
         with self.session_scope() as session:
             rows = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id)
@@ -104,6 +370,40 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         # Only what was stored is published: the erased events are not streamed.
         if self.event_broker is not None and new_events:
             await self._stream_new_events(self.event_broker, new_events, sender_id)
+        logger.debug(f"Tracker with sender_id '{sender_id}' stored to database")
+
+    async def _append(self, tracker: DialogueStateTracker, events: list[Event]) -> None:
+        """Store the events beyond those already stored, as ``SQLTrackerStore.save`` does.
+
+        With a cache entry that still matches the database, the stored session
+        length is known without a query and the new rows are added to the entry;
+        otherwise ``SQLTrackerStore.save`` runs and the entry is dropped.
+
+        Args:
+            tracker: The conversation to store.
+            events: Its events.
+        """
+        sender_id = tracker.sender_id
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            entry = self._cached(session, sender_id)
+            if entry is None:
+                stored = self._event_query(
+                    session, sender_id, fetch_events_from_all_sessions=False
+                ).count()
+            else:
+                stored = len(entry.session)
+            new_events = events[stored:]
+            rows = [self._event_row(sender_id, event) for event in new_events]
+            session.add_all(rows)
+            session.flush()  # assigns the ids
+            added = [
+                CachedRow(row.id, row.timestamp, event)
+                for row, event in zip(rows, new_events, strict=True)
+            ]
+            session.commit()
+        if entry is not None:
+            entry.append(added)
         logger.debug(f"Tracker with sender_id '{sender_id}' stored to database")
 
     def _erasure_applied(self, session: Any, sender_id: str, erase_event: Event) -> bool:

@@ -432,3 +432,181 @@ async def test_unknown_sender(open_store: Any, prefix: str) -> None:
     assert await store.retrieve(f"{prefix}-nobody") is None
     assert await store.retrieve_full_tracker(f"{prefix}-nobody") is None
     assert f"{prefix}-nobody" not in await store.keys()
+
+
+# --------------------------------------------------------------------------
+# Per-message cost: the cache of stored events and the incremental states.
+
+
+def _faq_turn(number: int) -> list[Event]:
+    return [
+        UserUttered(f"question {number}", intent={"name": "faq", "confidence": 0.9}),
+        ActionExecuted("utter_faq"),
+        BotUttered(f"answer {number}"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+async def _converse(store: ScalpCareTrackerStore, sender: str, turns: int) -> DialogueStateTracker:
+    """Turn by turn, as the processor does: retrieve, append, save."""
+    await store.save(_tracker(sender, _turns()))
+    for number in range(turns):
+        tracker = await store.retrieve(sender)
+        assert tracker is not None
+        for event in _faq_turn(number):
+            tracker.update(event)
+        await store.save(tracker)
+    tracker = await store.retrieve(sender)
+    assert tracker is not None
+    return tracker
+
+
+def test_fast_deserialisation_matches_rasa() -> None:
+    from rasa.shared.core.events import deserialise_events as rasa_deserialise
+
+    from addons.tracker_store import deserialise_events
+
+    events = [
+        *_turns(),
+        *_forget_me(),
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        SlotSet("concerns", ["itch", "flakes"]),
+    ]
+    serialised = [event.as_dict() for event in events]
+    serialised.append({"event": "topic", "topic": "legacy"})  # skipped by both
+    serialised.append({"no_event_key": True})  # skipped by both
+    mine, theirs = deserialise_events(serialised), rasa_deserialise(serialised)
+    assert [type(e) for e in mine] == [type(e) for e in theirs]
+    assert _dicts(mine) == _dicts(theirs) == _dicts(events)
+
+
+async def test_cached_retrieve_equals_a_fresh_read(open_store: Any, prefix: str) -> None:
+    from addons.incremental_states import IncrementalStatesTracker
+
+    sender = f"{prefix}-cache"
+    store = open_store()
+    tracker = await _converse(store, sender, turns=12)
+    assert isinstance(tracker, IncrementalStatesTracker)
+    assert tracker.states_memo is not None
+    again = await store.retrieve(sender)
+    assert again is not None and again.states_memo is tracker.states_memo  # same memo
+
+    fresh = await open_store().retrieve(sender)  # read from the database
+    assert fresh is not None
+    assert _dicts(tracker.events) == _dicts(fresh.events)
+    assert tracker.current_slot_values() == fresh.current_slot_values()
+    assert len(_rows(store, sender)) == len(tracker.events)
+    domain = _domain()
+    assert tracker.past_states(domain) == domain.states_for_tracker_history(fresh)
+    assert tracker.applied_events() == list(tracker.events)  # nothing reverted here
+
+
+async def test_changes_by_another_process_are_seen(
+    open_store: Any, prefix: str, db_url: str
+) -> None:
+    sender = f"{prefix}-other-writer"
+    store, other = open_store(), open_store()
+    await _converse(store, sender, turns=3)
+
+    # Another Rasa replica appends a turn.
+    theirs = await other.retrieve(sender)
+    assert theirs is not None
+    for event in _faq_turn(99):
+        theirs.update(event)
+    await other.save(theirs)
+    mine = await store.retrieve(sender)
+    assert mine is not None
+    assert _dicts(mine.events) == _dicts(theirs.events)
+
+    # The staff tools purge the oldest rows (same last row, fewer rows).
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            oldest = connection.execute(
+                sa.text("SELECT min(id) FROM events WHERE sender_id = :s"), {"s": sender}
+            ).scalar()
+            connection.execute(sa.text("DELETE FROM events WHERE id = :id"), {"id": oldest})
+        shorter = await store.retrieve(sender)
+        assert shorter is not None
+        assert _dicts(shorter.events) == _dicts(list(theirs.events)[1:])
+
+        # ... or erase the sender altogether.
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": sender})
+        assert await store.retrieve(sender) is None
+    finally:
+        engine.dispose()
+
+
+async def test_new_session_with_cache(open_store: Any, prefix: str) -> None:
+    sender = f"{prefix}-cached-session"
+    store = open_store()
+    tracker = await _converse(store, sender, turns=2)
+    session = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        SlotSet("referral", "dermatologist"),
+        ActionExecuted("action_listen"),
+    ]
+    for event in session:
+        tracker.update(event)
+    await store.save(tracker)
+    latest = await store.retrieve(sender)
+    assert latest is not None
+    assert _dicts(latest.events) == _dicts(session[1:])
+    fresh = await open_store().retrieve(sender)
+    assert fresh is not None
+    assert _dicts(fresh.events) == _dicts(latest.events)
+
+    # And the next turn appends after the session start, in the cache and the database.
+    for event in _faq_turn(7):
+        latest.update(event)
+    await store.save(latest)
+    cached, read = await store.retrieve(sender), await open_store().retrieve(sender)
+    assert cached is not None and read is not None
+    assert _dicts(cached.events) == _dicts(read.events) == _dicts(latest.events)
+    full = await store.retrieve_full_tracker(sender)
+    assert full is not None
+    assert len(full.events) == len(_rows(store, sender))
+
+
+async def test_unsaved_events_are_not_served_from_the_cache(open_store: Any, prefix: str) -> None:
+    """A turn that failed before saving leaves the stored conversation as it was."""
+    sender = f"{prefix}-unsaved"
+    store = open_store()
+    await _converse(store, sender, turns=2)
+    failed = await store.retrieve(sender)
+    assert failed is not None
+    stored = _dicts(failed.events)
+    failed.update(UserUttered("never saved", intent={"name": "greet"}))
+    again = await store.retrieve(sender)
+    assert again is not None
+    assert _dicts(again.events) == stored
+
+
+async def test_cache_is_bounded(open_store: Any, prefix: str) -> None:
+    store = open_store()
+    store.cache_size = 2
+    saved = [_tracker(f"{prefix}-lru-{number}", _turns()) for number in range(4)]
+    for tracker in saved:
+        await store.save(tracker)
+        await store.retrieve(tracker.sender_id)
+    assert list(store._cache) == [f"{prefix}-lru-2", f"{prefix}-lru-3"]
+    # Evicted senders are read from the database again.
+    evicted = await store.retrieve(f"{prefix}-lru-0")
+    assert evicted is not None
+    assert _dicts(evicted.events) == _dicts(saved[0].events)
+
+
+async def test_forget_me_drops_the_cache(open_store: Any, prefix: str) -> None:
+    sender = f"{prefix}-forget-cached"
+    store = open_store()
+    tracker = await _converse(store, sender, turns=2)
+    for event in [*_forget_me(), ActionExecuted("action_listen")]:
+        tracker.update(event)
+    await store.save(tracker)
+    reloaded = await store.retrieve(sender)
+    assert reloaded is not None
+    assert [e.as_dict()["event"] for e in reloaded.events] == ["action", "bot", "action"]
+    _assert_no_secrets(store, sender)
