@@ -74,13 +74,18 @@ typecheck: $(INSTALLED) ## Type-check actions/ and addons/ with mypy
 validate: $(INSTALLED) ## rasa data validate --fail-on-warnings
 	$(BIN)/rasa data validate --fail-on-warnings
 
-unit: install train chromium ## Run pytest (unit, Rasa glue, stores, end-to-end HTTP API, channels, browser)
+unit: install train chromium web/node_modules/.package-lock.json ## Run pytest (unit, Rasa glue, stores, end-to-end HTTP API, channels, browser)
 	$(BIN)/pytest
 
 # The widget (web/src) is bundled with socket.io-client into web/dist, which is
 # committed so that `make run` needs no Node.js; rebuild it after changing web/.
-web: ## Rebuild web/dist (the salon page and chat widget) with npm ci + esbuild
-	cd web && npm ci --no-audit --no-fund && npm run build
+web: web/node_modules/.package-lock.json ## Rebuild web/dist (the salon page and chat widget) with esbuild
+	cd web && npm run build
+
+# The widget's Node packages (pinned in web/package-lock.json); the tests rebuild
+# the bundle with them to check that the committed web/dist is up to date.
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
 
 # The browser tests drive Debian's chromium (never a downloaded browser).
 CHROMIUM ?= /usr/bin/chromium
