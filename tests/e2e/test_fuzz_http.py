@@ -51,7 +51,7 @@ def _well_formed(replies: object) -> bool:
 
 @pytest.fixture(scope="module")
 def conversation() -> dict[str, object]:
-    return {"sender": f"fuzz-{uuid.uuid4().hex[:10]}", "sent": 0}
+    return {"sender": f"fuzz-{uuid.uuid4().hex[:10]}", "sent": []}
 
 
 @settings(
@@ -64,19 +64,31 @@ def conversation() -> dict[str, object]:
 def test_any_message_gets_a_well_formed_answer(assistant, conversation, message: str) -> None:
     replies = assistant.say(str(conversation["sender"]), message)
     assert _well_formed(replies)
-    conversation["sent"] = int(str(conversation["sent"])) + 1
+    sent = conversation["sent"]
+    assert isinstance(sent, list)
+    sent.append(message)
 
 
 def test_nothing_was_lost_and_the_assistant_still_answers(assistant, conversation) -> None:
+    """Every message is in the conversation (shortened ones by their beginning).
+
+    Rasa's two-stage fallback rewinds a message it did not understand and records it
+    again, so the tracker may hold a message twice; none may be missing.
+    """
     sender = str(conversation["sender"])
-    sent = int(str(conversation["sent"]))
-    assert sent >= 30  # hypothesis ran (up to 40 examples)
+    sent = conversation["sent"]
+    assert isinstance(sent, list) and len(sent) >= 30  # hypothesis ran (up to 40 examples)
     events = assistant.request("GET", f"/conversations/{sender}/tracker?include_events=ALL")[
         "events"
     ]
-    users = [e for e in events if e["event"] == "user"]
-    assert len(users) == sent
-    assert all(len(e.get("text") or "") <= 2_500 for e in users)
+    stored = [e.get("text") or "" for e in events if e["event"] == "user"]
+    assert len(stored) >= len(sent)
+    assert all(len(text) <= 2_500 for text in stored)
+    for message in sent:
+        if len(message) <= 2_000:
+            assert message in stored
+        else:
+            assert any(text and message.startswith(text[:100]) for text in stored)
     assistant.say(sender, "/restart")
     replies = assistant.say(sender, "hi")
     assert "isn't medical advice" in replies[0]["text"]
