@@ -33,7 +33,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
 install: $(INSTALLED) $(SPACY_MODEL) ## Create .venv (Python 3.10) from requirements.lock and build the spaCy pipeline
 
