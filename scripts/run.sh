@@ -29,6 +29,10 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# Rasa would fall back to an in-memory tracker store, silently, if the configured
+# one is unreachable: refuse to start instead.
+"$BIN/python" scripts/check_stores.py
+
 # The salon's own tables (Alembic migrations; a no-op when up to date).
 "$BIN/python" -m actions.staff migrate >/dev/null
 
