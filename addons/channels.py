@@ -179,14 +179,8 @@ class TelegramInput(RasaTelegramInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Rasa's settings plus ``api_url``."""
-        if not credentials:
-            cls.raise_missing_credentials_exception()
-        credentials = credentials or {}
-        channel = cls(
-            credentials.get("access_token"),
-            credentials.get("verify"),
-            credentials.get("webhook_url"),
-        )
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, TelegramInput) and credentials
         channel.api_url = credentials.get("api_url") or None
         return channel
 
@@ -407,14 +401,8 @@ class FacebookInput(RasaFacebookInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Rasa's settings plus ``graph_url``."""
-        if not credentials:
-            cls.raise_missing_credentials_exception()
-        credentials = credentials or {}
-        channel = cls(
-            credentials.get("verify"),
-            credentials.get("secret"),
-            credentials.get("page-access-token"),
-        )
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, FacebookInput) and credentials
         channel.graph_url = credentials.get("graph_url") or None
         return channel
 
