@@ -13,16 +13,19 @@ from pathlib import Path
 
 REPORTS = {
     "intent": "intent_report.json",
-    "entity": "DIETClassifier_report.json",
+    # DIETClassifier_report.json, or FastLoadDIETClassifier_report.json for
+    # config.yml's subclass (addons/fast_load.py).
+    "entity": "*DIETClassifier_report.json",
     "response": "response_selection_report.json",
 }
 
 
 def macro_f1(report_file: Path) -> float | None:
     """Return the macro-averaged F1 of a Rasa report, or None when absent."""
-    if not report_file.exists():
+    matches = sorted(report_file.parent.glob(report_file.name))
+    if not matches:
         return None
-    report = json.loads(report_file.read_text())
+    report = json.loads(matches[0].read_text())
     return float(report["macro avg"]["f1-score"])
 
 
