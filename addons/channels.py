@@ -1,7 +1,9 @@
 """The salon's channels: Rasa's own, with what a salon needs on top.
 
 Every channel here caps the message length (``addons/message_limits.py``): a very
-long message is shortened, red-flagged sentences kept, and the user told so.
+long message is shortened, red-flagged sentences kept, and the user told so. And
+when a part of the assistant fails (the action server, the tracker or lock store),
+the user gets a polite apology instead of silence (``addons/faults.py``).
 
 - ``RestInput``: Rasa's REST channel with that cap.
 
@@ -52,7 +54,7 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from addons import message_limits
+from addons import faults, message_limits
 
 logger = logging.getLogger(__name__)
 
@@ -119,12 +121,21 @@ def cap_length(on_new_message: OnNewMessage) -> OnNewMessage:
     return handle
 
 
+def salon_handler(on_new_message: OnNewMessage) -> OnNewMessage:
+    """Rasa's message handler as every salon channel uses it.
+
+    Length-capped, and with a polite answer instead of silence when a part of the
+    assistant fails (``addons/faults.py``).
+    """
+    return faults.answer_faults(cap_length(on_new_message))
+
+
 class RestInput(RasaRestInput):
     """Rasa's REST channel (``/webhooks/rest/webhook``) with the length cap."""
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Rasa's blueprint around the capped handler."""
-        return super().blueprint(cap_length(on_new_message))
+        return super().blueprint(salon_handler(on_new_message))
 
 
 def _origins(value: Any) -> tuple[str, ...]:
@@ -149,7 +160,7 @@ class SocketIOInput(RasaSocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's blueprint (length-capped); then only the allowed origins may connect."""
-        blueprint = super().blueprint(cap_length(on_new_message))
+        blueprint = super().blueprint(salon_handler(on_new_message))
         if self.sio is not None and self.allowed_origins:
             engine = self.sio.eio
             # Rasa passes [] ("no CORS handling at all"). With a list, engine.io
@@ -209,7 +220,7 @@ class TelegramInput(RasaTelegramInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Rasa's blueprint around the length-capped handler."""
-        return super().blueprint(cap_length(on_new_message))
+        return super().blueprint(salon_handler(on_new_message))
 
 
 class TwilioOutput(RasaTwilioOutput):
@@ -284,7 +295,7 @@ class TwilioInput(RasaTwilioInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``/webhooks/twilio/webhook``: signed form posts from Twilio (length-capped)."""
-        on_new_message = cap_length(on_new_message)
+        on_new_message = salon_handler(on_new_message)
         twilio_webhook = Blueprint("twilio_webhook", __name__)
 
         @twilio_webhook.route("/", methods=["GET"])
@@ -410,7 +421,7 @@ class FacebookInput(RasaFacebookInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``/webhooks/facebook/webhook``: verification and signed events (length-capped)."""
-        on_new_message = cap_length(on_new_message)
+        on_new_message = salon_handler(on_new_message)
         fb_webhook = Blueprint("fb_webhook", __name__)
 
         @fb_webhook.route("/", methods=["GET"])

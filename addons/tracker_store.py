@@ -59,23 +59,53 @@ import functools
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.utils.common import all_subclasses
 
+from addons import faults
 from addons.incremental_states import IncrementalStatesTracker, StatesMemo
 
 logger = logging.getLogger(__name__)
 
 ERASE_ACTION = "action_forget_me"
 """The action whose execution erases the earlier events of a conversation."""
+
+#: Seconds PostgreSQL gets to accept a connection (unless the URL sets
+#: ``connect_timeout``): an unreachable server must not hold a message for minutes.
+CONNECT_TIMEOUT_S = 5
+
+
+def engine_options(url: sa.engine.URL) -> dict[str, Any] | None:
+    """The ``create_engine`` options for a database server, or None for SQLite (pure).
+
+    Rasa's own options (pool size, PostgreSQL schema) plus ``pool_pre_ping``:
+    each pooled connection is tested before use and replaced if the server was
+    restarted, so the first message after a PostgreSQL restart does not fail.
+
+    Args:
+        url: The tracker store's database URL.
+
+    Returns:
+        The keyword arguments, or None when the engine Rasa made is kept (SQLite).
+    """
+    if url.get_backend_name() == "sqlite":
+        return None
+    options = {**create_engine_kwargs(url), "pool_pre_ping": True}
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        options["connect_args"] = {
+            **options.get("connect_args", {}),
+            "connect_timeout": CONNECT_TIMEOUT_S,
+        }
+    return options
 
 
 def last_erasure_index(events: Sequence[Event]) -> int | None:
@@ -211,16 +241,52 @@ class ScalpCareTrackerStore(SQLTrackerStore):
     The constructor is ``SQLTrackerStore``'s, so ``endpoints.yml`` configures it
     exactly like ``type: SQL`` (``url`` is passed as ``host``; a value containing
     ``://`` is used as the complete SQLAlchemy URL).
+
+    Database failures are never silent (``addons/faults.py``): each is logged at
+    ERROR, and during a channel message it stops the turn with
+    :class:`~addons.faults.TrackerStoreFailed` (which Rasa's in-memory fallback
+    cannot catch) so that the user is asked to send the message again. Pooled
+    connections are checked before use (:func:`engine_options`), so a restarted
+    PostgreSQL is reconnected to without an error.
     """
 
     #: How many conversations' events are kept in memory (least recently used
     #: dropped first).
     cache_size = 500
 
+    engine: sa.engine.Engine
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Create the store as ``SQLTrackerStore`` does, with an empty cache."""
         super().__init__(*args, **kwargs)
         self._cache: OrderedDict[str, CachedConversation] = OrderedDict()
+        options = engine_options(self.engine.url)
+        if options is not None:
+            rasa_engine = self.engine
+            self.engine = sa.create_engine(rasa_engine.url, **options)
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+            rasa_engine.dispose()
+
+    @contextmanager
+    def _failures_reported(self, what: str, sender_id: str | None = None) -> Iterator[None]:
+        """Turn a database error into a logged, turn-stopping failure (``addons/faults.py``).
+
+        Args:
+            what: The operation, for the log.
+            sender_id: The conversation, whose cache entry is dropped on failure.
+        """
+        try:
+            yield
+        except Exception as error:
+            if sender_id is not None:
+                self.forget_cached(sender_id)
+            where = f"{what} conversation '{sender_id}'" if sender_id is not None else what
+            raise faults.store_failure(error, where) from error
+
+    async def keys(self) -> Iterable[str]:
+        """The stored conversation ids, as ``SQLTrackerStore`` returns them."""
+        with self._failures_reported("listing the conversations"):
+            return await super().keys()
 
     # ------------------------------------------------------------------ cache
     def _fingerprint(self, session: Any, sender_id: str) -> tuple[int, int | None, float | None]:
@@ -307,7 +373,7 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         Returns:
             The tracker, or None if nothing is stored for the sender.
         """
-        with self.session_scope() as session:
+        with self._failures_reported("reading", sender_id), self.session_scope() as session:
             entry = self._cached(session, sender_id) or self._load(session, sender_id)
         if entry is None or not entry.session or not self.domain:
             return None
@@ -327,7 +393,7 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         Returns:
             The tracker, or None if nothing is stored for the sender.
         """
-        with self.session_scope() as session:
+        with self._failures_reported("reading", sender_id), self.session_scope() as session:
             rows = self._event_query(
                 session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
             ).all()
@@ -342,6 +408,11 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         Args:
             tracker: The conversation to store.
         """
+        with self._failures_reported("saving", tracker.sender_id):
+            await self._save(tracker)
+        faults.note_stored()
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
         events = list(tracker.events)
         start = last_erasure_index(events)
         if start is None:
