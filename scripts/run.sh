@@ -76,9 +76,14 @@ else
   # With RASA_API_TOKEN set, every HTTP API call (not the channels' webhooks)
   # needs ?token=...; without it the API is reachable from this machine only.
   api_auth=()
-  if [ -n "${RASA_API_TOKEN:-}" ]; then api_auth=(--auth-token "$RASA_API_TOKEN"); fi
+  # One word: a token starting with "-" (token_urlsafe makes 1 in 64) would be
+  # read as an option.
+  if [ -n "${RASA_API_TOKEN:-}" ]; then api_auth=("--auth-token=$RASA_API_TOKEN"); fi
   echo "Starting Rasa on http://127.0.0.1:$RASA_PORT (Ctrl-C stops everything)..."
-  "$BIN/rasa" run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
+  # Sanic refuses bigger request bodies with 413 before Rasa reads them (its
+  # default is 100 MB); messages themselves are capped at MESSAGE_MAX_CHARS.
+  # Only Rasa's server: the action server receives whole trackers.
+  SANIC_REQUEST_MAX_SIZE="${REQUEST_MAX_BYTES:-1000000}" "$BIN/rasa" run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
     --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS_FILE" \
     --cors "${cors[@]}" "${api_auth[@]}" &
   rasa_pid=$!
