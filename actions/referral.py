@@ -58,12 +58,7 @@ WHO = {
 
 def _quote(texts: Iterable[str], limit: int = 3) -> str:
     """Join the user's own words for a finding, without repeats."""
-    seen: list[str] = []
-    for text in texts:
-        clean = " ".join(text.split()).strip(" .,!?;:")
-        if clean and clean.lower() not in (s.lower() for s in seen):
-            seen.append(clean)
-    quoted = [f'"{s}"' for s in seen[:limit]]
+    quoted = [f'"{s}"' for s in _unique(texts, limit, strip=" .,!?;:")]
     if len(quoted) <= 1:
         return quoted[0] if quoted else "what you mentioned"
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
@@ -164,10 +159,11 @@ class Summary:
         return "\n".join(lines)
 
 
-def _unique(items: Iterable[str], limit: int = 5) -> tuple[str, ...]:
+def _unique(items: Iterable[str], limit: int = 5, strip: str = " .,;:") -> tuple[str, ...]:
+    """The first ``limit`` items, whitespace-normalised, without case-insensitive repeats."""
     out: list[str] = []
     for item in items:
-        clean = " ".join(item.split()).strip(" .,;:")
+        clean = " ".join(item.split()).strip(strip)
         if clean and clean.lower() not in (o.lower() for o in out):
             out.append(clean)
     return tuple(out[:limit])
