@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_MODEL := build/spacy-en/meta.json
 MODEL := models/scalp-care.tar.gz
-# addons/channels.py, message_limits.py, tracker_store.py and incremental_states.py
-# run in the server only: changing them needs no retraining.
-TRAINING_INPUTS := config.yml domain.yml $(filter-out addons/channels.py addons/message_limits.py addons/tracker_store.py addons/incremental_states.py,$(shell find data addons -name '*.yml' -o -name '*.py' 2>/dev/null))
+# addons/channels.py, faults.py, message_limits.py, tracker_store.py, incremental_states.py
+# and lock_store.py run in the server only: changing them needs no retraining.
+TRAINING_INPUTS := config.yml domain.yml $(filter-out addons/channels.py addons/faults.py addons/message_limits.py addons/tracker_store.py addons/incremental_states.py addons/lock_store.py,$(shell find data addons -name '*.yml' -o -name '*.py' 2>/dev/null))
 
 # Runtime configuration (README, "Configuration"); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.
@@ -29,7 +29,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium
+.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium cluster nginx bench-cluster
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -62,6 +62,12 @@ shell: install train ## Talk to the assistant in the terminal (rasa shell, actio
 interactive: install train ## Interactive learning: rasa interactive, action server included (:5005, stop make run first)
 	scripts/run.sh interactive
 
+# Scale-out on this machine (README, "Scaling out"; deploy/ for Kubernetes and
+# docker-compose). PostgreSQL and Redis must be running; the databases are
+# created when missing (CLUSTER_TRACKER_DB_URL, CLUSTER_SALON_DB_URL).
+cluster: install train nginx ## Two Rasa replicas and two action servers behind nginx (:5005), PostgreSQL + Redis, until Ctrl-C
+	scripts/cluster.sh
+
 test: lint typecheck validate unit test-stories ## Everything CI runs: lint, types, pytest, data validation, test stories
 
 lint: $(INSTALLED) ## Lint with ruff
@@ -74,7 +80,7 @@ typecheck: $(INSTALLED) ## Type-check actions/ and addons/ with mypy
 validate: $(INSTALLED) ## rasa data validate --fail-on-warnings
 	$(BIN)/rasa data validate --fail-on-warnings
 
-unit: install train chromium web/node_modules/.package-lock.json ## Run pytest (unit, Rasa glue, stores, end-to-end HTTP API, channels, browser)
+unit: install train chromium nginx web/node_modules/.package-lock.json ## Run pytest (unit, Rasa glue, stores, end-to-end HTTP API, channels, browser)
 	$(BIN)/pytest
 
 # The widget (web/src) is bundled with socket.io-client into web/dist, which is
@@ -94,6 +100,15 @@ chromium: ## Install Debian's chromium for the browser tests (apt-get, only when
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
 
+# `make cluster` and its tests balance with Debian's nginx (run unprivileged,
+# its configuration generated into var/cluster by scripts/cluster.sh).
+NGINX ?= /usr/sbin/nginx
+export NGINX
+nginx: ## Install Debian's nginx for make cluster and its tests (apt-get, only when missing)
+	@test -x $(NGINX) || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends nginx; }
+
 test-stories: install train ## Conversation tests: tests/test_*.yml with --fail-on-prediction-errors
 	$(BIN)/rasa test core --model $(MODEL) --stories tests --fail-on-prediction-errors \
 		--out results/stories
@@ -108,6 +123,11 @@ compare-configs: install ## Compare config.yml with experiments/ (FOLDS=5 cross-
 # (serves models/scalp-care.tar.gz instead of training), BENCH_REPEAT=N for medians.
 bench: install train ## Benchmark vs the `rasa init` bot: latency, throughput, start-up, memory, long conversations (slow)
 	$(BIN)/python bench/run.py
+
+# Not part of `make test` either: msg/s of the cluster vs one replica, both
+# behind nginx with PostgreSQL and Redis (BENCH_REPEAT=N for medians).
+bench-cluster: install train nginx ## Throughput of make cluster (2 replicas) vs 1 replica, 10 and 50 conversations (slow)
+	$(BIN)/python bench/cluster.py
 
 compare-policies: install ## Compare dialogue-policy choices on the conversation tests (slow: trains each)
 	$(BIN)/python scripts/compare_policies.py

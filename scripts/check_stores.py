@@ -20,6 +20,8 @@ from sqlalchemy.engine.url import make_url
 from actions.salon import db
 
 CONNECT_TIMEOUT_S = 5
+#: LOCK_STORE_TYPE values that keep the locks in Redis (scripts/cluster.sh uses ours).
+REDIS_LOCK_STORES = frozenset({"redis", "addons.lock_store.ScalpCareRedisLockStore"})
 
 
 def check_tracker_store(url: str) -> str | None:
@@ -44,7 +46,7 @@ def check_tracker_store(url: str) -> str | None:
 
 def check_lock_store(env: dict[str, str]) -> str | None:
     """Return an error message when a Redis lock store is configured but down."""
-    if env.get("LOCK_STORE_TYPE", "in_memory") != "redis":
+    if env.get("LOCK_STORE_TYPE", "in_memory") not in REDIS_LOCK_STORES:
         return None
     host, port = env.get("REDIS_HOST", "127.0.0.1"), env.get("REDIS_PORT", "6379")
     try:

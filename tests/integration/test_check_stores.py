@@ -51,6 +51,14 @@ def test_reachable_stores_pass(tmp_path: Path, env: dict[str, str]) -> None:
             {"LOCK_STORE_TYPE": "redis", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "1"},
             "the Redis lock store at 127.0.0.1:1 is unreachable",
         ),
+        (
+            {
+                "LOCK_STORE_TYPE": "addons.lock_store.ScalpCareRedisLockStore",
+                "REDIS_HOST": "127.0.0.1",
+                "REDIS_PORT": "1",
+            },
+            "the Redis lock store at 127.0.0.1:1 is unreachable",
+        ),
     ],
 )
 def test_unreachable_stores_stop_the_start(

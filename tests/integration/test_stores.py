@@ -116,12 +116,15 @@ def test_redis_lock_store_from_environment(monkeypatch: pytest.MonkeyPatch) -> N
 
     conversation_id = f"lock-test-{uuid.uuid4().hex}"
 
+    held: list[str] = []
+
     async def locked_twice() -> list[str]:
         order: list[str] = []
 
         async def turn(name: str) -> None:
             async with store.lock(conversation_id, lock_lifetime=5, wait_time_in_seconds=0.05):
                 order.append(f"{name}-start")
+                held.extend(k.decode() for k in store.red.keys(f"scalpcare:*{conversation_id}*"))
                 await asyncio.sleep(0.2)
                 order.append(f"{name}-end")
 
@@ -138,5 +141,6 @@ def test_redis_lock_store_from_environment(monkeypatch: pytest.MonkeyPatch) -> N
         store.get_lock(conversation_id) is None
         or store.get_lock(conversation_id).is_locked() is False
     )
-    keys = [k.decode() for k in store.red.keys("scalp_care*")]
-    assert all(conversation_id not in k for k in keys)
+    # The lock lived under the project's prefix while held, and is gone after.
+    assert held and all(k.startswith("scalpcare:lock:") for k in held)
+    assert store.red.keys(f"*{conversation_id}*") == []
