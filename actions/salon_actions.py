@@ -23,6 +23,7 @@ from rasa_sdk.events import (
     AllSlotsReset,
     ConversationPaused,
     EventType,
+    FollowupAction,
     ReminderScheduled,
     SessionStarted,
     SlotSet,
@@ -75,6 +76,9 @@ FEEDBACK_THANKS = (
     "Thanks for telling me, I've added that to your notes. If anything has changed, tell me "
     "about your scalp now and I'll adjust the routine."
 )
+#: The consultation form, and the action that ends it with the routine (domain.yml).
+CONSULTATION_FORM = "consultation_form"
+ROUTINE_ACTION = "action_give_routine"
 CHECKIN = "Hi again! How is your scalp routine going? Tell me in a few words."
 FORGET_QUESTION = (
     "This deletes everything the salon stored about you (notes, booking requests) and this "
@@ -380,14 +384,32 @@ class ActionRecordFeedback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Update the record instead of starting over."""
+        """Update the record instead of starting over.
+
+        Someone who has had no routine from us (none in their notes, none in this
+        conversation, no check-in waiting) is describing their scalp, however much it
+        sounds like feedback ("my scalp is still gross"): the consultation starts with
+        that message, as for ``describe_scalp``.
+        """
         text = tracker.latest_message.get("text") or ""
         sender, channel = tracker.sender_id, channel_of(tracker)
         updated = await with_repository(
             lambda repo: repo.record_feedback(channel, sender, text) is not None
         )
+        if not updated and not has_had_routine(tracker):
+            return [FollowupAction(CONSULTATION_FORM)]
         dispatcher.utter_message(text=FEEDBACK_THANKS if updated else FEEDBACK_NO_NOTES)
         return [SlotSet(AWAITING_FEEDBACK, False)]
+
+
+def has_had_routine(tracker: Tracker) -> bool:
+    """Whether a routine was given in this conversation or a check-in awaits feedback (pure)."""
+    if tracker.get_slot(AWAITING_FEEDBACK):
+        return True
+    return any(
+        event.get("event") == "action" and event.get("name") == ROUTINE_ACTION
+        for event in tracker.events
+    )
 
 
 # ---------------------------------------------------------------------------

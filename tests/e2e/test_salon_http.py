@@ -143,3 +143,15 @@ def test_handoff_pauses_until_staff_hand_back(assistant) -> None:
         assistant, "SELECT transcript FROM salon_handoff_requests WHERE sender_id = ?", sender
     )
     assert "client: my scalp is itchy" in transcript
+
+
+def test_feedback_from_a_first_time_visitor_starts_the_consultation(assistant) -> None:
+    """Feedback-sounding words with no routine behind them start the consultation."""
+    sender = _sender()
+    reply = _texts(assistant.say(sender, "/routine_feedback"))
+    assert sa.FEEDBACK_NO_NOTES not in reply and sa.FEEDBACK_THANKS not in reply
+    assert "What's bothering you most about your scalp?" in reply
+    tracker = assistant.tracker(sender)
+    assert tracker["active_loop"].get("name") == "consultation_form"
+    routine = _texts(assistant.say(sender, "oily roots and flakes, not sensitive, wash daily"))
+    assert ROUTINE in routine

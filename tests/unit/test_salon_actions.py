@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rasa_sdk.events import ActionExecuted, AllSlotsReset, ConversationPaused, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    AllSlotsReset,
+    ConversationPaused,
+    FollowupAction,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import salon_actions as sa
@@ -347,3 +353,56 @@ def test_reminder_type() -> None:
     reminder = sa.checkin_reminder()
     assert reminder["event"] == "reminder" and reminder["intent"] == sa.CHECKIN_INTENT
     assert reminder["kill_on_user_msg"] is False
+
+
+ROUTINE_GIVEN = [
+    {"event": "action", "name": "action_listen"},
+    {"event": "user", "text": "oily, not sensitive, wash daily"},
+    {"event": "action", "name": "consultation_form"},
+    {"event": "action", "name": "action_give_routine"},
+]
+
+
+@pytest.mark.parametrize(
+    ("slots", "history", "has_notes", "expected"),
+    [
+        # nothing to give feedback on: the message starts the consultation
+        ({}, [], False, "consultation"),
+        ({"awaiting_feedback": False}, [], False, "consultation"),
+        # a routine earlier in this conversation, no notes kept (no consent)
+        ({}, ROUTINE_GIVEN, False, sa.FEEDBACK_NO_NOTES),
+        # the check-in asked, but the notes were erased meanwhile
+        ({"awaiting_feedback": True}, [], False, sa.FEEDBACK_NO_NOTES),
+        # notes kept: the feedback is added to them
+        ({}, [], True, sa.FEEDBACK_THANKS),
+        ({"awaiting_feedback": True}, [], True, sa.FEEDBACK_THANKS),
+    ],
+)
+async def test_feedback_without_a_routine_starts_the_consultation(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    slots: dict[str, Any],
+    history: list[dict[str, Any]],
+    has_notes: bool,
+    expected: str,
+) -> None:
+    """ "My scalp is still gross" from a first-time visitor is a description, not feedback."""
+    if has_notes:
+
+        def seed(repo: SalonRepository) -> None:
+            repo.give_consent("unknown", "test-user")
+            repo.save_summary("unknown", "test-user", concerns=["itch"], scalp_type="dry")
+
+        _rows(salon_db, seed)
+    tracker = make_tracker(
+        "my scalp is still kinda gross", "routine_feedback", 0.8, slots=slots, history=history
+    )
+    events = await sa.ActionRecordFeedback().run(dispatcher, tracker, domain)
+    if expected == "consultation":
+        assert events == [FollowupAction("consultation_form")]
+        assert dispatcher.messages == []
+    else:
+        assert [m["text"] for m in dispatcher.messages] == [expected]
+        assert events == [SlotSet("awaiting_feedback", False)]
