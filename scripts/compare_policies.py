@@ -49,7 +49,8 @@ TED = {
 def _with_learned(policies: Policies) -> Policies:
     """Memoization before RulePolicy and TED after it, as in Rasa's default config."""
     names = [p["name"] for p in policies]
-    rule = names.index("RulePolicy") if "RulePolicy" in names else len(policies)
+    # RulePolicy or a subclass of it (config.yml: addons.quiet_rule_policy.QuietRulePolicy)
+    rule = next((i for i, n in enumerate(names) if n.endswith("RulePolicy")), len(policies))
     return [*policies[:rule], MEMOIZATION, *policies[rule:], TED]
 
 
