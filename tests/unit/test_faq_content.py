@@ -20,7 +20,8 @@ RESPONSES_FILE = ROOT / "data" / "responses" / "faq.yml"
 
 MIN_TOPICS = 18
 MIN_EXAMPLES = 12
-MAX_EXAMPLES = 20
+#: No topic should dominate the response selector's training (at most 2.5x the smallest).
+MAX_EXAMPLES = 30
 
 # Topics the brief and DESIGN.md ("Honest FAQ") require. "How long should I massage?"
 # is not an FAQ topic: it is personal, so the intent `ask_massage_limits` answers
