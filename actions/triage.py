@@ -228,7 +228,19 @@ _RULES: tuple[_Rule, ...] = (
         kind="component",
         needs_location=True,
     ),
-    _Rule("infection_component", _N, ("pus|abscess|=boil|=boils|pustule",), kind="component"),
+    # A discharge from the skin: with a fever or spreading, an infection that needs care
+    # now ("a fever and the sore is oozing" as much as "a fever and pus").
+    _Rule(
+        "infection_component",
+        _N,
+        (
+            "pus|abscess|=boil|=boils|pustule",
+            "ooze|oozing",
+            "weep|weeping ~3 patch|sore|spot|skin|scalp|wound|bump",
+            "patch|sore|spot|skin|scalp|wound ~3 weep|weeping",
+        ),
+        kind="component",
+    ),
     _Rule("spreading_component", _N, ("spread|spreading",), kind="component"),
     # ---------------- named conditions ----------------
     _Rule("psoriasis", _D, ("psoriasis|psoriatic",)),
