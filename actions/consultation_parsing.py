@@ -630,7 +630,7 @@ def parse(text: object, expecting: str | None = None) -> ScalpFacts:
     correction = bool(_CORRECTION.search(norm))
 
     scan = _scan(norm, ctx, correction)
-    concerns, negated_concerns = _resolve_concerns(scan.mentions)
+    concerns, negated_concerns = _resolve_concerns(scan.mentions, correction)
     scalp_type = _scalp_type(norm, ctx, scan.type_evidence, correction)
     if scalp_type in _TYPE_DENIED_BY and _TYPE_DENIED_BY[scalp_type] in negated_concerns:
         scalp_type = None  # "dry scalp? no"
@@ -702,13 +702,22 @@ def _irritation_is_tendency(text: str, start: int, end: int) -> bool:
 
 
 def _resolve_concerns(
-    mentions: list[tuple[int, str, bool]],
+    mentions: list[tuple[int, str, bool]], correction: bool
 ) -> tuple[frozenset[str], frozenset[str]]:
-    """The last mention of each concern decides whether it is reported or denied."""
+    """Decide, per concern, whether the message reports or denies it.
+
+    A concern mentioned both ways in one message is reported: "flaky, but not
+    dandruff" and "just dry flakes, no dandruff" describe flakes the user does not
+    call dandruff. In a correction ("flakes - wait, no flakes") the last mention
+    decides.
+    """
     last: dict[str, tuple[int, bool]] = {}
     for pos, concern, negated in mentions:
         if concern not in last or pos >= last[concern][0]:
             last[concern] = (pos, negated)
+    if not correction:
+        affirmed = {concern for _, concern, negated in mentions if not negated}
+        last = {c: (pos, neg and c not in affirmed) for c, (pos, neg) in last.items()}
     reported = frozenset(c for c, (_, neg) in last.items() if not neg)
     denied = frozenset(c for c, (_, neg) in last.items() if neg)
     return reported, denied
