@@ -6,6 +6,8 @@
 #   FOLDS = 0: one training on data/, tested on the held-out set tests/nlu/ (3x cheaper)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# config.yml names components in addons/.
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 BIN="${VENV:-.venv}/bin"
 FOLDS="${1:-5}"
 OUT=results/compare
