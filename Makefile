@@ -119,7 +119,7 @@ test-stories: install train ## Conversation tests: tests/test_*.yml with --fail-
 	$(BIN)/rasa test core --model $(MODEL) --stories tests --fail-on-prediction-errors \
 		--out results/stories
 
-nlu-quality: install ## NLU bar: 5-fold cross-validation + held-out test set, fails below the bar (slow)
+nlu-quality: install ## NLU bar: 5-fold cross-validation + held-out test sets, fails below the bar (slow: about an hour)
 	scripts/nlu_quality.sh
 
 compare-configs: install ## Compare config.yml with experiments/ (FOLDS=5 cross-validation; FOLDS=0 held-out set)
