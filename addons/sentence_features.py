@@ -20,6 +20,7 @@ every machine, and the loader checks the weights' SHA-256.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,9 @@ logger = logging.getLogger(__name__)
 #: Where ``make install`` (scripts/build_sentence_encoder.py) puts the model files.
 DEFAULT_MODEL_PATH = "build/minilm"
 
+#: Environment variable: BLAS threads for encoding a message (see ``encoder_threads``).
+THREADS_VARIABLE = "SENTENCE_ENCODER_THREADS"
+
 _encoders: dict[str, MiniLMEncoder] = {}
 _encoders_lock = threading.Lock()
 
@@ -56,6 +60,24 @@ def shared_encoder(model_path: str) -> MiniLMEncoder:
         if key not in _encoders:
             _encoders[key] = MiniLMEncoder(key)
         return _encoders[key]
+
+
+def encoder_threads() -> int:
+    """BLAS threads for encoding one message: ``SENTENCE_ENCODER_THREADS``, else 1.
+
+    Measured on the 2-core development machine (README, "Performance"): one thread
+    costs the least CPU per message (16 ms, against 21 ms on two, the second thread
+    mostly spinning), two finish it sooner (11 ms against 16 ms). Rasa parses the
+    messages of every conversation one after another in one process, so where that
+    process has a core to spare, two threads give more messages per second; where
+    replicas share the cores, one thread each leaves the CPU to the others.
+    """
+    value = os.environ.get(THREADS_VARIABLE, "").strip()
+    try:
+        return max(1, int(value)) if value else 1
+    except ValueError:
+        logger.warning("%s=%r is not a number: using 1 thread.", THREADS_VARIABLE, value)
+        return 1
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -110,12 +132,13 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, config)
         self.validate_config(self._config)
         self.encoder = shared_encoder(str(config["model_path"]))
-        # NumPy's BLAS (OpenBLAS) splits each matrix product over every core and its
-        # threads spin while they wait. For one message that buys nothing and, when
-        # the server handles several conversations at once, takes CPU from them: one
-        # message cost 11 ms of CPU on one thread against 15-20 ms on two (this
-        # machine, measured beside a training). Training batches keep every thread.
+        # NumPy's BLAS (OpenBLAS) would split each matrix product of a message over
+        # every core, and its threads spin while they wait. How many threads a message
+        # gets is the deployment's choice (``encoder_threads``): one when the cores
+        # are shared by several Rasa processes (replicas), more when one Rasa process
+        # has the machine (scripts/run.sh). Training batches keep every thread.
         self._blas = ThreadpoolController()
+        self._threads = encoder_threads()
 
     def _featurize(self, messages: list[Message]) -> None:
         usable = [
@@ -144,7 +167,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Featurize incoming messages (on one BLAS thread, see ``__init__``)."""
-        with self._blas.limit(limits=1, user_api="blas"):
+        """Featurize incoming messages (on ``encoder_threads()`` BLAS threads)."""
+        with self._blas.limit(limits=self._threads, user_api="blas"):
             self._featurize(messages)
         return messages

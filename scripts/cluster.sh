@@ -55,6 +55,11 @@ export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1
 RASA_PUBLIC_URL="${RASA_PUBLIC_URL:-http://localhost:$RASA_PORT}"
 CREDENTIALS_FILE="${CREDENTIALS_FILE:-$CLUSTER_DIR/credentials.yml}"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+# As scripts/run.sh: TensorFlow on one thread per pool when serving.
+export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"
+export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
+# The replicas share the cores: one BLAS thread each for the sentence encoder.
+export SENTENCE_ENCODER_THREADS="${SENTENCE_ENCODER_THREADS:-1}"
 
 if [ ! -x "$NGINX" ]; then
   echo "error: nginx not found ($NGINX): run \`make nginx\` (Debian's nginx) or set NGINX" >&2

@@ -20,6 +20,15 @@ CREDENTIALS_FILE="${CREDENTIALS_FILE:-var/credentials.yml}"
 mkdir -p var logs
 # Rasa imports the project's components and tracker store from the repo root.
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+# TensorFlow (DIET, the response selector) on one thread per pool when serving: a
+# message's operations are too small to share between cores and the idle threads
+# spin, taking CPU from other conversations (README, "Performance").
+export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"
+export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
+# The sentence encoder's matrix products, on the other hand, are big enough: two
+# threads finish a message sooner, and this one Rasa process has the machine.
+# (addons/sentence_features.py; scripts/cluster.sh runs replicas with one each.)
+export SENTENCE_ENCODER_THREADS="${SENTENCE_ENCODER_THREADS:-2}"
 
 pids=()
 stop() {

@@ -17,7 +17,12 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUEN
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from addons.sentence_features import SentenceEncoderFeaturizer, shared_encoder
+from addons.sentence_features import (
+    THREADS_VARIABLE,
+    SentenceEncoderFeaturizer,
+    encoder_threads,
+    shared_encoder,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,3 +129,17 @@ def test_messages_without_text_are_left_alone(pipeline) -> None:
 def test_a_missing_encoder_folder_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(InvalidConfigException, match="make install"):
         SentenceEncoderFeaturizer.validate_config({"model_path": str(tmp_path / "nothing")})
+
+
+@pytest.mark.parametrize(
+    ("value", "threads"),
+    [(None, 1), ("", 1), ("1", 1), ("2", 2), (" 4 ", 4), ("0", 1), ("-3", 1), ("two", 1)],
+)
+def test_encoder_threads_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, threads: int
+) -> None:
+    if value is None:
+        monkeypatch.delenv(THREADS_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(THREADS_VARIABLE, value)
+    assert encoder_threads() == threads

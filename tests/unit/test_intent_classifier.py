@@ -122,6 +122,28 @@ def test_a_text_without_features_still_gets_an_uncertain_intent(storage: LocalMo
     assert msg.get(INTENT)["confidence"] < 0.6
 
 
+def test_prediction_uses_the_same_features_as_training(storage: LocalModelStorage) -> None:
+    # probabilities() computes each message's features on its own; _matrix() builds
+    # them for training. Both must give the same scores, for every kind of message.
+    classifier = trained(storage)
+    texts = ["yes", "no facial", "itchy itchy scalp", "book", "", "unknown words only"]
+    messages = [message(text, dense=[0.2, -0.5, 0.9]) for text in texts]
+    # A count matrix with the same column twice (COO allows it) counts it once summed.
+    doubled = Message(data={TEXT: "yes yes"})
+    doubled.add_features(
+        Features(
+            scipy.sparse.coo_matrix(([1.0, 1.0], ([0, 0], [0, 0])), shape=(1, len(VOCAB))),
+            FEATURE_TYPE_SENTENCE,
+            TEXT,
+            "counts",
+        )
+    )
+    messages.append(doubled)
+    scores = classifier._matrix(messages) @ classifier.weights["coef"].T
+    expected = softmax(np.asarray(scores) + classifier.weights["intercept"])
+    assert np.allclose(classifier.probabilities(messages), expected, atol=1e-12)
+
+
 def test_stored_and_loaded_gives_the_same_probabilities(storage: LocalModelStorage) -> None:
     classifier = trained(storage)
     messages = [message(text) for text in ("yes", "no facial", "itchy itchy", "book")]
