@@ -16,6 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 # What each intent means to a client, as a button title. Intents missing here
 # (affirm, deny, nlu_fallback...) are never offered: "Did you mean 'yes'?" helps nobody.
+# Nor is the FAQ: the button's payload ("/faq") carries no question, so the FAQ
+# answer would have nothing to answer; asking to rephrase does better.
 TOPIC_TITLES: dict[str, str] = {
     "greet": "Just saying hello",
     "goodbye": "I'm leaving",
@@ -23,7 +25,6 @@ TOPIC_TITLES: dict[str, str] = {
     "bot_challenge": "Am I talking to a bot?",
     "help": "What can you help with?",
     "restart": "Start over",
-    "faq": "A question about scalp care",
     "start_consultation": "A routine for my scalp",
     "describe_scalp": "Telling you about my scalp",
     "ask_massage_limits": "How much scalp massage is safe",

@@ -42,6 +42,13 @@ def test_likeliest_topics(ranking: list[dict[str, object]], expected: list[str])
     assert all(title == fallback.TOPIC_TITLES[intent] for intent, title in topics)
 
 
+def test_the_faq_is_never_offered_as_a_button() -> None:
+    # A "/faq" payload has no question in it for the response selector to answer.
+    assert likeliest_topics(rank(("faq/what_is", 0.6), ("help", 0.2))) == [
+        ("help", fallback.TOPIC_TITLES["help"])
+    ]
+
+
 def test_retrieval_intents_fall_back_to_their_base_name() -> None:
     titles = {"faq": "A question about scalp care"}
     assert likeliest_topics(rank(("faq/what_is", 0.5)), titles=titles) == [
