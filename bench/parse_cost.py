@@ -1,0 +1,91 @@
+"""CPU and wall time of NLU parsing per message, and each component's share.
+
+The benchmark (bench/run.py) measures the whole assistant over HTTP; this script
+isolates what the NLU pipeline costs one Rasa process per message, the figure that
+sets throughput when every conversation is parsed in that one process. It loads the
+trained model, parses the benchmark's messages (warm-up first), then reports CPU and
+wall milliseconds per message, and with ``--profile`` each pipeline component's time
+(cProfile).
+
+    .venv/bin/python bench/parse_cost.py [--model models/scalp-care.tar.gz] [--rounds 4]
+
+Thread settings come from the environment as when serving (scripts/run.sh):
+``SENTENCE_ENCODER_THREADS``, ``TF_INTRA_OP_PARALLELISM_THREADS`` and
+``TF_INTER_OP_PARALLELISM_THREADS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import logging
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.run import OUR_CONVERSATIONS  # noqa: E402
+
+MESSAGES = [message for conversation in OUR_CONVERSATIONS for message in conversation]
+
+
+async def measure(model: str, rounds: int, profile: bool) -> dict[str, float]:
+    """Parse the messages ``rounds`` times; return CPU and wall ms per message."""
+    from rasa.core.agent import load_agent
+
+    agent = await load_agent(model_path=model)
+    for message in MESSAGES:  # warm-up: TensorFlow traces its functions
+        await agent.parse_message(message)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(rounds):
+        for message in MESSAGES:
+            await agent.parse_message(message)
+    count = rounds * len(MESSAGES)
+    result = {
+        "messages": count,
+        "cpu_ms": round((time.process_time() - cpu) / count * 1000, 1),
+        "wall_ms": round((time.perf_counter() - wall) / count * 1000, 1),
+    }
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for message in MESSAGES:
+            await agent.parse_message(message)
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+        stats.print_stats(r"\(process\)$")
+        print(out.getvalue())
+    return result
+
+
+def main() -> None:
+    """Parse the arguments, quiet the logs, measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=str(ROOT / "models" / "scalp-care.tar.gz"))
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--profile", action="store_true", help="each component's time")
+    args = parser.parse_args()
+
+    import rasa.utils.tensorflow.environment as tf_environment
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+    tf_environment.setup_tf_environment()  # as `rasa run` does: reads the TF_* variables
+    result = asyncio.run(measure(args.model, args.rounds, args.profile))
+    print(
+        f"{result['messages']} messages: {result['cpu_ms']} ms CPU, "
+        f"{result['wall_ms']} ms wall per message"
+    )
+
+
+if __name__ == "__main__":
+    main()
