@@ -123,11 +123,14 @@ def test_a_text_without_features_still_gets_an_uncertain_intent(storage: LocalMo
 
 
 def test_prediction_uses_the_same_features_as_training(storage: LocalModelStorage) -> None:
-    # probabilities() computes each message's features on its own; _matrix() builds
-    # them for training. Both must give the same scores, for every kind of message.
+    # Prediction reads only the weight columns of each message's features; training
+    # builds a matrix. Both must be scikit-learn's sublinear TF-IDF (with the IDF of
+    # the training examples) and a unit-length dense vector, for every kind of
+    # message: computed here independently of the classifier's code.
     classifier = trained(storage)
     texts = ["yes", "no facial", "itchy itchy scalp", "book", "", "unknown words only"]
-    messages = [message(text, dense=[0.2, -0.5, 0.9]) for text in texts]
+    dense = np.array([0.2, -0.5, 0.9])
+    messages = [message(text, dense=list(dense)) for text in texts]
     # A count matrix with the same column twice (COO allows it) counts it once summed.
     doubled = Message(data={TEXT: "yes yes"})
     doubled.add_features(
@@ -139,9 +142,24 @@ def test_prediction_uses_the_same_features_as_training(storage: LocalModelStorag
         )
     )
     messages.append(doubled)
-    scores = classifier._matrix(messages) @ classifier.weights["coef"].T
-    expected = softmax(np.asarray(scores) + classifier.weights["intercept"])
-    assert np.allclose(classifier.probabilities(messages), expected, atol=1e-12)
+
+    def counts(text: str) -> list[int]:
+        return [text.split().count(word) for word in VOCAB]
+
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(np.array([counts(t) for t, _ in TRAINING]))
+    sparse = tfidf.transform(np.array([counts(text) for text in [*texts, "yes yes"]])).toarray()
+    unit = dense / np.linalg.norm(dense)
+    # Only messages with a text get the dense block (message()); "yes yes" above has none.
+    has_dense = np.array([[1.0 if text else 0.0] for text in texts] + [[0.0]])
+    features = np.hstack([sparse, has_dense * unit])
+    scores = features @ classifier.weights["coef"].T + classifier.weights["intercept"]
+    assert np.allclose(classifier.probabilities(messages), softmax(scores), atol=1e-12)
+    training_scores = classifier._matrix(messages) @ classifier.weights["coef"].T
+    assert np.allclose(
+        softmax(np.asarray(training_scores) + classifier.weights["intercept"]),
+        softmax(scores),
+        atol=1e-12,
+    )
 
 
 def test_stored_and_loaded_gives_the_same_probabilities(storage: LocalModelStorage) -> None:
