@@ -136,6 +136,15 @@ REF_LONG_CYCLE: tuple[str, ...] = (
 #: is shared and its load changes within seconds, so the two windows are
 #: measured interleaved: turns 6-15 of a fresh conversation alternate with the
 #: last ten turns of the long one, message for message (same texts).
+#: Environment variables that change how our server runs (README, "Configuration"),
+#: recorded with each result.
+SERVER_SETTINGS = (
+    "NLU_PARSE_THREAD",
+    "SENTENCE_ENCODER_THREADS",
+    "TF_INTRA_OP_PARALLELISM_THREADS",
+    "TF_INTER_OP_PARALLELISM_THREADS",
+    "FAST_MODEL_LOAD",
+)
 EARLY_WINDOW = (6, 15)
 WINDOW = 10
 
@@ -554,9 +563,8 @@ def role_of(cmdline: str) -> str | None:
     # `rasa run actions`, `python -m rasa_sdk` or the project's `python -m actions.server`.
     if re.search(r"rasa\s+run\s+actions|-m\s+(rasa_sdk|actions\.server)\b", cmdline):
         return "actions"
-    if "rasa" not in cmdline:
-        return None
-    if re.search(r"rasa\s+run\b", cmdline):
+    # `rasa run` or the project's `python -m addons.serve run` (scripts/run.sh).
+    if re.search(r"(rasa|-m\s+addons\.serve)\s+run\b", cmdline):
         return "rasa"
     return None
 
@@ -1081,6 +1089,8 @@ def build_document(
             "users_50_messages_each": settings.users_50_messages_each,
             "long_turns": settings.long_turns,
             "long_windows": {"early": list(EARLY_WINDOW), "late_last": WINDOW},
+            # Our server's settings as this run had them (unset: scripts/run.sh's default).
+            "environment": {name: os.environ.get(name) for name in SERVER_SETTINGS},
         },
         "median": {"ours": ours, "reference": reference},
         "ratios_ours_over_reference": ratios,

@@ -255,8 +255,10 @@ fi
 rasa_pids=()
 for port in "${replica_ports[@]}"; do
   # As scripts/run.sh: Sanic refuses bigger bodies with 413 before Rasa reads them.
+  # As scripts/run.sh: `python -m addons.serve` is `rasa` with NLU parsing off the
+  # event loop (addons/serve.py).
   start "rasa-$port" env SANIC_REQUEST_MAX_SIZE="$REQUEST_MAX_BYTES" \
-    "$BIN/rasa" run --enable-api --interface 127.0.0.1 --port "$port" \
+    "$BIN/python" -m addons.serve run --enable-api --interface 127.0.0.1 --port "$port" \
     --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS_FILE" \
     --cors "${cors[@]}" "${api_auth[@]}"
   rasa_pids+=($!)

@@ -92,7 +92,9 @@ else
   # Sanic refuses bigger request bodies with 413 before Rasa reads them (its
   # default is 100 MB); messages themselves are capped at MESSAGE_MAX_CHARS.
   # Only Rasa's server: the action server receives whole trackers.
-  SANIC_REQUEST_MAX_SIZE="${REQUEST_MAX_BYTES:-2000000}" "$BIN/rasa" run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
+  # `python -m addons.serve` is `rasa` with each message's NLU parsing on a worker
+  # thread instead of the event loop (addons/serve.py; NLU_PARSE_THREAD=0: off).
+  SANIC_REQUEST_MAX_SIZE="${REQUEST_MAX_BYTES:-2000000}" "$BIN/python" -m addons.serve run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
     --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS_FILE" \
     --cors "${cors[@]}" "${api_auth[@]}" &
   rasa_pid=$!

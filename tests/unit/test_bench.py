@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bench import run
+from bench import run, variants
 
 
 def test_percentile_interpolates_like_numpy() -> None:
@@ -147,6 +147,8 @@ def test_document_shape_is_json() -> None:
     }
     assert document["ratios_ours_over_reference"]["10 users throughput"] == 1.25
     assert document["settings"]["trained_ours"] is False
+    assert set(document["settings"]["environment"]) == set(run.SERVER_SETTINGS)
+    assert "NLU_PARSE_THREAD" in run.SERVER_SETTINGS
     json.dumps(document)  # serialisable as is
 
 
@@ -159,6 +161,8 @@ def test_quick_settings_are_smaller_but_keep_150_turns() -> None:
 
 def test_process_roles() -> None:
     assert run.role_of("/w/.venv/bin/python /w/.venv/bin/rasa run --enable-api") == "rasa"
+    assert run.role_of("/w/.venv/bin/python -m addons.serve run --enable-api") == "rasa"
+    assert run.role_of("/w/.venv/bin/python -m addons.serve shell") is None
     assert run.role_of("/w/.venv/bin/python /w/.venv/bin/rasa run actions --port 1") == "actions"
     assert run.role_of("/w/.venv/bin/python -m actions.server --port 5055") == "actions"
     assert run.role_of("/w/.venv/bin/python -m rasa_sdk --actions actions") == "actions"
@@ -167,3 +171,34 @@ def test_process_roles() -> None:
     assert run.role_of("bash scripts/run.sh") is None
     assert run.role_of("bash -c exec /w/.venv/bin/rasa run --enable-api") is None
     assert run.role_of("curl -fs http://127.0.0.1:5055/health") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("thread=NLU_PARSE_THREAD=1", ("thread", {"NLU_PARSE_THREAD": "1"})),
+        ("both=A=1,B=x=y", ("both", {"A": "1", "B": "x=y"})),
+        ("as-is=", ("as-is", {})),
+    ],
+)
+def test_variant_arguments(text: str, expected: tuple[str, dict[str, str]]) -> None:
+    assert variants.parse_variant(text) == expected
+
+
+@pytest.mark.parametrize("text", ["thread", "=A=1", "bad=A", "bad=A=1,=2"])
+def test_malformed_variant_arguments_are_refused(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError):
+        variants.parse_variant(text)
+
+
+def test_variant_medians_are_of_the_runs_that_measured_them() -> None:
+    runs = [
+        {"throughput_msg_s": 20.0, "cpu_ms_per_msg_rasa": None, "errors": 0},
+        {"throughput_msg_s": 24.0, "cpu_ms_per_msg_rasa": 50.0, "errors": 1},
+        {"throughput_msg_s": 22.0, "cpu_ms_per_msg_rasa": 60.0, "errors": 0},
+    ]
+    assert variants.medians(runs) == {
+        "throughput_msg_s": 22.0,
+        "cpu_ms_per_msg_rasa": 55.0,
+        "errors": 0,
+    }

@@ -1,0 +1,140 @@
+"""``rasa``, with two changes to how its server spends its one event loop.
+
+Usage: ``python -m addons.serve run ...`` takes exactly ``rasa``'s arguments
+(``scripts/run.sh``, ``scripts/cluster.sh``, the Docker image and the Helm values
+start the server this way). Both changes keep Rasa's results exactly (checked in
+``tests/integration/test_serve.py``); only where and how often work is done changes.
+
+- **NLU parsing on a worker thread.** Rasa 3.6 parses a message (tokenizer,
+  featurizers, the sentence encoder, DIET, the response selector...) synchronously
+  inside the coroutine that handles it: while one message is parsed the event loop does
+  nothing else, so every conversation's reply waits behind every other conversation's
+  NLU. On a worker thread, parsing overlaps with the rest of the server's work (most
+  of it runs in NumPy's and TensorFlow's native code, without Python's GIL). One
+  worker parses the messages one after the other, as the event loop did, so the NLU
+  components are never called concurrently. At 10 concurrent conversations this
+  halves the 95th-percentile latency; it does not raise throughput (README,
+  "Performance"). ``NLU_PARSE_THREAD=0`` keeps Rasa's own behaviour.
+- **The action server's reply is checked against a schema compiled once.** Rasa
+  checks every reply of the action server with ``jsonschema.validate``, which first
+  checks Rasa's constant schema against the JSON-Schema metaschema, on every call: two
+  thirds of the validation's time in a profile under load. The same validator
+  class, schema and error (message included) are used, built once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import functools
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from jsonschema import exceptions as schema_exceptions
+from jsonschema.validators import validator_for
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor, structlogger
+from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.trackers import DialogueStateTracker
+
+#: Environment variable: "0" leaves Rasa's parsing on the event loop.
+ENV_SWITCH = "NLU_PARSE_THREAD"
+
+_original_parse_message = MessageProcessor.parse_message
+_original_validate_action_result = RemoteAction._validate_action_result
+_executor: ThreadPoolExecutor | None = None
+
+
+def _parser() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu-parse")
+    return _executor
+
+
+async def parse_message_off_loop(
+    self: MessageProcessor,
+    message: UserMessage,
+    tracker: DialogueStateTracker | None = None,
+    only_output_properties: bool = True,
+) -> dict[str, Any]:
+    """Rasa 3.6's ``MessageProcessor.parse_message``, the graph run on the worker thread.
+
+    The body is Rasa's, line for line, except the ``run_in_executor``. The tracker is
+    that of the message's conversation, which Rasa's lock keeps anything else from
+    changing meanwhile; the parse graph only reads the message.
+    """
+    if self.http_interpreter:
+        return await _original_parse_message(self, message, tracker, only_output_properties)
+    if tracker is None:
+        tracker = DialogueStateTracker.from_events(message.sender_id, [])
+    parse_data = await asyncio.get_running_loop().run_in_executor(
+        _parser(),
+        functools.partial(self._parse_message_with_graph, message, tracker, only_output_properties),
+    )
+    self._update_full_retrieval_intent(parse_data)
+    structlogger.debug(
+        "processor.message.parse",
+        parse_data_text=copy.deepcopy(parse_data["text"]),
+        parse_data_intent=parse_data["intent"],
+        parse_data_entities=copy.deepcopy(parse_data["entities"]),
+    )
+    self._check_for_unseen_features(parse_data)
+    return parse_data
+
+
+@functools.lru_cache(maxsize=1)
+def action_result_validator() -> Any:
+    """The validator ``jsonschema.validate`` builds for Rasa's action reply schema.
+
+    Its schema is checked against the metaschema once, here.
+    """
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+    """Rasa 3.6's ``RemoteAction._validate_action_result`` with the validator built once.
+
+    ``jsonschema.validate(result, schema)`` is ``best_match(validator.iter_errors)``
+    after the schema check; the error and Rasa's addition to its message are the same.
+    """
+    error = schema_exceptions.best_match(action_result_validator().iter_errors(result))
+    if error is None:
+        return True
+    error.message += (
+        f". Failed to validate Action server response from API, "
+        f"make sure your response from the Action endpoint is valid. "
+        f"For more information about the format visit "
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
+
+
+def install() -> bool:
+    """Apply both changes (parsing on the thread unless ``NLU_PARSE_THREAD=0``).
+
+    Returns whether parsing runs on the worker thread.
+    """
+    RemoteAction._validate_action_result = validate_action_result
+    threaded = os.environ.get(ENV_SWITCH, "1").strip() != "0"
+    MessageProcessor.parse_message = parse_message_off_loop if threaded else _original_parse_message
+    return threaded
+
+
+def main() -> None:
+    """``rasa`` with the arguments given and both changes applied."""
+    from rasa.__main__ import main as rasa_main
+
+    install()
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
