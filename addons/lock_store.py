@@ -12,8 +12,18 @@ ever (until the client gives up). ``tests/cluster/test_cluster.py`` found it.
 
 :class:`ScalpCareRedisLockStore` is ``RedisLockStore`` except for that case: a
 message whose ticket expired while it waited draws a new one (at the end of the
-queue) and waits again, and every ticket it drew is released afterwards. Use it
-where several replicas share conversations::
+queue) and waits again, and every ticket it drew is released afterwards.
+
+It also changes the stored lock atomically. Rasa reads the lock from Redis, changes
+it and writes it back (issuing a ticket, releasing one, dropping expired ones): two
+replicas issuing a ticket for the same conversation at the same moment both read the
+same lock, both issue the same number, and both go ahead, handling two messages of
+one conversation at once, so that one message's events are lost
+(``tests/cluster/test_cluster.py`` caught it with two messages sent at once). Here
+every change is a Redis transaction on the lock's key (``WATCH``/``MULTI``), retried
+when another replica changed the key in between.
+
+Use it where several replicas share conversations::
 
     LOCK_STORE_TYPE=addons.lock_store.ScalpCareRedisLockStore
 """
@@ -21,16 +31,20 @@ where several replicas share conversations::
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
+import redis
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def holds_ticket(lock: TicketLock, ticket: int) -> bool:
@@ -53,6 +67,70 @@ class ScalpCareRedisLockStore(RedisLockStore):
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs}
         super().__init__(**kwargs)
+
+    # Atomic changes of the stored lock ---------------------------------------
+
+    def _change(
+        self,
+        conversation_id: str,
+        change: Callable[[TicketLock | None], tuple[TicketLock | None, T]],
+    ) -> T:
+        """Apply ``change`` to the conversation's stored lock in one Redis transaction.
+
+        ``change`` gets the stored lock (None if there is none) and returns the lock to
+        store (None: delete it) and a result. Run again from the start when another
+        client changed the key in between.
+        """
+        key = self.key_prefix + conversation_id
+        with self.red.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    serialised = pipe.get(key)
+                    stored = TicketLock.from_dict(json.loads(serialised)) if serialised else None
+                    lock, result = change(stored)
+                    pipe.multi()
+                    if lock is None:
+                        pipe.delete(key)
+                    else:
+                        pipe.set(key, lock.dumps())
+                    pipe.execute()
+                    return result
+                except redis.WatchError:
+                    continue
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        """Issue the next ticket of the conversation's lock (created if needed)."""
+
+        def issue(lock: TicketLock | None) -> tuple[TicketLock, int]:
+            lock = lock or TicketLock(conversation_id)
+            return lock, lock.issue_ticket(lock_lifetime)
+
+        try:
+            return self._change(conversation_id, issue)
+        except redis.RedisError as error:
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+
+    def update_lock(self, conversation_id: str) -> None:
+        """Drop the lock's expired tickets."""
+
+        def drop_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock is not None:
+                lock.remove_expired_tickets()
+            return lock, None
+
+        self._change(conversation_id, drop_expired)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Release a ticket; delete the lock when nobody else is waiting."""
+
+        def release(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+            if lock is None:
+                return None, None
+            lock.remove_ticket_for(ticket_number)
+            return (lock if lock.is_someone_waiting() else None), None
+
+        self._change(conversation_id, release)
 
     @asynccontextmanager
     async def lock(

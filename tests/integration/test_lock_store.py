@@ -87,3 +87,51 @@ def test_endpoints_yml_builds_it_from_lock_store_type(monkeypatch: pytest.Monkey
     store = LockStore.create(read_endpoint_config(str(ROOT / "endpoints.yml"), "lock_store"))
     assert isinstance(store, ScalpCareRedisLockStore)
     assert store.red.ping()
+
+
+def _tickets_issued_at_once(cls: type[RedisLockStore], replicas: int, each: int) -> list[int]:
+    """Tickets for one conversation issued by ``replicas`` stores (own connections) at once."""
+    import threading
+
+    conversation_id = f"lock-race-{uuid.uuid4().hex}"
+    stores = [_store(cls) for _ in range(replicas)]
+    start = threading.Barrier(replicas)
+    issued: list[int] = []
+
+    def replica(store: RedisLockStore) -> None:
+        start.wait()
+        for _ in range(each):
+            issued.append(store.issue_ticket(conversation_id, 60))
+
+    threads = [threading.Thread(target=replica, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stores[0].delete_lock(conversation_id)
+    return issued
+
+
+def test_replicas_issuing_tickets_at_once_never_share_one() -> None:
+    # Rasa's RedisLockStore reads, changes and writes the lock: two replicas can both
+    # issue the same number and handle two messages of a conversation at once (with
+    # these numbers it hands out duplicates nearly every time).
+    issued = _tickets_issued_at_once(ScalpCareRedisLockStore, replicas=4, each=50)
+    assert len(issued) == 200
+    assert sorted(issued) == list(range(200))
+
+
+def test_a_released_ticket_is_gone_and_the_last_release_deletes_the_lock() -> None:
+    store = _store(ScalpCareRedisLockStore)
+    conversation_id = f"lock-release-{uuid.uuid4().hex}"
+    first, second = store.issue_ticket(conversation_id), store.issue_ticket(conversation_id)
+    assert (first, second) == (0, 1)
+    store.cleanup(conversation_id, first)
+    lock = store.get_lock(conversation_id)
+    assert lock is not None and not lock.is_locked(second)
+    store.update_lock(conversation_id)  # nothing expired: unchanged
+    assert [t.number for t in store.get_lock(conversation_id).tickets] == [second]
+    store.cleanup(conversation_id, second)
+    assert store.get_lock(conversation_id) is None
+    store.update_lock(conversation_id)  # no lock: creates none
+    assert store.get_lock(conversation_id) is None
