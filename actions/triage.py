@@ -72,6 +72,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from actions.contract import Referral
+from actions.other_languages import ForeignFlag, detect_language, foreign_flags
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc
@@ -105,6 +106,9 @@ class RedFlag:
         text: The matched words, as the user wrote them.
         start: Character offset of the match in the original text.
         end: Character offset just past the match.
+        about: Who has it: ``self`` (the writer), ``care`` (a child or client in
+            their care) or ``other`` (another adult).
+        person: The writer's word for that person ("son", "husband"), when not self.
     """
 
     condition: str
@@ -112,6 +116,13 @@ class RedFlag:
     text: str
     start: int
     end: int
+    about: str = "self"
+    person: str = ""
+
+    @property
+    def sign(self) -> str:
+        """The sign this finding is (the screening corpus's vocabulary, ``SIGNS``)."""
+        return SIGN_OF.get(self.condition, self.condition)
 
 
 @dataclass(frozen=True)
@@ -124,12 +135,24 @@ class ScreenResult:
         level: The strongest referral among ``flags`` (``none`` if empty).
         nutrient_deficiency: The message suggests a possible nutrient deficiency.
         nutrient_signals: Names of the nutrient-deficiency signals found.
+        signs: Every current sign the message describes, components of combined
+            urgent signs included (``fever`` alone is no referral, but a fever now
+            and pus two messages ago is urgent: :mod:`actions.screening`).
+        resolved: Signs the message says are absent or gone ("the fever is gone
+            now", "no pus any more"): they no longer count from earlier messages.
+        set_aside: Signs the rules found but set aside: negated, past, a general
+            question, under a doctor's care, another person's family history, a pet.
+            The learned model's finding of the same sign yields to the rules
+            (:func:`actions.screening.combine`).
     """
 
     flags: tuple[RedFlag, ...] = ()
     level: Referral = Referral.NONE
     nutrient_deficiency: bool = False
     nutrient_signals: tuple[str, ...] = ()
+    signs: tuple[str, ...] = ()
+    resolved: tuple[str, ...] = ()
+    set_aside: tuple[str, ...] = ()
 
     @property
     def has_red_flag(self) -> bool:
@@ -145,6 +168,11 @@ class ScreenResult:
     def conditions(self) -> tuple[str, ...]:
         """Distinct condition names, in order of first appearance."""
         return tuple(dict.fromkeys(flag.condition for flag in self.flags))
+
+    @property
+    def top_flags(self) -> tuple[RedFlag, ...]:
+        """The findings at the message's strongest level."""
+        return tuple(flag for flag in self.flags if flag.level is self.level)
 
 
 # --------------------------------------------------------------------------
@@ -179,6 +207,9 @@ class _Rule:
     kind: str = "flag"  # flag | nutrient | component
     needs_location: bool = False  # the sentence must mention the scalp/a lesion
     skip_sentence: tuple[str, ...] = ()  # lemmas that cancel the rule in a sentence
+    needs_words: tuple[str, ...] = ()  # the sentence must hold one of these lemmas
+    needs_hair_loss: bool = False  # the message must report hair loss (not negated)
+    not_before: tuple[str, ...] = ()  # lemmas that cancel a match they follow directly
 
 
 _U, _D, _C = Referral.URGENT, Referral.DERMATOLOGIST, Referral.DOCTOR
@@ -210,11 +241,92 @@ _RULES: tuple[_Rule, ...] = (
             "=thunderclap",
         ),
     ),
+    # Swelling of the face, eyelids, lips or throat (after a dye, henna or product: an
+    # allergic reaction) and trouble breathing or swallowing need care now.
+    _Rule(
+        "allergic_swelling",
+        _U,
+        (
+            "swollen|swelling|swell|swelled|puffy|puff|puffing ~3 face|eye|eyes|eyelid|eyelids"
+            "|lip|lips|throat|tongue|mouth",
+            "face|eye|eyes|eyelid|eyelids|lip|lips|throat|tongue ~4 swollen|swelling|swell"
+            "|swelled|puffy|puff|puffing",
+            "trouble|difficulty|hard|difficult|struggle|struggling|problem|problems ~2"
+            " breathe|breathing|swallow|swallowing",
+            "eye|eyes|eyelid|eyelids|lid|lids ~3 =shut|=closed|=closing",
+            "=can't|=cant|=cannot ~1 open ~2 eye|eyes",
+            "forehead ~3 swollen|swelling|swell|swelled|puffy",
+            f"{_NOT} ~1 breathe|swallow",
+            "throat ~2 tight|tightening|closing|close",
+            "=anaphylaxis|=anaphylactic",
+        ),
+        skip_sentence=("if", "whether"),
+    ),
+    # A head injury with a warning sign (confusion, vomiting, drowsiness, passing out).
+    _Rule(
+        "head_injury_warning",
+        _U,
+        (
+            "confused|confusion|vomit|vomiting|vomited|drowsy|dazed|disoriented|concussion",
+            "pass|passed|black|blacked ~1 out",
+            "throw|threw|throwing ~1 up",
+            "knock|knocked ~1 out",
+            "=being|=been =sick",
+            "=nodding|=dozing|=drifting =off",
+            "=out =for ~2 =second|=seconds|=minute|=minutes",
+            "=can't|=cant|=cannot|=doesn't|=doesnt|=didn't ~1 =remember",
+            "clear ~2 fluid|stuff|liquid ~4 nose|ear",
+        ),
+        kind="component",
+    ),
+    # A painful band or one-sided rash of blisters (possible shingles), chemical burns.
+    _Rule(
+        "shingles",
+        _U,
+        (
+            "=shingles",
+            "blister|blisters|rash|spot|spots ~6 one =side|=sided",
+            "=one =- =sided ~3 blister|blisters|rash",
+            "band|strip|line|stripe|cluster ~3 blister|blisters",
+        ),
+        skip_sentence=("vaccine", "vaccinate", "vaccinated", "vaccination", "jab"),
+    ),
+    _Rule(
+        "chemical_burn",
+        _U,
+        (
+            "chemical ~1 burn",
+            "=burn|=burns|=burned|=burnt|blister|blisters|blistered|=raw|=peeling ~8 bleach"
+            "|bleached|relaxer|relaxed|perm|permed|lightener|developer|chemical|chemicals|dye"
+            "|dyed|colour|color|coloured|colored|henna|tint",
+            "bleach|bleached|relaxer|perm|permed|lightener|developer|chemical|chemicals|dye|dyed"
+            "|colour|color|coloured|colored|henna|tint ~8 =burn|=burns|=burned|=burnt|blister"
+            "|blisters|blistered|=raw",
+        ),
+    ),
     # ---------------- components of combined urgent signs ----------------
+    _Rule(
+        "head_injury",
+        _N,
+        (
+            "hit|hitting|bang|banged|bump|bumped|knock|knocked|smack|smacked|whack|whacked ~4 head",
+            "fall|fell|fallen ~3 on|onto ~2 head",
+            "head ~1 injury|wound|trauma",
+            "blow ~3 head",
+            "fall|fell|fallen ~8 scalp|head|forehead",
+        ),
+        kind="component",
+    ),
     _Rule(
         "fever",
         _N,
-        ("fever|feverish|febrile", "=chills", "=a|=high|=running ~1 temperature|temp"),
+        (
+            "fever|feverish|febrile",
+            "=chills|=shivery|=shivering|=shivers|=rigors",
+            "=a|=high|=running ~1 temperature|temp",
+            "=burning =up",
+            "=hot =and =cold|=shivery",
+        ),
         kind="component",
     ),
     _Rule(
@@ -238,6 +350,8 @@ _RULES: tuple[_Rule, ...] = (
             "ooze|oozing",
             "weep|weeping ~3 patch|sore|spot|skin|scalp|wound|bump",
             "patch|sore|spot|skin|scalp|wound ~3 weep|weeping",
+            "leak|leaking|drain|draining|discharge ~3 pus|yellow|gunk|fluid|matter|goo",
+            "yellow ~1 =matter|=gunk|=goo|=discharge",
         ),
         kind="component",
     ),
@@ -251,7 +365,38 @@ _RULES: tuple[_Rule, ...] = (
         (
             "seborrheic|seborrhoeic|seborrhea|seborrhoea|sebderm",
             "=seb =-? derm|dermatitis",
-            "=cradle =cap",
+        ),
+    ),
+    # Cradle cap is common and harmless unless it is inflamed, weeping or spreading.
+    _Rule(
+        "cradle_cap",
+        _D,
+        ("=cradle =cap",),
+        needs_words=(
+            "red",
+            "redness",
+            "itch",
+            "itchy",
+            "bleed",
+            "bleeding",
+            "weep",
+            "weeping",
+            "ooze",
+            "oozing",
+            "crack",
+            "cracked",
+            "spread",
+            "spreading",
+            "sore",
+            "rash",
+            "infect",
+            "infected",
+            "swollen",
+            "raw",
+            "fever",
+            "bad",
+            "worse",
+            "thick",
         ),
     ),
     _Rule("dermatitis", _D, ("dermatitis",)),
@@ -266,7 +411,6 @@ _RULES: tuple[_Rule, ...] = (
         ("scarring|scarred", "=scar =tissue", "shiny ~2 skin|patch|scalp|bald|spot|area"),
     ),
     _Rule("impetigo", _D, ("impetigo", "honey ~2 crust|crusty|crusted")),
-    _Rule("shingles", _D, ("=shingles",)),
     _Rule(
         "skin_cancer",
         _D,
@@ -301,6 +445,8 @@ _RULES: tuple[_Rule, ...] = (
         (
             "pus|abscess|=boil|=boils|pustule|pustules|cellulitis|=staph|=mrsa",
             "ooze|oozing|infected|infection",
+            "leak|leaking|drain|draining|discharge ~3 pus|yellow|gunk|fluid|matter|goo",
+            "yellow ~1 =matter|=gunk|=goo|=discharge",
             "weep|weeping ~3 patch|sore|spot|skin|scalp|wound|bump",
             "patch|sore|spot|skin|scalp|wound ~3 weep|weeping",
             "yellow|honey ~1 crust|crusty|crusted|scab",
@@ -402,6 +548,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
     ),
     _Rule("swelling", _D, ("swollen|swelling|swell",), needs_location=True),
+    _Rule("scalp_burn", _D, ("=burn|=burned|=burnt|=burns ~2 my? scalp|skin",)),
     _Rule(
         "spreading_redness",
         _D,
@@ -410,7 +557,6 @@ _RULES: tuple[_Rule, ...] = (
             f"{_RED}|patch|swelling ~5 spread|spreading",
         ),
     ),
-    _Rule("chemical_burn", _D, ("chemical ~1 burn", "burn|burned|burnt ~2 my? scalp|skin")),
     # ---------------- nutrient-deficiency context (doctor) ----------------
     _Rule(
         "vegan_or_vegetarian",
@@ -421,6 +567,24 @@ _RULES: tuple[_Rule, ...] = (
             f"{_NOT} eat ~1 any? meat|fish|animal|dairy|egg",
         ),
         kind="nutrient",
+        # "vegan dyes", "a vegetarian restaurant": a product or a place, not a diet.
+        not_before=(
+            "dye",
+            "shampoo",
+            "product",
+            "conditioner",
+            "brand",
+            "colour",
+            "color",
+            "option",
+            "leather",
+            "food",
+            "recipe",
+            "restaurant",
+            "friendly",
+            "formula",
+            "range",
+        ),
     ),
     _Rule(
         "restrictive_diet",
@@ -484,12 +648,15 @@ _RULES: tuple[_Rule, ...] = (
         _C,
         (
             "after|since|post|following|recover|recovering|from ~3 covid|flu|illness|sickness"
-            "|surgery|operation|chemo|chemotherapy|hospital|virus|pneumonia|fever|infection|sick|ill",
+            "|surgery|operation|hospital|virus|pneumonia|fever|infection|sick|ill|icu|sepsis",
             "have|had|get|got|catch|caught ~2 covid|flu|surgery|operation|pneumonia",
-            "covid|coronavirus|chemo|chemotherapy|radiotherapy",
+            "covid|coronavirus",
             "=been ~2 =sick|=ill",
         ),
         kind="nutrient",
+        # Chemotherapy is the oncology team's question, not a deficiency guess, and an
+        # illness is context only with shedding (DESIGN.md, "Special situations").
+        needs_hair_loss=True,
     ),
     _Rule(
         "postpartum",
@@ -506,6 +673,8 @@ _RULES: tuple[_Rule, ...] = (
             "=breast =-? =feeding",
         ),
         kind="nutrient",
+        # Pregnancy or a new baby is context only with shedding (DESIGN.md).
+        needs_hair_loss=True,
     ),
     _Rule(
         "rapid_weight_loss",
@@ -523,17 +692,84 @@ _RULES: tuple[_Rule, ...] = (
 _RULE_BY_NAME = {rule.name: rule for rule in _RULES}
 _NUTRIENT_RULES = frozenset(rule.name for rule in _RULES if rule.kind == "nutrient")
 #: Every condition name :func:`screen` can report.
+#: The sign each rule finds, in the screening corpus's vocabulary
+#: (data/screening/GUIDE.md); rules not listed are their own sign.
+SIGN_OF: dict[str, str] = {
+    "uncontrolled_bleeding": "bleeding",
+    "bleeding": "bleeding",
+    "sudden_severe_pain": "severe_pain",
+    "inflamed": "swelling",
+    "swelling": "swelling",
+    "infection_component": "infection",
+    "infection_signs": "infection",
+    "folliculitis": "infection",
+    "impetigo": "infection",
+    "spreading_component": "spreading",
+    "psoriasis": "scaling",
+    "eczema": "scaling",
+    "seborrheic_dermatitis": "scaling",
+    "dermatitis": "scaling",
+    "persistent_scaling": "scaling",
+    "seborrheic_description": "scaling",
+    "psoriasis_description": "scaling",
+    "scaly_patch": "scaling",
+    "fungal_infection": "fungal",
+    "fungal_description": "fungal",
+    "alopecia": "patchy_loss",
+    "patchy_hair_loss": "patchy_loss",
+    "hair_loss_clumps": "patchy_loss",
+    "sudden_hair_loss": "patchy_loss",
+    "lupus": "scarring",
+    "lichen_planopilaris": "scarring",
+    "scarring": "scarring",
+    "shingles": "blisters",
+    "blisters": "blisters",
+    "skin_cancer": "lump",
+    "changing_mole": "lump",
+    "lump": "lump",
+    "rash": "redness",
+    "persistent_redness": "redness",
+    "spreading_redness": "redness",
+    "scalp_burn": "redness",
+    "open_wound": "non_healing",
+    "non_healing_sore": "non_healing",
+    "allergic_swelling": "allergic",
+    **{r.name: "deficiency" for r in _RULES if r.kind == "nutrient"},
+}
+
+#: Signs that are urgent together, whether they come in one message or in several
+#: (:mod:`actions.screening` combines them across a conversation).
+URGENT_COMBINATIONS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("fever_with_inflamed_scalp", frozenset({"fever", "swelling"})),
+    ("fever_with_infection", frozenset({"fever", "infection"})),
+    ("spreading_infection", frozenset({"infection", "spreading"})),
+    ("head_injury_with_warning_sign", frozenset({"head_injury", "head_injury_warning"})),
+    ("bleeding_head_injury", frozenset({"head_injury", "bleeding"})),
+)
+
+
+def urgent_combinations(signs: set[str] | frozenset[str]) -> list[str]:
+    """Names of the urgent combinations the signs make (empty when none).
+
+    Args:
+        signs: Current signs (:data:`SIGN_OF` values and component names).
+
+    Returns:
+        Every combination whose signs are all present, in table order.
+    """
+    return [name for name, needed in URGENT_COMBINATIONS if needed <= signs]
+
+
+#: Every condition name :func:`screen` can report.
 CONDITIONS = (
     *(r.name for r in _RULES if r.kind != "component"),
-    "fever_with_inflamed_scalp",
-    "spreading_infection",
-    "fever_with_infection",
+    *(name for name, _ in URGENT_COMBINATIONS),
 )
 
 # Cues that qualify a candidate (label -> patterns).
 _CUES: dict[str, tuple[str, ...]] = {
     "NEG": (
-        "=no|=never|=without|=none|=nor|=neither|=nope|=zero",
+        "=no|=never|=without|=none|=nor|=neither|=nope|=zero|=nothing|=nobody|=noone",
         "not",
         "=ruled|=rule|=rules =out",
         "=negative =for",
@@ -564,6 +800,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         "=nothing|=none =since",
         "=in =remission",
         "=never =came|=come =back",
+        "=calm|=settled|=clear|=better|=healed|=quiet =now",
+        "=all|=fully|=completely|=totally =healed|=gone|=clear|=cleared|=fine|=calm|=better",
     ),
     "HIST": (
         "=as =a =kid|=child|=teen|=teenager|=baby|=toddler|=youngster",
@@ -574,6 +812,10 @@ _CUES: dict[str, tuple[str, ...]] = {
         "=used =to =have|=get|=be|=suffer",
         "=in =the =past",
         "=childhood",
+        "=last =year|=summer|=winter|=spring|=autumn",
+        "=years|=months =back",
+        "=back =when|=then",
+        "=when =we|=she|=he|=they =were",
     ),
     "HIST_EXEMPT": ("=went|=started|=became|=began|=switched|=been|=since",),
     "RECUR": (
@@ -622,11 +864,79 @@ _CUES: dict[str, tuple[str, ...]] = {
         "|hubby|partner|boyfriend|girlfriend|=bf|=gf|fiance|fiancee|friend|bestie|colleague"
         "|coworker|roommate|flatmate|housemate|aunt|auntie|aunty|uncle|cousin|grandma"
         "|grandmother|gran|granny|=nan|=nana|grandpa|grandfather|neighbour|neighbor|family"
-        "|someone|somebody|people|person|niece|nephew",
-        # Pets: "my dog has ringworm" is not the user's condition.
-        "dog|cat|puppy|kitten|pet|horse|rabbit",
+        "|niece|nephew",
         "=co =- =worker",
     ),
+    # People nobody in the conversation knows ("a woman in the news"): not a referral.
+    "STRANGER": (
+        "=a|=an|=some|=this|=that|=the ~1 woman|man|lady|guy|girl|boy|kid|person|celebrity"
+        "|influencer|stranger",
+        "people|someone|somebody|celebrities|women|ladies",
+    ),
+    # A professional already looks after it ("my derm is managing it").
+    "UNDER_CARE": (
+        "dermatologist|derm|doctor|doc|gp|physician|specialist|clinic|pediatrician"
+        "|paediatrician|nurse|surgeon|consultant|endocrinologist|dermo|hautarzt|dermato"
+        "|dermatologa|dermatologo|er|hospital ~4 said|say|says|confirm|confirmed|check"
+        "|checked|look|looked|saw|seen|treat|treating|treated|manage|managing|managed"
+        "|prescribe|prescribed|gave|give|put|told|tell|drain|drained|remove|removed"
+        "|monitor|monitoring|lance|lanced|stitch|stitched|cream|plan|routine",
+        "=under ~2 dermatologist|derm|doctor|specialist|consultant|care|clinic",
+        "=by =my|=the|=a|=her|=his|=our? dermatologist|derm|doctor|doc|gp|specialist|consultant"
+        "|clinic|hospital|dermo|nurse|surgeon|pediatrician|paediatrician",
+        "=on ~2 =tablets|=cream|=antibiotics|=treatment|=meds|=medication|=pills|=washes",
+        "prescription|prescribed|antibiotic|antibiotics|antiviral|antivirals|injection"
+        "|injections|medication|medicated",
+        "=being =treated|=managed|=monitored",
+        "=under =control|=treatment",
+        "=looked =after",
+        "=well =managed|=controlled",
+    ),
+    # ... unless something is new or worse.
+    "WORSE": (
+        "worse|worsening|worsened|spreading|bigger|growing|flaring|flare|flared|returned",
+        "=new =spot|=spots|=patch|=patches|=lump|=bump|=sore|=one|=ones",
+        "=came|=come|=coming|=is|='s =back",
+        "=not|=isn't|=isnt|=doesn't|=doesnt|=didn't|=didnt|=stopped =working|=helping|=work|=help",
+        "=did|=does|=do|=is|=are|=was ~1 =n't|=nt|=not =work|=help|=working|=helping",
+        "=still ~2 =bleeding|=growing|=spreading|=weeping|=oozing|=hurts|=hurting",
+        "=still =there|=around|=going",
+        "=not =sure|=convinced",
+        "=waiting|=waitlist|=referred",
+        "=new",
+    ),
+    # A question about conditions in general ("is ringworm contagious?").
+    "GENERAL_Q": (
+        "=usually|=normally|=typically|=generally|=common|=commonly|=myth|=contagious"
+        "|=catching|=hereditary|=genetic|=inherited|=difference|=often",
+        "=in =general",
+        "=true|=dangerous|=harmless|=serious|=normal",
+        "=more|=less =likely",
+    ),
+    # The writer says they themselves are fine: someone else's condition is context.
+    "SELF_FINE": (
+        "=mine|=mine's|=mines =is? =fine|=ok|=okay|=normal|=clear",
+        "=i ='ve|=have|=ve =got? =nothing",
+        "=i =don't|=dont =have =it|=any",
+        "=my =own ~2 =fine|=ok|=clear",
+    ),
+    # Hair is fine / hair loss is reported.
+    "HAIR_FINE": (
+        "=hair|=hair's ~3 =fine|=ok|=okay|=normal|=thick|=great|=healthy|=stable|=steady",
+        "=no =shedding|=thinning|=hairloss",
+        "=no =hair =loss",
+        "=no =problems|=problem|=issues|=issue",
+    ),
+    "HAIR_LOSS": (
+        "shed|shedding|sheds|thinning|thinner|bald|balding|clump|clumps|handful|handfuls|hairloss",
+        "hair ~3 fall|falling|fell|come|coming|came|out|loss|lose|losing|lost|thin|thinning",
+        "lose|losing|lost ~2 =hair|=my",
+        "hair|hairs ~4 =everywhere|=plughole|=drain|=pillow|=brush|=bin|=shower|=fists|=comb"
+        "|=bathroom|=floor|=sink|=tumbleweeds",
+        "=more|=much|=loads|=lots ~3 =hair|=hairs",
+    ),
+    # Pets: "my dog has ringworm" is nobody's referral here.
+    "PET": ("dog|cat|puppy|kitten|pet|horse|rabbit|hamster|guinea",),
     "PRONOUN": ("=he|=she|=him|=his|=her|=hers|=himself|=herself",),
     "PLAN": (
         "dietitian|dietician|nutritionist|supplement|supplements|multivitamin|=planned",
@@ -657,6 +967,10 @@ _SCOPE_END = _words(
     "but however though tho although whereas while yet except apart aside just only because"
     " cause so which who since"
 )
+# Context whose time words date the onset of shedding, not its end.
+_ONSET_RULES = frozenset(("after_illness", "postpartum"))
+# "... normal again": well again is no recurrence.
+_WELL_AGAIN = _words("normal fine better ok okay healthy itself myself herself himself")
 _CLAUSE_END = _words("but however though tho although whereas yet except now")
 # After "and"/"or", these words start a new clause and end a negation scope.
 _NEW_SUBJECT = _words("i my it its there the this that now then he she me we they his her also")
@@ -804,7 +1118,7 @@ def _build() -> _Engine:
         rule_matchers.append((matcher, [_requirements(p, lemma) for p in rule.patterns]))
         for i, pattern in enumerate(rule.patterns):
             key = f"{rule.name}#{i}"
-            has_neg = bool(re.search(r"(^|[ =|])(not|never|no|without)([ |?]|$)", pattern))
+            has_neg = bool(re.search(r"(^|[ =|])(not|never|no|without|nothing)([ |?]|$)", pattern))
             matcher.add(key, [_compile(pattern, lemma)])
             match_id = nlp.vocab.strings[key]
             flag_ids[match_id] = (rule.name, has_neg)
@@ -984,7 +1298,8 @@ class _Found:
     rule: _Rule
     start_char: int
     end_char: int
-    owner: str  # self | care | other
+    owner: str  # self | care | other | pet | family
+    person: str = ""  # the writer's word for the owner ("son", "husband")
 
 
 class _DocContext:
@@ -1018,6 +1333,15 @@ class _DocContext:
         self.question = [self._is_question(s, e) for s, e in self.sents]
 
     # -- helpers -------------------------------------------------------------
+    def present(self, label: str, window: int = 2) -> bool:
+        """Does a cue of ``label`` occur without a negation just before it?"""
+        doc = self.doc
+        for start, _ in self.cues.get(label, []):
+            before = doc[max(0, start - window) : start]
+            if not any(t.lemma_ in ("not", "never", "no", "without", "nothing") for t in before):
+                return True
+        return False
+
     def _is_question(self, start: int, end: int) -> bool:
         """A sentence with a question mark or opening with a question word."""
         toks = self.doc[start:end]
@@ -1109,9 +1433,24 @@ class _DocContext:
                 continue  # "hasn't cleared", "not gone"
             if self.clause_of[rs] == clause or rs >= cand.end:
                 resolved = True
+        # "had a bleach burn last year. It healed completely.": the next sentence
+        # resolves it when it opens with a pronoun for it.
+        if not resolved and sid + 1 < len(self.sents):
+            ns, ne = self.sents[sid + 1]
+            opener = [t.lower_ for t in self.doc[ns : min(ne, ns + 2)]]
+            if opener and opener[0] in ("it", "it's", "its", "they", "they're", "that", "all"):
+                resolved = any(
+                    not self._negated_word(rs) for rs, _ in self.in_sentence("RESOLVED", sid + 1)
+                )
         past = False
         exempt = {self.clause_of[s] for s, _ in self.in_sentence("HIST_EXEMPT", sid)}
         for hs, _ in self.in_sentence("HIST", sid):
+            # An illness or a birth is past by nature: "2 months back" dates the onset.
+            if cand.rule.name in _ONSET_RULES:
+                break
+            before = {t.lower_ for t in self.doc[max(0, hs - 3) : hs]}
+            if self.doc[hs].lower_ == "used" and before & {"where", "hair", "hairs"}:
+                continue  # "a bare circle where my hair used to be" describes it now
             if self.clause_of[hs] == clause and clause not in exempt:
                 past = True
         for cs, _ in self.in_sentence("CORRECTION", sid):
@@ -1123,8 +1462,13 @@ class _DocContext:
             tok_after = self.doc[_re] if _re < len(self.doc) else None
             if tok_after is not None and tok_after.lower_ == "to":
                 continue  # "back to normal"
-            if rs < cand.start or self._negated_word(rs):
+            if rs < cand.start or self._negated_word(rs) or self._question_clause(rs):
                 continue
+            preceding = [t.lower_ for t in self.doc[max(0, rs - 3) : rs]]
+            if preceding and preceding[-1] in ("hair", "hairs", "curls", "colour", "color"):
+                continue  # "my hair came back": regrowth, not a recurrence
+            if self.doc[rs].lower_ == "again" and set(preceding) & _WELL_AGAIN:
+                continue  # "normal again", "fine again"
             # A recurrence cue in a later clause belongs to that clause's own finding
             # ("the fever is gone but my scalp still hurts"), else to this one
             # ("psoriasis cleared up but it's flaring again").
@@ -1134,6 +1478,15 @@ class _DocContext:
             ):
                 return False
         return True
+
+    def _question_clause(self, i: int) -> bool:
+        """Does token ``i``'s clause open with a question ("can i go lighter again?")?"""
+        clause = self.clause_of[i]
+        start = i
+        while start > 0 and self.clause_of[start - 1] == clause:
+            start -= 1
+        words = [t.lower_ for t in self.doc[start : i + 1] if t.is_alpha]
+        return bool(words) and words[0] in _QUESTION_WORDS
 
     def _negated_word(self, i: int) -> bool:
         """Is token ``i`` directly preceded (within 2 tokens) by a negation?"""
@@ -1171,11 +1524,23 @@ class _DocContext:
     def personal_question(self, cand: _Candidate) -> bool:
         """Is the question in the candidate's sentence about the user (or a dependant)?"""
         sid = self.sent_of[cand.start]
+        clause = self.clause_of[cand.start]
+        if any(self.clause_of[g] == clause for g, _ in self.in_sentence("GENERAL_Q", sid)):
+            # "is ringworm contagious?", "do kids usually grow out of eczema?": general,
+            # unless the condition is somebody's own ("is my son's ringworm contagious?").
+            before = [t.lower_ for t in self.doc[max(0, cand.start - 4) : cand.start]]
+            own = any(w in ("my", "his", "her", "our", "their") for w in before)
+            return own or self.affirmed_later(cand)
         for a, _ in self.in_sentence("SELF", sid):
             if a < cand.start or self.doc[a].lower_ in ("my", "mine"):
                 return True
-        if self.in_sentence("CARE", sid) or self.in_sentence("DEICTIC", sid):
-            return True
+        # A child or "this/that" after the finding refers back to it ("X, is that
+        # normal?"), unless the finding is itself inside a question ("is psoriasis
+        # caused by stress, or is that a myth?").
+        asked = self._question_clause(cand.start)
+        for label in ("CARE", "DEICTIC"):
+            if any(a < cand.start or not asked for a, _ in self.in_sentence(label, sid)):
+                return True
         if self.in_sentence("SUSPECT", sid):
             return True
         for a, b in self.in_sentence("IS_IT", sid):
@@ -1185,56 +1550,87 @@ class _DocContext:
         return self.affirmed_later(cand)
 
 
-def _person_events(ctx: _DocContext) -> list[tuple[int, str]]:
-    """Who is being talked about, token by token: (position, self|care|other)."""
+def _person_events(ctx: _DocContext) -> list[tuple[int, str, str]]:
+    """Who is being talked about, token by token: (position, kind, the person's word).
+
+    Kinds: ``self``, ``care`` (a child or client), ``other`` (another adult), ``pet``.
+    """
     raw: list[tuple[int, int, str]] = []
-    for label, kind in (("CARE", "care"), ("OTHER", "other"), ("PRONOUN", "pronoun")):
+    for label, kind in (
+        ("CARE", "care"),
+        ("OTHER", "other"),
+        ("PET", "pet"),
+        ("STRANGER", "stranger"),
+        ("PRONOUN", "pronoun"),
+    ):
         for s, e in ctx.cues.get(label, []):
             raw.append((s, e, kind))
     nouns = sorted((s, e, k) for s, e, k in raw if k != "pronoun")
-    events: list[tuple[int, str]] = []
+    events: list[tuple[int, str, str]] = []
     for s, _e in ctx.cues.get("SELF", []):
         # "my mum", "my 6 year old son": the possessive belongs to the person noun.
         if ctx.doc[s].lower_ == "my" and any(0 < ns - s <= 4 for ns, _, _ in nouns):
             continue
-        events.append((s, "self"))
-    last_noun = "other"
-    for s, _e, kind in sorted(raw):
+        events.append((s, "self", ""))
+    last_noun, last_word = "other", ""
+    for s, e, kind in sorted(raw):
         if kind == "pronoun":
-            events.append((s, last_noun))
+            events.append((s, last_noun, last_word))
         else:
-            last_noun = kind
-            events.append((s, kind))
+            last_noun, last_word = kind, ctx.doc[s:e].text.lower()
+            events.append((s, kind, last_word))
     return sorted(events)
 
 
-def _owner(ctx: _DocContext, cand: _Candidate, events: list[tuple[int, str]]) -> str:
-    """The person a candidate is about: nearest preceding mention, default the user."""
+def _owner(
+    ctx: _DocContext, cand: _Candidate, events: list[tuple[int, str, str]]
+) -> tuple[str, str]:
+    """The person a candidate is about and their word: nearest preceding mention, else the user.
+
+    Returns ``(kind, word)``: kind ``self``, ``care``, ``other``, ``pet`` or ``family``
+    (family history: "psoriasis runs in my family").
+    """
     sid = ctx.sent_of[cand.start]
-    owner = "self"
-    for pos, kind in events:
+    owner, word = "self", ""
+    for pos, kind, person in events:
         if pos >= cand.start:
             break
-        owner = kind
-    # "psoriasis runs in my family": family history, not the user.
+        owner, word = kind, person
+    # "psoriasis runs in my family": family history, not anybody's current problem.
     for fs, _ in ctx.in_sentence("FAMILY", sid):
         if fs >= cand.end and ctx.clause_of[fs] == ctx.clause_of[cand.start]:
-            owner = "other"
+            return "family", ""
     # "a bald spot on my head", "a sore on his scalp": the body part's possessor wins.
     clause = ctx.clause_of[cand.start]
     for i in range(cand.start, len(ctx.doc) - 1):
         if ctx.clause_of[i] != clause:
             break
         if ctx.doc[i].lower_ in ("my", "his", "her") and ctx.doc[i + 1].lemma_ in _BODY:
-            owner = next((kind for pos, kind in events if pos == i), owner)
+            owner, word = next(
+                ((kind, person) for pos, kind, person in events if pos == i), (owner, word)
+            )
             break
-    if owner == "other" and ctx.affirmed_later(cand):
-        owner = "self"  # "my mum has psoriasis and now i have it too"
-    return owner
+    if owner in ("other", "care") and ctx.affirmed_later(cand):
+        return "self", ""  # "my mum has psoriasis and now i have it too"
+    if owner == "other" and any(
+        ctx.doc[i].lower_ == "had" and ctx.clause_of[i] == clause
+        for i in range(ctx.sents[sid][0], cand.start)
+    ):
+        return "family", ""  # "my grandma had lupus": another adult's history
+    if owner == "other" and ctx.present("SELF_FINE"):
+        return "family", ""  # "my mum has psoriasis, i've got nothing so far"
+    return owner, word if owner != "self" else ""
 
 
-def _screen_chunk(engine: _Engine, text: str, offset: int) -> tuple[list[_Found], bool]:
-    """Find and qualify candidates in one chunk; also report a planned diet."""
+def _screen_chunk(
+    engine: _Engine, text: str, offset: int, set_aside: set[str]
+) -> tuple[list[_Found], bool, set[str]]:
+    """Find and qualify candidates in one chunk.
+
+    Returns the qualified findings, whether a planned diet is mentioned, and the signs
+    mentioned as absent or over (negated or resolved); adds the signs it sets aside
+    (negated, past, a general question, under care) to ``set_aside``.
+    """
     doc = engine.nlp(text)
     for tok in doc:
         lower = tok.lower_
@@ -1257,7 +1653,7 @@ def _screen_chunk(engine: _Engine, text: str, offset: int) -> tuple[list[_Found]
             name, has_neg = engine.flag_ids[match_id]
             cands.append(_Candidate(_RULE_BY_NAME[name], start, end, has_neg))
     if not cands:
-        return [], False
+        return [], False, set()
     cands = _longest_per_rule(cands)
     cues: dict[str, list[tuple[int, int]]] = {}
     for match_id, start, end in engine.cue_matcher(doc):
@@ -1271,11 +1667,15 @@ def _screen_chunk(engine: _Engine, text: str, offset: int) -> tuple[list[_Found]
         i for c in cands if c.rule.name == "after_illness" for i in range(c.start, c.end)
     }
     # A planned diet (dietitian, supplements, normal bloods) that is not negated.
-    plan = any(
-        not any(t.lemma_ in ("not", "never", "no", "without") for t in doc[max(0, ps - 3) : ps])
-        for ps, _ in cues.get("PLAN", [])
-    )
+    plan = ctx.present("PLAN", window=3)
+    # Shedding reported (not "no shedding"), or hair said to be fine.
+    hair_loss = ctx.present("HAIR_LOSS")
+    hair_fine = ctx.present("HAIR_FINE") and not hair_loss
+    # A professional already looks after it and nothing is new or worse: not a new
+    # referral (a known low result stays deficiency context: DESIGN.md).
+    managed = ctx.present("UNDER_CARE") and not ctx.present("WORSE")
     found: list[_Found] = []
+    resolved: set[str] = set()
     for cand in cands:
         rule = cand.rule
         sid = ctx.sent_of[cand.start]
@@ -1285,24 +1685,38 @@ def _screen_chunk(engine: _Engine, text: str, offset: int) -> tuple[list[_Found]
             continue
         if rule.needs_location and not sent_lemmas.intersection(_LOCATION):
             continue
+        if rule.needs_words and not sent_lemmas.intersection(rule.needs_words):
+            continue
+        sign = SIGN_OF.get(rule.name, rule.name)
+        if rule.needs_hair_loss and not hair_loss:
+            continue
+        if rule.not_before and cand.end < len(doc) and doc[cand.end].lemma_ in rule.not_before:
+            continue
+        if rule.kind == "nutrient" and hair_fine:
+            continue
+        if managed and rule.kind != "nutrient":
+            set_aside.add(sign)
+            continue
         if rule.name == "fever" and cand.start in nutrient_tokens:
             continue
-        if ctx.negated_at(cand.start, cand.end, cand.neg_inside):
+        if ctx.negated_at(cand.start, cand.end, cand.neg_inside) or ctx.historic(cand):
+            resolved.add(sign)  # "no fever any more", "the pus has gone"
+            set_aside.add(sign)
             continue
-        if ctx.historic(cand) or ctx.hypothetical(cand):
+        if ctx.hypothetical(cand) or (ctx.question[sid] and not ctx.personal_question(cand)):
+            set_aside.add(sign)
             continue
-        if ctx.question[sid] and not ctx.personal_question(cand):
-            continue
-        owner = _owner(ctx, cand, events)
+        owner, person = _owner(ctx, cand, events)
         found.append(
             _Found(
                 rule,
                 offset + doc[cand.start].idx,
                 offset + doc[cand.end - 1].idx + len(doc[cand.end - 1].text),
                 owner,
+                person,
             )
         )
-    return found, plan
+    return found, plan, resolved
 
 
 def _longest_per_rule(cands: list[_Candidate]) -> list[_Candidate]:
@@ -1322,10 +1736,15 @@ def _longest_per_rule(cands: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
+#: Messages up to this length have their result cached (results are immutable).
+CACHE_CHARS = 2000
+
+
 def screen(text: str) -> ScreenResult:
     """Screen one user message for red flags and nutrient-deficiency context.
 
-    Deterministic and side-effect free; builds the spaCy pipeline on first use.
+    Deterministic; results of short messages are cached (a conversation's earlier
+    messages are read again when signs are combined across turns).
 
     Args:
         text: The raw user message (any length, any language, may contain
@@ -1335,53 +1754,80 @@ def screen(text: str) -> ScreenResult:
         The qualified flags, the strongest referral level and the nutrient
         context. Empty or non-text input gives an empty result.
     """
+    if isinstance(text, str) and len(text) <= CACHE_CHARS:
+        return _screen_cached(text)
+    return _screen(text)
+
+
+@lru_cache(maxsize=8192)
+def _screen_cached(text: str) -> ScreenResult:
+    return _screen(text)
+
+
+def _screen(text: str) -> ScreenResult:
+    """:func:`screen` without the cache; builds the spaCy pipeline on first use."""
     if not isinstance(text, str) or not text.strip():
         return ScreenResult()
     engine = _engine()
     cleaned = _clean(text)
     found: list[_Found] = []
+    resolved: set[str] = set()
     plan = False
-    for offset, piece in _chunks(cleaned):
+    set_aside: set[str] = set()
+    # A message in Spanish, French or German is read by its own small lexicon only
+    # (:mod:`actions.other_languages`): English rules would misread its words.
+    english = detect_language(text) is None
+    for offset, piece in _chunks(cleaned) if english else ():
         if piece.strip():
-            chunk_found, chunk_plan = _screen_chunk(engine, piece, offset)
-            found.extend(chunk_found)
-            plan = plan or chunk_plan
-    return _assemble(text, found, plan)
-
-
-def _assemble(text: str, found: list[_Found], plan: bool) -> ScreenResult:
-    """Combine qualified findings of all chunks into the public result."""
-    flags: list[RedFlag] = []
-
-    def add(name: str, level: Referral, item: _Found) -> None:
-        flags.append(
-            RedFlag(
-                name, level, text[item.start_char : item.end_char], item.start_char, item.end_char
+            chunk_found, chunk_plan, chunk_resolved = _screen_chunk(
+                engine, piece, offset, set_aside
             )
-        )
+            found.extend(chunk_found)
+            resolved |= chunk_resolved
+            plan = plan or chunk_plan
+    return _assemble(text, found, plan, resolved, foreign_flags(text), set_aside)
 
-    comps: dict[str, list[_Found]] = {}
+
+def _assemble(
+    text: str,
+    found: list[_Found],
+    plan: bool,
+    resolved: set[str],
+    foreign: list[ForeignFlag] | None = None,
+    set_aside: set[str] | None = None,
+) -> ScreenResult:
+    """Combine qualified findings of all chunks (and other languages') into the result."""
+    flags: list[RedFlag] = []
+    # The first finding of each sign: (start, end, about, person).
+    by_sign: dict[str, tuple[int, int, str, str]] = {}
+
+    def add(name: str, level: Referral, where: tuple[int, int, str, str]) -> None:
+        start, end, about, person = where
+        flags.append(RedFlag(name, level, text[start:end], start, end, about, person))
+
+    # A pet's skin and family history are nobody's referral here; everyone else's
+    # current sign is referred, worded for them (DESIGN.md, "Referral").
+    aside = set(set_aside or ())
     for item in found:
         rule = item.rule
-        if rule.kind == "component":
-            comps.setdefault(rule.name, []).append(item)
+        if item.owner in ("pet", "family", "stranger") or (
+            rule.name == "vegan_or_vegetarian" and plan
+        ):
+            aside.add(SIGN_OF.get(rule.name, rule.name))
             continue
-        if rule.level is Referral.URGENT:
-            add(rule.name, rule.level, item)  # urgent for anyone: somebody must act now
-            continue
-        if item.owner == "other":
-            continue
-        if rule.name == "vegan_or_vegetarian" and plan:
-            continue
-        add(rule.name, rule.level, item)
+        where = (item.start_char, item.end_char, item.owner, item.person)
+        by_sign.setdefault(SIGN_OF.get(rule.name, rule.name), where)
+        if rule.kind != "component":
+            add(rule.name, rule.level, where)
+    for word in foreign or ():
+        where = (word.start, word.end, "self", "")
+        by_sign.setdefault(word.sign, where)
+        if word.level is not Referral.NONE:
+            add(f"{word.sign}_{word.lang}", word.level, where)
     # Combined urgent signs, message-wide (they may sit in different sentences).
-    if comps.get("fever") and comps.get("inflamed"):
-        add("fever_with_inflamed_scalp", Referral.URGENT, comps["inflamed"][0])
-    if comps.get("infection_component") and comps.get("spreading_component"):
-        add("spreading_infection", Referral.URGENT, comps["infection_component"][0])
-    if comps.get("infection_component") and comps.get("fever"):
-        # Pus with a fever: an infection with a systemic sign needs care now.
-        add("fever_with_infection", Referral.URGENT, comps["infection_component"][0])
+    for name, needed in URGENT_COMBINATIONS:
+        if needed <= by_sign.keys():
+            add(name, Referral.URGENT, min((by_sign[sign] for sign in needed), key=lambda w: w[0]))
     # Merge duplicates from overlapping chunks: drop a flag contained in an
     # earlier, longer flag of the same condition (one sweep per condition).
     unique: list[RedFlag] = []
@@ -1396,7 +1842,16 @@ def _assemble(text: str, found: list[_Found], plan: bool) -> ScreenResult:
     # "Referral.URGENT" on Python 3.10 and falls back to NONE.
     levels = [f.level for f in unique] + ([Referral.DOCTOR] if nutrient else [])
     level = max(levels, key=lambda r: r.rank, default=Referral.NONE)
-    return ScreenResult(tuple(unique), level, bool(nutrient), nutrient)
+    signs = tuple(sorted(by_sign))
+    return ScreenResult(
+        tuple(unique),
+        level,
+        bool(nutrient),
+        nutrient,
+        signs,
+        tuple(sorted(resolved - by_sign.keys())),
+        tuple(sorted(aside - by_sign.keys())),
+    )
 
 
 #: Key under which the NLU component (``addons.red_flags``) stores a message's
@@ -1407,7 +1862,15 @@ PARSE_PROPERTY = "triage"
 def result_from_data(data: Mapping[str, Any]) -> ScreenResult:
     """Rebuild a screening result from its parse-data form (``addons.red_flags``)."""
     flags = tuple(
-        RedFlag(f["condition"], Referral.parse(f["level"]), f["text"], f["start"], f["end"])
+        RedFlag(
+            f["condition"],
+            Referral.parse(f["level"]),
+            f["text"],
+            f["start"],
+            f["end"],
+            str(f.get("about") or "self"),
+            str(f.get("person") or ""),
+        )
         for f in data.get("flags") or ()
     )
     return ScreenResult(
@@ -1415,7 +1878,33 @@ def result_from_data(data: Mapping[str, Any]) -> ScreenResult:
         Referral.parse(data.get("level")),
         bool(data.get("nutrient_deficiency")),
         tuple(data.get("nutrient_signals") or ()),
+        tuple(data.get("signs") or ()),
+        tuple(data.get("resolved") or ()),
     )
+
+
+def result_data(result: ScreenResult) -> dict[str, Any]:
+    """A screening result as plain JSON-safe data (the inverse of :func:`result_from_data`)."""
+    return {
+        "level": result.level.value,
+        "nutrient_deficiency": result.nutrient_deficiency,
+        "nutrient_signals": list(result.nutrient_signals),
+        "conditions": list(result.conditions),
+        "signs": list(result.signs),
+        "resolved": list(result.resolved),
+        "flags": [
+            {
+                "condition": flag.condition,
+                "level": flag.level.value,
+                "text": flag.text,
+                "start": flag.start,
+                "end": flag.end,
+                "about": flag.about,
+                "person": flag.person,
+            }
+            for flag in result.flags
+        ],
+    }
 
 
 def screen_parsed(parse_data: Mapping[str, Any] | None, text: str | None) -> ScreenResult:

@@ -25,7 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from actions.contract import Referral  # noqa: E402
 from actions.triage import screen, warm_up  # noqa: E402
 
-CASES = ROOT / "tests" / "data" / "triage_cases.csv"
+CASES = ROOT / "data" / "screening" / "triage_table.csv"
 NO_REFERRAL_CATEGORIES = ("benign", "negated", "historic", "question", "someone_else")
 
 

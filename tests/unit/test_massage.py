@@ -263,7 +263,9 @@ def test_results_are_frozen() -> None:
 
 
 TRIAGE_ROWS = list(
-    csv.DictReader((Path(__file__).resolve().parents[1] / "data" / "triage_cases.csv").open())
+    csv.DictReader(
+        (Path(__file__).resolve().parents[2] / "data" / "screening" / "triage_table.csv").open()
+    )
 )
 
 

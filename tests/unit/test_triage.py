@@ -17,7 +17,7 @@ from actions.contract import Referral
 from actions.triage import RedFlag, ScreenResult, screen
 
 ROOT = Path(__file__).resolve().parents[2]
-CASES_PATH = ROOT / "tests" / "data" / "triage_cases.csv"
+CASES_PATH = ROOT / "data" / "screening" / "triage_table.csv"
 CATEGORIES = {
     "named",
     "described",
@@ -122,7 +122,11 @@ def test_nutrient_flag_matches_table(row: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("text", "level"),
     [
-        ("my mum has psoriasis", Referral.NONE),
+        ("my mum has psoriasis", Referral.DERMATOLOGIST),
+        ("my grandma had lupus", Referral.NONE),
+        ("psoriasis runs in my family", Referral.NONE),
+        ("my dog has ringworm", Referral.NONE),
+        ("my scalp is itchy but nothing is bleeding", Referral.NONE),
         ("my daughter has a round bald spot", Referral.DERMATOLOGIST),
         ("my mum noticed a bald spot on my head", Referral.DERMATOLOGIST),
         ("my mum has psoriasis and now i have it too", Referral.DERMATOLOGIST),
