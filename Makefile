@@ -10,7 +10,9 @@ SENTENCE_ENCODER := build/minilm/NOTICE
 MODEL := models/scalp-care.tar.gz
 # addons/channels.py, faults.py, message_limits.py, tracker_store.py, incremental_states.py
 # and lock_store.py run in the server only: changing them needs no retraining.
-TRAINING_INPUTS := config.yml domain.yml $(filter-out addons/channels.py addons/faults.py addons/message_limits.py addons/tracker_store.py addons/incremental_states.py addons/lock_store.py,$(shell find data addons -name '*.yml' -o -name '*.py' 2>/dev/null))
+# The red-flag screener's model is trained from data/screening and reads actions/triage.py,
+# screening.py and other_languages.py.
+TRAINING_INPUTS := config.yml domain.yml actions/triage.py actions/screening.py actions/other_languages.py $(filter-out addons/channels.py addons/faults.py addons/message_limits.py addons/tracker_store.py addons/incremental_states.py addons/lock_store.py,$(shell find data addons -name '*.yml' -o -name '*.py' -o -name '*.jsonl' 2>/dev/null))
 
 # Runtime configuration (README, "Configuration"); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.
@@ -30,7 +32,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium cluster nginx bench-cluster
+.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium cluster nginx bench-cluster screening-cv screening-heldout
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -121,6 +123,12 @@ test-stories: install train ## Conversation tests: tests/test_*.yml with --fail-
 
 nlu-quality: install ## NLU bar: 5-fold cross-validation + held-out test sets, fails below the bar (slow: about an hour)
 	scripts/nlu_quality.sh
+
+screening-cv: install ## Red-flag screening: cross-validation on the corpus' training side, the thresholds' precision/recall curve
+	$(BIN)/python scripts/screening_eval.py cv
+
+screening-heldout: install ## Red-flag screening on the corpus' held-out side: rules alone, model alone, both (never tune on it)
+	$(BIN)/python scripts/screening_eval.py heldout
 
 compare-configs: install ## Compare config.yml with experiments/ (FOLDS=5 cross-validation; FOLDS=0 held-out set)
 	scripts/compare_configs.sh $(FOLDS)

@@ -8,6 +8,11 @@ wall milliseconds per message, and with ``--profile`` each pipeline component's 
 (cProfile).
 
     .venv/bin/python bench/parse_cost.py [--model models/scalp-care.tar.gz] [--rounds 4]
+    .venv/bin/python bench/parse_cost.py --screener   # the red-flag screener's own cost
+
+``--screener`` times the red-flag screener alone on the same messages: its rules, and
+what its learned model adds (the sentence vector is the featurizer's, computed before
+the screener runs, so it is computed outside the timing here too).
 
 Thread settings come from the environment as when serving (scripts/run.sh):
 ``SENTENCE_ENCODER_THREADS``, ``TF_INTRA_OP_PARALLELISM_THREADS`` and
@@ -65,12 +70,53 @@ async def measure(model: str, rounds: int, profile: bool) -> dict[str, float]:
     return result
 
 
+async def screener_cost(model: str, rounds: int) -> dict[str, float]:
+    """CPU ms per message of the screener's rules and of its learned model's share."""
+    from rasa.core.agent import load_agent
+
+    from actions import screening, triage
+    from addons.red_flags import RedFlagScreener, encode
+
+    agent = await load_agent(model_path=model)
+    runner = agent.processor.graph_runner  # type: ignore[union-attr]
+    screener = next(
+        node._component
+        for node in runner._instantiated_nodes.values()  # type: ignore[attr-defined]
+        if isinstance(node._component, RedFlagScreener)
+    )
+    learned = screener.model
+    if learned is None:
+        raise SystemExit("the model has no trained screening model")
+    vectors = encode(MESSAGES, screener._config["encoder_path"])
+    rules = {text: triage.screen(text) for text in MESSAGES}  # warm-up
+
+    def rules_pass() -> None:
+        for text in MESSAGES:
+            triage._screen(text)  # uncached, as for a new message
+
+    def model_pass() -> None:
+        for text in MESSAGES:
+            probs = learned.probabilities(text, vectors[text])
+            screening.combine(rules[text], learned.level(probs), learned.signs(probs), probs)
+
+    result: dict[str, float] = {"messages": rounds * len(MESSAGES)}
+    for name, work in (("rules_cpu_ms", rules_pass), ("model_cpu_ms", model_pass)):
+        cpu = time.process_time()
+        for _ in range(rounds):
+            work()
+        result[name] = round((time.process_time() - cpu) / result["messages"] * 1000, 3)
+    return result
+
+
 def main() -> None:
     """Parse the arguments, quiet the logs, measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=str(ROOT / "models" / "scalp-care.tar.gz"))
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--profile", action="store_true", help="each component's time")
+    parser.add_argument(
+        "--screener", action="store_true", help="the red-flag screener's rules and model only"
+    )
     args = parser.parse_args()
 
     import rasa.utils.tensorflow.environment as tf_environment
@@ -80,6 +126,13 @@ def main() -> None:
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)
     tf_environment.setup_tf_environment()  # as `rasa run` does: reads the TF_* variables
+    if args.screener:
+        costs = asyncio.run(screener_cost(args.model, args.rounds))
+        print(
+            f"{costs['messages']:g} messages: rules {costs['rules_cpu_ms']} ms CPU, "
+            f"learned model {costs['model_cpu_ms']} ms CPU per message"
+        )
+        return
     result = asyncio.run(measure(args.model, args.rounds, args.profile))
     print(
         f"{result['messages']} messages: {result['cpu_ms']} ms CPU, "

@@ -1,0 +1,505 @@
+"""The learned side of red-flag screening, and screening across a conversation (pure).
+
+The deterministic rules (:mod:`actions.triage`) are precise and explainable, but people
+describe signs in words no rule foresaw ("a bare smooth circle where hair used to be").
+Beside them runs a small linear model trained on a corpus of real people's phrasing
+(``data/screening/``; how it was built and measured: docs in the README, "Screening").
+Its features are the pretrained sentence encoder's vector, which the NLU pipeline has
+already computed for the message, and hashed word and character n-grams with a negation
+scope ("no fever" is not "fever"). It has:
+
+- three *level heads*, each a logistic regression: P(the message needs at least a
+  doctor), P(at least a dermatologist), P(urgent care);
+- one *sign head* per sign of the corpus's vocabulary with enough examples (fever, pus,
+  swelling, bald patches...), used to combine signs across turns.
+
+A level head fires above its threshold (chosen on a precision/recall curve measured by
+cross-validation on the training side, recall first: ``scripts/screening_eval.py``), and
+the level used is the higher of the rules' and the model's: the model can only add
+referrals, never take one away.
+
+Across a conversation (:func:`conversation_state`), each message's current signs join
+those of earlier messages and a message that says a sign is gone removes it, so "pus"
+two messages ago and "a fever since last night" now make an urgent combination.
+
+No Rasa imports. Training needs scikit-learn (:func:`train`); prediction is NumPy.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from actions.contract import Referral
+from actions.triage import RedFlag, ScreenResult, urgent_combinations
+
+__all__ = [
+    "LEVEL_HEADS",
+    "ConversationState",
+    "ScreeningModel",
+    "combine",
+    "conversation_state",
+    "describes_symptom",
+    "hashed_features",
+    "symptom_words",
+    "train",
+]
+
+#: The level heads, weakest first: P(level >= head).
+LEVEL_HEADS = ("doctor", "dermatologist", "urgent")
+#: Hashed n-gram columns (word and character n-grams share them).
+HASH_BITS = 16
+N_HASHED = 1 << HASH_BITS
+#: Signs that can make a message urgent on their own (DESIGN.md, "Urgent"); a fever is
+#: urgent only together with another sign (:data:`actions.triage.URGENT_COMBINATIONS`).
+URGENT_SIGNS = frozenset(
+    (
+        "allergic",
+        "head_injury",
+        "chemical_burn",
+        "severe_pain",
+        "bleeding",
+        "blisters",
+        "spreading",
+    )
+)
+#: A sign head at least this probable supports the model's urgent call.
+URGENT_SUPPORT = 0.3
+#: The sentence vector's weight beside the two unit-length n-gram blocks (chosen by
+#: cross-validation on the training side: 0.5 beat 1 and 2).
+DENSE_WEIGHT = 0.5
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?()]")
+_NEGATORS = frozenset(
+    [
+        "no",
+        "not",
+        "never",
+        "without",
+        "nothing",
+        "none",
+        "nor",
+        "neither",
+        "nobody",
+        "n't",
+        "dont",
+        "don't",
+        "didnt",
+        "didn't",
+        "doesnt",
+        "doesn't",
+        "isnt",
+        "isn't",
+        "arent",
+        "aren't",
+        "wasnt",
+        "wasn't",
+        "havent",
+        "haven't",
+        "hasnt",
+        "hasn't",
+        "cant",
+        "can't",
+        "wont",
+        "won't",
+    ]
+)
+_SCOPE_END = frozenset(
+    [
+        ".",
+        ",",
+        ";",
+        ":",
+        "!",
+        "?",
+        "(",
+        ")",
+        "but",
+        "however",
+        "though",
+        "tho",
+        "although",
+        "except",
+        "yet",
+    ]
+)
+_SCOPE = 5  # tokens a negation reaches at most
+
+
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf8")) & (N_HASHED - 1)
+
+
+def _unit(counts: dict[int, float]) -> tuple[list[int], list[float]]:
+    """Sublinear term frequency ``1 + log(count)``, scaled to unit length."""
+    if not counts:
+        return [], []
+    columns = list(counts)
+    values = [1.0 + math.log(counts[c]) for c in columns]
+    norm = math.sqrt(sum(v * v for v in values))
+    return columns, [v / norm for v in values]
+
+
+def hashed_features(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed n-gram features of one message: (columns, values).
+
+    Two blocks, each of unit length, in the same ``N_HASHED`` columns: words and word
+    pairs (a word inside a negation scope is marked, "no fever" -> ``~fever``), and
+    character 3- to 5-grams inside words (typos: "psoraisis" shares most of
+    "psoriasis"). The rules' own reading was tried as a third block and made the model
+    worse in cross-validation (README, "Screening").
+
+    Args:
+        text: The user's message.
+
+    Returns:
+        Column indices and values (float64).
+    """
+    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+    words: dict[int, float] = {}
+    chars: dict[int, float] = {}
+    scope = 0
+    previous = "<s>"
+    for token in tokens:
+        if token in _SCOPE_END:
+            scope = 0
+            previous = "<p>"
+            continue
+        marked = f"~{token}" if scope > 0 else token
+        scope = _SCOPE if token in _NEGATORS else max(0, scope - 1)
+        for feature in (f"w:{marked}", f"b:{previous} {token}"):
+            column = _hash(feature)
+            words[column] = words.get(column, 0.0) + 1.0
+        previous = token
+        padded = f" {token} "
+        for n in (3, 4, 5):
+            for i in range(len(padded) - n + 1):
+                column = _hash(f"c:{padded[i : i + n]}")
+                chars[column] = chars.get(column, 0.0) + 1.0
+    w_cols, w_vals = _unit(words)
+    c_cols, c_vals = _unit(chars)
+    return (
+        np.asarray(w_cols + c_cols, dtype=np.int64),
+        np.asarray(w_vals + c_vals, dtype=np.float64),
+    )
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@dataclass
+class ScreeningModel:
+    """The trained heads and their thresholds.
+
+    Attributes:
+        heads: Head names: the ``LEVEL_HEADS`` first, then signs.
+        weights: [``N_HASHED`` + encoder dimensions, heads] float32.
+        bias: [heads] float32.
+        thresholds: Head name -> probability above which the head fires.
+    """
+
+    heads: list[str]
+    weights: np.ndarray
+    bias: np.ndarray
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def dense_size(self) -> int:
+        """Dimensions of the sentence vector the model was trained with."""
+        return int(self.weights.shape[0]) - N_HASHED
+
+    def probabilities(self, text: str, vector: np.ndarray | None) -> dict[str, float]:
+        """Each head's probability for one message.
+
+        Args:
+            text: The message.
+            vector: Its sentence vector (unit length), or None when there is none
+                (then only the n-grams count).
+
+        Returns:
+            Head name -> probability.
+        """
+        columns, values = hashed_features(text)
+        scores = self.bias.astype(np.float64) + values @ self.weights[columns]
+        if vector is not None and vector.size == self.dense_size:
+            dense = DENSE_WEIGHT * np.asarray(vector, dtype=np.float64)
+            scores += dense @ self.weights[N_HASHED:]
+        probs = _sigmoid(scores)
+        return {head: float(p) for head, p in zip(self.heads, probs, strict=True)}
+
+    def level(self, probs: Mapping[str, float]) -> Referral:
+        """The strongest level whose head fires."""
+        for head in reversed(LEVEL_HEADS):
+            if probs.get(head, 0.0) >= self.thresholds.get(head, 0.5):
+                return Referral(head)
+        return Referral.NONE
+
+    def signs(self, probs: Mapping[str, float]) -> tuple[str, ...]:
+        """The sign heads that fire."""
+        return tuple(
+            sorted(
+                head
+                for head in self.heads
+                if head not in LEVEL_HEADS and probs[head] >= self.thresholds.get(head, 0.5)
+            )
+        )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """What is stored in the trained model (no pickle)."""
+        return {"weights": self.weights, "bias": self.bias}
+
+    def meta(self) -> dict[str, object]:
+        """The JSON part of the stored model."""
+        return {"heads": self.heads, "thresholds": self.thresholds}
+
+    @classmethod
+    def from_stored(
+        cls, arrays: Mapping[str, np.ndarray], meta: Mapping[str, Any]
+    ) -> ScreeningModel:
+        """Rebuild a model from :meth:`arrays` and :meth:`meta`."""
+        heads = [str(h) for h in meta["heads"]]
+        thresholds = {str(k): float(v) for k, v in dict(meta["thresholds"]).items()}
+        return cls(heads, np.asarray(arrays["weights"]), np.asarray(arrays["bias"]), thresholds)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training message: its text, sentence vector, level and signs.
+
+    ``signs`` is None when the signs are unknown (a conversation turn labelled with a
+    level only): then the example trains the level heads only.
+    """
+
+    text: str
+    vector: np.ndarray
+    level: Referral
+    signs: frozenset[str] | None
+    weight: float = 1.0
+
+
+def design_matrix(examples: Sequence[Example]) -> object:
+    """The examples' features as one sparse [examples, columns] matrix."""
+    import scipy.sparse
+
+    dense = DENSE_WEIGHT * np.vstack([e.vector for e in examples]).astype(np.float64)
+    rows = [hashed_features(e.text) for e in examples]
+    indptr = np.cumsum([0] + [len(c) for c, _ in rows])
+    hashed = scipy.sparse.csr_matrix(
+        (np.concatenate([v for _, v in rows]), np.concatenate([c for c, _ in rows]), indptr),
+        shape=(len(examples), N_HASHED),
+    )
+    return scipy.sparse.hstack([hashed, scipy.sparse.csr_matrix(dense)], format="csr")
+
+
+def head_targets(
+    examples: Sequence[Example], min_positives: int = 15
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each head's (row mask, 0/1 target); sign heads need ``min_positives`` examples."""
+    targets: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    everyone = np.ones(len(examples), dtype=bool)
+    for head in LEVEL_HEADS:
+        rank = Referral(head).rank
+        targets[head] = (everyone, np.array([e.level.rank >= rank for e in examples]))
+    known = np.array([e.signs is not None for e in examples])
+    names = sorted({s for e in examples for s in (e.signs or ())})
+    for sign in names:
+        y = np.array([sign in (e.signs or ()) for e in examples])
+        if int(y[known].sum()) >= min_positives:
+            targets[sign] = (known, y)
+    return targets
+
+
+def train(
+    examples: Sequence[Example],
+    c: float = 4.0,
+    thresholds: Mapping[str, float] | None = None,
+    min_positives: int = 15,
+) -> ScreeningModel:
+    """Fit every head (L2 logistic regression, classes balanced).
+
+    Args:
+        examples: The training messages.
+        c: Inverse regularisation strength.
+        thresholds: Head thresholds to keep with the model (default 0.5 each).
+        min_positives: A sign head needs at least this many positive examples.
+
+    Returns:
+        The trained model.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    matrix = design_matrix(examples)
+    weights_of_rows = np.array([e.weight for e in examples])
+    targets = head_targets(examples, min_positives)
+    heads = list(targets)
+    weights = np.zeros((matrix.shape[1], len(heads)), dtype=np.float32)  # type: ignore[attr-defined]
+    bias = np.zeros(len(heads), dtype=np.float32)
+    for j, head in enumerate(heads):
+        mask, y = targets[head]
+        if y[mask].all() or not y[mask].any():
+            bias[j] = 10.0 if y[mask].all() else -10.0
+            continue
+        model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=500)
+        model.fit(matrix[mask], y[mask], sample_weight=weights_of_rows[mask])  # type: ignore[index]
+        weights[:, j] = model.coef_[0]
+        bias[j] = model.intercept_[0]
+    return ScreeningModel(heads, weights, bias, dict(thresholds or {}))
+
+
+# --------------------------------------------------------------------------
+# One message: the rules and the model together
+# --------------------------------------------------------------------------
+def combine(
+    rules: ScreenResult,
+    model_level: Referral,
+    model_signs: Iterable[str] = (),
+    probabilities: Mapping[str, float] | None = None,
+) -> ScreenResult:
+    """The message's result: the rules' findings, raised to the model's level.
+
+    When the model finds a stronger level than the rules, a finding without quoted words
+    (``text`` empty) stands for it, named after the model's strongest sign when it has
+    one. The model's signs join the rules' (for combining across turns), and the
+    combinations they make within the message count here already.
+
+    Args:
+        rules: What the rules found.
+        model_level: The model's level.
+        model_signs: The model's signs.
+        probabilities: The model's probabilities (its sign heads support an urgent call).
+
+    Returns:
+        The combined result (the rules' result unchanged when the model adds nothing).
+    """
+    # The rules know negation and the past better: a sign they read as absent, over or
+    # set aside ("the fever is gone now") is not brought back by the model.
+    model_signs = set(model_signs) - set(rules.resolved) - set(rules.set_aside)
+    signs = set(rules.signs) | model_signs
+    flags = list(rules.flags)
+    level = rules.level
+    support = {s for s, p in (probabilities or {}).items() if p >= URGENT_SUPPORT}
+    support -= set(rules.resolved) | set(rules.set_aside)
+    if model_level is Referral.URGENT and not (signs | support) & URGENT_SIGNS:
+        # An urgent call needs an urgent sign (a fever, a reaction, a head injury...):
+        # without one the model's urgent head alone is taken as a dermatologist's matter.
+        model_level = Referral.DERMATOLOGIST
+    for name in urgent_combinations(frozenset(signs)):
+        if name not in rules.conditions:
+            flags.append(RedFlag(name, Referral.URGENT, "", 0, 0))
+            level = Referral.URGENT
+    if model_level.rank > level.rank:
+        named = sorted(model_signs - {"fever"}) or sorted(model_signs) or ["described_sign"]
+        flags.append(RedFlag(named[0], model_level, "", 0, 0))
+        level = model_level
+    # The model's deficiency sign is nutrient context only when it is the doctor-level
+    # finding (not a bald patch it has seen with diets).
+    nutrient = rules.nutrient_deficiency or (
+        "deficiency" in signs and model_level is Referral.DOCTOR and level is Referral.DOCTOR
+    )
+    if signs == set(rules.signs) and level is rules.level and nutrient == rules.nutrient_deficiency:
+        return rules
+    return ScreenResult(
+        tuple(flags),
+        level,
+        nutrient,
+        rules.nutrient_signals or (("deficiency_context",) if nutrient else ()),
+        tuple(sorted(signs)),
+        rules.resolved,
+        rules.set_aside,
+    )
+
+
+# --------------------------------------------------------------------------
+# Across the conversation
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ConversationState:
+    """What the conversation's messages say together.
+
+    Attributes:
+        signs: Signs that are current after the latest message.
+        combinations: Urgent combinations those signs make that no single message made.
+        level: The level the conversation needs (each message's own level, and urgent
+            for a combination).
+    """
+
+    signs: frozenset[str]
+    combinations: tuple[str, ...]
+    level: Referral
+
+
+def conversation_state(results: Sequence[ScreenResult]) -> ConversationState:
+    """Combine each message's screening, oldest first.
+
+    A message's signs join the current ones; a sign it says is absent or gone ("the
+    fever is gone now") leaves them; a later mention brings it back.
+
+    Args:
+        results: The screening result of every user message, oldest first.
+
+    Returns:
+        The combined state.
+    """
+    current: set[str] = set()
+    level = Referral.NONE
+    own: set[str] = set()
+    for result in results:
+        current -= set(result.resolved)
+        current |= set(result.signs)
+        own |= set(result.conditions)
+        if result.level.rank > level.rank:
+            level = result.level
+    combos = tuple(c for c in urgent_combinations(frozenset(current)) if c not in own)
+    if combos:
+        level = Referral.URGENT
+    return ConversationState(frozenset(current), combos, level)
+
+
+# --------------------------------------------------------------------------
+# The safety net: a body symptom in a message nothing else understood
+# --------------------------------------------------------------------------
+#: Words for a body symptom (English, Spanish, French, German). A message with one of
+#: them that matches no intent gets the safety net, never the fallback's buttons alone.
+_SYMPTOM = re.compile(
+    r"\b(?:pain\w*|hurt\w*|ache[sd]?|aching|achy|sore\w*|tender\w*|burn\w*|sting\w*"
+    r"|bleed\w*|bled|blood\w*|lump\w*|bump\w*|swell\w*|swollen|fever\w*|temperature"
+    r"|pus|ooz\w*|weep\w*|rash\w*|blister\w*|numb\w*|tingl\w*|throb\w*|dizz\w*"
+    r"|headache\w*|migraine\w*|wound\w*|scab\w*|crust\w*|inflam\w*|infect\w*|vomit\w*"
+    r"|faint\w*|itch\w*|scaly|flak\w*|bald\w*|clumps?|patch\w*"
+    r"|dolor\w*|duele|sangr\w*|fiebre|hinchad\w*|douleur\w*|saign\w*|fievre|fièvre"
+    r"|gonfl\w*|schmerz\w*|blut\w*|fieber|geschwollen\w*|eiter)\b",
+    re.IGNORECASE,
+)
+#: The learned model's P(at least a doctor) above which a message counts as a symptom.
+SYMPTOM_PROBABILITY = 0.25
+
+
+def describes_symptom(text: str, triage_data: Mapping[str, object] | None = None) -> bool:
+    """Does the message describe a body symptom?
+
+    Args:
+        text: The message.
+        triage_data: The screener's parse data for it (its model's probabilities count).
+
+    Returns:
+        True for a symptom word or a model that leans towards a referral.
+    """
+    if _SYMPTOM.search(text or ""):
+        return True
+    model = (triage_data or {}).get("model")
+    probabilities = model.get("probabilities") if isinstance(model, Mapping) else None
+    if isinstance(probabilities, Mapping):
+        return float(probabilities.get("doctor", 0.0)) >= SYMPTOM_PROBABILITY
+    return False
+
+
+def symptom_words(text: str) -> list[str]:
+    """The symptom words of a message, in order, without repeats (lower case)."""
+    return list(dict.fromkeys(m.group(0).lower() for m in _SYMPTOM.finditer(text or "")))

@@ -1,0 +1,246 @@
+"""Screening beyond one message's rules (pure): combining turns, the model, other languages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from actions import other_languages, screening, triage
+from actions.contract import Referral
+from actions.triage import RedFlag, ScreenResult
+
+N, C, D, U = Referral.NONE, Referral.DOCTOR, Referral.DERMATOLOGIST, Referral.URGENT
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_pipeline() -> None:
+    """Build the rules' spaCy pipeline once."""
+    triage.warm_up()
+
+
+# --------------------------------------------------------------------------
+# Across turns
+# --------------------------------------------------------------------------
+# The user's messages, oldest first -> the conversation's level and new combinations.
+CONVERSATIONS = [
+    (
+        [
+            "there's a swollen bump with pus on my scalp",
+            "hi",
+            "and i've had a fever since last night",
+        ],
+        U,
+        ("fever_with_inflamed_scalp", "fever_with_infection"),
+    ),
+    (
+        ["pus coming out of a spot on my head", "now it's spreading down my neck"],
+        U,
+        ("spreading_infection",),
+    ),
+    (
+        ["I banged my head on a cupboard", "now he keeps being sick"],
+        U,
+        ("head_injury_with_warning_sign",),
+    ),
+    (
+        ["my scalp is really tender and hot", "i feel feverish too"],
+        U,
+        ("fever_with_inflamed_scalp",),
+    ),
+    # The sign is gone by the time the other arrives: no combination.
+    (["had a fever last week", "the fever is gone now", "there's a little pus in one spot"], D, ()),
+    (["pus in a spot on my scalp", "no fever though"], D, ()),
+    (["i had a fever", "the fever's gone now", "my scalp is a bit sore"], N, ()),
+    # Both in one message: that message's own finding, no new combination.
+    (["pus and a fever"], U, ()),
+    # Nothing medical.
+    (["hi", "my scalp is oily", "what about dry shampoo?"], N, ()),
+]
+
+
+@pytest.mark.parametrize(("messages", "level", "combinations"), CONVERSATIONS)
+def test_conversation_state(
+    messages: list[str], level: Referral, combinations: tuple[str, ...]
+) -> None:
+    """Signs combine across turns; a sign said to be gone no longer counts."""
+    state = screening.conversation_state([triage.screen(m) for m in messages])
+    assert state.level is level, state
+    assert state.combinations == combinations
+
+
+def test_a_sign_mentioned_again_counts_again() -> None:
+    """Gone, then back: the latest word wins."""
+    results = [
+        triage.screen("i had pus in a spot"),
+        triage.screen("the pus has gone"),
+        triage.screen("oh no the pus is back and i have a fever"),
+    ]
+    assert screening.conversation_state(results).level is U
+
+
+# --------------------------------------------------------------------------
+# Rules and model together
+# --------------------------------------------------------------------------
+def test_combine_keeps_the_rules_when_the_model_adds_nothing() -> None:
+    """The model never lowers what the rules found."""
+    rules = triage.screen("i have psoriasis")
+    assert screening.combine(rules, N) is rules
+    assert screening.combine(rules, C).level is D
+
+
+def test_combine_raises_to_the_models_level_with_a_plain_finding() -> None:
+    """A model-only finding has no quoted words and names the model's sign."""
+    rules = triage.screen("a bare smooth circle where my hair used to be")
+    result = screening.combine(rules, D, ["patchy_loss"])
+    assert result.level is D
+    assert result.flags[-1] == RedFlag("patchy_loss", D, "", 0, 0)
+    assert "patchy_loss" in result.signs
+
+
+def test_combine_makes_urgent_combinations_from_the_models_signs() -> None:
+    """A rule's fever and the model's infection sign are urgent together."""
+    rules = triage.screen("i've had a fever since last night")
+    result = screening.combine(rules, D, ["infection"])
+    assert result.level is U
+    assert "fever_with_infection" in result.conditions
+
+
+def test_combine_nutrient_sign_sets_the_nutrient_flag() -> None:
+    """The model's deficiency sign is nutrient context."""
+    result = screening.combine(ScreenResult(), C, ["deficiency"])
+    assert result.nutrient_deficiency
+    assert result.level is C
+
+
+# --------------------------------------------------------------------------
+# Features and the model
+# --------------------------------------------------------------------------
+def _keys(text: str) -> set[int]:
+    return set(screening.hashed_features(text)[0].tolist())
+
+
+def test_negation_marks_the_words_in_its_scope() -> None:
+    """'no fever' and 'fever' differ; punctuation ends the scope."""
+    assert screening._hash("w:~fever") in _keys("no fever")
+    assert screening._hash("w:fever") in _keys("a fever")
+    assert screening._hash("w:pus") in _keys("no fever, pus")
+
+
+def test_features_are_unit_length_blocks() -> None:
+    """Words and characters each have unit length."""
+    columns, values = screening.hashed_features("thick silver scales")
+    assert len(columns) == len(values)
+    assert np.isclose(float(values @ values), 2.0)
+    empty_columns, _ = screening.hashed_features("")
+    assert empty_columns.size == 0
+
+
+def _tiny_model() -> screening.ScreeningModel:
+    """A model trained on a handful of messages (8-dimensional stand-in vectors)."""
+    rng = np.random.default_rng(0)
+    texts = {
+        "a bare smooth circle with no hair": (D, {"patchy_loss"}),
+        "coin sized bald spot appeared": (D, {"patchy_loss"}),
+        "pus and a high temperature": (U, {"infection", "fever"}),
+        "hot swollen lump and feverish": (U, {"swelling", "fever"}),
+        "eating 600 calories a day and shedding": (C, {"deficiency"}),
+        "vegan no plan and hair everywhere": (C, {"deficiency"}),
+        "oily roots by the evening": (N, set()),
+        "what is a scalp facial": (N, set()),
+        "dry shampoo buildup": (N, set()),
+        "no bald spots just greasy": (N, set()),
+    }
+    examples = [
+        screening.Example(t, rng.normal(size=8), level, frozenset(signs))
+        for t, (level, signs) in texts.items()
+    ]
+    return screening.train(examples, c=10.0, min_positives=2)
+
+
+def test_training_gives_level_heads_and_sign_heads() -> None:
+    """Three level heads first, then the signs with enough examples; arrays round-trip."""
+    model = _tiny_model()
+    assert model.heads[:3] == list(screening.LEVEL_HEADS)
+    assert {"patchy_loss", "deficiency", "fever"} <= set(model.heads)
+    assert model.dense_size == 8
+    stored = screening.ScreeningModel.from_stored(model.arrays(), model.meta())
+    text = "a smooth bald circle"
+    assert stored.probabilities(text, np.zeros(8)) == model.probabilities(text, np.zeros(8))
+
+
+def test_model_levels_follow_the_thresholds() -> None:
+    """The strongest head over its threshold wins; none below every threshold."""
+    model = _tiny_model()
+    probs = {"doctor": 0.9, "dermatologist": 0.6, "urgent": 0.2}
+    model.thresholds = {"doctor": 0.5, "dermatologist": 0.5, "urgent": 0.5}
+    assert model.level(probs) is D
+    model.thresholds["urgent"] = 0.1
+    assert model.level(probs) is U
+    assert model.level({"doctor": 0.1, "dermatologist": 0.1, "urgent": 0.01}) is N
+
+
+def test_model_reads_a_message_without_a_sentence_vector() -> None:
+    """No vector (or one of the wrong size): the n-grams alone still give probabilities."""
+    model = _tiny_model()
+    probs = model.probabilities("coin sized bald spot", None)
+    assert set(probs) == set(model.heads)
+    assert model.probabilities("coin sized bald spot", np.zeros(3)) == probs
+
+
+# --------------------------------------------------------------------------
+# The safety net's symptom words
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("there's something weird going on, it hurts when i touch it", True),
+        ("a lump behind my ear", True),
+        ("me duele mucho la cabeza", True),
+        ("can you do balayage on short hair", False),
+        ("what time do you close", False),
+    ],
+)
+def test_describes_symptom(text: str, expected: bool) -> None:
+    """Body-symptom words, in English and the lexicon's languages."""
+    assert screening.describes_symptom(text) is expected
+
+
+def test_describes_symptom_from_the_models_probability() -> None:
+    """No symptom word, but the model leans towards a referral."""
+    data = {"model": {"probabilities": {"doctor": 0.4}}}
+    assert screening.describes_symptom("it's just not right up there", data)
+    assert not screening.describes_symptom("it's just not right up there", {})
+
+
+# --------------------------------------------------------------------------
+# Other languages
+# --------------------------------------------------------------------------
+LANGUAGE_CASES = [
+    ("Tengo fiebre, la cabeza hinchada y sale pus", "es", U),
+    ("J'ai de la fièvre et du pus sur le cuir chevelu", "fr", U),
+    ("Meine Kopfhaut blutet und hört nicht auf zu bluten", "de", U),
+    ("Mi cara está muy hinchada después del tinte", "es", U),
+    ("Ich habe eine kahle Stelle am Kopf", "de", D),
+    ("tengo psoriasis en el cuero cabelludo", "es", D),
+    ("no tengo fiebre, solo me pica un poco la cabeza", "es", N),
+    ("pas de fièvre, juste des pellicules", "fr", N),
+    ("tuve psoriasis hace años, ahora nada", "es", N),
+    ("hola, quiero una cita para un corte", "es", N),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "level"), LANGUAGE_CASES)
+def test_other_languages(text: str, lang: str, level: Referral) -> None:
+    """The lexicon's red flags, negation and past; the language is recognised."""
+    assert other_languages.detect_language(text) == lang
+    assert triage.screen(text).level is level
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i don't have psoriasis", "no pus", "my scalp is itchy but nothing is bleeding", "hi"],
+)
+def test_english_is_not_read_as_another_language(text: str) -> None:
+    """Words shared with English count only in a message in that language."""
+    assert other_languages.detect_language(text) is None
+    assert other_languages.foreign_flags(text) == []
