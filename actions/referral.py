@@ -48,17 +48,87 @@ NUTRIENT_NOTE = (
 )
 ALREADY = "As I said, please have {what} looked at by {who} before any exfoliation or massage."
 
+# The same referrals for somebody else the user describes ("my son", "my husband"):
+# DESIGN.md, "Referral": the level is about the person described, worded for them.
+URGENT_OTHER = (
+    "What you describe for your {person} ({what}) needs medical care now. Please get them "
+    "to an urgent care service or a doctor today, or call your local emergency number if "
+    "it is severe or getting worse quickly. No routine or massage for them: please leave "
+    "their scalp alone until a professional has seen it."
+)
+DERMATOLOGIST_OTHER = (
+    "What you describe for your {person} ({what}) is something {who} should look at. A "
+    "salon routine or scalp massage is not treatment for a medical skin or hair-loss "
+    "condition.\n"
+    "Until they've been seen: no exfoliating, no scrubs and no massage on inflamed or "
+    "broken skin; gentle washing with lukewarm water and no new products.\n"
+    "Would you like a short summary to take to the appointment?"
+)
+DOCTOR_OTHER = (
+    "Something you mention about your {person} ({what}) can go with low iron, protein or "
+    "vitamins, and that can show up as shedding. Massage can't create nutrients or replace "
+    "nutrition. A doctor can check with a blood test (for example iron and ferritin, "
+    "protein intake and vitamins); I can't recommend supplements."
+)
+#: Signs from different messages that together need care now.
+URGENT_COMBINED = (
+    "{now}, together with {earlier} you mentioned earlier, needs medical care now. Please "
+    "contact an urgent care service or a doctor today, or your local emergency number if it "
+    "is severe or getting worse quickly. I won't suggest any routine or massage until a "
+    "professional has seen it."
+)
+#: Added while a person from the salon has the conversation (a handoff).
+STAFF_TOLD = "I've let the salon team know as well."
+#: Added for a message in another language (DESIGN.md, "Special situations").
+ENGLISH_ONLY = "I can only chat in English for now. To talk to someone, please call {contact}."
+
 #: The professional each level names, in plain words.
 WHO = {
     Referral.URGENT: "a doctor or urgent care today",
     Referral.DERMATOLOGIST: "a dermatologist",
     Referral.DOCTOR: "a doctor",
 }
+#: A child's scalp problem goes to a doctor or dermatologist (DESIGN.md, "Referral").
+WHO_FOR_CHILD = "a doctor or dermatologist"
+
+#: A sign in plain words, for findings without the user's own words (the learned
+#: model's) and for signs combined across messages. Never a diagnosis.
+SIGN_WORDS = {
+    "fever": "a fever",
+    "infection": "pus or an oozing sore",
+    "swelling": "a painful or swollen scalp",
+    "spreading": "redness or swelling that spreads",
+    "bleeding": "bleeding",
+    "severe_pain": "severe pain",
+    "blisters": "blisters",
+    "patchy_loss": "patchy or sudden hair loss",
+    "scaling": "scaling that doesn't go away",
+    "redness": "redness or a rash that doesn't go away",
+    "non_healing": "a sore that isn't healing",
+    "scarring": "possible scarring",
+    "lump": "a lump or a changing mole",
+    "fungal": "a scaly patch with broken hairs",
+    "allergic": "swelling after a dye or product",
+    "head_injury": "a blow to the head",
+    "head_injury_warning": "confusion, vomiting or drowsiness",
+    "chemical_burn": "a chemical burn",
+    "deficiency": "something that can go with low iron, protein or vitamins",
+    "described_sign": "what you describe",
+}
 
 
-def _quote(texts: Iterable[str], limit: int = 3) -> str:
-    """Join the user's own words for a finding, without repeats."""
+def sign_words(signs: Iterable[str]) -> str:
+    """Signs in plain words, joined ("a fever and pus or an oozing sore")."""
+    words = [SIGN_WORDS.get(sign, sign.replace("_", " ")) for sign in dict.fromkeys(signs)]
+    if len(words) <= 1:
+        return words[0] if words else "what you mentioned"
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _quote(texts: Iterable[str], limit: int = 3, plain: Iterable[str] = ()) -> str:
+    """Join the user's own words for a finding (quoted, no repeats), then plain words."""
     quoted = [f'"{s}"' for s in _unique(texts, limit, strip=" .,!?;:")]
+    quoted += [p for p in _unique(plain, limit) if p not in quoted][: max(0, limit - len(quoted))]
     if len(quoted) <= 1:
         return quoted[0] if quoted else "what you mentioned"
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
@@ -68,18 +138,40 @@ def referral_message(
     new_level: Referral,
     described: Sequence[str],
     previous_level: Referral = Referral.NONE,
+    *,
+    plain: Sequence[str] = (),
+    about: str = "self",
+    person: str = "",
 ) -> str:
     """The reply to a message that carries a red flag.
 
     Args:
         new_level: Level of the red flags in this message.
-        described: The user's words for each finding at that level.
+        described: The user's words for each finding at that level (quoted).
         previous_level: The referral that already stood before this message.
+        plain: Findings in plain words (no words of the user's to quote).
+        about: Whom the finding is about: ``self``, ``care`` (a child or client in the
+            user's care) or ``other`` (another adult).
+        person: The user's word for that person ("son", "husband").
 
     Returns:
         The text to send, before any other advice in the same turn.
     """
-    what = _quote(described)
+    what = _quote(described, plain=plain)
+    if not described and not plain:
+        # Nothing to quote (the learned model's finding without a named sign).
+        return _without_quote(
+            referral_message(new_level, ["@"], previous_level, about=about, person=person)
+        )
+    if about != "self" and person:
+        who = WHO_FOR_CHILD if about == "care" else WHO[Referral.DERMATOLOGIST]
+        if new_level is Referral.URGENT:
+            return URGENT_OTHER.format(what=what, person=person)
+        if new_level is Referral.DERMATOLOGIST:
+            return DERMATOLOGIST_OTHER.format(what=what, person=person, who=who)
+        if new_level is Referral.DOCTOR:
+            return DOCTOR_OTHER.format(what=what, person=person)
+        return ""
     if new_level is Referral.URGENT:
         return URGENT.format(what=what)
     if new_level is Referral.DOCTOR:
@@ -95,11 +187,34 @@ def referral_message(
     return ""
 
 
+def _without_quote(text: str) -> str:
+    """Drop the placeholder finding from a reply.
+
+    ``What you describe ("@") is...`` becomes ``What you describe is...``.
+    """
+    return text.replace(' ("@")', "").replace('"@"', "what you describe")
+
+
+def combined_message(now: Sequence[str], earlier: Sequence[str]) -> str:
+    """The reply when signs of this message and earlier ones together are urgent.
+
+    Args:
+        now: The signs of this message that take part (plain words are made of them).
+        earlier: The signs from earlier messages that take part.
+
+    Returns:
+        The urgent referral, naming both.
+    """
+    text = URGENT_COMBINED.format(now=sign_words(now), earlier=sign_words(earlier))
+    return text[0].upper() + text[1:]
+
+
 def triage_reply(
     new_level: Referral,
     described: Sequence[str],
     previous_level: Referral = Referral.NONE,
     nutrient_context: Sequence[str] = (),
+    **wording: str | Sequence[str],
 ) -> str:
     """The whole triage reply: the referral, plus a nutrient note when both occur.
 
@@ -108,11 +223,12 @@ def triage_reply(
         described: The user's words for each finding at that level.
         previous_level: The referral that already stood before this message.
         nutrient_context: The user's words for nutrient signals in this message.
+        **wording: ``plain``, ``about`` and ``person``, as for :func:`referral_message`.
 
     Returns:
         The text to send (empty when there is nothing to say).
     """
-    text = referral_message(new_level, described, previous_level)
+    text = referral_message(new_level, described, previous_level, **wording)  # type: ignore[arg-type]
     if nutrient_context and new_level is Referral.DERMATOLOGIST:
         text += "\n" + NUTRIENT_NOTE.format(what=_quote(nutrient_context))
     return text
@@ -146,11 +262,16 @@ class Summary:
     durations: tuple[str, ...]
     tried: tuple[str, ...]
     referral: Referral
+    concerns: tuple[str, ...] = ()
 
     def render(self) -> str:
         """The summary as a short message (no diagnosis, the user's own words)."""
         lines = ["Summary for your appointment (in your own words):"]
         lines.append("- What I noticed: " + ("; ".join(self.described) or "not described"))
+        if self.concerns:
+            lines.append(
+                "- Also bothering me: " + ", ".join(CONCERN_WORDS.get(c, c) for c in self.concerns)
+            )
         lines.append("- How long: " + ("; ".join(self.durations) or "not said"))
         lines.append("- What I've tried: " + ("; ".join(self.tried) or "not said"))
         if self.referral is not Referral.NONE:
@@ -173,17 +294,32 @@ def build_summary(
     user_messages: Sequence[str],
     findings: Sequence[str],
     referral: Referral,
+    concerns: Sequence[str] = (),
 ) -> Summary:
-    """Collect what the user described, how long, and what they tried.
+    """Collect what the user described, how long, what they tried and other concerns.
 
     Args:
         user_messages: The user's messages in this conversation, oldest first.
         findings: The user's words for each red flag found so far.
         referral: The referral that stands.
+        concerns: The contract's ``concerns`` recorded so far (itch, flaking...).
 
     Returns:
         The summary; every part quotes the user instead of naming a condition.
     """
     durations = (m.group(0) for text in user_messages for m in _DURATION.finditer(text))
     tried = (m.group(1) for text in user_messages for m in _TRIED.finditer(text))
-    return Summary(_unique(findings), _unique(durations), _unique(tried), referral)
+    return Summary(_unique(findings), _unique(durations), _unique(tried), referral, tuple(concerns))
+
+
+#: The contract's concern values in the client's words (for the summary).
+CONCERN_WORDS = {
+    "buildup": "product buildup",
+    "oiliness": "oiliness",
+    "dryness": "dryness or tightness",
+    "flaking": "flaking",
+    "itch": "itching",
+    "shedding": "shedding",
+    "breakage": "breakage",
+    "tension": "tension",
+}

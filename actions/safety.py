@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import contract, massage, referral, salon_actions, triage
+from actions import (
+    consultation_parsing,
+    contract,
+    massage,
+    other_languages,
+    referral,
+    salon_actions,
+    salon_profile,
+    screening,
+    triage,
+)
 from actions.contract import Referral
 
 SUMMARY_OFFERED = "summary_offered"
@@ -48,6 +59,89 @@ def user_texts(tracker: Tracker) -> list[str]:
     ]
 
 
+def session_results(tracker: Tracker) -> list[triage.ScreenResult]:
+    """The screening of every user message since the session began, oldest first."""
+    results: list[triage.ScreenResult] = []
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind in ("restart", "session_started"):
+            break
+        text = event.get("text")
+        if kind == "user" and text and not str(text).startswith("/"):
+            results.append(triage.screen_parsed(event.get("parse_data"), str(text)))
+    results.reverse()
+    return results
+
+
+def finding_words(flags: Sequence[triage.RedFlag]) -> tuple[list[str], list[str]]:
+    """The user's words for findings (to quote) and plain words for the rest."""
+    quoted = [flag.text for flag in flags if flag.text.strip()]
+    plain = []
+    for flag in flags:
+        if flag.text.strip() or flag.condition == "described_sign":
+            continue
+        combination = dict(triage.URGENT_COMBINATIONS).get(flag.condition)
+        plain.append(
+            referral.sign_words(sorted(combination))
+            if combination
+            else referral.SIGN_WORDS.get(flag.condition, referral.SIGN_WORDS["described_sign"])
+        )
+    return quoted, plain
+
+
+def subject_of(flags: Sequence[triage.RedFlag]) -> tuple[str, str]:
+    """Whom the findings are about: ``("self", "")`` unless all are about one other person."""
+    others = [(flag.about, flag.person) for flag in flags if flag.about != "self" and flag.person]
+    if not others or len(others) < len([f for f in flags if f.text.strip()]):
+        return "self", ""
+    return others[0]
+
+
+def in_other_language(text: str, result: triage.ScreenResult) -> bool:
+    """Is the message in Spanish, French or German (or are its findings)?"""
+    return other_languages.detect_language(text) is not None or any(
+        flag.condition.rsplit("_", 1)[-1] in ("es", "fr", "de") for flag in result.flags
+    )
+
+
+def triage_text(
+    result: triage.ScreenResult,
+    state: screening.ConversationState,
+    previous: Referral,
+) -> tuple[Referral, str]:
+    """The level this message raises the conversation to, and what to say (pure).
+
+    Args:
+        result: The latest message's screening.
+        state: The whole session's screening, the latest message included.
+        previous: The referral that stood before this message.
+
+    Returns:
+        The level found now (``none`` when nothing was) and the reply.
+    """
+    combined = bool(state.combinations) and previous.rank < Referral.URGENT.rank
+    level = Referral.URGENT if combined else result.level
+    # Name the combination unless the message has urgent words of its own to quote.
+    own_words = any(f.level is Referral.URGENT and f.text.strip() for f in result.flags)
+    if combined and not own_words:
+        needed = set().union(
+            *(dict(triage.URGENT_COMBINATIONS)[name] for name in state.combinations)
+        )
+        now = sorted(needed & set(result.signs)) or sorted(needed)
+        earlier = sorted(needed - set(result.signs))
+        return level, referral.combined_message(now, earlier)
+    if level is Referral.NONE:
+        return level, ""
+    top = result.top_flags
+    quoted, plain = finding_words(top)
+    about, person = subject_of(top)
+    nutrient_words = [f.text for f in result.flags if f.level is Referral.DOCTOR and f.text.strip()]
+    text = referral.triage_reply(
+        level, quoted, previous, nutrient_words, plain=plain, about=about, person=person
+    )
+    return level, text
+
+
 class ActionTriage(Action):
     """Answer a red flag first: raise the referral and say who to see."""
 
@@ -63,24 +157,39 @@ class ActionTriage(Action):
     ) -> list[EventType]:
         """Set the contract slots and send the referral before any other advice."""
         result = latest_screen(tracker)
+        state = screening.conversation_state(session_results(tracker) or [result])
         previous = Referral.parse(tracker.get_slot(contract.REFERRAL))
-        level = contract.strongest(previous, result.level)
+        found, text = triage_text(result, state, previous)
+        level = contract.strongest(previous, found)
         events: list[EventType] = [SlotSet(contract.REFERRAL, level.value)]
+        message = str(tracker.latest_message.get("text") or "")
+        # Concerns said with the red flag (itch, flaking, shedding...) are recorded too.
+        concerns = consultation_parsing.parse(message).concerns if found.rank else frozenset()
+        if concerns:
+            known = list(tracker.get_slot(contract.CONCERNS) or [])
+            merged = [c for c in contract.CONCERN_VALUES if c in concerns or c in known]
+            if merged != known:
+                events.append(SlotSet(contract.CONCERNS, merged))
         if result.nutrient_deficiency:
             events.append(SlotSet(contract.NUTRIENT_DEFICIENCY_SUSPECTED, True))
-        if result.level is Referral.NONE:
+        if found is Referral.NONE:
             return events
-        described = [f.text for f in result.flags if f.level is result.level]
-        nutrient_words = [f.text for f in result.flags if f.level is Referral.DOCTOR]
-        text = referral.triage_reply(result.level, described, previous, nutrient_words)
+        paused = tracker.is_paused()
         offer_summary = (
-            result.level is Referral.DERMATOLOGIST and previous.rank < Referral.DERMATOLOGIST.rank
+            found is Referral.DERMATOLOGIST
+            and previous.rank < Referral.DERMATOLOGIST.rank
+            and not paused
         )
+        if paused:
+            text += "\n" + referral.STAFF_TOLD
+        if in_other_language(message, result):
+            text += "\n" + referral.ENGLISH_ONLY.format(contact=salon_profile.profile().contact)
         dispatcher.utter_message(text=text, buttons=YES_NO_SUMMARY if offer_summary else [])
-        if result.level.rank > previous.rank:
-            await salon_actions.record_referral(
-                tracker, result.level.value, list(result.conditions)
-            )
+        conditions = list(result.conditions) + list(state.combinations)
+        if found.rank > previous.rank:
+            await salon_actions.record_referral(tracker, found.value, conditions)
+        if paused:
+            await salon_actions.alert_handoff(tracker, found.value, message)
         if level.rank >= Referral.DERMATOLOGIST.rank:
             # Massage is paused and no routine is given while this referral stands.
             events += [
@@ -108,17 +217,18 @@ class ActionReferralSummary(Action):
     ) -> list[EventType]:
         """Quote the user's own words: what, how long, what they tried."""
         messages = user_texts(tracker)
-        findings = [
-            flag.text
-            for text in messages
-            for flag in triage.screen(text).flags
-            if flag.level is not Referral.NONE
-        ]
+        findings = []
+        for result in session_results(tracker):
+            quoted, plain = finding_words(
+                [flag for flag in result.flags if flag.level is not Referral.NONE]
+            )
+            findings += quoted + plain
         level = Referral.parse(tracker.get_slot(contract.REFERRAL))
+        concerns = list(tracker.get_slot(contract.CONCERNS) or [])
         if not findings and not messages:
             dispatcher.utter_message(text=NO_SUMMARY_YET)
         else:
-            summary = referral.build_summary(messages, findings, level)
+            summary = referral.build_summary(messages, findings, level, concerns)
             dispatcher.utter_message(text=summary.render())
         return [SlotSet(SUMMARY_OFFERED, False)]
 
@@ -222,3 +332,40 @@ class ActionMassageLimits(Action):
             SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, limit.max_sessions_per_day),
             SlotSet(contract.MASSAGE_OVERUSE, bool(assessment and assessment.overuse)),
         ]
+
+
+SAFETY_NET = (
+    "I'm not sure I understood all of that, and since you mention {what}, I'd rather be "
+    "careful. I can't examine anyone's scalp, so please see a doctor today, or urgent care, "
+    "if there is a fever or you feel unwell, pain that is severe or getting worse, swelling "
+    "or redness that spreads, pus, bleeding that won't stop, or a blow to the head with "
+    "confusion, vomiting or drowsiness. If it is milder and doesn't settle within a few "
+    "days, a pharmacist or GP can take a look.\n"
+    "If you like, tell me more: what you notice on your scalp, and for how long."
+)
+#: The symptom words quoted back ("since you mention pain").
+_SYMPTOM_WORDS = 2
+
+
+class ActionSafetyNet(Action):
+    """Answer a body symptom that matched no intent: when to see a doctor today."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_safety_net"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Say what to watch for and when to get care; the conversation carries on."""
+        message = str(tracker.latest_message.get("text") or "")
+        words = screening.symptom_words(message)[:_SYMPTOM_WORDS]
+        what = " and ".join(f'"{w}"' for w in words) if words else "how you feel"
+        text = SAFETY_NET.format(what=what)
+        if other_languages.detect_language(message) is not None:
+            text += "\n" + referral.ENGLISH_ONLY.format(contact=salon_profile.profile().contact)
+        dispatcher.utter_message(text=text)
+        return []

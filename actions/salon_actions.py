@@ -33,6 +33,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.engine import Engine
 
 from actions import contract
+from actions import referral as referral_texts
 from actions.salon import db
 from actions.salon.models import SERVICES
 from actions.salon.repository import SalonRepository
@@ -97,6 +98,19 @@ HANDOFF = (
 BOOKING_DONE = (
     "Thanks, {name}! I've sent your request for {service} ({times}) to the salon. This is a "
     "request, not a confirmed appointment: the team will contact you to confirm a time."
+)
+#: While a dermatologist or urgent referral stands (DESIGN.md: no exfoliation and no
+#: massage on inflamed or broken skin until a professional says so).
+BOOKING_UNDER_REFERRAL = (
+    "Before we go on: because of what you told me earlier, I suggested seeing {who} first, "
+    "and every treatment here includes exfoliation or massage. I can still pass your "
+    "request on, marked to go ahead only after a doctor has seen your scalp."
+)
+BOOKING_HELD = (
+    "Thanks, {name}! I've sent your request for {service} ({times}) to the salon, marked "
+    '"after a doctor has seen it" with the referral I gave attached. The team won\'t book '
+    "it as if nothing had happened: they'll contact you, and the treatment goes ahead once "
+    "a professional says your scalp is fine for it."
 )
 BOOKING_NEEDS_CONSENT = (
     "To send your request I need to store your name and contact details for the salon. "
@@ -293,6 +307,16 @@ async def offer_or_store_summary(
         return []  # asked already (a no is respected), or another offer is pending
     dispatcher.utter_message(text=CONSENT_QUESTION, buttons=YES_NO_CONSENT)
     return [SlotSet(CONSENT_OFFERED, True)]
+
+
+async def alert_handoff(tracker: Tracker, level: str, words: str) -> None:
+    """Mark the open handoff: the client wrote a red flag while waiting for staff."""
+    sender, channel = tracker.sender_id, channel_of(tracker)
+    alert = f"{level.upper()} red flag while waiting: {words[:500]}"
+    try:
+        await with_repository(lambda repo: repo.alert_open_handoffs(channel, sender, alert))
+    except Exception:  # the safety reply matters more than the record
+        logger.exception("could not record a red flag on the open handoff")
 
 
 async def record_referral(tracker: Tracker, level: str, conditions: list[str]) -> None:
@@ -584,6 +608,11 @@ class ValidateBookingForm(FormValidationAction):
 
         requested = tracker.get_slot("requested_slot")
         events: list[EventType] = []
+        referral = referral_blocks_treatment(tracker)
+        if requested is None and referral is not None:
+            # The form starts: say first why the request will be held.
+            who = referral_texts.WHO[referral]
+            dispatcher.utter_message(text=BOOKING_UNDER_REFERRAL.format(who=who))
         service = parse_service(text, values("service"))
         if service and (requested == BOOKING_SERVICE or not tracker.get_slot(BOOKING_SERVICE)):
             events.append(SlotSet(BOOKING_SERVICE, service))
@@ -608,8 +637,14 @@ class ValidateBookingForm(FormValidationAction):
         return events
 
 
+def referral_blocks_treatment(tracker: Tracker) -> contract.Referral | None:
+    """The standing referral when it rules out exfoliation and massage, else None."""
+    level = contract.Referral.parse(tracker.get_slot(contract.REFERRAL))
+    return level if level.rank >= contract.Referral.DERMATOLOGIST.rank else None
+
+
 async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Store the booking request and confirm it as a request."""
+    """Store the booking request and confirm it as a request (held under a referral)."""
     service = str(tracker.get_slot(BOOKING_SERVICE))
     contact = str(tracker.get_slot(BOOKING_CONTACT))
     name = str(tracker.get_slot(BOOKING_NAME))
@@ -617,13 +652,22 @@ async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     email = contact if "@" in contact else None
     phone = None if email else contact
     sender, channel = tracker.sender_id, channel_of(tracker)
+    referral = referral_blocks_treatment(tracker)
     await with_repository(
         lambda repo: repo.create_booking(
-            channel, sender, service, name=name, email=email, phone=phone, preferred_times=times
+            channel,
+            sender,
+            service,
+            name=name,
+            email=email,
+            phone=phone,
+            preferred_times=times,
+            referral=referral.value if referral else None,
         )
     )
+    template = BOOKING_HELD if referral else BOOKING_DONE
     dispatcher.utter_message(
-        text=BOOKING_DONE.format(
+        text=template.format(
             name=name.split()[0], service=SERVICE_TITLES.get(service, service), times=times
         )
     )

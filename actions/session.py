@@ -5,10 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import Restarted
+from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import contract
+from actions.referral import WHO
+
 RESTARTED = "Okay, let's start fresh. What would you like to know about your scalp?"
+RESTARTED_UNDER_REFERRAL = (
+    "Okay, let's start fresh. One thing stays as it was: I suggested seeing {who} first, "
+    "so no exfoliation or massage until a professional says it's fine. What would you like "
+    "to know?"
+)
+#: What "start over" keeps: a referral is never lowered within a conversation
+#: (DESIGN.md, the contract), and what goes with it.
+KEPT_ON_RESTART = (
+    contract.REFERRAL,
+    contract.NUTRIENT_DEFICIENCY_SUSPECTED,
+    contract.MASSAGE_MAX_MINUTES,
+    contract.MASSAGE_MAX_SESSIONS_PER_DAY,
+)
 
 
 class ActionRestart(Action):
@@ -24,6 +40,18 @@ class ActionRestart(Action):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
-        """Confirm and reset every slot and the dialogue state."""
-        dispatcher.utter_message(text=RESTARTED)
-        return [Restarted()]
+        """Reset the dialogue state and every slot but a standing referral's."""
+        level = contract.Referral.parse(tracker.get_slot(contract.REFERRAL))
+        if level is contract.Referral.NONE:
+            dispatcher.utter_message(text=RESTARTED)
+            return [Restarted()]
+        if level.rank >= contract.Referral.DERMATOLOGIST.rank:
+            dispatcher.utter_message(text=RESTARTED_UNDER_REFERRAL.format(who=WHO[level]))
+        else:
+            dispatcher.utter_message(text=RESTARTED)
+        kept = [
+            SlotSet(name, tracker.get_slot(name))
+            for name in KEPT_ON_RESTART
+            if tracker.get_slot(name) is not None
+        ]
+        return [Restarted(), *kept]

@@ -202,7 +202,7 @@ def _cmd_bookings(args: argparse.Namespace, out: TextIO) -> int:
                     str(b.id),
                     _when(b.created_at),
                     b.service,
-                    b.status,
+                    b.status if not b.referral else f"{b.status} ({b.referral} referral)",
                     mask_name(b.name),
                     mask_email(b.email),
                     mask_phone(b.phone),
@@ -261,6 +261,7 @@ def _cmd_handoffs(args: argparse.Namespace, out: TextIO) -> int:
                     h.channel or "-",
                     h.sender_id,
                     _short(scrub_text(h.reason)) or "-",
+                    _short(scrub_text(h.alert)) or "-",
                 ]
                 for h in handoffs
             ]
@@ -269,7 +270,8 @@ def _cmd_handoffs(args: argparse.Namespace, out: TextIO) -> int:
     if not rows:
         out.write(f"no {status + ' ' if status else ''}handoff requests\n")
         return EXIT_OK
-    _print_rows(out, ["id", "created (UTC)", "status", "channel", "sender", "reason"], rows)
+    header = ["id", "created (UTC)", "status", "channel", "sender", "reason", "red flag"]
+    _print_rows(out, header, rows)
     return EXIT_OK
 
 

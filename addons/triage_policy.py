@@ -1,11 +1,21 @@
-"""A policy that puts triage before every other flow.
+"""A policy that puts triage before every other flow, in every state.
 
-Whenever the latest user message carries a red flag that has not been
-answered yet, this policy predicts the triage action with full confidence and
-a priority above ``RulePolicy``, so it wins over forms, rules, FAQ answers and
-TED, whatever loop is active. After the triage action it decides the next step
-itself: back to an active form (a ``doctor`` referral lets the consultation go
-on; stronger referrals end it in the action), otherwise wait for the user.
+Whenever the latest user message carries a red flag, or completes one with what
+earlier messages said (a fever now, pus two messages ago: :mod:`actions.screening`),
+this policy predicts the triage action with full confidence and a priority above
+``RulePolicy``, so it wins over forms, rules, FAQ answers and fallbacks, whatever loop
+is active. After the triage action it decides the next step itself: back to an active
+form (a ``doctor`` referral lets the consultation go on; stronger referrals end it in the
+action), otherwise wait for the user.
+
+Two more states:
+
+- **A handoff.** Rasa predicts nothing for a paused conversation (staff have it). A red
+  flag must still be answered, so :func:`install_pause_override` lets Rasa run this
+  policy on a paused conversation for exactly that: triage, then listen.
+- **A shrug.** A message that describes a body symptom but matches no intent
+  confidently gets the safety net (what to watch for, when to see a doctor today)
+  instead of the fallback's "did you mean...?" buttons alone.
 """
 
 from __future__ import annotations
@@ -14,20 +24,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.core.processor import MessageProcessor
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted
+from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.contract import NUTRIENT_DEFICIENCY_SUSPECTED, Referral
-from actions.triage import screen_parsed
+from actions import screening
+from actions.contract import NUTRIENT_DEFICIENCY_SUSPECTED, REFERRAL, Referral
+from actions.triage import ScreenResult, screen_parsed
 
 TRIAGE_ACTION = "action_triage"
+SAFETY_NET_ACTION = "action_safety_net"
+#: Intents that would answer a symptom with a shrug: the fallback's "did you mean...?"
+#: buttons, or "that's outside what I can help with".
+SHRUG_INTENTS = frozenset(("nlu_fallback", "out_of_scope"))
 
 
 def message_level(parse_data: dict[str, Any] | None, text: str | None = None) -> Referral:
@@ -66,18 +82,25 @@ def next_action(
     nutrient_answered: bool = False,
     follow_ups: Mapping[str, str] | None = None,
     triage_action: str = TRIAGE_ACTION,
+    *,
+    paused: bool = False,
+    symptom: bool = False,
 ) -> str | None:
     """Decide what the triage policy predicts (pure, table-tested).
 
     Args:
         latest_action: Name of the latest action on the tracker.
         previous_action: Name of the action before it (``None`` if none).
-        level: Referral level the screener found in the latest user message.
+        level: Referral level the latest user message needs (its own, or what it
+            makes together with earlier messages; ``none`` when the referral standing
+            already covers that).
         active_loop: The active loop (form), if any.
         intent: The intent of the latest user message.
         nutrient_answered: A nutrient context was already answered (its slot is set).
         follow_ups: Intent -> action to run after a ``doctor``-level referral.
         triage_action: Name of the triage action.
+        paused: The conversation is paused (staff have it): triage, then listen.
+        symptom: The latest message describes a body symptom.
 
     Returns:
         The action to predict, or ``None`` to leave the turn to other policies.
@@ -85,22 +108,106 @@ def next_action(
     follow_ups = DEFAULT_FOLLOW_UPS if follow_ups is None else follow_ups
     if latest_action == ACTION_LISTEN_NAME:
         if level is Referral.NONE:
+            if symptom and intent in SHRUG_INTENTS and not paused:
+                return SAFETY_NET_ACTION
             return None
         if level is Referral.DOCTOR and nutrient_answered:
             # The nutrient context was already answered: no repeat, the
             # message goes through the normal flow.
             return None
         return triage_action
-    if latest_action == triage_action:
+    if latest_action in (triage_action, SAFETY_NET_ACTION):
+        if paused:
+            return ACTION_LISTEN_NAME
         if active_loop:
             return active_loop
-        if level is Referral.DOCTOR and intent is not None and intent in follow_ups:
+        if (
+            latest_action == triage_action
+            and level is Referral.DOCTOR
+            and intent is not None
+            and intent in follow_ups
+        ):
             return follow_ups[intent]
         return ACTION_LISTEN_NAME
     if previous_action == triage_action and not active_loop:
         # The follow-up of a doctor-level referral has answered: wait.
         return ACTION_LISTEN_NAME
     return None
+
+
+def session_results(tracker: DialogueStateTracker) -> list[ScreenResult]:
+    """The screening of every user message since the session began, oldest first.
+
+    Scans back from the end and stops at a restart or a new session.
+    """
+    results: list[ScreenResult] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, (Restarted, SessionStarted)):
+            break
+        if isinstance(event, UserUttered) and event.text and not event.text.startswith("/"):
+            results.append(screen_parsed(event.parse_data, event.text))
+    results.reverse()
+    return results
+
+
+def needed_level(tracker: DialogueStateTracker, combine: bool = True) -> Referral:
+    """The level the latest message calls for: its own, or with earlier messages.
+
+    A combination across messages counts only when it goes beyond the referral that
+    already stands (it was answered when it was made).
+
+    Args:
+        tracker: The conversation.
+        combine: Combine with earlier messages (only a new message needs it).
+    """
+    latest = tracker.latest_message
+    if latest is None:
+        return Referral.NONE
+    own = message_level(latest.parse_data, latest.text)
+    if own is not Referral.NONE or not combine:
+        return own
+    state = screening.conversation_state(session_results(tracker))
+    standing = Referral.parse(tracker.get_slot(REFERRAL))
+    if state.combinations and Referral.URGENT.rank > standing.rank:
+        return Referral.URGENT
+    return Referral.NONE
+
+
+def describes_symptom(tracker: DialogueStateTracker) -> bool:
+    """Does the latest message describe a body symptom (pain, bleeding, a lump...)?"""
+    latest = tracker.latest_message
+    if latest is None or not latest.text:
+        return False
+    return screening.describes_symptom(latest.text, (latest.parse_data or {}).get("triage"))
+
+
+def needs_triage_while_paused(tracker: DialogueStateTracker) -> bool:
+    """A paused conversation whose latest message must still be answered for safety.
+
+    True for a new message that needs triage, and right after the triage action (so
+    that the policy predicts listening); False once the bot listens again.
+    """
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return needed_level(tracker) is not Referral.NONE
+        if isinstance(event, ActionExecuted):
+            return event.action_name == TRIAGE_ACTION
+    return False
+
+
+_original_should_handle = MessageProcessor._should_handle_message
+
+
+def _should_handle_message(tracker: DialogueStateTracker) -> bool:
+    """Rasa's rule, plus: a red flag is answered in a paused conversation too."""
+    if _original_should_handle(tracker):
+        return True
+    return tracker.is_paused() and needs_triage_while_paused(tracker)
+
+
+def install_pause_override() -> None:
+    """Let Rasa answer red flags in paused (handed-off) conversations (idempotent)."""
+    MessageProcessor._should_handle_message = staticmethod(_should_handle_message)
 
 
 def previous_action_name(tracker: DialogueStateTracker) -> str | None:
@@ -143,8 +250,9 @@ class TriagePolicy(Policy):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> None:
-        """Create the policy (nothing to learn)."""
+        """Create the policy (nothing to learn); red flags outrank a handoff's pause."""
         super().__init__(config, model_storage, resource, execution_context, **kwargs)
+        install_pause_override()
         self.triage_action = str(config.get("triage_action", TRIAGE_ACTION))
         self.follow_ups = {
             str(k): str(v) for k, v in (config.get("follow_ups") or DEFAULT_FOLLOW_UPS).items()
@@ -168,16 +276,25 @@ class TriagePolicy(Policy):
     ) -> PolicyPrediction:
         """Predict the triage action, its follow-up, or nothing."""
         latest = tracker.latest_message
-        level = message_level(latest.parse_data, latest.text) if latest else Referral.NONE
+        latest_action = tracker.latest_action_name
+        intent = (latest.intent or {}).get("name") if latest else None
+        level = needed_level(tracker, combine=latest_action == ACTION_LISTEN_NAME)
         action = next_action(
-            tracker.latest_action_name,
+            latest_action,
             previous_action_name(tracker),
             level,
             tracker.active_loop_name,
-            intent=(latest.intent or {}).get("name") if latest else None,
+            intent=intent,
             nutrient_answered=bool(tracker.get_slot(NUTRIENT_DEFICIENCY_SUSPECTED)),
             follow_ups=self.follow_ups,
             triage_action=self.triage_action,
+            paused=tracker.is_paused(),
+            symptom=(
+                latest_action == ACTION_LISTEN_NAME
+                and intent in SHRUG_INTENTS
+                and level is Referral.NONE
+                and describes_symptom(tracker)
+            ),
         )
         probabilities = self._default_predictions(domain)
         if action is None or action not in domain.action_names_or_texts:

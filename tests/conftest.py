@@ -71,6 +71,7 @@ def make_tracker() -> TrackerFactory:
         parse_extra: dict[str, Any] | None = None,
         history: list[dict[str, Any]] | None = None,
         active_loop: str | None = None,
+        paused: bool = False,
     ) -> Tracker:
         latest = {
             "text": text,
@@ -89,7 +90,7 @@ def make_tracker() -> TrackerFactory:
             slots=slots or {},
             latest_message=latest,
             events=events,
-            paused=False,
+            paused=paused,
             followup_action=None,
             active_loop={"name": active_loop} if active_loop else {},
             latest_action_name="action_listen",

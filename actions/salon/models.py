@@ -19,7 +19,9 @@ Base: Any = declarative_base()
 #: The services a client can request (seed 000: 20 minutes minimum as an add-on to
 #: body work, 45 minutes for a dedicated head-only session).
 SERVICES = ("scalp_facial", "head_massage_add_on_20", "head_only_45")
-BOOKING_STATUSES = ("requested", "confirmed", "cancelled", "done")
+#: ``held``: requested while a dermatologist or urgent referral stands; the salon books
+#: it only after a doctor has seen the client.
+BOOKING_STATUSES = ("requested", "held", "confirmed", "cancelled", "done")
 HANDOFF_STATUSES = ("open", "closed")
 #: Referral levels worth recording (``none`` is not a referral).
 REFERRAL_LEVELS = ("doctor", "dermatologist", "urgent")
@@ -152,6 +154,8 @@ class BookingRequest(Base):
     email = sa.Column(sa.String(254), nullable=True)
     phone = sa.Column(sa.String(32), nullable=True)
     status = sa.Column(sa.String(32), nullable=False, default="requested")
+    #: The referral that stood when the request was made (``held`` requests).
+    referral = sa.Column(sa.String(32), nullable=True)
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
     client = relationship("Client", back_populates="bookings")
@@ -171,6 +175,8 @@ class HandoffRequest(Base):
     reason = sa.Column(sa.Text, nullable=True)
     transcript = sa.Column(sa.Text, nullable=True)
     status = sa.Column(sa.String(16), nullable=False, default="open", index=True)
+    #: A red flag the client wrote while waiting for staff: level and words.
+    alert = sa.Column(sa.Text, nullable=True)
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
 

@@ -387,8 +387,12 @@ class SalonRepository:
         email: str | None = None,
         phone: str | None = None,
         preferred_times: str | None = None,
+        referral: str | None = None,
     ) -> BookingRequest:
-        """Store a booking request (status ``requested``) for a client who has consented.
+        """Store a booking request for a client who has consented.
+
+        Its status is ``requested``, or ``held`` when a dermatologist or urgent referral
+        stands (``referral``): the salon books it only after a doctor has seen the client.
 
         The email is normalised (lower-case domain) and the phone number reduced to
         digits with an optional ``+``; the client's contact details are updated too.
@@ -401,6 +405,7 @@ class SalonRepository:
             email: An email address; this or ``phone`` is required.
             phone: A phone number; this or ``email`` is required.
             preferred_times: Free text ("weekday evenings").
+            referral: The referral standing in the conversation (``none``/None: none).
 
         Returns:
             The new booking request.
@@ -428,6 +433,7 @@ class SalonRepository:
                 f"sender {sender_id!r} on {channel!r} has not consented: booking not stored"
             )
         clean_name = _clean_text(name, 200)
+        held = referral in ("dermatologist", "urgent")
         booking = BookingRequest(
             client_id=client.id,
             service=service,
@@ -435,7 +441,8 @@ class SalonRepository:
             name=clean_name,
             email=clean_email,
             phone=clean_phone,
-            status="requested",
+            status="held" if held else "requested",
+            referral=referral if referral in REFERRAL_LEVELS else None,
             created_at=utcnow(),
         )
         self.session.add(booking)
@@ -494,6 +501,29 @@ class SalonRepository:
         self.session.add(handoff)
         self.session.flush()
         return handoff
+
+    def alert_open_handoffs(self, channel: str, sender_id: str, alert: str) -> int:
+        """Record a red flag on the sender's open handoff requests (staff see it first).
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id.
+            alert: What to show staff: the level and the client's words.
+
+        Returns:
+            How many open handoffs were marked.
+        """
+        statement = sa.select(HandoffRequest).where(
+            HandoffRequest.sender_id == sender_id,
+            HandoffRequest.channel == channel,
+            HandoffRequest.status == "open",
+        )
+        handoffs = list(self.session.execute(statement).scalars())
+        for handoff in handoffs:
+            previous = f"{handoff.alert}\n" if handoff.alert else ""
+            handoff.alert = _clean_text(previous + alert, 4000)
+        self.session.flush()
+        return len(handoffs)
 
     def close_handoff(self, handoff_id: int) -> HandoffRequest:
         """Mark a handoff request as ``closed``.

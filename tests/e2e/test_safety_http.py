@@ -9,18 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from actions import referral
-
 pytestmark = pytest.mark.e2e
 
-CASES = Path(__file__).resolve().parents[1] / "data" / "triage_cases.csv"
+CASES = Path(__file__).resolve().parents[2] / "data" / "screening" / "triage_table.csv"
 ROWS = list(csv.DictReader(CASES.open(encoding="utf-8")))
 
 #: How each level's first reply begins (the referral comes before anything else).
+#: How each level's first reply begins (the referral comes before anything else): the
+#: user's own words quoted, plain words, or nothing to quote; for them or for another person.
 OPENINGS = {
-    "urgent": referral.URGENT.split("{what}")[0],
-    "dermatologist": referral.DERMATOLOGIST.split("{what}")[0],
-    "doctor": referral.DOCTOR.split("{what}")[0],
+    "urgent": ("What you describe", "A fever, together with", "Bleeding, together with"),
+    "dermatologist": ("What you describe",),
+    "doctor": ("Something you mention",),
+}
+#: What each level's first reply says.
+LEVEL_PHRASES = {
+    "urgent": "needs medical care now",
+    "dermatologist": "should look at",
+    "doctor": "can go with low iron",
 }
 REFERRAL_PHRASES = (
     "needs medical care now",
@@ -52,26 +58,39 @@ def _assert_content_rules(replies: list[dict]) -> None:
             assert not re.search(pattern, text), (pattern, text)
 
 
+#: Share of the table's none rows the assistant may refer: the learned screener trades a
+#: few false referrals for recall (out-of-fold rate on the corpus's training side at the
+#: configured thresholds: 10%; docs/screening.md). The rules alone refer none of them
+#: (tests/unit/test_triage.py).
+MAX_FALSE_REFERRALS = 0.10
+LEVELS = ("none", "doctor", "dermatologist", "urgent")
+
+
 def test_every_labelled_message_through_the_assistant(assistant) -> None:
-    """Referral slot, nutrient slot and the first reply for all rows of the table."""
+    """Every row needing a referral gets at least its level, the referral first; few others."""
     problems = []
+    false_referrals = []
+    none_rows = [row for row in ROWS if row["referral"] == "none"]
     for row in ROWS:
         sender = _sender()
         replies = assistant.say(sender, row["text"])
         _assert_content_rules(replies)
         slots = assistant.tracker(sender)["slots"]
-        expected = row["referral"]
+        expected, got = row["referral"], slots["referral"]
         first = replies[0]["text"] if replies else ""
-        if slots["referral"] != expected:
-            problems.append(f"referral {slots['referral']} != {expected}: {row['text']}")
-        elif expected != "none" and not first.startswith(OPENINGS[expected]):
+        if expected == "none":
+            if got != "none":
+                false_referrals.append(f"{got}: {row['text']}")
+            continue
+        if LEVELS.index(got) < LEVELS.index(expected):
+            problems.append(f"referral {got} < {expected}: {row['text']}")
+        elif not first.startswith(OPENINGS[got]) or LEVEL_PHRASES[got] not in first:
             problems.append(f"first reply is not the referral: {row['text']!r} -> {first!r}")
-        elif expected == "none" and any(p in first for p in REFERRAL_PHRASES):
-            problems.append(f"false referral text: {row['text']!r} -> {first!r}")
-        nutrient = row["nutrient"] == "true"
-        if bool(slots["nutrient_deficiency_suspected"]) != nutrient:
-            problems.append(f"nutrient {not nutrient} != {nutrient}: {row['text']}")
+        if row["nutrient"] == "true" and not slots["nutrient_deficiency_suspected"]:
+            problems.append(f"nutrient context missed: {row['text']}")
     assert not problems, "\n".join(problems)
+    rate = len(false_referrals) / len(none_rows)
+    assert rate <= MAX_FALSE_REFERRALS, "\n".join(false_referrals)
 
 
 def test_referral_never_drops_and_massage_stays_paused(assistant) -> None:

@@ -43,7 +43,6 @@ def test_no_message_without_a_finding() -> None:
 @pytest.mark.parametrize(
     ("described", "quoted"),
     [
-        ([], "what you mentioned"),
         (["pus"], '"pus"'),
         (["pus", " Pus. "], '"pus"'),
         (["pus", "fever"], '"pus" and "fever"'),
@@ -53,6 +52,13 @@ def test_no_message_without_a_finding() -> None:
 def test_quotes_the_users_words(described: list[str], quoted: str) -> None:
     """Findings are quoted once each, at most three."""
     assert f"({quoted})" in referral.referral_message(U, described)
+
+
+def test_nothing_to_quote_leaves_the_parenthesis_out() -> None:
+    """A finding without words (the learned model's) is not quoted as "what you mentioned"."""
+    assert referral.referral_message(U, []).startswith("What you describe needs medical care now.")
+    reminder = referral.referral_message(D, [], D)
+    assert reminder.startswith("As I said, please have what you describe looked at")
 
 
 def test_urgent_gives_no_routine_and_dermatologist_says_what_to_avoid() -> None:

@@ -11,10 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import referral, triage
 from actions.safety import (
     NO_SUMMARY,
+    SAFETY_NET,
     YES_NO_SUMMARY,
     ActionDeclineSummary,
     ActionMassageLimits,
     ActionReferralSummary,
+    ActionSafetyNet,
     ActionTriage,
 )
 from addons.red_flags import triage_data
@@ -41,6 +43,7 @@ async def test_triage_dermatologist_first_time(
     events = await ActionTriage().run(dispatcher, tracker, domain)
     assert events == [
         SlotSet("referral", "dermatologist"),
+        SlotSet("concerns", ["flaking"]),
         SlotSet("massage_max_minutes", 0.0),
         SlotSet("massage_max_sessions_per_day", 0.0),
         SlotSet("summary_offered", True),
@@ -106,13 +109,14 @@ async def test_triage_doctor_level_keeps_the_form_going(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     """A nutrient context mid-form: doctor referral, the form is not ended."""
-    text = "i had a baby 3 months ago, i wash every 2 days"
+    text = "i had a baby 3 months ago and i'm shedding loads, i wash every 2 days"
     tracker = make_tracker(
         text, "describe_scalp", 0.9, parse_extra=_screened(text), active_loop="consultation_form"
     )
     events = await ActionTriage().run(dispatcher, tracker, domain)
     assert events == [
         SlotSet("referral", "doctor"),
+        SlotSet("concerns", ["shedding"]),
         SlotSet("nutrient_deficiency_suspected", True),
         SlotSet("summary_offered", False),
     ]
@@ -240,3 +244,161 @@ async def test_triage_records_the_referral_for_staff(
         referrals = SalonRepository(session).list_referrals(level="dermatologist")
     engine.dispose()
     assert any("patchy_hair_loss" in (r.conditions or "") for r in referrals)
+
+
+def _flagged(text: str) -> list[dict[str, Any]]:
+    """A screened earlier user turn (its parse data has the screener's result)."""
+    return [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": {"text": text, **_screened(text)}},
+    ]
+
+
+async def test_triage_combines_signs_across_turns(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Pus two turns ago and a fever now: urgent, naming both."""
+    history = [*_flagged("a swollen bump on my scalp with pus in it"), *_flagged("thanks")]
+    text = "btw i've had a temperature since last night"
+    tracker = make_tracker(
+        text,
+        "inform",
+        0.9,
+        parse_extra=_screened(text),
+        history=history,
+        slots={"referral": "dermatologist"},
+    )
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert events[0] == SlotSet("referral", "urgent")
+    reply = dispatcher.messages[0]["text"]
+    assert reply.startswith("A fever, together with")
+    assert "pus or an oozing sore" in reply and "needs medical care now" in reply
+
+
+async def test_triage_refers_another_person_in_their_words(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """A husband's non-healing sore is referred for him, and says so."""
+    text = "my husband has a sore on his scalp that won't heal"
+    tracker = make_tracker(text, "describe_scalp", 0.9, parse_extra=_screened(text))
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert events[0] == SlotSet("referral", "dermatologist")
+    reply = dispatcher.messages[0]["text"]
+    assert reply.startswith("What you describe for your husband (")
+    assert "Until they've been seen" in reply
+    child = "my daughter has a round bald spot on the back of her head"
+    dispatcher.messages.clear()
+    await ActionTriage().run(
+        dispatcher, make_tracker(child, "describe_scalp", 0.9, parse_extra=_screened(child)), domain
+    )
+    assert "a doctor or dermatologist should look at" in dispatcher.messages[0]["text"]
+
+
+async def test_triage_during_a_handoff_tells_staff(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    salon_database: str,
+) -> None:
+    """Paused for staff: the red flag is answered, staff are alerted, no summary offer."""
+    from actions import salon_actions
+    from actions.salon import db
+    from actions.salon.repository import SalonRepository
+
+    sender = "paused-user"
+    handoff = make_tracker("can i talk to a person", "human_handoff", 0.99, sender_id=sender)
+    await salon_actions.ActionHandoff().run(CollectingDispatcher(), handoff, domain)
+    text = "my scalp is bleeding a lot and it won't stop"
+    tracker = make_tracker(
+        text, "describe_scalp", 0.9, parse_extra=_screened(text), sender_id=sender, paused=True
+    )
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert SlotSet("referral", "urgent") in events
+    assert SlotSet("summary_offered", False) in events
+    [message] = dispatcher.messages
+    assert "needs medical care now" in message["text"]
+    assert message["text"].endswith(referral.STAFF_TOLD)
+    assert message["buttons"] == []
+    engine = db.make_engine(salon_database)
+    with db.session_scope(engine) as session:
+        [open_handoff] = [
+            h for h in SalonRepository(session).list_handoffs("open") if h.sender_id == sender
+        ]
+        assert open_handoff.alert.startswith("URGENT red flag while waiting: my scalp is bleeding")
+    engine.dispose()
+
+
+async def test_triage_records_the_concerns_of_the_same_message(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Itch and flaking said with the red flag are recorded in the contract's concerns."""
+    text = "itchy and flaky, and there's a round bald patch on my crown"
+    tracker = make_tracker(
+        text, "describe_scalp", 0.9, parse_extra=_screened(text), slots={"concerns": ["oiliness"]}
+    )
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert SlotSet("concerns", ["oiliness", "flaking", "itch", "shedding"]) in events
+
+
+async def test_triage_in_another_language_gives_the_salons_phone(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """A Spanish red flag: the urgent answer in English, then the English-only note."""
+    from actions.salon_profile import profile
+
+    text = "Tengo fiebre, la cabeza hinchada y sale pus"
+    tracker = make_tracker(text, "nlu_fallback", 0.2, parse_extra=_screened(text))
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert events[0] == SlotSet("referral", "urgent")
+    reply = dispatcher.messages[0]["text"]
+    assert "needs medical care now" in reply
+    assert reply.endswith(referral.ENGLISH_ONLY.format(contact=profile().contact))
+    assert profile().phone in reply
+
+
+async def test_triage_on_a_models_finding_uses_plain_words(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """A finding of the learned model has no words of the user's to quote."""
+    text = "a bare smooth circle where my hair used to be"
+    result = triage.ScreenResult(
+        (triage.RedFlag("patchy_loss", triage.Referral.DERMATOLOGIST, "", 0, 0),),
+        triage.Referral.DERMATOLOGIST,
+        signs=("patchy_loss",),
+    )
+    tracker = make_tracker(
+        text, "describe_scalp", 0.9, parse_extra={"triage": triage.result_data(result)}
+    )
+    await ActionTriage().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"].startswith(
+        "What you describe (patchy or sudden hair loss) is something a dermatologist"
+    )
+
+
+async def test_summary_lists_the_concerns(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """The appointment summary names the concerns recorded with the referral."""
+    history = _flagged("round bald patch on my crown, itchy too")
+    tracker = make_tracker(
+        "yes",
+        "affirm",
+        1.0,
+        history=history,
+        slots={"referral": "dermatologist", "concerns": ["itch", "shedding"]},
+    )
+    await ActionReferralSummary().run(dispatcher, tracker, domain)
+    assert "- Also bothering me: itching, shedding" in dispatcher.messages[0]["text"]
+
+
+async def test_safety_net_says_when_to_get_care(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """An unrecognised symptom: what to watch for, today's doctor, and carry on."""
+    tracker = make_tracker("idk it kinda hurts up there and theres a bump", "nlu_fallback", 0.3)
+    events = await ActionSafetyNet().run(dispatcher, tracker, domain)
+    assert events == []
+    [message] = dispatcher.messages
+    assert message["text"] == SAFETY_NET.format(what='"hurts" and "bump"')
+    assert "buttons" not in message or not message["buttons"]
+    assert ActionSafetyNet().name() in domain["actions"]

@@ -406,3 +406,47 @@ async def test_feedback_without_a_routine_starts_the_consultation(
     else:
         assert [m["text"] for m in dispatcher.messages] == [expected]
         assert events == [SlotSet("awaiting_feedback", False)]
+
+
+async def test_booking_under_a_referral_is_held_with_the_referral(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    """While a dermatologist referral stands the request is explained, then held."""
+    referred = {"referral": "dermatologist"}
+    tracker = make_tracker("book a scalp facial", "request_booking", slots=referred)
+    events = await sa.ValidateBookingForm().run(dispatcher, tracker, domain)
+    assert SlotSet("booking_service", "scalp_facial") in events
+    assert dispatcher.messages[0]["text"] == sa.BOOKING_UNDER_REFERRAL.format(who="a dermatologist")
+    slots = {
+        **referred,
+        "booking_service": "scalp_facial",
+        "booking_times": "friday",
+        "booking_name": "Jane Doe",
+        "booking_contact": "jane@example.com",
+        "consent_offered": True,
+    }
+    await sa.ActionGiveConsent().run(dispatcher, make_tracker("yes", "affirm", slots=slots), domain)
+    assert "after a doctor has seen it" in dispatcher.messages[-1]["text"]
+    [booking] = _rows(salon_db, lambda r: r.list_bookings())
+    assert (booking.status, booking.referral) == ("held", "dermatologist")
+
+
+async def test_the_hold_is_explained_once_and_not_without_a_referral(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Only when the form starts, and only under a dermatologist or urgent referral."""
+    for slots in (
+        {},
+        {"referral": "doctor"},
+        {"referral": "urgent", "requested_slot": "booking_name"},
+    ):
+        tracker = make_tracker("book a facial", "request_booking", slots=slots)
+        await sa.ValidateBookingForm().run(dispatcher, tracker, domain)
+    assert all(
+        m.get("text") != sa.BOOKING_UNDER_REFERRAL.format(who=w)
+        for m in dispatcher.messages
+        for w in ("a dermatologist", "a doctor or urgent care today")
+    )

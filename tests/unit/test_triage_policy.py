@@ -27,9 +27,12 @@ from actions.contract import Referral
 from addons.red_flags import RED_FLAG_ENTITY, RedFlagScreener, red_flag_entities, triage_data
 from addons.triage_policy import (
     DEFAULT_FOLLOW_UPS,
+    SAFETY_NET_ACTION,
     TRIAGE_ACTION,
     TriagePolicy,
+    _should_handle_message,
     message_level,
+    needed_level,
     next_action,
     previous_action_name,
 )
@@ -93,6 +96,43 @@ def test_next_action(
     assert next_action(latest, previous, level, loop, intent, answered) == expected
 
 
+# latest action, level, active loop, intent, paused, symptom -> prediction
+STATE_CASES = [
+    # A handoff's pause: a red flag is answered, then the bot waits again.
+    (LISTEN, D, None, "describe_scalp", True, False, TRIAGE_ACTION),
+    (TRIAGE_ACTION, D, None, "describe_scalp", True, False, LISTEN),
+    (TRIAGE_ACTION, C, None, "faq", True, False, LISTEN),
+    (LISTEN, N, None, "nlu_fallback", True, True, None),
+    # The safety net: a symptom nothing else understood, never the buttons alone.
+    (LISTEN, N, None, "nlu_fallback", False, True, SAFETY_NET_ACTION),
+    (LISTEN, N, FORM, "nlu_fallback", False, True, SAFETY_NET_ACTION),
+    (SAFETY_NET_ACTION, N, FORM, "nlu_fallback", False, False, FORM),
+    (SAFETY_NET_ACTION, N, None, "nlu_fallback", False, False, LISTEN),
+    (LISTEN, N, None, "out_of_scope", False, True, SAFETY_NET_ACTION),
+    (LISTEN, N, None, "nlu_fallback", False, False, None),
+    (LISTEN, N, None, "faq", False, True, None),
+    # A red flag outranks the safety net.
+    (LISTEN, U, None, "nlu_fallback", False, True, TRIAGE_ACTION),
+]
+
+
+@pytest.mark.parametrize(
+    ("latest", "level", "loop", "intent", "paused", "symptom", "expected"), STATE_CASES
+)
+def test_next_action_in_a_pause_and_for_a_shrug(
+    latest: str,
+    level: Referral,
+    loop: str | None,
+    intent: str,
+    paused: bool,
+    symptom: bool,
+    expected: str | None,
+) -> None:
+    """Paused conversations and unrecognised symptoms."""
+    got = next_action(latest, LISTEN, level, loop, intent, False, paused=paused, symptom=symptom)
+    assert got == expected
+
+
 def test_follow_ups_are_configurable() -> None:
     """A custom follow-up map replaces the default one."""
     got = next_action(TRIAGE_ACTION, LISTEN, C, None, "faq", False, {"faq": "utter_other"})
@@ -142,7 +182,7 @@ def test_triage_data_is_json_safe_and_complete() -> None:
     assert "vegan_or_vegetarian" in data["nutrient_signals"]
     for flag in data["flags"]:
         assert text[flag["start"] : flag["end"]] == flag["text"]
-        assert set(flag) == {"condition", "level", "text", "start", "end"}
+        assert set(flag) == {"condition", "level", "text", "start", "end", "about", "person"}
     assert {f["level"] for f in data["flags"]} == {"doctor", "dermatologist"}
 
 
@@ -285,3 +325,71 @@ def test_triage_outranks_an_active_forms_happy_path() -> None:
     ted = PolicyPrediction([0.0, 0.9], "TEDPolicy", 1)
     best = DefaultPolicyPredictionEnsemble._pick_best_policy([form, ted, triage_first])
     assert best.policy_name == "TriagePolicy"
+
+
+def test_policy_combines_signs_across_turns(policy: TriagePolicy, rasa_domain: Domain) -> None:
+    """Pus two messages ago and a fever now: triage, though the latest message alone is none."""
+    events = [
+        ActionExecuted(LISTEN),
+        _user("there's a swollen bump with pus on the back of my head"),
+        ActionExecuted(TRIAGE_ACTION),
+        SlotSet("referral", "dermatologist"),
+        ActionExecuted(LISTEN),
+        _user("ok thanks", "thank"),
+        ActionExecuted("utter_youre_welcome"),
+        ActionExecuted(LISTEN),
+        _user("oh and i've had a temperature since last night", "inform"),
+    ]
+    assert triage.screen("oh and i've had a temperature since last night").level is N
+    assert _predict(policy, rasa_domain, events) == TRIAGE_ACTION
+    # Once urgent stands, the same signs need no second answer.
+    answered = [*events, ActionExecuted(TRIAGE_ACTION), SlotSet("referral", "urgent")]
+    later = [*answered, ActionExecuted(LISTEN), _user("what shampoo should i use", "faq")]
+    assert _predict(policy, rasa_domain, later) is None
+
+
+def test_policy_ignores_signs_from_before_a_restart(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    """A new start is a new set of signs (the referral itself is kept by the action)."""
+    events = [
+        ActionExecuted(LISTEN),
+        _user("pus in a spot on my scalp"),
+        Restarted(),
+        ActionExecuted(LISTEN),
+        _user("i feel feverish", "inform"),
+    ]
+    tracker = DialogueStateTracker.from_events("t", events, slots=rasa_domain.slots)
+    assert needed_level(tracker) is N
+
+
+def test_policy_gives_the_safety_net_for_an_unrecognised_symptom(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    """A low-confidence message about pain gets the safety net, not the fallback's buttons."""
+    events = [
+        ActionExecuted(LISTEN),
+        _user("idk it kinda hurts up there sometimes", "nlu_fallback"),
+    ]
+    assert _predict(policy, rasa_domain, events) == SAFETY_NET_ACTION
+
+
+def test_a_paused_conversation_still_answers_a_red_flag(rasa_domain: Domain) -> None:
+    """Rasa handles a paused conversation only for a red flag (then for the triage's listen)."""
+    paused = [ActionExecuted(LISTEN), _user("can i talk to a person", "human_handoff")]
+    from rasa.shared.core.events import ConversationPaused
+
+    base = [*paused, ActionExecuted("action_handoff"), ConversationPaused(), ActionExecuted(LISTEN)]
+    quiet = DialogueStateTracker.from_events("t", [*base, _user("hello?", "greet")])
+    assert quiet.is_paused() and not _should_handle_message(quiet)
+    bleeding = _user("my scalp is bleeding a lot and it won't stop")
+    flagged = DialogueStateTracker.from_events("t", [*base, bleeding])
+    assert _should_handle_message(flagged)
+    answered = DialogueStateTracker.from_events(
+        "t", [*base, bleeding, ActionExecuted(TRIAGE_ACTION)]
+    )
+    assert _should_handle_message(answered)
+    done = DialogueStateTracker.from_events(
+        "t", [*base, bleeding, ActionExecuted(TRIAGE_ACTION), ActionExecuted(LISTEN)]
+    )
+    assert not _should_handle_message(done)

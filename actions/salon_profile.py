@@ -1,0 +1,56 @@
+"""The salon's profile (``salon.yml``): its name, address, phone, e-mail and hours.
+
+Read once per process from ``$SALON_PROFILE`` (default: ``salon.yml`` at the project's
+root). A missing or broken file never stops a conversation: the assistant then says
+"the salon" and leaves the contact details out.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+logger = logging.getLogger(__name__)
+
+ENV_VAR = "SALON_PROFILE"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "salon.yml"
+
+
+@dataclass(frozen=True)
+class SalonProfile:
+    """What the assistant may say about the salon."""
+
+    name: str = "the salon"
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    opening_hours: str = ""
+
+    @property
+    def contact(self) -> str:
+        """How to reach the salon in words: "the salon on 01234 567890", or "the salon"."""
+        return f"the salon on {self.phone}" if self.phone else "the salon"
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> SalonProfile:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf8")) or {}
+    except (OSError, yaml.YAMLError):
+        logger.exception("could not read the salon profile %s", path)
+        return SalonProfile()
+    if not isinstance(data, dict):
+        logger.error("the salon profile %s is not a mapping", path)
+        return SalonProfile()
+    fields = SalonProfile.__dataclass_fields__
+    return SalonProfile(**{k: str(v).strip() for k, v in data.items() if k in fields and v})
+
+
+def profile() -> SalonProfile:
+    """The salon's profile (read once per path)."""
+    return _load(os.environ.get(ENV_VAR) or str(DEFAULT_PATH))
