@@ -319,7 +319,12 @@ _UNIT_DAYS = {
     "month": 30.0,
 }
 
-_NUM = r"(?:\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+few|few)"
+# Numbers are bounded ("\d{1,3}"): unbounded digit runs let the count and "every"
+# groups split a long digit string every possible way (quadratic on hostile input).
+_NUM = (
+    r"(?:\d{1,3}(?:\.\d{1,2})?(?:-\d{1,3}(?:\.\d{1,2})?)?"
+    r"|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+few|few)"
+)
 _UNIT = r"(?P<unit>days?|nights?|mornings?|weeks?|wks?|w|fortnights?|months?|mo|d)"
 _CONNECTOR = r"(?P<conn>a|an|per|each|every|/|in\s+a)"
 
@@ -329,7 +334,7 @@ _RATE = re.compile(
     + _NUM
     + r"|once|twice|thrice)\s*(?P<marker>times?|x|×)?\s*"
     + _CONNECTOR
-    + r"?\s*(?P<every>\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?\s+)?"
+    + r"?\s*(?P<every>\d{1,3}(?:\.\d{1,2})?(?:-\d{1,3}(?:\.\d{1,2})?)?\s+)?"
     + _UNIT
     + r"\b"
 )
@@ -340,7 +345,7 @@ _RATE_ADVERB = re.compile(
 )
 # "2 days a week", "5 days per week"
 _DAYS_PER_WEEK = re.compile(
-    r"\b(?P<count>\d+(?:-\d+)?)\s+days?\s+(?:a|per|each|every|/)\s*"
+    r"\b(?P<count>\d{1,3}(?:-\d{1,3})?)\s+days?\s+(?:a|per|each|every|/)\s*"
     r"(?:week|wk)\b"
 )
 # "every 3 days", "every other day", "every 2-3 days", "every day", "each week"

@@ -86,8 +86,10 @@ __all__ = [
     "warm_up",
 ]
 
-#: Longest piece of text handed to spaCy at once; longer messages are chunked.
-CHUNK_CHARS = 4000
+#: Longest piece of text handed to spaCy at once; longer messages are chunked. Some
+#: qualification steps look at a whole sentence per finding, so a hostile run-on
+#: "sentence" costs the square of its length: short chunks keep that bounded.
+CHUNK_CHARS = 1500
 _CANON_EXT = "triage_canon"
 
 

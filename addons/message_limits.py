@@ -6,10 +6,13 @@ minute, during which the server answers nobody. Every channel
 (``addons/channels.py``) therefore shortens a message longer than
 ``MESSAGE_MAX_CHARS`` (default 2,000) before Rasa reads it, and tells the user so.
 
-Safety first: the whole message is screened for red flags
-(:func:`actions.triage.screen`, about 0.3 s for 100 KB) and every flagged sentence
-beyond the cut is kept, with its own words (negation and history cues included), so
-the referral is the same as for the whole message.
+Safety first, in bounded time: beyond the cut, a fast scan for red-flag words (one
+regular expression, linear in the length: a few milliseconds for a megabyte) picks at
+most ``MAX_CANDIDATES`` sentences around them, the screener reads only those
+(:func:`actions.triage.screen`), and at most ``MAX_KEPT`` flagged sentences are kept,
+with their own words (negation and history cues included). Whatever the message's
+length, the text Rasa reads is at most ``limit + MAX_KEPT * (2 * CONTEXT_CHARS + ...)``
+characters.
 """
 
 from __future__ import annotations
@@ -25,6 +28,22 @@ DEFAULT_MAX_CHARS = 2000
 CONTEXT_CHARS = 200
 #: At most this many flagged sentences are carried over.
 MAX_KEPT = 5
+#: At most this many sentences with a red-flag word are screened beyond the cut.
+MAX_CANDIDATES = 40
+#: Words that start a red flag, for the scan beyond the cut (symptoms, conditions,
+#: deficiency context); the screener then decides.
+_FLAG_WORD = re.compile(
+    r"\b(?:pain|hurt|ache|aching|sore|tender|burn|sting|bleed|bled|blood|lump|bump|swell"
+    r"|swollen|fever|temperature|shiver|chill|pus|ooz|weep|rash|blister|numb|throb|dizz"
+    r"|headache|wound|scab|crust|inflam|infect|vomit|faint|confus|drows|breath|swallow"
+    r"|bald|clump|handful|shed|scaly|scales|scaling|flak|plaque|silver|greasy|spread"
+    r"|psoria|eczema|dermatit|seb|ringworm|tinea|fung|alopec|scar|lupus|lichen|impetigo"
+    r"|shingles|cancer|melanoma|mole|cyst|growth|ulcer|heal|boil|abscess|allerg|henna|dye"
+    r"|bleach|relaxer|chemical|vegan|vegetarian|diet|calori|period|ferritin|iron|anaemi"
+    r"|anemi|deficien|vitamin|b12|postpartum|pregnan|birth|baby|covid|flu|surgery|weight"
+    r"|thyroid)",
+    re.IGNORECASE,
+)
 SEPARATOR = " … "
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
@@ -77,15 +96,20 @@ def shorten(text: str, limit: int | None = None) -> tuple[str, str | None]:
     if len(text) <= limit:
         return text, None
     head = _cut(text, limit)
+    # Sentences beyond the cut around a red-flag word, merged where they overlap.
     spans: list[tuple[int, int]] = []
-    for flag in triage.screen(text).flags:
-        if flag.start < len(head):
+    for match in _FLAG_WORD.finditer(text, len(head)):
+        if spans and match.start() < spans[-1][1]:
             continue
-        span = _sentence_around(text, flag.start, flag.end)
-        if spans and span[0] < spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(span[1], spans[-1][1]))
-        else:
-            spans.append(span)
-    kept = [" ".join(text[a:b].split()) for a, b in spans[:MAX_KEPT]]
+        spans.append(_sentence_around(text, match.start(), match.end()))
+        if len(spans) >= MAX_CANDIDATES:
+            break
+    kept: list[str] = []
+    for begin, end in spans:
+        sentence = " ".join(text[begin:end].split())
+        if triage.screen(sentence).has_red_flag:
+            kept.append(sentence)
+            if len(kept) >= MAX_KEPT:
+                break
     shortened = SEPARATOR.join([head.rstrip(), *kept]) if kept else head.rstrip()
     return shortened, notice(len(text), limit, bool(kept))

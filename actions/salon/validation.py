@@ -145,8 +145,13 @@ def mask_name(value: str | None) -> str:
     return " ".join(f"{word[0]}." for word in value.split())
 
 
-_EMAIL_IN_TEXT = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[A-Za-z]{2,}")
-_PHONE_IN_TEXT = re.compile(r"\+?\d[\d\s\-.()/]{5,}\d")
+# Bounded repeats (an address's local part has at most 64 characters, its domain 255; a
+# phone number at most 15 digits and their separators): an unbounded ``+`` makes a long
+# run without "@" quadratic.
+_EMAIL_IN_TEXT = re.compile(
+    r"[^\s@<>()\[\],;:\"']{1,64}@[^\s@<>()\[\],;:\"']{1,255}\.[A-Za-z]{2,24}"
+)
+_PHONE_IN_TEXT = re.compile(r"\+?\d[\d\s\-.()/]{5,30}\d")
 _DATE_IN_TEXT = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 
 
