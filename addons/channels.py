@@ -1,23 +1,33 @@
 """The salon's channels: Rasa's own, with what a salon needs on top.
 
-Every channel here caps the message length (``addons/message_limits.py``): a very
-long message is shortened, red-flagged sentences kept, and the user told so. And
-when a part of the assistant fails (the action server, the tracker or lock store),
-the user gets a polite apology instead of silence (``addons/faults.py``).
+Every channel here:
 
-- ``RestInput``: Rasa's REST channel with that cap.
+- stores its conversations under its own prefix (``web:``, ``rest:``, ``telegram:``,
+  ``whatsapp:``, ``messenger:``; ``addons/session_ids.py``), so that no id arriving on
+  one channel reaches another channel's conversation, and strips it again to reply;
+- caps the message length (``addons/message_limits.py``): a very long message is
+  shortened, red-flagged sentences kept, and the user told so;
+- answers a burst from one sender politely instead of handling it (``RateLimiter``), and
+  a burst from one address on its webhooks with 429;
+- answers a failing part of the assistant (the action server, the tracker or lock
+  store) with a polite apology instead of silence (``addons/faults.py``).
+
+- ``RestInput``: Rasa's REST channel; the ``input_channel`` a client sends is ignored.
 
 ``credentials.yml`` names these classes; each keeps the name (and so the webhook
 path ``/webhooks/<name>/webhook`` and the ``channel:`` response variations) of the
 Rasa channel it extends.
 
-- ``SocketIOInput``: the website widget. Rasa 3.6 creates its socket.io server with
+- ``SocketIOInput``: the website widget. The server issues the conversation id
+  (``session_confirm``) and refuses any other; a socket speaks only for the
+  conversation it was confirmed. Rasa 3.6 creates its socket.io server with
   ``cors_allowed_origins=[]``, which switches python-socketio's origin check off
   (any site could open a WebSocket to it); this one checks the page's origin
   against ``cors_allowed_origins``.
-- ``TelegramInput``: Telegram has buttons; this one only fixes the HTTP session
-  Rasa leaves bound to a closed event loop and takes an ``api_url`` (a self-hosted
-  Bot API server, or a test double).
+- ``TelegramInput``: Telegram has buttons; this one registers the webhook with a
+  secret token and refuses updates without it, fixes the HTTP session Rasa leaves bound
+  to a closed event loop and takes an ``api_url`` (a self-hosted Bot API server, or a
+  test double).
 - ``TwilioInput``: WhatsApp through Twilio. Rasa's channel does not check
   ``X-Twilio-Signature`` and drops buttons; this one refuses unsigned requests,
   sends buttons as numbered choices and reads a reply "2" as the second choice.
@@ -32,7 +42,11 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import os
 import re
+import secrets
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
@@ -42,6 +56,7 @@ from rasa.core.channels.facebook import FacebookInput as RasaFacebookInput
 from rasa.core.channels.facebook import Messenger, MessengerBot
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.socketio import SocketIOOutput
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from rasa.core.channels.twilio import TwilioInput as RasaTwilioInput
@@ -54,7 +69,7 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from addons import faults, message_limits
+from addons import faults, message_limits, session_ids
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +120,21 @@ async def resolve_choice(request: Request, sender_id: str, text: str | None) -> 
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
+#: Request bodies (REST, webhooks) and socket.io messages are refused above this many
+#: bytes (``REQUEST_MAX_BYTES``): in line with the message cap (``MESSAGE_MAX_CHARS``,
+#: 2,000 characters), with room for a message of 10,000 characters even when every
+#: character is JSON-escaped (an emoji is 12 bytes as ``\ud83d\ude00``).
+DEFAULT_REQUEST_MAX_BYTES = 131072
+
+
+def request_max_bytes() -> int:
+    """``$REQUEST_MAX_BYTES`` when it is a sensible number, else 128 KiB."""
+    try:
+        value = int(os.environ.get("REQUEST_MAX_BYTES", DEFAULT_REQUEST_MAX_BYTES))
+    except ValueError:
+        return DEFAULT_REQUEST_MAX_BYTES
+    return value if value >= 4096 else DEFAULT_REQUEST_MAX_BYTES
+
 
 def cap_length(on_new_message: OnNewMessage) -> OnNewMessage:
     """Wrap Rasa's message handler: shorten an over-long message and say so first."""
@@ -115,27 +145,137 @@ def cap_length(on_new_message: OnNewMessage) -> OnNewMessage:
             if note is not None:
                 logger.info("shortened a message of %d characters", len(message.text))
                 message.text = text
-                await message.output_channel.send_text_message(message.sender_id, note)
+                await message.output_channel.send_response(message.sender_id, {"text": note})
         return await on_new_message(message)
 
     return handle
 
 
-def salon_handler(on_new_message: OnNewMessage) -> OnNewMessage:
+RATE_LIMITED = (
+    "You're sending messages faster than I can read them. Please wait a few seconds and "
+    "send your message again."
+)
+
+
+class RateLimiter:
+    """Token buckets by key (a sender, an address): ``burst`` at once, then ``per_minute``.
+
+    In memory, per process, the ``max_keys`` most recent keys (a replica limits what
+    reaches it; nginx limits each address in front of the replicas).
+    """
+
+    def __init__(self, burst: int, per_minute: float, max_keys: int = 10000) -> None:
+        """A limiter that lets ``burst`` through at once and ``per_minute`` after."""
+        self.burst = float(burst)
+        self.rate = per_minute / 60.0
+        self.max_keys = max_keys
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        """Take a token for ``key``; False when its bucket is empty."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.pop(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        allowed = tokens >= 1.0
+        self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+        return allowed
+
+
+def _limit_setting(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def sender_limiter() -> RateLimiter:
+    """Messages per sender: ``RATE_LIMIT_SENDER_BURST`` (8), ``..._PER_MINUTE`` (20)."""
+    return RateLimiter(
+        int(_limit_setting("RATE_LIMIT_SENDER_BURST", 8)),
+        _limit_setting("RATE_LIMIT_SENDER_PER_MINUTE", 20),
+    )
+
+
+def address_limiter() -> RateLimiter:
+    """Webhook requests per address: ``RATE_LIMIT_ADDRESS_BURST`` (30), ``..._PER_MINUTE`` (120)."""
+    return RateLimiter(
+        int(_limit_setting("RATE_LIMIT_ADDRESS_BURST", 30)),
+        _limit_setting("RATE_LIMIT_ADDRESS_PER_MINUTE", 120),
+    )
+
+
+def limit_rate(on_new_message: OnNewMessage, limiter: RateLimiter) -> OnNewMessage:
+    """Wrap Rasa's message handler: a sender over its rate gets a polite note, nothing else."""
+
+    async def handle(message: UserMessage) -> Any:
+        if not limiter.allow(str(message.sender_id)):
+            logger.info("rate limit: a message was not handled")
+            await message.output_channel.send_response(message.sender_id, {"text": RATE_LIMITED})
+            return None
+        return await on_new_message(message)
+
+    return handle
+
+
+def prefix_sender(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
+    """Wrap Rasa's message handler: store the conversation under the channel's prefix."""
+
+    async def handle(message: UserMessage) -> Any:
+        message.sender_id = session_ids.prefixed(channel, str(message.sender_id))
+        return await on_new_message(message)
+
+    return handle
+
+
+def salon_handler(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
     """Rasa's message handler as every salon channel uses it.
 
-    Length-capped, and with a polite answer instead of silence when a part of the
-    assistant fails (``addons/faults.py``).
+    Stored under the channel's prefix, rate-limited per sender, length-capped, and with a
+    polite answer instead of silence when a part of the assistant fails
+    (``addons/faults.py``).
     """
-    return faults.answer_faults(cap_length(on_new_message))
+    limited = limit_rate(cap_length(on_new_message), sender_limiter())
+    return faults.answer_faults(prefix_sender(limited, channel))
+
+
+def limit_addresses(blueprint: Blueprint) -> Blueprint:
+    """Answer 429 to an address that sends the blueprint's webhooks too fast."""
+    limiter = address_limiter()
+
+    @blueprint.middleware("request")
+    async def per_address(request: Request) -> HTTPResponse | None:
+        address = request.remote_addr or request.ip or "unknown"
+        if request.method == "POST" and not limiter.allow(address):
+            return response.json({"error": RATE_LIMITED}, status=429)
+        return None
+
+    return blueprint
+
+
+class UnprefixedOutput(OutputChannel):
+    """Mixin for an output channel: replies go to the channel's own id (prefix stripped)."""
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Strip the conversation prefix, then send as the channel does."""
+        await super().send_response(session_ids.unprefixed(self.name(), recipient_id), message)
 
 
 class RestInput(RasaRestInput):
-    """Rasa's REST channel (``/webhooks/rest/webhook``) with the length cap."""
+    """Rasa's REST channel (``/webhooks/rest/webhook``), prefixed ``rest:`` and capped.
+
+    It never trusts the ``input_channel`` a client sends.
+    """
+
+    def _extract_input_channel(self, req: Request) -> str:
+        """Always this channel: a client naming another channel must not reach its ids."""
+        return self.name()
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Rasa's blueprint around the capped handler."""
-        return super().blueprint(salon_handler(on_new_message))
+        """Rasa's blueprint around the salon's handler, with a per-address limit."""
+        return limit_addresses(super().blueprint(salon_handler(on_new_message, self.name())))
 
 
 def _origins(value: Any) -> tuple[str, ...]:
@@ -145,7 +285,14 @@ def _origins(value: Any) -> tuple[str, ...]:
 
 
 class SocketIOInput(RasaSocketIOInput):
-    """Rasa's socket.io channel with the allowed page origins enforced."""
+    """Rasa's socket.io channel with server-issued conversation ids and the allowed origins.
+
+    ``session_request`` carries the widget's token (``<random>.<tag>``, from an earlier
+    ``session_confirm``): a token the server issued resumes its conversation
+    (``web:<random>``); anything else (none, forged, another format) gets a new one. Each
+    socket then speaks only for the conversation it was confirmed: the ``session_id`` a
+    message carries is not trusted.
+    """
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -159,10 +306,15 @@ class SocketIOInput(RasaSocketIOInput):
     allowed_origins: tuple[str, ...] = ()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's blueprint (length-capped); then only the allowed origins may connect."""
-        blueprint = super().blueprint(salon_handler(on_new_message))
-        if self.sio is not None and self.allowed_origins:
-            engine = self.sio.eio
+        """Rasa's blueprint with the salon's handler, its own session handling and origins."""
+        handler = salon_handler(on_new_message, self.name())
+        blueprint = super().blueprint(handler)
+        sio = self.sio
+        assert sio is not None
+        engine = sio.eio
+        # A message bigger than the request limit is refused (engine.io closes the socket).
+        engine.max_http_buffer_size = request_max_bytes()
+        if self.allowed_origins:
             # Rasa passes [] ("no CORS handling at all"). With a list, engine.io
             # refuses a connection whose Origin header is not in it, WebSocket and
             # polling alike.
@@ -171,34 +323,92 @@ class SocketIOInput(RasaSocketIOInput):
             # --cors) already adds them to every response: browsers reject a
             # response with the header twice, which breaks the polling transport.
             engine._cors_headers = lambda environ: []
+        bound: dict[str, str] = {}
+        limiter = address_limiter()
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: Any) -> None:
+            token = data.get("session_id") if isinstance(data, dict) else None
+            random_part = session_ids.verify(token)
+            if random_part is None:
+                token = session_ids.issue()
+                random_part = session_ids.verify(token)
+            conversation = session_ids.prefixed(self.name(), str(random_part))
+            previous = bound.get(sid)
+            if previous and previous != conversation:
+                sio.leave_room(sid, previous, namespace=self.namespace)
+            bound[sid] = conversation
+            sio.enter_room(sid, conversation, namespace=self.namespace)
+            await sio.emit("session_confirm", token, room=sid, namespace=self.namespace)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Any) -> None:
+            conversation = bound.get(sid)
+            if conversation is None:
+                logger.info("socket.io: a message before session_confirm was ignored")
+                return
+            if not limiter.allow(f"socket:{sid}"):
+                return
+            message = data.get("message", "") if isinstance(data, dict) else ""
+            metadata = data.get(self.metadata_key) if isinstance(data, dict) else None
+            await handler(
+                UserMessage(
+                    message if isinstance(message, str) else "",
+                    SocketIOOutput(sio, self.bot_message_evt),
+                    conversation,
+                    input_channel=self.name(),
+                    metadata=metadata if isinstance(metadata, dict) else {},
+                )
+            )
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: str) -> None:
+            bound.pop(sid, None)
+
         return blueprint
 
 
-class TelegramOutput(RasaTelegramOutput):
-    """Rasa's Telegram output, talking to ``api_url``."""
+class TelegramOutput(UnprefixedOutput, RasaTelegramOutput):
+    """Rasa's Telegram output, talking to ``api_url``, replying to the chat's own id."""
 
     def __init__(self, access_token: str | None, api_url: str | None = None) -> None:
         """Create the bot; ``api_url`` defaults to Telegram's own Bot API server."""
-        super().__init__(access_token)
+        RasaTelegramOutput.__init__(self, access_token)
         if api_url:
             self.server = TelegramAPIServer.from_base(api_url)
 
 
+def telegram_secret(access_token: str | None, configured: str | None = None) -> str:
+    """The webhook's secret token: ``TELEGRAM_SECRET_TOKEN``, else derived from the bot token.
+
+    Telegram sends it back in ``X-Telegram-Bot-Api-Secret-Token`` with every update
+    (Bot API ``setWebhook``'s ``secret_token``: 1-256 characters of ``A-Za-z0-9_-``).
+    """
+    if configured and re.fullmatch(r"[A-Za-z0-9_-]{1,256}", configured):
+        return configured
+    key = (access_token or secrets.token_hex(16)).encode()
+    return hmac.new(key, b"scalp-care telegram webhook", "sha256").hexdigest()
+
+
 class TelegramInput(RasaTelegramInput):
-    """Rasa's Telegram channel with a configurable API server."""
+    """Rasa's Telegram channel: a secret-token webhook, a configurable API server."""
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """Rasa's settings plus ``api_url``."""
+        """Rasa's settings plus ``api_url`` and ``secret_token``."""
         channel = super().from_credentials(credentials)
         assert isinstance(channel, TelegramInput) and credentials
         channel.api_url = credentials.get("api_url") or None
+        channel.secret_token = telegram_secret(
+            channel.access_token, credentials.get("secret_token") or None
+        )
         return channel
 
     api_url: str | None = None
+    secret_token: str = ""
 
     def get_output_channel(self) -> TelegramOutput:
-        """Register the webhook with Telegram and return the output channel.
+        """Register the webhook (with its secret token) with Telegram; return the output.
 
         Rasa's version does this with ``asyncio.run`` before the server's loop starts
         and keeps the HTTP session bound to that closed loop; close it here so that
@@ -208,7 +418,8 @@ class TelegramInput(RasaTelegramInput):
 
         async def register() -> None:
             try:
-                await channel.set_webhook(url=self.webhook_url)
+                payload = {"url": self.webhook_url, "secret_token": self.secret_token}
+                await channel.request("setWebhook", payload)
             finally:
                 await channel.session.close()
 
@@ -219,11 +430,27 @@ class TelegramInput(RasaTelegramInput):
         return channel
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Rasa's blueprint around the length-capped handler."""
-        return super().blueprint(salon_handler(on_new_message))
+        """Rasa's blueprint around the salon's handler; only Telegram's signed updates pass."""
+        blueprint = super().blueprint(salon_handler(on_new_message, self.name()))
+        secret = self.secret_token
+
+        @blueprint.middleware("request")
+        async def signed(request: Request) -> HTTPResponse | None:
+            if request.path.endswith("/set_webhook"):
+                # Rasa's route would let anyone point the bot at another URL.
+                return response.text("not available", status=404)
+            if request.method != "POST":
+                return None
+            given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+            if not hmac.compare_digest(given.encode(), secret.encode()):
+                logger.warning("Telegram webhook: missing or wrong secret token")
+                return response.text("invalid secret token", status=403)
+            return None
+
+        return limit_addresses(blueprint)
 
 
-class TwilioOutput(RasaTwilioOutput):
+class TwilioOutput(UnprefixedOutput, RasaTwilioOutput):
     """Rasa's Twilio output: buttons as numbered choices, sent without blocking the loop."""
 
     def __init__(
@@ -234,7 +461,7 @@ class TwilioOutput(RasaTwilioOutput):
         api_url: str | None = None,
     ) -> None:
         """Create the client; ``api_url`` defaults to Twilio's own API."""
-        super().__init__(account_sid, auth_token, twilio_number)
+        RasaTwilioOutput.__init__(self, account_sid, auth_token, twilio_number)
         if api_url:
             self.api.base_url = api_url.rstrip("/")
 
@@ -295,7 +522,7 @@ class TwilioInput(RasaTwilioInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``/webhooks/twilio/webhook``: signed form posts from Twilio (length-capped)."""
-        on_new_message = salon_handler(on_new_message)
+        on_new_message = salon_handler(on_new_message, self.name())
         twilio_webhook = Blueprint("twilio_webhook", __name__)
 
         @twilio_webhook.route("/", methods=["GET"])
@@ -315,6 +542,7 @@ class TwilioInput(RasaTwilioInput):
                 )
             if not sender or text is None:
                 return response.text("", status=204)
+            sender = session_ids.prefixed(self.name(), sender)
             text = await resolve_choice(request, sender, text.replace("¡", "@"))
             try:
                 await on_new_message(
@@ -330,10 +558,10 @@ class TwilioInput(RasaTwilioInput):
                 logger.exception("Twilio webhook: the message could not be handled")
             return response.text("", status=204)
 
-        return twilio_webhook
+        return limit_addresses(twilio_webhook)
 
 
-class SalonMessengerBot(MessengerBot):
+class SalonMessengerBot(UnprefixedOutput, MessengerBot):
     """Messenger output: buttons as quick replies, numbered when titles are too long."""
 
     async def send_text_with_buttons(
@@ -374,7 +602,8 @@ class SalonMessenger(Messenger):
     async def _handle_user_message(
         self, text: str, sender_id: str, metadata: dict[str, Any] | None
     ) -> None:
-        text = await resolve_choice(self.request, sender_id, text) or text
+        conversation = session_ids.prefixed("facebook", sender_id)
+        text = await resolve_choice(self.request, conversation, text) or text
         out_channel = SalonMessengerBot(self.client)
         await out_channel.send_action(sender_id, sender_action="mark_seen")
         await out_channel.send_action(sender_id, sender_action="typing_on")
@@ -421,7 +650,7 @@ class FacebookInput(RasaFacebookInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``/webhooks/facebook/webhook``: verification and signed events (length-capped)."""
-        on_new_message = salon_handler(on_new_message)
+        on_new_message = salon_handler(on_new_message, self.name())
         fb_webhook = Blueprint("fb_webhook", __name__)
 
         @fb_webhook.route("/", methods=["GET"])
@@ -430,7 +659,8 @@ class FacebookInput(RasaFacebookInput):
 
         @fb_webhook.route("/webhook", methods=["GET"])
         async def token_verification(request: Request) -> HTTPResponse:
-            if request.args.get("hub.verify_token") == self.fb_verify:
+            given = str(request.args.get("hub.verify_token") or "")
+            if self.fb_verify and hmac.compare_digest(given.encode(), str(self.fb_verify).encode()):
                 return response.text(request.args.get("hub.challenge"))
             logger.warning("Messenger webhook: wrong verify token")
             return response.text("failure, invalid token", status=403)
@@ -446,4 +676,4 @@ class FacebookInput(RasaFacebookInput):
             await messenger.handle(request.json, self.get_metadata(request))
             return response.text("success")
 
-        return fb_webhook
+        return limit_addresses(fb_webhook)

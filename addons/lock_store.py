@@ -42,6 +42,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from addons.session_ids import log_ref
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -167,7 +169,7 @@ class ScalpCareRedisLockStore(RedisLockStore):
             if lock is None or not holds_ticket(lock, tickets[-1]):
                 tickets.append(self.issue_ticket(conversation_id, lifetime))
                 logger.warning(
-                    f"The lock ticket of conversation '{conversation_id}' expired while "
+                    f"The lock ticket of conversation {log_ref(conversation_id)} expired while "
                     f"it waited (its holder may have died); queued again."
                 )
                 continue

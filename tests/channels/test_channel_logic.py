@@ -48,6 +48,7 @@ def test_a_channel_is_on_only_with_all_its_variables() -> None:
         "verify": "fernhill_bot",
         "webhook_url": "https://salon.example/webhooks/telegram/webhook",
         "api_url": "https://api.telegram.org",
+        "secret_token": "",  # optional: derived from the bot token when unset
     }
     partial = {**TELEGRAM, "TELEGRAM_BOT_NAME": ""}
     enabled, missing = effective_credentials(TEMPLATE, partial)

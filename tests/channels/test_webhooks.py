@@ -33,6 +33,7 @@ TWILIO_TOKEN = "twilio-test-token"
 TWILIO_NUMBER = "whatsapp:+14155238886"
 TWILIO_PUBLIC_URL = "https://salon.example/webhooks/twilio/webhook"
 FB_SECRET = "messenger-app-secret"
+TELEGRAM_SECRET = "telegram-webhook-secret-1"
 FB_TOKEN = "page-token"
 BOOKING = "can i book an appointment"
 SERVICES = ["Scalp facial", "20-min head massage add-on", "45-min head-only massage"]
@@ -52,6 +53,7 @@ def channels(tmp_path_factory: pytest.TempPathFactory, vendors: FakeVendors) -> 
         "TELEGRAM_BOT_NAME": TELEGRAM_BOT["username"],
         "TELEGRAM_WEBHOOK_URL": "https://salon.example/webhooks/telegram/webhook",
         "TELEGRAM_API_URL": f"{vendors.url}/telegram",
+        "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
         "TWILIO_ACCOUNT_SID": TWILIO_SID,
         "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
         "TWILIO_WHATSAPP_NUMBER": TWILIO_NUMBER,
@@ -122,17 +124,16 @@ def telegram_update(chat_id: int, text: str | None = None, callback: str | None 
     return json.dumps(update).encode()
 
 
+def telegram_post(assistant: Assistant, body: bytes, secret: str | None) -> tuple[int, str]:
+    headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+    return post(assistant, "/webhooks/telegram/webhook", body, "application/json", headers)
+
+
 def telegram_say(
     assistant: Assistant, vendors: FakeVendors, chat_id: int, **kwargs: str
 ) -> list[Call]:
     start = len(vendors.snapshot())
-    status, body = post(
-        assistant,
-        "/webhooks/telegram/webhook",
-        telegram_update(chat_id, **kwargs),
-        "application/json",
-        {},
-    )
+    status, body = telegram_post(assistant, telegram_update(chat_id, **kwargs), TELEGRAM_SECRET)
     assert (status, body) == (200, "success")
     return vendors.wait_for(lambda calls: bool(since(vendors, start, "telegram", "sendMessage")))[
         start:
@@ -144,6 +145,7 @@ def test_telegram_registers_its_webhook_and_answers(
 ) -> None:
     webhook = [c for c in vendors.snapshot() if c.method == "setWebhook"]
     assert webhook and webhook[0].data["url"] == "https://salon.example/webhooks/telegram/webhook"
+    assert webhook[0].data["secret_token"] == TELEGRAM_SECRET
 
     chat_id = 5_000_000 + uuid.uuid4().int % 1_000_000
     calls = telegram_say(channels, vendors, chat_id, text="hi")
@@ -160,9 +162,25 @@ def test_telegram_registers_its_webhook_and_answers(
 
     # Pressing a button comes back as a callback query carrying the payload.
     telegram_say(channels, vendors, chat_id, callback=buttons[2]["callback_data"])
-    texts = user_texts(channels, str(chat_id))
+    texts = user_texts(channels, f"telegram:{chat_id}")
     assert texts[-1] == buttons[2]["callback_data"]
-    assert tracker(channels, str(chat_id))["slots"]["booking_service"] == "head_only_45"
+    assert tracker(channels, f"telegram:{chat_id}")["slots"]["booking_service"] == "head_only_45"
+
+
+def test_telegram_refuses_a_forged_update(channels: Assistant, vendors: FakeVendors) -> None:
+    """Without Telegram's secret token an update is refused: nothing said, nothing erased."""
+    chat_id = 6_000_000 + uuid.uuid4().int % 1_000_000
+    telegram_say(channels, vendors, chat_id, text="hi")
+    start = len(vendors.snapshot())
+    for secret in (None, "", "guessed-secret"):
+        status, _ = telegram_post(channels, telegram_update(chat_id, text="forget me"), secret)
+        assert status == 403
+    # Rasa's own route that points the bot at another URL is not served.
+    status, _ = post(channels, "/webhooks/telegram/set_webhook", b"", "text/plain", {})
+    assert status == 404
+    time.sleep(2)
+    assert not since(vendors, start, "telegram", "sendMessage")
+    assert user_texts(channels, f"telegram:{chat_id}") == ["hi"]
 
 
 # --- WhatsApp through Twilio ----------------------------------------------------------------
@@ -344,13 +362,17 @@ def test_messenger_verifies_signatures_and_sends_quick_replies(
     assert [r["title"] for r in replies] == ["1", "2", "3"]
 
     messenger_say(channels, vendors, psid, text="1", quick_reply=replies[0]["payload"])
-    assert tracker(channels, psid)["slots"]["booking_service"] == "scalp_facial"
+    assert tracker(channels, f"messenger:{psid}")["slots"]["booking_service"] == "scalp_facial"
 
 
 def test_messenger_answers_the_webhook_verification(channels: Assistant) -> None:
     query = "hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=12345"
     with urllib.request.urlopen(f"{channels.base_url}/webhooks/facebook/webhook?{query}") as r:
         assert r.read() == b"12345"
+    wrong = "hub.mode=subscribe&hub.verify_token=verify-you&hub.challenge=12345"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{channels.base_url}/webhooks/facebook/webhook?{wrong}")
+    assert refused.value.code == 403
 
 
 def test_the_log_names_the_channels_that_are_on(channels: Assistant) -> None:

@@ -75,18 +75,20 @@ class Assistant:
 
 @contextmanager
 def running_assistant(
-    workdir: Path, extra_env: dict[str, str] | None = None
+    workdir: Path, extra_env: dict[str, str | None] | None = None
 ) -> Iterator[Assistant]:
     """Start scripts/run.sh on free ports with the databases in ``workdir``; stop it after.
 
     Starting twice on the same ``workdir`` reuses the same tracker and salon
     databases, which is how the restart test checks that nothing is lost.
-    ``extra_env`` adds variables (e.g. a messaging channel's credentials).
+    ``extra_env`` adds variables (e.g. a messaging channel's credentials); a value of
+    None removes one (e.g. ``RASA_API_TOKEN``, for run.sh to make its own).
     """
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it) first")
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
-    api_token = (extra_env or {}).get("RASA_API_TOKEN", secrets.token_urlsafe(16))
+    extra: dict[str, str | None] = dict(extra_env or {})
+    api_token = extra.get("RASA_API_TOKEN", secrets.token_urlsafe(16))
     database = workdir / "tracker.db"
     web_url = f"http://localhost:{web_port}"
     env = {
@@ -105,8 +107,19 @@ def running_assistant(
         "MODEL": str(MODEL),
         # Every test talks to an API that requires its token, as in production.
         "RASA_API_TOKEN": api_token,
-        **(extra_env or {}),
+        # Tests send faster than a person, all from 127.0.0.1: the rate limits have their
+        # own test (tests/e2e/test_security_http.py).
+        "RATE_LIMIT_SENDER_BURST": "100000",
+        "RATE_LIMIT_SENDER_PER_MINUTE": "1000000",
+        "RATE_LIMIT_ADDRESS_BURST": "100000",
+        "RATE_LIMIT_ADDRESS_PER_MINUTE": "1000000",
+        "API_TOKEN_FILE": str(workdir / "api-token"),
     }
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     log_path = workdir / f"assistant-{rasa_port}.log"
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -123,13 +136,15 @@ def running_assistant(
         workdir / "salon.db",
         web_url=web_url,
         log_path=log_path,
-        api_token=api_token,
+        api_token=api_token or "",
     )
     deadline = time.monotonic() + START_TIMEOUT_S
     try:
         while True:
             if process.poll() is not None:
                 pytest.fail(f"assistant exited early: {log_path.read_text()}")
+            if api_token is None and (workdir / "api-token").exists():
+                assistant.api_token = (workdir / "api-token").read_text().strip()
             try:
                 status = assistant.request("GET", "/status")
                 if status.get("model_file"):

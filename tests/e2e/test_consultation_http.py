@@ -20,7 +20,7 @@ QUESTIONS = {
 
 
 def _sender() -> str:
-    return f"consult-{uuid.uuid4().hex[:12]}"
+    return f"rest:consult-{uuid.uuid4().hex[:12]}"
 
 
 def _texts(replies: list[dict]) -> str:

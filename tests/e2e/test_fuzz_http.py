@@ -51,7 +51,7 @@ def _well_formed(replies: object) -> bool:
 
 @pytest.fixture(scope="module")
 def conversation() -> dict[str, object]:
-    return {"sender": f"fuzz-{uuid.uuid4().hex[:10]}", "sent": []}
+    return {"sender": f"rest:fuzz-{uuid.uuid4().hex[:10]}", "sent": []}
 
 
 @settings(

@@ -66,7 +66,7 @@ def test_preflight_for_the_salon_page(assistant: Assistant) -> None:
 
 def test_oversized_request_is_refused_and_the_server_goes_on(assistant: Assistant) -> None:
     """A 3 MB body gets a clear 413 at once; the same sender is answered right after."""
-    sender = f"big-{uuid.uuid4().hex[:10]}"
+    sender = f"rest:big-{uuid.uuid4().hex[:10]}"
     body = json.dumps({"sender": sender, "message": "a" * 3_000_000}).encode()
     request = urllib.request.Request(
         assistant.url("/webhooks/rest/webhook"),
@@ -85,7 +85,7 @@ def test_oversized_request_is_refused_and_the_server_goes_on(assistant: Assistan
 def test_logs_hold_nothing_personal(assistant: Assistant) -> None:
     """After a consultation and a booking with contact details, neither the Rasa log nor
     the action server's log holds the client's words, name, email, phone or the API token."""
-    sender = f"logs-{uuid.uuid4().hex[:10]}"
+    sender = f"rest:logs-{uuid.uuid4().hex[:10]}"
     marker = uuid.uuid4().hex[:8]
     name = f"Zelda Quux{marker}"
     email = f"zelda.{marker}@example.com"

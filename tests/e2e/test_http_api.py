@@ -20,7 +20,7 @@ def texts(replies: list[dict]) -> list[str]:
 
 
 def new_sender() -> str:
-    return f"e2e-{uuid.uuid4().hex[:12]}"
+    return f"rest:e2e-{uuid.uuid4().hex[:12]}"
 
 
 def test_greeting_carries_the_not_medical_advice_notice(assistant) -> None:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 def test_conversation_survives_a_restart(tmp_path: Path) -> None:
     """Stop both servers mid-consultation; after the restart it goes on where it was."""
-    sender = "restart-user"
+    sender = "rest:restart-user"
     with running_assistant(tmp_path) as first:
         first.say(sender, "can you recommend a routine for my scalp")
         first.say(sender, "itchy and flaky")

@@ -48,7 +48,7 @@ FORBIDDEN = [
 
 
 def _sender() -> str:
-    return f"triage-{uuid.uuid4().hex[:12]}"
+    return f"rest:triage-{uuid.uuid4().hex[:12]}"
 
 
 def _assert_content_rules(replies: list[dict]) -> None:

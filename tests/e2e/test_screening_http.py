@@ -21,7 +21,7 @@ SAFETY_NET_OPENING = SAFETY_NET.split("{what}")[0]
 
 
 def _sender() -> str:
-    return f"screen-{uuid.uuid4().hex[:12]}"
+    return f"rest:screen-{uuid.uuid4().hex[:12]}"
 
 
 def _texts(replies: list[dict]) -> str:

@@ -1,4 +1,5 @@
-"""Rasa's socketio channel as the widget uses it, without a browser.
+"""Rasa's socketio channel as the widget uses it, without a browser: server-issued,
+unforgeable conversation ids.
 
 Guards the python-socketio pin: with python-socketio 5.18 Rasa 3.6's
 ``session_request`` handler no longer puts the client in its session's room and
@@ -47,34 +48,91 @@ async def _next(events: asyncio.Queue, name: str) -> Any:
             return data
 
 
+def _conversation(token: str) -> str:
+    """The stored conversation id of a widget token (addons/session_ids.py)."""
+    return "web:" + token.split(".")[0]
+
+
 async def test_a_persistent_session_gets_its_replies(assistant: Assistant) -> None:
-    session_id = f"widget-{uuid.uuid4().hex[:12]}"
+    """The server issues the id; a reload with it continues the same conversation."""
     client, events = await _connect(assistant, assistant.web_url)
     try:
-        await client.emit("session_request", {"session_id": session_id})
-        assert await _next(events, "session_confirm") == session_id
-        await client.emit("user_uttered", {"message": "hi", "session_id": session_id})
+        await client.emit("session_request", {"session_id": None})
+        token = await _next(events, "session_confirm")
+        assert isinstance(token, str) and "." in token
+        await client.emit("user_uttered", {"message": "hi", "session_id": token})
         reply = await _next(events, "bot_uttered")
         assert "scalp-care assistant" in reply["text"]
     finally:
         await client.disconnect()
 
-    # A new connection (a reload) with the same session id continues the same tracker.
+    # A new connection (a reload) with the same token continues the same tracker.
     client, events = await _connect(assistant, assistant.web_url)
     try:
-        await client.emit("session_request", {"session_id": session_id})
-        await _next(events, "session_confirm")
+        await client.emit("session_request", {"session_id": token})
+        assert await _next(events, "session_confirm") == token
         await client.emit(
-            "user_uttered", {"message": "what is a scalp facial", "session_id": session_id}
+            "user_uttered", {"message": "what is a scalp facial", "session_id": token}
         )
         reply = await _next(events, "bot_uttered")
         assert "scalp facial" in reply["text"].lower()
     finally:
         await client.disconnect()
-    tracker = await asyncio.to_thread(assistant.tracker, session_id)
+    tracker = await asyncio.to_thread(assistant.tracker, _conversation(token))
     user_texts = [e["text"] for e in tracker["events"] if e["event"] == "user"]
     assert user_texts == ["hi", "what is a scalp facial"]
     assert tracker["latest_input_channel"] == "socketio"
+
+
+async def test_a_forged_or_guessed_id_gets_its_own_new_conversation(assistant: Assistant) -> None:
+    """A second client with the victim's id but a wrong tag, or another format, is refused:
+    it gets a new conversation, none of the victim's replies, and cannot act as the victim."""
+    victim, victim_events = await _connect(assistant, assistant.web_url)
+    try:
+        await victim.emit("session_request", {})
+        token = await _next(victim_events, "session_confirm")
+        await victim.emit("user_uttered", {"message": "my scalp is oily", "session_id": token})
+        await _next(victim_events, "bot_uttered")
+        random_part = token.split(".")[0]
+        for forged in (
+            f"{random_part}.{'0' * 32}",  # the right id, a made-up tag
+            random_part,  # the stored id's random part alone
+            _conversation(token),  # the stored id itself
+            f"widget-{uuid.uuid4().hex[:12]}",  # the old client-chosen format
+        ):
+            thief, thief_events = await _connect(assistant, assistant.web_url)
+            try:
+                await thief.emit("session_request", {"session_id": forged})
+                issued = await _next(thief_events, "session_confirm")
+                assert issued != token and issued.split(".")[0] != random_part
+                # Whatever id the message carries, it lands in the thief's own conversation.
+                await thief.emit("user_uttered", {"message": "forget me", "session_id": token})
+                await _next(thief_events, "bot_uttered")
+                stolen = await asyncio.to_thread(assistant.tracker, _conversation(issued))
+                assert [e["text"] for e in stolen["events"] if e["event"] == "user"] == [
+                    "forget me"
+                ]
+            finally:
+                await thief.disconnect()
+        # The victim's conversation has only the victim's words, and no reply went astray.
+        mine = await asyncio.to_thread(assistant.tracker, _conversation(token))
+        assert [e["text"] for e in mine["events"] if e["event"] == "user"] == ["my scalp is oily"]
+        assert victim_events.empty()
+    finally:
+        await victim.disconnect()
+
+
+async def test_a_message_before_the_session_is_confirmed_is_ignored(
+    assistant: Assistant,
+) -> None:
+    """Without session_request, a message naming any id reaches no conversation."""
+    client, events = await _connect(assistant, assistant.web_url)
+    try:
+        await client.emit("user_uttered", {"message": "hi", "session_id": "web:anything"})
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(events.get(), timeout=5)
+    finally:
+        await client.disconnect()
 
 
 async def test_only_the_salon_page_may_connect(assistant: Assistant) -> None:

@@ -5,8 +5,9 @@
 //   <script src="widget.js" data-server="https://chat.your-salon.example" defer></script>
 // (or set window.SCALP_CARE = {server: "..."} before it loads).
 //
-// Rasa keeps the conversation (the tracker) under the session id the widget sends
-// with `session_request`, but it does not send old messages back. The widget keeps
+// The server issues the conversation's id (`session_confirm`, a signed token) and the
+// widget sends it back with `session_request` on every connection; Rasa keeps the
+// conversation (the tracker) under it, but it does not send old messages back. The widget keeps
 // the visible history itself, in this browser's localStorage, next to the session id.
 // Every text from the user or the bot is put on the page with textContent, never
 // parsed as HTML.
@@ -181,6 +182,12 @@ function createWidget(script) {
 
   socket.on("session_confirm", (sessionId) => {
     const id = typeof sessionId === "string" ? sessionId : (sessionId || {}).session_id;
+    // The server issues the conversation's id; a different one than stored means a new
+    // conversation (the stored one was refused), so its old history is not shown.
+    if (id && state.sessionId && id !== state.sessionId) {
+      state.messages = [];
+      log.replaceChildren();
+    }
     if (id) state.sessionId = id;
     save();
     ready = true;
@@ -263,14 +270,17 @@ function createWidget(script) {
     socket.disconnect();
     socket.connect();
   });
+  // A new conversation keeps the id (so that "forget me" can still erase what was said)
+  // and starts over on the server; the history shown here is cleared.
   restart.addEventListener("click", () => {
     state.messages = [];
-    state.sessionId = null;
     log.replaceChildren();
     save();
-    ready = false;
-    socket.disconnect();
-    socket.connect();
+    retireQuickReplies();
+    showTyping(true);
+    if (ready) emitMessage("/restart");
+    else pending.push("/restart");
+    if (!socket.connected) socket.connect();
     input.focus();
   });
   form.addEventListener("submit", (event) => {
