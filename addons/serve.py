@@ -127,12 +127,49 @@ def install() -> bool:
     return threaded
 
 
+#: The HTTP API's token comes from this variable, never from the command line.
+TOKEN_VARIABLE = "RASA_API_TOKEN"
+#: Tokens shorter than this, or these placeholders, are refused.
+MIN_TOKEN_CHARS = 16
+PLACEHOLDER_TOKENS = frozenset(("", "UNSET", "changeme", "token", "secret"))
+
+
+class InsecureStart(SystemExit):
+    """The HTTP API would start without a usable token."""
+
+
+def with_api_token(argv: list[str], environ: dict[str, str]) -> list[str]:
+    """``rasa run`` arguments with the API token from the environment (pure).
+
+    ``--enable-api`` needs ``RASA_API_TOKEN``: at least 16 characters and not a
+    placeholder (Helm charts default to "UNSET"). It is added to the arguments inside
+    this process, so `ps` never shows it.
+
+    Raises:
+        InsecureStart: The API is enabled without a usable token, or a token is given
+            on the command line.
+    """
+    if len(argv) < 2 or argv[1] != "run" or "--enable-api" not in argv:
+        return argv
+    if any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in argv):
+        raise InsecureStart(
+            "Give the HTTP API token in RASA_API_TOKEN, not with --auth-token (ps shows it)."
+        )
+    token = environ.get(TOKEN_VARIABLE, "").strip()
+    if token in PLACEHOLDER_TOKENS or len(token) < MIN_TOKEN_CHARS:
+        raise InsecureStart(
+            "Refusing to start the HTTP API without a token: set RASA_API_TOKEN to a "
+            f"random value of at least {MIN_TOKEN_CHARS} characters (scripts/run.sh makes one)."
+        )
+    return [*argv, f"--auth-token={token}"]
+
+
 def main() -> None:
-    """``rasa`` with the arguments given and both changes applied."""
+    """``rasa`` with the arguments given, the API token from the environment, both changes."""
     from rasa.__main__ import main as rasa_main
 
     install()
-    sys.argv[0] = "rasa"
+    sys.argv = with_api_token(["rasa", *sys.argv[1:]], dict(os.environ))
     rasa_main()
 
 

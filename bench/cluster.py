@@ -116,6 +116,15 @@ def running_cluster(replicas: int, workdir: Path) -> Iterator[tuple[str, float]]
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         }
         env.pop("RASA_API_TOKEN", None)
+        # The load comes through the REST channel, from one address, faster than a person.
+        env.update(
+            PUBLISH_REST="1",
+            RATE_LIMIT_ADDRESS_PER_MINUTE="1000000",
+            RATE_LIMIT_SENDER_BURST="1000000",
+            RATE_LIMIT_SENDER_PER_MINUTE="1000000",
+            RATE_LIMIT_ADDRESS_BURST="1000000",
+            API_TOKEN_FILE=str(folder / "api-token"),
+        )
         log_path = folder / "cluster.log"
         started = time.monotonic()
         with log_path.open("wb") as log:

@@ -33,7 +33,12 @@ WEB_PORT="${WEB_PORT:-8080}"
 read -ra replica_ports <<<"${RASA_REPLICA_PORTS:-5006 5007}"
 read -ra action_ports <<<"${ACTION_REPLICA_PORTS:-5056 5057}"
 START_TIMEOUT_S="${START_TIMEOUT_S:-600}"
-REQUEST_MAX_BYTES="${REQUEST_MAX_BYTES:-2000000}"
+REQUEST_MAX_BYTES="${REQUEST_MAX_BYTES:-131072}"
+# The REST channel is for local scripts and tests: nginx passes it on only with
+# PUBLISH_REST=1 (the HTTP API, token-checked, stays reachable for the staff tools).
+PUBLISH_REST="${PUBLISH_REST:-0}"
+# nginx's limit per client address (requests a minute; bursts of a quarter of it).
+RATE_LIMIT_ADDRESS_PER_MINUTE="${RATE_LIMIT_ADDRESS_PER_MINUTE:-120}"
 NGINX="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 CLUSTER_DIR="${CLUSTER_DIR:-var/cluster}"
 mkdir -p "$CLUSTER_DIR/logs" "$CLUSTER_DIR/pids" "$CLUSTER_DIR/tmp"
@@ -118,6 +123,11 @@ export ACTION_SERVER_TOKEN
 "$BIN/python" scripts/credentials.py credentials.yml "$CREDENTIALS_FILE"
 
 # ------------------------------------------------------------------- nginx
+rest_location() { # the REST channel: refused unless PUBLISH_REST=1
+  if [ "$PUBLISH_REST" != 1 ]; then
+    printf '        location /webhooks/rest/ {\n            return 404;\n        }\n'
+  fi
+}
 servers() { # upstream server lines for the given ports
   local port
   for port in "$@"; do
@@ -149,6 +159,8 @@ http {
     scgi_temp_path $CLUSTER_DIR/tmp/scgi;
     client_max_body_size $REQUEST_MAX_BYTES;  # as the replicas (SANIC_REQUEST_MAX_SIZE)
     server_tokens off;
+    limit_req_zone \$binary_remote_addr zone=per_address:10m rate=${RATE_LIMIT_ADDRESS_PER_MINUTE}r/m;
+    limit_req_status 429;
 
     # REST and the HTTP API: round robin. Any replica can take any message:
     # the tracker is in PostgreSQL and the Redis lock makes a message wait
@@ -200,12 +212,19 @@ $(servers "${action_ports[@]}")
         proxy_next_upstream_tries 3;
 
         location /socket.io/ {
+            limit_req zone=per_address burst=$((RATE_LIMIT_ADDRESS_PER_MINUTE / 4)) nodelay;
             proxy_pass http://rasa_socketio;
             proxy_set_header Upgrade \$http_upgrade;
             proxy_set_header Connection \$connection_upgrade;
             proxy_buffering off;
             proxy_read_timeout 1h;
         }
+        location /webhooks/ {
+            limit_req zone=per_address burst=$((RATE_LIMIT_ADDRESS_PER_MINUTE / 4)) nodelay;
+            proxy_pass http://rasa;
+            proxy_set_header Connection "";
+        }
+$(rest_location)
         location / {
             proxy_pass http://rasa;
             proxy_set_header Connection "";
@@ -245,22 +264,34 @@ if [ "$WEB_PORT" != 0 ]; then
 fi
 
 read -ra cors <<<"$CORS_ORIGINS"
-api_auth=()
-token_query=""
-if [ -n "${RASA_API_TOKEN:-}" ]; then
-  # One word: a token starting with "-" would otherwise be read as an option.
-  api_auth=("--auth-token=$RASA_API_TOKEN")
-  token_query="?token=$RASA_API_TOKEN"
+# As scripts/run.sh: the HTTP API needs a token; one per run unless set, in
+# $API_TOKEN_FILE (var/api-token, owner only), given to Rasa in the environment.
+if [ -z "${RASA_API_TOKEN:-}" ]; then
+  RASA_API_TOKEN="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  API_TOKEN_FILE="${API_TOKEN_FILE:-var/api-token}"
+  (umask 077 && printf '%s\n' "$RASA_API_TOKEN" >"$API_TOKEN_FILE")
+  echo "HTTP API token for this run in $API_TOKEN_FILE"
 fi
+export RASA_API_TOKEN RASA_TELEMETRY_ENABLED=false
+# The widget's conversation ids are signed with it (addons/session_ids.py): the replicas
+# must share one, kept in var/session-secret across restarts unless set.
+if [ -z "${SESSION_ID_SECRET:-}" ]; then
+  if [ ! -s var/session-secret ]; then
+    (umask 077 && "$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))' >var/session-secret)
+  fi
+  SESSION_ID_SECRET="$(cat var/session-secret)"
+fi
+export SESSION_ID_SECRET
+token_query="?token=$RASA_API_TOKEN"
 rasa_pids=()
 for port in "${replica_ports[@]}"; do
   # As scripts/run.sh: Sanic refuses bigger bodies with 413 before Rasa reads them.
   # As scripts/run.sh: `python -m addons.serve` is `rasa` with NLU parsing off the
   # event loop (addons/serve.py).
-  start "rasa-$port" env SANIC_REQUEST_MAX_SIZE="$REQUEST_MAX_BYTES" \
+  start "rasa-$port" env SANIC_REQUEST_MAX_SIZE="$REQUEST_MAX_BYTES" SANIC_PROXIES_COUNT=1 \
     "$BIN/python" -m addons.serve run --enable-api --interface 127.0.0.1 --port "$port" \
     --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS_FILE" \
-    --cors "${cors[@]}" "${api_auth[@]}"
+    --cors "${cors[@]}"
   rasa_pids+=($!)
 done
 echo "Starting ${#replica_ports[@]} Rasa replica(s) on :${replica_ports[*]} (logs: $CLUSTER_DIR/logs) ..."

@@ -45,6 +45,20 @@ trap stop INT TERM EXIT
 # The salon's own tables (Alembic migrations; a no-op when up to date).
 "$BIN/python" -m actions.staff migrate >/dev/null
 
+# Rasa's HTTP API (trackers, events, the model) needs this token (?token=...). One per
+# run unless set; written to $API_TOKEN_FILE (var/api-token, readable by its owner only)
+# for the staff tools and local scripts, and handed to Rasa in the environment, never
+# on the command line (where `ps` shows it).
+if [ -z "${RASA_API_TOKEN:-}" ]; then
+  RASA_API_TOKEN="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  API_TOKEN_FILE="${API_TOKEN_FILE:-var/api-token}"
+  (umask 077 && printf '%s\n' "$RASA_API_TOKEN" >"$API_TOKEN_FILE")
+  echo "HTTP API token for this run in $API_TOKEN_FILE"
+fi
+export RASA_API_TOKEN
+# Rasa's telemetry stays off: the assistant hears about people's health.
+export RASA_TELEMETRY_ENABLED=false
+
 # Rasa sends this token with every action call and the action server refuses
 # calls without it (actions/server.py). One per run unless set (several
 # replicas must share it).
@@ -82,21 +96,16 @@ else
   pids+=($!)
   echo "Salon page with the chat widget on http://localhost:$WEB_PORT (log: logs/web.log)"
   read -ra cors <<<"$CORS_ORIGINS"
-  # With RASA_API_TOKEN set, every HTTP API call (not the channels' webhooks)
-  # needs ?token=...; without it the API is reachable from this machine only.
-  api_auth=()
-  # One word: a token starting with "-" (token_urlsafe makes 1 in 64) would be
-  # read as an option.
-  if [ -n "${RASA_API_TOKEN:-}" ]; then api_auth=("--auth-token=$RASA_API_TOKEN"); fi
   echo "Starting Rasa on http://127.0.0.1:$RASA_PORT (Ctrl-C stops everything)..."
   # Sanic refuses bigger request bodies with 413 before Rasa reads them (its
   # default is 100 MB); messages themselves are capped at MESSAGE_MAX_CHARS.
   # Only Rasa's server: the action server receives whole trackers.
   # `python -m addons.serve` is `rasa` with each message's NLU parsing on a worker
   # thread instead of the event loop (addons/serve.py; NLU_PARSE_THREAD=0: off).
-  SANIC_REQUEST_MAX_SIZE="${REQUEST_MAX_BYTES:-2000000}" "$BIN/python" -m addons.serve run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
+  # addons.serve takes the API token from RASA_API_TOKEN.
+  SANIC_REQUEST_MAX_SIZE="${REQUEST_MAX_BYTES:-131072}" "$BIN/python" -m addons.serve run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
     --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS_FILE" \
-    --cors "${cors[@]}" "${api_auth[@]}" &
+    --cors "${cors[@]}" &
   rasa_pid=$!
   pids+=("$rasa_pid")
   wait "$rasa_pid"

@@ -145,7 +145,7 @@ def port_refuses(port: int) -> bool:
 def test_interleaved_conversations_lose_duplicate_or_reorder_nothing(cluster: Cluster) -> None:
     """20 conversations x 8 messages at once, then a pair at once per conversation."""
     tag = os.urandom(4).hex()
-    senders = [f"cluster-{tag}-{number}" for number in range(CONVERSATIONS)]
+    senders = [f"rest:cluster-{tag}-{number}" for number in range(CONVERSATIONS)]
     logged_before = len(upstreams(cluster, "POST", "/webhooks/rest/webhook"))
 
     async def run() -> dict[str, list[Sent]]:
@@ -202,7 +202,7 @@ def test_a_replica_killed_under_load_loses_nothing_acknowledged(cluster: Cluster
     """SIGKILL one replica mid-load: the other takes over, every conversation goes on."""
     tag = os.urandom(4).hex()
     count, length = 10, 6
-    senders = [f"cluster-kill-{tag}-{number}" for number in range(count)]
+    senders = [f"rest:cluster-kill-{tag}-{number}" for number in range(count)]
     victim, survivor = cluster.replica_ports
     pid = cluster.replica_pid(victim)
     killed_at: list[float] = []
