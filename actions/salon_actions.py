@@ -2,8 +2,10 @@
 
 The salon's database is reached through :mod:`actions.salon` (one engine per
 URL, created on first use, and one session per action run). Repository calls
-block, so they run in a worker thread. Nothing personal is stored before the
-user agrees, and contact details never reach the logs.
+block, so they run in a worker thread. The chat itself is kept for
+``TRACKER_RETENTION_DAYS`` days after its last message (``actions/salon/retention.py``);
+a note of the consultation and booking requests only when the client agrees; contact
+details never reach the logs.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from sqlalchemy.engine import Engine
 
 from actions import contract
 from actions import referral as referral_texts
-from actions.salon import db
+from actions.salon import db, retention
 from actions.salon.models import SERVICES
 from actions.salon.repository import SalonRepository
 from actions.salon.validation import normalise_email, normalise_phone, valid_email
@@ -57,15 +59,24 @@ DEFAULT_CHECKIN_DELAY_S = 7 * 24 * 3600
 
 CONSENT_QUESTION = (
     "Would you like the salon to keep a short note of this consultation (your answers and "
-    "this routine)? Then next time I can ask how it went instead of starting over. Nothing "
-    'personal is stored unless you say yes, and you can say "forget me" at any time.'
+    "this routine) until you ask me to forget it? Then next time I can ask how it went "
+    "instead of starting over. Either way, this chat itself is kept for {days} days after "
+    'your last message so that you can carry on, then deleted; say "forget me" to delete '
+    "it now."
 )
 YES_NO_CONSENT = [
     {"title": "Yes, keep it", "payload": "/affirm"},
     {"title": "No thanks", "payload": "/deny"},
 ]
 CONSENT_THANKS = "Thank you, I've saved it. I'll check in later to ask how the routine is going."
-CONSENT_DECLINED = "No problem, nothing is stored. The routine above is yours to keep."
+CONSENT_DECLINED = (
+    "No problem, no note is kept. This chat is deleted {days} days after your last message "
+    '(or now, if you say "forget me"). The routine above is yours to keep.'
+)
+WELCOME_BACK_PLAIN = "Welcome back! How has your scalp routine been going?"
+#: Channels whose conversation id proves its owner (a server-issued widget token, a
+#: signed webhook): only there does a returning client see what was stored about them.
+AUTHENTICATED_CHANNELS = frozenset(("socketio", "telegram", "twilio", "facebook"))
 WELCOME_BACK = (
     "Welcome back! Last time we put together a routine for {what}. How has it been going?"
 )
@@ -117,8 +128,9 @@ BOOKING_NEEDS_CONSENT = (
     "Is that okay?"
 )
 BOOKING_NOT_SENT = (
-    "Okay, I haven't stored anything, so the request was not sent. You can also call or "
-    "visit the salon to book."
+    "Okay, the request was not sent and the salon has not kept your details. What you typed "
+    'stays in this chat until it is deleted, {days} days after your last message ("forget '
+    'me" deletes it now). You can also call or visit the salon to book.'
 )
 SERVICE_TITLES = {
     "scalp_facial": "a professional scalp facial",
@@ -287,7 +299,8 @@ class ActionDeclineConsent(Action):
     ) -> list[EventType]:
         """Respect the no; the conversation goes on."""
         booking = bool(tracker.get_slot(BOOKING_CONTACT))
-        dispatcher.utter_message(text=BOOKING_NOT_SENT if booking else CONSENT_DECLINED)
+        template = BOOKING_NOT_SENT if booking else CONSENT_DECLINED
+        dispatcher.utter_message(text=template.format(days=retention.retention_days()))
         events: list[EventType] = [SlotSet(CONSENT_OFFERED, False), SlotSet(CONSENT_GIVEN, False)]
         if booking:
             events += [SlotSet(slot, None) for slot in BOOKING_SLOTS]
@@ -305,7 +318,9 @@ async def offer_or_store_summary(
         return []
     if tracker.get_slot(CONSENT_GIVEN) is False or tracker.get_slot("summary_offered"):
         return []  # asked already (a no is respected), or another offer is pending
-    dispatcher.utter_message(text=CONSENT_QUESTION, buttons=YES_NO_CONSENT)
+    dispatcher.utter_message(
+        text=CONSENT_QUESTION.format(days=retention.retention_days()), buttons=YES_NO_CONSENT
+    )
     return [SlotSet(CONSENT_OFFERED, True)]
 
 
@@ -366,7 +381,12 @@ class ActionSessionStart(Action):
         except Exception:  # the salon database must never block a conversation
             logger.exception("could not read the salon database at session start")
             previous = None
-        if previous is not None:
+        if previous is not None and channel not in AUTHENTICATED_CHANNELS:
+            # Anyone can claim an id on this channel (REST, the shell): welcome them and
+            # take their feedback, but show and restore nothing that was stored.
+            dispatcher.utter_message(text=WELCOME_BACK_PLAIN)
+            events += [SlotSet(CONSENT_GIVEN, True), SlotSet(AWAITING_FEEDBACK, True)]
+        elif previous is not None:
             dispatcher.utter_message(
                 text=WELCOME_BACK.format(what=concerns_text(previous["concerns"]))
             )
@@ -469,9 +489,10 @@ class ActionForgetMe(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Delete everything stored about the sender, then confirm."""
-        sender = tracker.sender_id
-        await with_repository(lambda repo: repo.forget_client(sender))
+        """Delete everything stored about the sender on this channel, then confirm."""
+        sender, channel = tracker.sender_id, channel_of(tracker)
+        await with_repository(lambda repo: repo.forget_client(sender, channel))
+        await asyncio.to_thread(db.vacuum, engine())
         dispatcher.utter_message(text=FORGOTTEN)
         return [AllSlotsReset(), SlotSet(FORGET_OFFERED, False)]
 
@@ -567,11 +588,11 @@ def parse_name(text: str, entity_values: list[str]) -> str | None:
 
 def parse_contact(text: str) -> str | None:
     """An email address or a phone number found in the text, normalised (pure)."""
-    for token in re.findall(r"[^\s,;<>]+@[^\s,;<>]+", text):
+    for token in re.findall(r"[^\s,;<>@]{1,64}@[^\s,;<>@]{1,255}", text):
         email = normalise_email(token.strip(".()"))
         if email and valid_email(email):
             return email
-    for chunk in re.findall(r"[+(]?\d[\d\s().-]{5,}\d", text):
+    for chunk in re.findall(r"[+(]?\d[\d\s().-]{5,30}\d", text):
         phone = normalise_phone(chunk)
         if phone:
             return phone

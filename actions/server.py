@@ -6,22 +6,30 @@ parameter of every call. rasa-sdk accepts any caller, so anyone who can reach po
 name. This module serves rasa-sdk's own app and refuses every request but
 ``/health`` whose token does not match ``$ACTION_SERVER_TOKEN``.
 
+It also keeps the retention period: conversations are deleted ``TRACKER_RETENTION_DAYS``
+days after their last message, by a purge at start-up and every few hours
+(``actions/salon/retention.py``).
+
 Usage: python -m actions.server [--port 5055]   (scripts/run.sh starts it)
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hmac
 import logging
 import os
 import sys
+from typing import Any
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app as create_sdk_app
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from actions.salon import db, retention, tracker
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 #: Paths anyone may call: the health check, for start-up scripts and balancers.
@@ -57,7 +65,50 @@ def create_app(token: str, actions_package: str = "actions") -> Sanic:
         logger.warning("refused an action call without a valid token from %s", request.ip)
         return response.json({"error": "unauthorized"}, status=401)
 
+    @app.listener("after_server_start")
+    async def start_retention(app: Sanic, _loop: Any) -> None:
+        if retention_enabled():
+            app.add_task(keep_retention())
+
     return app
+
+
+def retention_enabled() -> bool:
+    """``RETENTION_PURGE=0`` switches the scheduled purge off (tests of old data do)."""
+    return os.environ.get("RETENTION_PURGE", "1").strip() != "0"
+
+
+def purge_once() -> retention.Purged | None:
+    """Apply the retention period once (None when there is no tracker store yet)."""
+    try:
+        tracker_db = tracker.tracker_engine()
+    except tracker.TrackerStoreError:
+        return None
+    salon_db = db.engine_from_env()
+    try:
+        return retention.purge(tracker_db, salon_db)
+    finally:
+        tracker_db.dispose()
+        salon_db.dispose()
+
+
+async def keep_retention() -> None:
+    """Purge at start-up, then every ``RETENTION_PURGE_HOURS`` hours, until stopped."""
+    while True:
+        try:
+            purged = await asyncio.to_thread(purge_once)
+            if purged is not None and (purged.conversations or purged.handoffs):
+                logger.info(
+                    "retention: deleted %d conversations (%d events) and %d handoff requests "
+                    "older than %d days",
+                    purged.conversations,
+                    purged.events,
+                    purged.handoffs,
+                    retention.retention_days(),
+                )
+        except Exception:  # a database that is down now may be up at the next run
+            logger.exception("retention: the scheduled purge failed")
+        await asyncio.sleep(retention.interval_hours() * 3600)
 
 
 def main(argv: list[str] | None = None) -> int:

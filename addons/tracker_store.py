@@ -71,8 +71,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.utils.common import all_subclasses
 
+from actions.salon import db as salon_db
 from addons import faults
 from addons.incremental_states import IncrementalStatesTracker, StatesMemo
+from addons.session_ids import log_ref
 
 logger = logging.getLogger(__name__)
 
@@ -266,6 +268,14 @@ class ScalpCareTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(rasa_engine.url, **options)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
             rasa_engine.dispose()
+        else:
+            # SQLite: the file readable by its owner only, deleted rows overwritten; the
+            # connections Rasa opened are closed so that every new one has the setting.
+            salon_db.harden_sqlite(self.engine)
+            self.engine.dispose()
+        # Errors name the statement but not its parameters (conversation ids, messages):
+        # Rasa logs them when it falls back to memory.
+        self.engine.hide_parameters = True
 
     @contextmanager
     def _failures_reported(self, what: str, sender_id: str | None = None) -> Iterator[None]:
@@ -280,7 +290,7 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         except Exception as error:
             if sender_id is not None:
                 self.forget_cached(sender_id)
-            where = f"{what} conversation '{sender_id}'" if sender_id is not None else what
+            where = f"{what} conversation {log_ref(sender_id)}" if sender_id is not None else what
             raise faults.store_failure(error, where) from error
 
     async def keys(self) -> Iterable[str]:
@@ -422,6 +432,7 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         self.forget_cached(sender_id)
         kept = events[start:]
+        erased = False
         with self.session_scope() as session:
             rows = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id)
             if self._erasure_applied(session, sender_id, kept[0]):
@@ -430,13 +441,17 @@ class ScalpCareTrackerStore(SQLTrackerStore):
             else:
                 deleted = rows.delete(synchronize_session=False)
                 logger.info(
-                    f"Erased {deleted} stored events of sender '{sender_id}' "
+                    f"Erased {deleted} stored events of conversation {log_ref(sender_id)} "
                     f"('{ERASE_ACTION}'); keeping {len(kept)} events."
                 )
+                erased = True
                 new_events = kept
             for event in new_events:
                 session.add(self._event_row(sender_id, event))
             session.commit()
+        if erased:
+            # A SQLite file keeps no trace of the erased rows (PostgreSQL: autovacuum).
+            salon_db.vacuum(self.engine)
 
         # Only what was stored is published: the erased events are not streamed.
         if self.event_broker is not None and new_events:

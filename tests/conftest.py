@@ -72,6 +72,7 @@ def make_tracker() -> TrackerFactory:
         history: list[dict[str, Any]] | None = None,
         active_loop: str | None = None,
         paused: bool = False,
+        input_channel: str | None = None,
     ) -> Tracker:
         latest = {
             "text": text,
@@ -83,7 +84,7 @@ def make_tracker() -> TrackerFactory:
         events = [
             *(history or []),
             {"event": "action", "name": "action_listen"},
-            {"event": "user", "text": text, "parse_data": latest},
+            {"event": "user", "text": text, "parse_data": latest, "input_channel": input_channel},
         ]
         return Tracker(
             sender_id=sender_id,

@@ -40,14 +40,58 @@ def database_url(url: str | None = None) -> str:
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows are overwritten with zeros, not left in free pages until VACUUM.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def private_sqlite_file(url: object) -> None:
+    """Create a SQLite database file readable by its owner only (0600), or make it so.
+
+    Conversations and contacts live in these files: nobody else on the machine may read
+    them. Nothing happens for other databases or in-memory SQLite.
+
+    Args:
+        url: A SQLAlchemy URL (string or URL object).
+    """
+    parsed = make_url(str(url))
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    path.chmod(0o600)
+
+
+def harden_sqlite(engine: Engine) -> Engine:
+    """A SQLite engine's file private (0600) and its deletions overwritten; others as is."""
+    if engine.url.get_backend_name() == "sqlite":
+        private_sqlite_file(engine.url)
+        sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def vacuum(engine: Engine) -> None:
+    """Rebuild a SQLite file so that erased rows leave no trace in it.
+
+    PostgreSQL: nothing; its autovacuum reclaims the space.
+    """
+    if engine.url.get_backend_name() != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("VACUUM")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create a 2.0-style (``future=True``) engine for ``url``.
 
-    For a SQLite file the parent folder is created and foreign keys are switched on
-    (so ``ON DELETE CASCADE`` works as on PostgreSQL). Other databases get
+    For a SQLite file the parent folder is created, the file is private (0600),
+    foreign keys are switched on (so ``ON DELETE CASCADE`` works as on PostgreSQL) and
+    deleted rows are overwritten (``secure_delete``). Errors never show a statement's
+    parameters (names, contacts). Other databases get
     ``pool_pre_ping`` so that a restarted server does not break the action server.
 
     Args:
@@ -59,13 +103,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         A new engine; dispose of it when done.
     """
     parsed = make_url(url)
+    # Errors name the statement, never its parameters (names, contacts, messages).
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, future=True, **kwargs)
-        sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
-        return engine
+        private_sqlite_file(parsed)
+        return harden_sqlite(sa.create_engine(url, future=True, **kwargs))
     kwargs.setdefault("pool_pre_ping", True)
     return sa.create_engine(url, future=True, **kwargs)
 

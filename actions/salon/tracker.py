@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
+from actions.salon import db
 from actions.salon.db import make_engine
 
 ENV_VAR = "TRACKER_DB_URL"
@@ -159,6 +160,11 @@ def delete_events(engine: Engine, sender_id: str) -> int:
     with engine.begin() as connection:
         result = connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
         return int(result.rowcount or 0)
+
+
+def vacuum(engine: Engine) -> None:
+    """After erasing, leave no trace of the rows in a SQLite file (``db.vacuum``)."""
+    db.vacuum(engine)
 
 
 def delete_conversations_idle_since(engine: Engine, cutoff: datetime) -> tuple[int, int]:

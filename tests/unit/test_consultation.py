@@ -284,7 +284,7 @@ async def test_routine_for_a_complete_consultation(
         SlotSet("massage_max_sessions_per_day", 1.0),
         SlotSet("consent_offered", True),
     ]
-    assert dispatcher.messages[1]["text"] == CONSENT_QUESTION
+    assert dispatcher.messages[1]["text"] == CONSENT_QUESTION.format(days=30)
 
 
 @pytest.mark.parametrize(

@@ -188,7 +188,7 @@ async def test_no_consent_stores_nothing(
     events = await sa.ActionDeclineConsent().run(dispatcher, tracker, domain)
     assert events == [SlotSet("consent_offered", False), SlotSet("consent_given", False)]
     assert _rows(salon_db, lambda r: r.find_client("unknown", "test-user")) is None
-    assert dispatcher.messages[0]["text"] == sa.CONSENT_DECLINED
+    assert dispatcher.messages[0]["text"] == sa.CONSENT_DECLINED.format(days=30)
 
 
 async def test_offer_once_then_store_silently(
@@ -215,20 +215,43 @@ async def test_returning_client_is_welcomed_with_their_notes(
     """A new session restores a consented client's last consultation and asks how it went."""
 
     def seed(repo: SalonRepository) -> None:
-        repo.give_consent("unknown", "test-user")
-        repo.save_summary("unknown", "test-user", concerns=["itch"], scalp_type="dry")
+        repo.give_consent("socketio", "test-user")
+        repo.save_summary("socketio", "test-user", concerns=["itch"], scalp_type="dry")
 
     _rows(salon_db, seed)
-    events = await sa.ActionSessionStart().run(dispatcher, make_tracker(), domain)
+    widget = make_tracker(input_channel="socketio")
+    events = await sa.ActionSessionStart().run(dispatcher, widget, domain)
     assert dispatcher.messages[0]["text"] == sa.WELCOME_BACK.format(what="itch")
     assert SlotSet("awaiting_feedback", True) in events
     assert SlotSet("concerns", ["itch"]) in events
     assert SlotSet("scalp_type", "dry") in events
     assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
-    feedback = make_tracker("flakes are better, still itchy", "routine_feedback", 0.9)
+    feedback = make_tracker(
+        "flakes are better, still itchy", "routine_feedback", 0.9, input_channel="socketio"
+    )
     await sa.ActionRecordFeedback().run(dispatcher, feedback, domain)
-    summary = _rows(salon_db, lambda r: r.latest_summary("unknown", "test-user"))
+    summary = _rows(salon_db, lambda r: r.latest_summary("socketio", "test-user"))
     assert summary.feedback == "flakes are better, still itchy"
+
+
+async def test_a_claimable_channel_shows_nothing_stored_on_return(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    """On REST anyone can name the sender: a plain welcome, nothing stored shown or restored."""
+
+    def seed(repo: SalonRepository) -> None:
+        repo.give_consent("rest", "test-user")
+        repo.save_summary("rest", "test-user", concerns=["itch"], scalp_type="dry")
+
+    _rows(salon_db, seed)
+    events = await sa.ActionSessionStart().run(
+        dispatcher, make_tracker(input_channel="rest"), domain
+    )
+    assert [m["text"] for m in dispatcher.messages] == [sa.WELCOME_BACK_PLAIN]
+    assert not any(e.get("name") in ("concerns", "scalp_type") for e in events)
 
 
 async def test_new_visitor_session_start(
