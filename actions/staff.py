@@ -8,7 +8,7 @@ Usage (from the repository root, with the same environment as the assistant)::
     python -m actions.staff handoffs [--status open|closed|all]
     python -m actions.staff transcript SENDER
     python -m actions.staff forget SENDER [--channel C]
-    python -m actions.staff purge --days N [--include-tracker]
+    python -m actions.staff purge --days N [--salon-only]
     python -m actions.staff report --from YYYY-MM-DD --to YYYY-MM-DD --out report.html
 
 The salon database is ``$SALON_DB_URL`` (default ``sqlite:///var/salon.db``) and Rasa's
@@ -160,7 +160,20 @@ def _when(value: datetime | None) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text a client chose, made safe for a terminal.
+
+    Control characters (escape sequences that would recolour, move the cursor or
+    rewrite the screen) become ``?``.
+    """
+    return _CONTROL.sub("?", text)
+
+
 def _print_rows(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    rows = [[printable(cell) for cell in row] for row in rows]
     widths = [len(h) for h in header]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -232,7 +245,7 @@ def _cmd_referrals(args: argparse.Namespace, out: TextIO) -> int:
                     str(r.id),
                     _when(r.created_at),
                     r.level,
-                    r.sender_id or "(anonymous)",
+                    scrub_text(r.sender_id) or "(anonymous)",
                     _short(scrub_text(r.conditions)) or "-",
                 ]
                 for r in referrals
@@ -259,7 +272,7 @@ def _cmd_handoffs(args: argparse.Namespace, out: TextIO) -> int:
                     _when(h.created_at),
                     h.status,
                     h.channel or "-",
-                    h.sender_id,
+                    scrub_text(h.sender_id),
                     _short(scrub_text(h.reason)) or "-",
                     _short(scrub_text(h.alert)) or "-",
                 ]
@@ -280,7 +293,9 @@ def _cmd_transcript(args: argparse.Namespace, out: TextIO) -> int:
     engine = _tracker_engine(args)
     try:
         if not tracker.has_events(engine, args.sender):
-            raise StaffError(f"unknown sender {args.sender!r}: no conversation in the tracker")
+            raise StaffError(
+                f"unknown sender {printable(args.sender)!r}: no conversation in the tracker"
+            )
         lines = tracker.read_transcript(engine, args.sender)
     finally:
         engine.dispose()
@@ -288,7 +303,7 @@ def _cmd_transcript(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"conversation {args.sender!r} has no messages\n")
     for line in lines:
         when = line.timestamp.strftime("%Y-%m-%d %H:%M:%S") if line.timestamp else "-"
-        out.write(f"{when}  {line.speaker:<4}  {line.text}\n")
+        out.write(f"{when}  {line.speaker:<4}  {printable(line.text)}\n")
     return EXIT_OK
 
 
@@ -322,7 +337,7 @@ def _cmd_forget(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
-    """Delete salon rows (and optionally idle conversations) older than ``--days``."""
+    """Delete salon rows and idle conversations older than ``--days`` (``--salon-only``: rows)."""
     now = utcnow()
     engine = _salon_engine(args)
     try:
@@ -335,7 +350,7 @@ def _cmd_purge(args: argparse.Namespace, out: TextIO) -> int:
         f"{deleted.summaries} summaries, {deleted.referrals} referrals, "
         f"{deleted.bookings} bookings, {deleted.handoffs} handoffs\n"
     )
-    if args.include_tracker:
+    if not args.salon_only:
         tracker_db = _tracker_engine(args)
         try:
             conversations, events = tracker.delete_conversations_idle_since(
@@ -427,9 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     purge = command("purge", _cmd_purge, "delete salon records older than N days")
     purge.add_argument("--days", type=_positive_days, required=True, metavar="N")
     purge.add_argument(
-        "--include-tracker",
+        "--salon-only",
         action="store_true",
-        help="also delete whole conversations idle for N days from the tracker store",
+        help="only the salon tables (by default whole conversations idle for N days go from "
+        "the tracker store too)",
     )
     report = command("report", _cmd_report, "write an HTML report for a period")
     period(report, required=True)

@@ -45,7 +45,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy.exc
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from addons.session_ids import log_ref
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +174,7 @@ def store_failure(error: Exception, what: str) -> BaseException:
         and the user is asked to send the message again); otherwise ``error``
         itself (the HTTP API, reminders: Rasa's own handling, now logged).
     """
-    cause = f"{error.__class__.__name__}: {error}".strip()
+    cause = _cause(error)
     if in_channel_turn():
         logger.error(
             f"Tracker store unavailable while {what} ({cause}). The message is not "
@@ -185,11 +188,23 @@ def store_failure(error: Exception, what: str) -> BaseException:
     return error
 
 
+def _cause(error: BaseException) -> str:
+    """What went wrong, for the log, without the statement's parameters.
+
+    They hold conversation ids and what people wrote; the driver's message is enough.
+    """
+    if isinstance(error, sqlalchemy.exc.StatementError) and error.orig is not None:
+        return f"{error.__class__.__name__}: {error.orig}".strip()
+    return f"{error.__class__.__name__}: {error}".strip()
+
+
 async def _say(message: UserMessage, text: str) -> None:
     try:
-        await message.output_channel.send_text_message(message.sender_id, text)
+        await message.output_channel.send_response(message.sender_id, {"text": text})
     except Exception:
-        logger.exception(f"Could not tell conversation '{message.sender_id}' about the fault")
+        logger.exception(
+            f"Could not tell conversation {log_ref(message.sender_id)} about the fault"
+        )
 
 
 def answer_faults(on_new_message: OnNewMessage) -> OnNewMessage:
@@ -215,7 +230,9 @@ def answer_faults(on_new_message: OnNewMessage) -> OnNewMessage:
             result = await on_new_message(message)
         except TrackerStoreFailed as failure:
             taken = False
-            logger.error(f"Message of conversation '{message.sender_id}' not processed: {failure}")
+            logger.error(
+                f"Message of conversation {log_ref(message.sender_id)} not processed: {failure}"
+            )
         except Exception as error:
             taken = turn.stored
             consequence = (
@@ -224,7 +241,7 @@ def answer_faults(on_new_message: OnNewMessage) -> OnNewMessage:
                 else "; it was not processed and the user is asked to send it again"
             )
             logger.error(
-                f"Message of conversation '{message.sender_id}' failed "
+                f"Message of conversation {log_ref(message.sender_id)} failed "
                 f"({error.__class__.__name__}: {error}){consequence}.",
                 exc_info=True,
             )
@@ -232,7 +249,7 @@ def answer_faults(on_new_message: OnNewMessage) -> OnNewMessage:
             _turn.reset(token)
         if turn.failed_actions and taken:
             logger.error(
-                f"Conversation '{message.sender_id}': the action(s) "
+                f"Conversation {log_ref(message.sender_id)}: the action(s) "
                 f"{', '.join(turn.failed_actions)} failed (is the action server up?); "
                 "the user was told."
             )

@@ -28,6 +28,7 @@ from sqlalchemy.engine.url import make_url
 
 from addons import faults
 from addons.faults import ACTION_FAILED_TEXT, NOT_TAKEN_TEXT, TrackerStoreFailed
+from addons.session_ids import log_ref
 from addons.tracker_store import CONNECT_TIMEOUT_S, ScalpCareTrackerStore, engine_options
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -253,7 +254,7 @@ async def test_store_failure_in_a_message_passes_rasas_fallback(
         assert [m["text"] for m in await _in_turn(call)] == [NOT_TAKEN_TEXT]
     # Nothing reached Rasa's in-memory fallback.
     assert broken_store._fallback_tracker_store is None
-    assert "Tracker store unavailable while saving conversation 'a'" in caplog.text
+    assert f"Tracker store unavailable while saving conversation {log_ref('a')}" in caplog.text
 
 
 async def test_store_failure_outside_a_message_is_logged(
@@ -261,5 +262,6 @@ async def test_store_failure_outside_a_message_is_logged(
 ) -> None:
     """The HTTP API and reminders keep Rasa's own handling; the log says what it means."""
     assert await broken_store.retrieve("a") is None
-    assert "Tracker store unavailable while reading conversation 'a'" in caplog.text
+    assert f"Tracker store unavailable while reading conversation {log_ref('a')}" in caplog.text
+    assert "'a'" not in caplog.text  # neither the id nor the statement's parameters
     assert "empty in-memory conversation" in caplog.text

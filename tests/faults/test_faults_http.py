@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 
 from addons.faults import ACTION_FAILED_TEXT, NOT_TAKEN_TEXT
+from addons.session_ids import log_ref
 from tests.e2e.conftest import CHECKIN_DELAY_S, Assistant, free_port, running_assistant
 from tests.faults.services import ActionServer, PrivatePostgres, PrivateRedis
 
@@ -102,7 +103,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 def _sender(kind: str) -> str:
-    return f"fault-{kind}-{uuid.uuid4().hex[:10]}"
+    return f"rest:fault-{kind}-{uuid.uuid4().hex[:10]}"
 
 
 def test_action_server_killed_mid_form(stack: Stack) -> None:
@@ -143,7 +144,7 @@ def test_postgres_restarted_and_down(stack: Stack) -> None:
         assert stack.say(sender, OILY) == NOT_TAKEN_TEXT
     finally:
         stack.postgres.start()
-    assert f"Tracker store unavailable while reading conversation '{sender}'" in stack.log()
+    assert f"Tracker store unavailable while reading conversation {log_ref(sender)}" in stack.log()
 
     # Back: the form goes on from the last stored answer.
     assert ASK_SENSITIVE in stack.say(sender, OILY)
@@ -165,7 +166,7 @@ def test_redis_restarted_and_down(stack: Stack) -> None:
         assert stack.say(sender, OILY) == NOT_TAKEN_TEXT
     finally:
         stack.redis.start()
-    assert f"Message of conversation '{sender}' failed (LockError" in stack.log()
+    assert f"Message of conversation {log_ref(sender)} failed (LockError" in stack.log()
 
     assert ASK_SENSITIVE in stack.say(sender, OILY)
     assert stack.stored_user_messages(sender) == [START, CONCERN, OILY]

@@ -314,19 +314,21 @@ def test_forget_a_sender_without_a_client_row(run, tracker_db: str) -> None:
 # Retention and report -----------------------------------------------------------------
 
 
-def test_purge_deletes_old_records(run) -> None:
+def test_purge_deletes_old_records_and_idle_conversations(run, tracker_db: str) -> None:
     result = run("purge", "--days", "30")
     assert result.returncode == 0, result.stderr
     assert "1 clients" in result.stdout
     bookings = run("bookings")
     assert "head_only_45" not in bookings.stdout  # the stale client's booking went too
-
-
-def test_purge_can_drop_idle_conversations(run, tracker_db: str) -> None:
-    result = run("purge", "--days", "30", "--include-tracker")
-    assert result.returncode == 0, result.stderr
-    assert "purged 2 idle conversations" in result.stdout
+    assert "purged 2 idle conversations" in result.stdout  # the tracker store by default
     assert _tracker_senders(tracker_db) == set()
+
+
+def test_purge_can_leave_the_tracker_store_alone(run, tracker_db: str) -> None:
+    result = run("purge", "--days", "30", "--salon-only")
+    assert result.returncode == 0, result.stderr
+    assert "idle conversations" not in result.stdout
+    assert _tracker_senders(tracker_db)
 
 
 def test_report_writes_self_contained_escaped_html(run, tmp_path: Path) -> None:
