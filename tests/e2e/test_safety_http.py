@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.content_rules import BRAND_PATTERNS
+
 pytestmark = pytest.mark.e2e
 
 CASES = Path(__file__).resolve().parents[2] / "data" / "screening" / "triage_table.csv"
@@ -42,7 +44,7 @@ FORBIDDEN = [
     r"\bregrow",
     r"\bwill (?:make your hair )?grow\b",
     r"\bcures?\b(?! hair loss)",
-    r"\b(?:evavitae|olaplex|kerastase|briogeo|nizoral|neutrogena|head (?:&|and) shoulders)\b",
+    *BRAND_PATTERNS,
     r"\btake (?:an? )?(?:iron|biotin|zinc|vitamin \w+) supplement",
 ]
 

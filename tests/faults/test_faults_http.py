@@ -1,4 +1,4 @@
-"""Faults mid-conversation, on the running assistant (README, "Faults").
+"""Faults mid-conversation, on the running assistant (docs/faults.md).
 
 One assistant (scripts/run.sh) runs for the module with its tracker store on a
 private PostgreSQL and its lock store on a private Redis (tests/faults/services.py);

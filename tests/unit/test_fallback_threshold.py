@@ -1,4 +1,4 @@
-"""scripts/fallback_threshold.py: the counts behind the fallback thresholds (README)."""
+"""scripts/fallback_threshold.py: the counts behind the fallback thresholds (docs/pipeline.md)."""
 
 from __future__ import annotations
 

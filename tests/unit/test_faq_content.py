@@ -1,7 +1,7 @@
 """Checks on the FAQ content (data/nlu/faq.yml and data/responses/faq.yml).
 
 The ResponseSelector needs every `faq/<topic>` to have examples and an
-`utter_faq/<topic>` answer; the answers must follow DESIGN.md's content
+`utter_faq/<topic>` answer; the answers must follow docs/content-rules.md's content
 rules (no brands, no cure or growth promises, no diagnosis).
 """
 
@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.content_rules import BRAND_PATTERNS, BRANDS
+
 ROOT = Path(__file__).resolve().parents[2]
 NLU_FILE = ROOT / "data" / "nlu" / "faq.yml"
 RESPONSES_FILE = ROOT / "data" / "responses" / "faq.yml"
@@ -23,7 +25,7 @@ MIN_EXAMPLES = 12
 #: No topic should dominate the response selector's training (at most 2.5x the smallest).
 MAX_EXAMPLES = 30
 
-# Topics the brief and DESIGN.md ("Honest FAQ") require. "How long should I massage?"
+# Topics the salon asked the FAQ to cover. "How long should I massage?"
 # is not an FAQ topic: it is personal, so the intent `ask_massage_limits` answers
 # it with the user's own limit and its context (actions/safety.py).
 REQUIRED_TOPICS = {
@@ -49,39 +51,8 @@ REQUIRED_TOPICS = {
     "dandruff_or_condition",
 }
 
-BRANDS = [
-    "evavitae",  # named in seed 003: never repeat it
-    "olaplex",
-    "kerastase",
-    "kérastase",
-    "briogeo",
-    "the ordinary",
-    "head & shoulders",
-    "head and shoulders",
-    "nizoral",
-    "neutrogena",
-    "aveda",
-    "paul mitchell",
-    "philip kingsley",
-    "ouai",
-    "pantene",
-    "l'oreal",
-    "l'oréal",
-    "redken",
-    "moroccanoil",
-    "davines",
-    "christophe robin",
-    "drunk elephant",
-    "batiste",
-    "garnier",
-    "st ives",
-    "st. ives",
-    "rogaine",
-    "regaine",
-    "nutrafol",
-    "viviscal",
-]
-BANNED_IN_RESPONSES = [re.escape(b) for b in BRANDS] + [
+BANNED_IN_RESPONSES = [
+    *BRAND_PATTERNS,
     r"\bcur(?:e|es|ed|ing)\b",
     r"guarantee",
     r"regrow",

@@ -1,6 +1,6 @@
 """Tables for the pure routine builder (actions/routine.py).
 
-The rules under test come from DESIGN.md "Content rules" and seed 002's
+The rules under test come from docs/content-rules.md and seed 002's
 at-home scalp facial; each table row names the rule it checks.
 """
 
@@ -32,6 +32,7 @@ from actions.routine import (
     parse_wash_frequency,
     render,
 )
+from tests.content_rules import BRAND_PATTERNS
 
 FULL_ORDER = (STEP_EXFOLIATE, STEP_CLEANSE, STEP_SERUM, STEP_MASSAGE, STEP_RINSE)
 
@@ -641,42 +642,7 @@ def test_profile_from_values_defaults() -> None:
 # Render: length and content rules over the whole option space
 # ---------------------------------------------------------------------------
 
-BRANDS = [
-    "evavitae",  # named in seed 003: never repeat it
-    "olaplex",
-    "kerastase",
-    "kérastase",
-    "briogeo",
-    "the ordinary",
-    "head & shoulders",
-    "head and shoulders",
-    "nizoral",
-    "neutrogena",
-    "aveda",
-    "paul mitchell",
-    "philip kingsley",
-    "ouai",
-    "pantene",
-    "l'oreal",
-    "l'oréal",
-    "redken",
-    "moroccanoil",
-    "davines",
-    "christophe robin",
-    "drunk elephant",
-    "act+acre",
-    "batiste",
-    "garnier",
-    "cerave",
-    "la roche",
-    "living proof",
-    "kiehl",
-    "nutrafol",
-    "viviscal",
-    "rogaine",
-    "regaine",
-]
-# Claims the assistant must never make (DESIGN.md content rules), as regexes.
+# Claims the assistant must never make (docs/content-rules.md), as regexes.
 BANNED_CLAIMS = [
     r"\bcur(?:e|es|ed|ing)\b",
     r"guarantee",
@@ -695,7 +661,7 @@ BANNED_CLAIMS = [
     r"\bproven\b",
     r"100 ?%",
 ]
-BANNED = [re.escape(b) for b in BRANDS] + BANNED_CLAIMS
+BANNED = BRAND_PATTERNS + BANNED_CLAIMS
 _ANY_BANNED = re.compile("|".join(f"(?:{pattern})" for pattern in BANNED))
 
 
