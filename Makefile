@@ -15,7 +15,7 @@ MODEL := models/scalp-care.tar.gz
 # screening.py and other_languages.py.
 TRAINING_INPUTS := config.yml domain.yml actions/triage.py actions/screening.py actions/other_languages.py $(filter-out addons/channels.py addons/faults.py addons/message_limits.py addons/tracker_store.py addons/incremental_states.py addons/lock_store.py addons/session_ids.py addons/serve.py,$(shell find data addons -name '*.yml' -o -name '*.py' -o -name '*.jsonl' 2>/dev/null))
 
-# Runtime configuration (README, "Configuration"); set any of these in the
+# Runtime configuration (docs/configuration.md); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.
 ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 TRACKER_DB_URL ?= sqlite:///var/tracker.db
@@ -71,7 +71,7 @@ shell: install train ## Talk to the assistant in the terminal (rasa shell, actio
 interactive: install train ## Interactive learning: rasa interactive, action server included (:5005, stop make run first)
 	scripts/run.sh interactive
 
-# Scale-out on this machine (README, "Scaling out"; deploy/ for Kubernetes and
+# Scale-out on this machine (docs/scaling.md; deploy/ for Kubernetes and
 # docker-compose). PostgreSQL and Redis must be running; the databases are
 # created when missing (CLUSTER_TRACKER_DB_URL, CLUSTER_SALON_DB_URL).
 cluster: install train nginx ## Two Rasa replicas and two action servers behind nginx (:5005), PostgreSQL + Redis, until Ctrl-C

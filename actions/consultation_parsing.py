@@ -37,10 +37,10 @@ each one):
   areas of the scalp in one message ("oily at the front, dry at the back",
   "both oily and dry") or the words "combination"/"combo" give
   ``combination``; "nothing special", "neither oily nor dry" give ``normal``.
-* **Tightness.** "My scalp feels tight" is ``dryness`` (DESIGN.md groups
+* **Tightness.** "My scalp feels tight" is ``dryness`` (docs/content-rules.md groups
   dryness/tightness); tight shoulders, neck or jaw, "tense", headaches are
   ``tension``; a tight ponytail or braids is neither.
-* **Irritation** is ``itch`` (DESIGN.md: itch/irritation), except when it
+* **Irritation** is ``itch`` (docs/content-rules.md: itch/irritation), except when it
   describes a tendency ("easily irritated", "irritated by new products"): that
   is a sensitive scalp. Stinging, burning, reactions and allergies also mean a
   sensitive scalp (not a concern).

@@ -1,6 +1,6 @@
 """The conversation contract: slot names and values that staff tools read.
 
-These names and values are fixed by DESIGN.md ("The conversation contract");
+These names and values are fixed by docs/content-rules.md ("The conversation contract");
 dashboards and acceptance tests read them from the tracker, so they must not
 drift. Every module uses these constants instead of string literals.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-# Slot names (exactly as in DESIGN.md).
+# Slot names (exactly as in docs/content-rules.md).
 REFERRAL = "referral"
 NUTRIENT_DEFICIENCY_SUSPECTED = "nutrient_deficiency_suspected"
 CONCERNS = "concerns"

@@ -1,7 +1,7 @@
 """Scalp self-massage: parse the user's habit, set a limit, check the habit.
 
 Pure Python (no Rasa, no spaCy). The content comes from the seeds via
-DESIGN.md:
+docs/content-rules.md:
 
 * Daily self-massage for scalp health: fingertips or a silicone massager,
   gentle pressure (the skin moves slightly; no soreness, heat or pain is

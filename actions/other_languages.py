@@ -3,8 +3,8 @@
 The assistant speaks English. A client who writes in another language still gets the
 safety answer (in plain English, with the salon's phone number) for the words this small
 lexicon covers: fever, pus, bleeding (and bleeding that will not stop), swelling (of the
-face, too), psoriasis and a bald patch (DESIGN.md, "Special situations"). Everything else
-in another language gets the honest "I only speak English for now".
+face, too), psoriasis and a bald patch (docs/content-rules.md, "Special situations").
+Everything else in another language gets the honest "I only speak English for now".
 
 The lexicon matches accent-folded, lower-case words; a negation just before a word
 ("no tengo fiebre", "pas de fièvre", "kein Fieber") cancels it.

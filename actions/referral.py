@@ -1,7 +1,7 @@
 """What the assistant says when it refers someone, and the appointment summary (pure).
 
 No Rasa imports: the texts are composed from screening results and plain
-values so they can be tested as tables. Content rules (DESIGN.md): never
+values so they can be tested as tables. Content rules (docs/content-rules.md): never
 diagnose ("what you describe is something a dermatologist should look at", not
 "you have psoriasis"), never prescribe or name a supplement or brand, and give
 no routine at all when care is urgent.
@@ -49,7 +49,8 @@ NUTRIENT_NOTE = (
 ALREADY = "As I said, please have {what} looked at by {who} before any exfoliation or massage."
 
 # The same referrals for somebody else the user describes ("my son", "my husband"):
-# DESIGN.md, "Referral": the level is about the person described, worded for them.
+# docs/content-rules.md, "Referral levels": the level is about the person described,
+# worded for them.
 URGENT_OTHER = (
     "What you describe for your {person} ({what}) needs medical care now. Please get them "
     "to an urgent care service or a doctor today, or call your local emergency number if "
@@ -79,7 +80,7 @@ URGENT_COMBINED = (
 )
 #: Added while a person from the salon has the conversation (a handoff).
 STAFF_TOLD = "I've let the salon team know as well."
-#: Added for a message in another language (DESIGN.md, "Special situations").
+#: Added for a message in another language (docs/content-rules.md, "Special situations").
 ENGLISH_ONLY = "I can only chat in English for now. To talk to someone, please call {contact}."
 
 #: The professional each level names, in plain words.
@@ -88,7 +89,8 @@ WHO = {
     Referral.DERMATOLOGIST: "a dermatologist",
     Referral.DOCTOR: "a doctor",
 }
-#: A child's scalp problem goes to a doctor or dermatologist (DESIGN.md, "Referral").
+#: A child's scalp problem goes to a doctor or dermatologist
+#: (docs/content-rules.md, "Referral levels").
 WHO_FOR_CHILD = "a doctor or dermatologist"
 
 #: A sign in plain words, for findings without the user's own words (the learned

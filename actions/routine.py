@@ -1,7 +1,7 @@
 """The at-home scalp facial: a pure routine builder and its free-text parsers.
 
 Everything here is plain Python (no Rasa imports) so the content rules of
-DESIGN.md can be tested as tables. The routine follows seed 002's order
+docs/content-rules.md can be tested as tables. The routine follows seed 002's order
 (exfoliate, clarify, serum, massage, cool rinse) and adapts each step to the
 profile. Safety is not decided here: the triage module sets the referral and
 the massage-limit module sets ``massage_minutes``; this module only obeys them
@@ -55,7 +55,7 @@ STEP_SERUM = "serum"
 STEP_MASSAGE = "massage"
 STEP_RINSE = "rinse"
 
-#: Daily self-massage for scalp health: 5-10 minutes (seed 002, DESIGN.md).
+#: Daily self-massage for scalp health: 5-10 minutes (seed 002, docs/content-rules.md).
 SELF_MASSAGE_MAX_MINUTES = 10.0
 #: Ceiling when the routine must be gentle (deficiency, shedding, sensitivity).
 GENTLE_MASSAGE_MAX_MINUTES = 5.0
@@ -637,7 +637,7 @@ def _effective_massage_minutes(profile: Profile, massage_minutes: float | None) 
 
     The safety module's limit can only shorten the massage: the routine never
     goes above 10 minutes (daily self-massage), nor above 5 when it must be
-    gentle (DESIGN.md "Reconciling the seeds").
+    gentle (docs/content-rules.md, "Massage limits").
     """
     ceiling = GENTLE_MASSAGE_MAX_MINUTES if _needs_gentle(profile) else SELF_MASSAGE_MAX_MINUTES
     if massage_minutes is None or math.isnan(massage_minutes):

@@ -110,7 +110,7 @@ BOOKING_DONE = (
     "Thanks, {name}! I've sent your request for {service} ({times}) to the salon. This is a "
     "request, not a confirmed appointment: the team will contact you to confirm a time."
 )
-#: While a dermatologist or urgent referral stands (DESIGN.md: no exfoliation and no
+#: While a dermatologist or urgent referral stands (docs/content-rules.md: no exfoliation and no
 #: massage on inflamed or broken skin until a professional says so).
 BOOKING_UNDER_REFERRAL = (
     "Before we go on: because of what you told me earlier, I suggested seeing {who} first, "

@@ -3,7 +3,7 @@
 The deterministic rules (:mod:`actions.triage`) are precise and explainable, but people
 describe signs in words no rule foresaw ("a bare smooth circle where hair used to be").
 Beside them runs a small linear model trained on a corpus of real people's phrasing
-(``data/screening/``; how it was built and measured: docs in the README, "Screening").
+(``data/screening/``; how it was built and measured: docs/screening.md).
 Its features are the pretrained sentence encoder's vector, which the NLU pipeline has
 already computed for the message, and hashed word and character n-grams with a negation
 scope ("no fever" is not "fever"). It has:
@@ -56,8 +56,9 @@ LEVEL_HEADS = ("doctor", "dermatologist", "urgent")
 #: Hashed n-gram columns (word and character n-grams share them).
 HASH_BITS = 16
 N_HASHED = 1 << HASH_BITS
-#: Signs that can make a message urgent on their own (DESIGN.md, "Urgent"); a fever is
-#: urgent only together with another sign (:data:`actions.triage.URGENT_COMBINATIONS`).
+#: Signs that can make a message urgent on their own (docs/content-rules.md, "Referral
+#: levels"); a fever is urgent only together with another sign
+#: (:data:`actions.triage.URGENT_COMBINATIONS`).
 URGENT_SIGNS = frozenset(
     (
         "allergic",
@@ -153,7 +154,7 @@ def hashed_features(text: str) -> tuple[np.ndarray, np.ndarray]:
     pairs (a word inside a negation scope is marked, "no fever" -> ``~fever``), and
     character 3- to 5-grams inside words (typos: "psoraisis" shares most of
     "psoriasis"). The rules' own reading was tried as a third block and made the model
-    worse in cross-validation (README, "Screening").
+    worse in cross-validation (docs/screening.md).
 
     Args:
         text: The user's message.

@@ -18,7 +18,7 @@ RESTARTED_UNDER_REFERRAL = (
     "to know?"
 )
 #: What "start over" keeps: a referral is never lowered within a conversation
-#: (DESIGN.md, the contract), and what goes with it.
+#: (docs/content-rules.md, the contract), and what goes with it.
 KEPT_ON_RESTART = (
     contract.REFERRAL,
     contract.NUTRIENT_DEFICIENCY_SUSPECTED,

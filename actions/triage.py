@@ -52,7 +52,7 @@ Rules chosen for the ambiguous cases
   salon client when staff ask) is, because the user is the one who must act.
   Urgent signs are escalated whoever has them: somebody must get care now.
 
-The chosen levels follow DESIGN.md: URGENT > DERMATOLOGIST > DOCTOR > NONE;
+The chosen levels follow docs/content-rules.md: URGENT > DERMATOLOGIST > DOCTOR > NONE;
 nutrient-deficiency context raises the level to at least DOCTOR and sets
 ``nutrient_deficiency``.
 """
@@ -657,7 +657,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         kind="nutrient",
         # Chemotherapy is the oncology team's question, not a deficiency guess, and an
-        # illness is context only with shedding (DESIGN.md, "Special situations").
+        # illness is context only with shedding (docs/content-rules.md, "Special situations").
         needs_hair_loss=True,
     ),
     _Rule(
@@ -675,7 +675,7 @@ _RULES: tuple[_Rule, ...] = (
             "=breast =-? =feeding",
         ),
         kind="nutrient",
-        # Pregnancy or a new baby is context only with shedding (DESIGN.md).
+        # Pregnancy or a new baby is context only with shedding (docs/content-rules.md).
         needs_hair_loss=True,
     ),
     _Rule(
@@ -1674,7 +1674,7 @@ def _screen_chunk(
     hair_loss = ctx.present("HAIR_LOSS")
     hair_fine = ctx.present("HAIR_FINE") and not hair_loss
     # A professional already looks after it and nothing is new or worse: not a new
-    # referral (a known low result stays deficiency context: DESIGN.md).
+    # referral (a known low result stays deficiency context: docs/content-rules.md).
     managed = ctx.present("UNDER_CARE") and not ctx.present("WORSE")
     found: list[_Found] = []
     resolved: set[str] = set()
@@ -1808,7 +1808,7 @@ def _assemble(
         flags.append(RedFlag(name, level, text[start:end], start, end, about, person))
 
     # A pet's skin and family history are nobody's referral here; everyone else's
-    # current sign is referred, worded for them (DESIGN.md, "Referral").
+    # current sign is referred, worded for them (docs/content-rules.md, "Referral levels").
     aside = set(set_aside or ())
     for item in found:
         rule = item.rule

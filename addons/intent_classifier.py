@@ -3,7 +3,7 @@
 DIET learns intents and entities together from a few thousand examples. On this
 assistant's data it scored intent macro-F1 0.911 in 5-fold cross-validation even with
 the pretrained sentence encoder's features, while this regularised linear model over
-the same features scored 0.955 in the same folds (README, "Choosing the pipeline"):
+the same features scored 0.955 in the same folds (docs/pipeline.md):
 with this little data, fewer parameters generalise better. DIET still learns both (its
 entities are better for it) and this component, after DIET in the pipeline, replaces
 the message's intent and intent ranking.
@@ -17,7 +17,7 @@ featurizers produce for the text, one block per featurizer, in pipeline order:
 - dense blocks (the sentence encoder's vector) are made unit length.
 
 Its probabilities are calibrated enough for the ``FallbackClassifier`` threshold
-(chosen by measurement, README). The trained model is stored as arrays (no pickle):
+(chosen by measurement, docs/pipeline.md). The trained model is stored as arrays (no pickle):
 the class names, the weights and the IDF of each sparse block.
 """
 

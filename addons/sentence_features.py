@@ -65,7 +65,7 @@ def shared_encoder(model_path: str) -> MiniLMEncoder:
 def encoder_threads() -> int:
     """BLAS threads for encoding one message: ``SENTENCE_ENCODER_THREADS``, else 1.
 
-    Measured on the 2-core development machine (README, "Performance"): one thread
+    Measured on the 2-core development machine (docs/performance.md): one thread
     costs the least CPU per message (16 ms, against 21 ms on two, the second thread
     mostly spinning), two finish it sooner (11 ms against 16 ms). Rasa parses the
     messages of every conversation one after another in one process, so where that

@@ -13,8 +13,8 @@ start the server this way). Both changes keep Rasa's results exactly (checked in
   of it runs in NumPy's and TensorFlow's native code, without Python's GIL). One
   worker parses the messages one after the other, as the event loop did, so the NLU
   components are never called concurrently. At 10 concurrent conversations this
-  halves the 95th-percentile latency; it does not raise throughput (README,
-  "Performance"). ``NLU_PARSE_THREAD=0`` keeps Rasa's own behaviour.
+  halves the 95th-percentile latency; it does not raise throughput
+  (docs/performance.md). ``NLU_PARSE_THREAD=0`` keeps Rasa's own behaviour.
 - **The action server's reply is checked against a schema compiled once.** Rasa
   checks every reply of the action server with ``jsonschema.validate``, which first
   checks Rasa's constant schema against the JSON-Schema metaschema, on every call: two

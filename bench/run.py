@@ -137,7 +137,7 @@ REF_LONG_CYCLE: tuple[str, ...] = (
 #: is shared and its load changes within seconds, so the two windows are
 #: measured interleaved: turns 6-15 of a fresh conversation alternate with the
 #: last ten turns of the long one, message for message (same texts).
-#: Environment variables that change how our server runs (README, "Configuration"),
+#: Environment variables that change how our server runs (docs/configuration.md),
 #: recorded with each result.
 SERVER_SETTINGS = (
     "NLU_PARSE_THREAD",

@@ -3,7 +3,7 @@
 # replicas behind nginx on 127.0.0.1:$RASA_PORT (5005, the address `make run`
 # uses, so every client works unchanged), sharing the PostgreSQL tracker store
 # and the Redis lock store; plus the demo salon page on :$WEB_PORT. Ctrl-C (or
-# TERM) stops everything together. README.md, "Scaling out", and deploy/README.md
+# TERM) stops everything together. docs/scaling.md and deploy/README.md
 # describe the layout.
 #
 #   clients ──> nginx 127.0.0.1:5005 ──> Rasa replicas :5006, :5007 (round robin;
@@ -18,7 +18,7 @@
 # is retried on the other one). It is the layout Kubernetes gives as well (a
 # Service in front of the action-server pods).
 #
-# Variables (besides README.md, "Configuration"): RASA_REPLICA_PORTS and
+# Variables (besides docs/configuration.md): RASA_REPLICA_PORTS and
 # ACTION_REPLICA_PORTS (space-separated; as many replicas as ports),
 # CLUSTER_TRACKER_DB_URL and CLUSTER_SALON_DB_URL (PostgreSQL; created when
 # missing), CLUSTER_DIR (nginx configuration, logs and pid files; var/cluster),

@@ -22,7 +22,7 @@ mkdir -p var logs
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 # TensorFlow (DIET, the response selector) on one thread per pool when serving: a
 # message's operations are too small to share between cores and the idle threads
-# spin, taking CPU from other conversations (README, "Performance").
+# spin, taking CPU from other conversations (docs/performance.md).
 export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"
 export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
 # The sentence encoder's matrix products, on the other hand, are big enough: two
@@ -81,7 +81,7 @@ for _ in $(seq 1 120); do
 done
 echo "Action server on http://127.0.0.1:$ACTION_PORT (log: logs/actions.log)"
 
-# Only the channels whose variables are set (README, "Messaging apps"). Every mode
+# Only the channels whose variables are set (docs/channels.md). Every mode
 # needs it: `rasa shell` reads the credentials file too.
 "$BIN/python" scripts/credentials.py credentials.yml "$CREDENTIALS_FILE"
 

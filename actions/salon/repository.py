@@ -3,7 +3,7 @@
 A :class:`SalonRepository` wraps one session (see :func:`actions.salon.db.session_scope`);
 it flushes but never commits, so the caller's unit of work decides.
 
-Privacy rules (DESIGN.md, "Memory and privacy"):
+Privacy rules (docs/threat-model.md, "What is kept, for how long"):
 
 - nothing personal is stored before consent: :meth:`SalonRepository.save_summary` and
   :meth:`SalonRepository.create_booking` raise :class:`ConsentRequiredError` without it;
