@@ -11,9 +11,9 @@ MODEL := models/scalp-care.tar.gz
 # addons/channels.py, faults.py, message_limits.py, tracker_store.py, incremental_states.py,
 # lock_store.py, session_ids.py and serve.py run in the server only: changing them needs no
 # retraining.
-# The red-flag screener's model is trained from data/screening and reads actions/triage.py,
+# The red-flag screener's model is trained from data/screening and reads scalpcare/triage.py,
 # screening.py and other_languages.py.
-TRAINING_INPUTS := config.yml domain.yml actions/triage.py actions/screening.py actions/other_languages.py $(filter-out addons/channels.py addons/faults.py addons/message_limits.py addons/tracker_store.py addons/incremental_states.py addons/lock_store.py addons/session_ids.py addons/serve.py,$(shell find data addons -name '*.yml' -o -name '*.py' -o -name '*.jsonl' 2>/dev/null))
+TRAINING_INPUTS := config.yml domain.yml scalpcare/triage.py scalpcare/screening.py scalpcare/other_languages.py $(filter-out addons/channels.py addons/faults.py addons/message_limits.py addons/tracker_store.py addons/incremental_states.py addons/lock_store.py addons/session_ids.py addons/serve.py,$(shell find data addons -name '*.yml' -o -name '*.py' -o -name '*.jsonl' 2>/dev/null))
 
 # Runtime configuration (docs/configuration.md); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.
@@ -80,11 +80,11 @@ cluster: install train nginx ## Two Rasa replicas and two action servers behind 
 test: lint typecheck validate unit test-stories ## Everything CI runs: lint, types, pytest, data validation, test stories
 
 lint: $(INSTALLED) ## Lint with ruff
-	$(BIN)/ruff check actions addons tests scripts migrations bench
-	$(BIN)/ruff format --check actions addons tests scripts migrations bench
+	$(BIN)/ruff check scalpcare salon actions addons tests scripts migrations bench
+	$(BIN)/ruff format --check scalpcare salon actions addons tests scripts migrations bench
 
-typecheck: $(INSTALLED) ## Type-check actions/ and addons/ with mypy
-	$(BIN)/mypy actions addons
+typecheck: $(INSTALLED) ## Type-check scalpcare/, salon/, actions/ and addons/ with mypy
+	$(BIN)/mypy scalpcare salon actions addons
 
 validate: $(INSTALLED) ## rasa data validate --fail-on-warnings
 	$(BIN)/rasa data validate --fail-on-warnings

@@ -1,1 +1,1 @@
-"""Custom actions and the pure decision logic of the scalp-care assistant."""
+"""rasa-sdk glue: the custom actions, over the core (``scalpcare``) and the salon database."""

@@ -2,7 +2,7 @@
 
 The form (``consultation_form`` in the domain) asks only for what is still
 missing. Every answer is read by the negation-aware parser
-(:mod:`actions.consultation_parsing`) together with DIET's ``concern``,
+(:mod:`scalpcare.consultation_parsing`) together with DIET's ``concern``,
 ``scalp_type`` and ``product`` entities, merged into what the user said before
 (so corrections work), and written to the contract slots.
 
@@ -20,9 +20,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import consultation_parsing as parsing
-from actions import contract, massage, routine, salon_actions
-from actions.contract import Referral
+from actions import salon_actions
+from scalpcare import consultation_parsing as parsing
+from scalpcare import contract, massage, routine
+from scalpcare.contract import Referral
 
 FORM = "consultation_form"
 WASH_FREQUENCY = "wash_frequency"

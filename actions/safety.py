@@ -9,18 +9,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import (
+from actions import salon_actions
+from salon import profile as salon_profile
+from scalpcare import (
     consultation_parsing,
     contract,
     massage,
     other_languages,
     referral,
-    salon_actions,
-    salon_profile,
     screening,
     triage,
 )
-from actions.contract import Referral
+from scalpcare.contract import Referral
 
 SUMMARY_OFFERED = "summary_offered"
 YES_NO_SUMMARY = [

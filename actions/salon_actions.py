@@ -1,9 +1,9 @@
 """Rasa glue for the salon: consent, returning clients, check-ins, erasure, bookings, handoff.
 
-The salon's database is reached through :mod:`actions.salon` (one engine per
+The salon's database is reached through :mod:`salon` (one engine per
 URL, created on first use, and one session per action run). Repository calls
 block, so they run in a worker thread. The chat itself is kept for
-``TRACKER_RETENTION_DAYS`` days after its last message (``actions/salon/retention.py``);
+``TRACKER_RETENTION_DAYS`` days after its last message (``salon/retention.py``);
 a note of the consultation and booking requests only when the client agrees; contact
 details never reach the logs.
 """
@@ -34,12 +34,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.engine import Engine
 
-from actions import contract
-from actions import referral as referral_texts
-from actions.salon import db, retention
-from actions.salon.models import SERVICES
-from actions.salon.repository import SalonRepository
-from actions.salon.validation import normalise_email, normalise_phone, valid_email
+from salon import db, retention
+from salon.models import SERVICES
+from salon.repository import SalonRepository
+from salon.validation import normalise_email, normalise_phone, valid_email
+from scalpcare import contract
+from scalpcare import referral as referral_texts
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -8,7 +8,7 @@ name. This module serves rasa-sdk's own app and refuses every request but
 
 It also keeps the retention period: conversations are deleted ``TRACKER_RETENTION_DAYS``
 days after their last message, by a purge at start-up and every few hours
-(``actions/salon/retention.py``).
+(``salon/retention.py``).
 
 Usage: python -m actions.server [--port 5055]   (scripts/run.sh starts it)
 """
@@ -29,7 +29,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.salon import db, retention, tracker
+from salon import db, retention, tracker
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 #: Paths anyone may call: the health check, for start-up scripts and balancers.

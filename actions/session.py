@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import contract
-from actions.referral import WHO
+from scalpcare import contract
+from scalpcare.referral import WHO
 
 RESTARTED = "Okay, let's start fresh. What would you like to know about your scalp?"
 RESTARTED_UNDER_REFERRAL = (

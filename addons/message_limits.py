@@ -9,7 +9,7 @@ minute, during which the server answers nobody. Every channel
 Safety first, in bounded time: beyond the cut, a fast scan for red-flag words (one
 regular expression, linear in the length: a few milliseconds for a megabyte) picks at
 most ``MAX_CANDIDATES`` sentences around them, the screener reads only those
-(:func:`actions.triage.screen`), and at most ``MAX_KEPT`` flagged sentences are kept,
+(:func:`scalpcare.triage.screen`), and at most ``MAX_KEPT`` flagged sentences are kept,
 with their own words (negation and history cues included). Whatever the message's
 length, the text Rasa reads is at most ``limit + MAX_KEPT * (2 * CONTEXT_CHARS + ...)``
 characters.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 
-from actions import triage
+from scalpcare import triage
 
 ENV_VAR = "MESSAGE_MAX_CHARS"
 DEFAULT_MAX_CHARS = 2000

@@ -2,9 +2,9 @@
 
 Each parsed message is screened twice, and the stronger answer is kept:
 
-- by the deterministic rules of :mod:`actions.triage` (spaCy matcher, negation scope,
+- by the deterministic rules of :mod:`scalpcare.triage` (spaCy matcher, negation scope,
   history / question / someone-else cues), precise and explainable;
-- by :class:`actions.screening.ScreeningModel`, trained here on the training side of the
+- by :class:`scalpcare.screening.ScreeningModel`, trained here on the training side of the
   real-phrasing corpus (``data/screening/sources``; the held-out side is never read), over
   the sentence encoder's vector the pipeline already computed and hashed n-grams.
 
@@ -35,11 +35,11 @@ from rasa.shared.nlu.constants import ENTITIES, FEATURE_TYPE_SENTENCE, INTENT, T
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions import other_languages, screening, triage
-from actions.contract import Referral
-from actions.other_languages import detect_language
 from addons import screening_corpus
 from addons.screening_corpus import SOURCES, Item, load, split
+from scalpcare import other_languages, screening, triage
+from scalpcare.contract import Referral
+from scalpcare.other_languages import detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -328,7 +328,7 @@ class RedFlagScreener(GraphComponent):
 
         Not a command (``/intent``), not empty, and English: the sentence encoder knows
         English only, so Spanish, French and German are read by the rules' small
-        lexicon (:mod:`actions.other_languages`).
+        lexicon (:mod:`scalpcare.other_languages`).
         """
         return (
             self.model is not None

@@ -71,10 +71,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.utils.common import all_subclasses
 
-from actions.salon import db as salon_db
 from addons import faults
 from addons.incremental_states import IncrementalStatesTracker, StatesMemo
 from addons.session_ids import log_ref
+from salon import db as salon_db
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """A policy that puts triage before every other flow, in every state.
 
 Whenever the latest user message carries a red flag, or completes one with what
-earlier messages said (a fever now, pus two messages ago: :mod:`actions.screening`),
+earlier messages said (a fever now, pus two messages ago: :mod:`scalpcare.screening`),
 this policy predicts the triage action with full confidence and a priority above
 ``RulePolicy``, so it wins over forms, rules, FAQ answers and fallbacks, whatever loop
 is active. After the triage action it decides the next step itself: back to an active
@@ -35,9 +35,9 @@ from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted, U
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions import screening
-from actions.contract import NUTRIENT_DEFICIENCY_SUSPECTED, REFERRAL, Referral
-from actions.triage import ScreenResult, screen_parsed
+from scalpcare import screening
+from scalpcare.contract import NUTRIENT_DEFICIENCY_SUSPECTED, REFERRAL, Referral
+from scalpcare.triage import ScreenResult, screen_parsed
 
 TRIAGE_ACTION = "action_triage"
 SAFETY_NET_ACTION = "action_safety_net"

@@ -74,8 +74,8 @@ async def screener_cost(model: str, rounds: int) -> dict[str, float]:
     """CPU ms per message of the screener's rules and of its learned model's share."""
     from rasa.core.agent import load_agent
 
-    from actions import screening, triage
     from addons.red_flags import RedFlagScreener, encode
+    from scalpcare import screening, triage
 
     agent = await load_agent(model_path=model)
     runner = agent.processor.graph_runner  # type: ignore[union-attr]

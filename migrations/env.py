@@ -1,7 +1,7 @@
 """Alembic environment for the salon database.
 
 The URL is, in order: a connection handed over in ``config.attributes["connection"]``,
-a URL in ``config.attributes["url"]`` (set by :func:`actions.salon.db.alembic_config`),
+a URL in ``config.attributes["url"]`` (set by :func:`salon.db.alembic_config`),
 ``$SALON_DB_URL``, then ``sqlite:///var/salon.db``. SQLite runs in batch mode
 (``render_as_batch``) so that later ``ALTER TABLE`` migrations work there too.
 """
@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from actions.salon.db import database_url, make_engine  # noqa: E402
-from actions.salon.models import Base  # noqa: E402
+from salon.db import database_url, make_engine  # noqa: E402
+from salon.models import Base  # noqa: E402
 
 config = context.config
 # Only the `alembic` command line reads alembic.ini's logging; the programmatic

@@ -17,7 +17,7 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.engine.url import make_url
 
-from actions.salon import db
+from salon import db
 
 CONNECT_TIMEOUT_S = 5
 #: LOCK_STORE_TYPE values that keep the locks in Redis (scripts/cluster.sh uses ours).

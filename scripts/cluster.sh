@@ -116,7 +116,7 @@ wait_for() {
 # would otherwise fall back to an in-memory tracker store with one log line.
 "$BIN/python" scripts/ensure_databases.py "$TRACKER_DB_URL" "$SALON_DB_URL"
 "$BIN/python" scripts/check_stores.py
-"$BIN/python" -m actions.staff migrate >/dev/null
+"$BIN/python" -m salon.staff migrate >/dev/null
 
 ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')}"
 export ACTION_SERVER_TOKEN

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from actions.contract import Referral  # noqa: E402
-from actions.triage import screen, warm_up  # noqa: E402
+from scalpcare.contract import Referral  # noqa: E402
+from scalpcare.triage import screen, warm_up  # noqa: E402
 
 CASES = ROOT / "data" / "screening" / "triage_table.csv"
 NO_REFERRAL_CATEGORIES = ("benign", "negated", "historic", "question", "someone_else")

@@ -43,7 +43,7 @@ trap stop INT TERM EXIT
 "$BIN/python" scripts/check_stores.py
 
 # The salon's own tables (Alembic migrations; a no-op when up to date).
-"$BIN/python" -m actions.staff migrate >/dev/null
+"$BIN/python" -m salon.staff migrate >/dev/null
 
 # Rasa's HTTP API (trackers, events, the model) needs this token (?token=...). One per
 # run unless set; written to $API_TOKEN_FILE (var/api-token, readable by its owner only)

@@ -33,11 +33,12 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from actions import screening, triage  # noqa: E402
-from actions.contract import Referral  # noqa: E402
-from actions.other_languages import detect_language  # noqa: E402
+from actions import triage  # noqa: E402
 from addons import red_flags  # noqa: E402
 from addons.screening_corpus import Item, load, source_key, split, team_table  # noqa: E402
+from scalpcare import screening  # noqa: E402
+from scalpcare.contract import Referral  # noqa: E402
+from scalpcare.other_languages import detect_language  # noqa: E402
 
 NEGATIVE_KINDS = ("benign", "negated", "past", "question", "under_care", "someone_else_none")
 LEVELS = (Referral.DOCTOR, Referral.DERMATOLOGIST, Referral.URGENT)

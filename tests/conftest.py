@@ -31,7 +31,7 @@ for _key, _value in RUNTIME_DEFAULTS.items():
 @pytest.fixture(scope="session", autouse=True)
 def salon_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated SQLite salon database for the whole run (actions write to it)."""
-    from actions.salon import db
+    from salon import db
 
     url = f"sqlite:///{tmp_path_factory.mktemp('salon') / 'salon.db'}"
     os.environ["SALON_DB_URL"] = url

@@ -9,10 +9,10 @@ import uuid
 
 import pytest
 
-from actions import referral
 from actions import salon_actions as sa
 from actions.safety import SAFETY_NET
 from actions.session import RESTARTED_UNDER_REFERRAL
+from scalpcare import referral
 
 pytestmark = pytest.mark.e2e
 

@@ -19,8 +19,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from actions.salon import db
-from actions.salon.models import (
+from salon import db
+from salon.models import (
     Base,
     BookingRequest,
     Client,
@@ -29,7 +29,7 @@ from actions.salon.models import (
     Referral,
     utcnow,
 )
-from actions.salon.repository import (
+from salon.repository import (
     ConsentRequiredError,
     DeletedCounts,
     InvalidDataError,
@@ -119,14 +119,14 @@ def test_engine_from_env_reads_salon_db_url(
 
 
 def test_importing_the_package_creates_no_engine() -> None:
-    import actions.salon.db as module
+    import salon.db as module
 
     assert not [name for name, value in vars(module).items() if isinstance(value, Engine)]
 
 
 def test_migrations_dir_is_found_from_the_package() -> None:
     assert (db.MIGRATIONS_DIR / "env.py").is_file()
-    assert Path(db.__file__).resolve().parents[2] / "migrations" == db.MIGRATIONS_DIR
+    assert Path(db.__file__).resolve().parents[1] / "migrations" == db.MIGRATIONS_DIR
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

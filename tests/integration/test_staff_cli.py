@@ -1,4 +1,4 @@
-"""``python -m actions.staff`` as staff run it: subprocesses on real databases.
+"""``python -m salon.staff`` as staff run it: subprocesses on real databases.
 
 Every test runs twice: on SQLite files and on fresh PostgreSQL databases at
 127.0.0.1:5432. The salon database is migrated with Alembic and filled through the
@@ -22,9 +22,9 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
 
-from actions.salon import db
-from actions.salon.models import BookingRequest, Client
-from actions.salon.repository import SalonRepository
+from salon import db
+from salon.models import BookingRequest, Client
+from salon.repository import SalonRepository
 from tests.databases import BACKENDS, fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,7 +143,7 @@ def staff(
         "TRACKER_DB_URL": _url(tracker),
     }
     return subprocess.run(
-        [sys.executable, "-m", "actions.staff", *args],
+        [sys.executable, "-m", "salon.staff", *args],
         cwd=cwd,  # not the repository: nothing may depend on the working directory
         env=env,
         capture_output=True,
@@ -372,7 +372,7 @@ def test_unmigrated_database_is_a_clear_error_then_migrate_fixes_it(tmp_path: Pa
     salon = tmp_path / "fresh" / "salon.db"
     result = staff("bookings", salon=salon, tracker=None, cwd=tmp_path)
     assert result.returncode == 1
-    assert "python -m actions.staff migrate" in result.stderr
+    assert "python -m salon.staff migrate" in result.stderr
     assert not salon.exists()  # a read command creates nothing
 
     migrated = staff("migrate", salon=salon, tracker=None, cwd=tmp_path)
@@ -394,7 +394,7 @@ def test_unmigrated_postgres_database_is_a_clear_error(tmp_path: Path) -> None:
         result = staff("referrals", salon=url, tracker=None, cwd=tmp_path)
         assert result.returncode == 1
         assert "has no tables yet" in result.stderr
-        assert "python -m actions.staff migrate" in result.stderr
+        assert "python -m salon.staff migrate" in result.stderr
         migrated = staff("migrate", salon=url, tracker=None, cwd=tmp_path)
         assert migrated.returncode == 0, migrated.stderr
         assert staff("referrals", salon=url, tracker=None, cwd=tmp_path).returncode == 0

@@ -166,7 +166,7 @@ def test_process_roles() -> None:
     assert run.role_of("/w/.venv/bin/python /w/.venv/bin/rasa run actions --port 1") == "actions"
     assert run.role_of("/w/.venv/bin/python -m actions.server --port 5055") == "actions"
     assert run.role_of("/w/.venv/bin/python -m rasa_sdk --actions actions") == "actions"
-    assert run.role_of("/w/.venv/bin/python -m actions.staff migrate") is None
+    assert run.role_of("/w/.venv/bin/python -m salon.staff migrate") is None
     assert run.role_of("/w/.venv/bin/python scripts/serve_web.py --port 8080") is None
     assert run.role_of("bash scripts/run.sh") is None
     assert run.role_of("bash -c exec /w/.venv/bin/rasa run --enable-api") is None

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import consultation, routine
+from actions import consultation
 from actions.consultation import (
     EXPLANATIONS,
     NO_ROUTINE_URGENT,
@@ -16,8 +16,9 @@ from actions.consultation import (
     ValidateConsultationForm,
     read_message,
 )
-from actions.consultation_parsing import ScalpFacts
 from actions.salon_actions import CONSENT_QUESTION
+from scalpcare import routine
+from scalpcare.consultation_parsing import ScalpFacts
 from tests.conftest import TrackerFactory
 
 NO_ENTITIES: dict[str, list[str]] = {}
@@ -335,8 +336,8 @@ async def test_routine_is_stored_for_a_client_who_consented(
     salon_database: str,
 ) -> None:
     """With consent given earlier, the routine and its limits are saved without asking."""
-    from actions.salon import db
-    from actions.salon.repository import SalonRepository
+    from salon import db
+    from salon.repository import SalonRepository
 
     engine = db.make_engine(salon_database)
     with db.session_scope(engine) as session:

@@ -1,4 +1,4 @@
-"""Tables for the consultation parser (actions/consultation_parsing.py).
+"""Tables for the consultation parser (scalpcare/consultation_parsing.py).
 
 The main table is tests/data/consultation_cases.csv: one consultation message
 per row with the exact concerns, denied concerns, scalp type and sensitivity
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from actions.consultation_parsing import ScalpFacts, merge, parse
-from actions.contract import (
+from scalpcare.consultation_parsing import ScalpFacts, merge, parse
+from scalpcare.contract import (
     CONCERN_VALUES,
     CONCERNS,
     SCALP_TYPE,

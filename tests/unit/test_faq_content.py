@@ -161,7 +161,7 @@ def test_examples_are_varied(nlu: dict[str, list[str]]) -> None:
 def test_examples_are_not_red_flag_statements(nlu: dict[str, list[str]]) -> None:
     # A question about a condition is not a referral: the real screener agrees,
     # so no FAQ example would send its asker to a doctor.
-    from actions.triage import screen
+    from scalpcare.triage import screen
 
     for topic, examples in nlu.items():
         for example in examples:

@@ -15,19 +15,19 @@ from collections.abc import Callable
 
 import pytest
 
-from actions import (
+from actions import salon_actions
+from addons import message_limits, session_ids
+from salon import validation
+from scalpcare import (
     consultation_parsing,
     massage,
     other_languages,
     referral,
     routine,
-    salon_actions,
     screening,
     triage,
 )
-from actions.contract import Referral
-from actions.salon import validation
-from addons import message_limits, session_ids
+from scalpcare.contract import Referral
 
 PARSERS: dict[str, Callable[[str], object]] = {
     "wash frequency": routine.parse_wash_frequency,

@@ -1,4 +1,4 @@
-"""Tests for the massage-limits module (actions/massage.py)."""
+"""Tests for the massage-limits module (scalpcare/massage.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from actions.contract import Referral
-from actions.massage import (
+from scalpcare.contract import Referral
+from scalpcare.massage import (
     DRIFT_SIGNS,
     PROFESSIONAL_SESSION_NOTE,
     REASON_TEXT,
@@ -249,7 +249,7 @@ def test_professional_note_separates_salon_sessions() -> None:
 _BRAND_SHA256 = "8e2986b1610150531f3529fe2adfac59e74a0f7ca71f1e6b2f8272b57df5b1c9"
 
 
-@pytest.mark.parametrize("module", ["actions/massage.py", "actions/triage.py"])
+@pytest.mark.parametrize("module", ["scalpcare/massage.py", "scalpcare/triage.py"])
 def test_no_brand_names(module: str) -> None:
     """Seed 003 names a product; it must never be repeated."""
     words = set(re.findall(r"[a-z]+", (ROOT / module).read_text(encoding="utf8").lower()))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from actions import triage
-from actions.contract import Referral
 from addons import message_limits
+from scalpcare import triage
+from scalpcare.contract import Referral
 
 FILLER = "I wash my hair every other day and use a mild shampoo. "  # 55 characters
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions import referral
-from actions.contract import Referral
+from scalpcare import referral
+from scalpcare.contract import Referral
 
 N, C, D, U = Referral.NONE, Referral.DOCTOR, Referral.DERMATOLOGIST, Referral.URGENT
 

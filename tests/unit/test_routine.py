@@ -1,4 +1,4 @@
-"""Tables for the pure routine builder (actions/routine.py).
+"""Tables for the pure routine builder (scalpcare/routine.py).
 
 The rules under test come from docs/content-rules.md and seed 002's
 at-home scalp facial; each table row names the rule it checks.
@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from actions.contract import CONCERN_VALUES, SCALP_TYPE_VALUES, Referral
-from actions.routine import (
+from scalpcare.contract import CONCERN_VALUES, SCALP_TYPE_VALUES, Referral
+from scalpcare.routine import (
     GOAL_VALUES,
     PRODUCT_VALUES,
     STEP_CLEANSE,

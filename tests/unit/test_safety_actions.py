@@ -8,7 +8,6 @@ import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import referral, triage
 from actions.safety import (
     NO_SUMMARY,
     SAFETY_NET,
@@ -20,6 +19,7 @@ from actions.safety import (
     ActionTriage,
 )
 from addons.red_flags import triage_data
+from scalpcare import referral, triage
 from tests.conftest import TrackerFactory
 
 
@@ -231,8 +231,8 @@ async def test_triage_records_the_referral_for_staff(
     salon_database: str,
 ) -> None:
     """A raised referral is recorded (anonymously without consent)."""
-    from actions.salon import db
-    from actions.salon.repository import SalonRepository
+    from salon import db
+    from salon.repository import SalonRepository
 
     text = "there's a round bald patch on my crown"
     tracker = make_tracker(
@@ -302,8 +302,8 @@ async def test_triage_during_a_handoff_tells_staff(
 ) -> None:
     """Paused for staff: the red flag is answered, staff are alerted, no summary offer."""
     from actions import salon_actions
-    from actions.salon import db
-    from actions.salon.repository import SalonRepository
+    from salon import db
+    from salon.repository import SalonRepository
 
     sender = "paused-user"
     handoff = make_tracker("can i talk to a person", "human_handoff", 0.99, sender_id=sender)
@@ -344,7 +344,7 @@ async def test_triage_in_another_language_gives_the_salons_phone(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     """A Spanish red flag: the urgent answer in English, then the English-only note."""
-    from actions.salon_profile import profile
+    from salon.profile import profile
 
     text = "Tengo fiebre, la cabeza hinchada y sale pus"
     tracker = make_tracker(text, "nlu_fallback", 0.2, parse_extra=_screened(text))

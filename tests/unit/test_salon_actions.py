@@ -17,8 +17,8 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import salon_actions as sa
-from actions.salon import db
-from actions.salon.repository import SalonRepository
+from salon import db
+from salon.repository import SalonRepository
 from tests.conftest import TrackerFactory
 from tests.databases import fresh_database
 

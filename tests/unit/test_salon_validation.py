@@ -1,10 +1,10 @@
-"""Table tests for the contact-detail validators and maskers (actions/salon/validation.py)."""
+"""Table tests for the contact-detail validators and maskers (salon/validation.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from actions.salon.validation import (
+from salon.validation import (
     mask_email,
     mask_name,
     mask_phone,

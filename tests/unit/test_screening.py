@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actions import other_languages, screening, triage
-from actions.contract import Referral
-from actions.triage import RedFlag, ScreenResult
+from scalpcare import other_languages, screening, triage
+from scalpcare.contract import Referral
+from scalpcare.triage import RedFlag, ScreenResult
 
 N, C, D, U = Referral.NONE, Referral.DOCTOR, Referral.DERMATOLOGIST, Referral.URGENT
 

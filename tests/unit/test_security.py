@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from actions.salon import db, retention, tracker
-from actions.salon.models import HandoffRequest
-from actions.salon.repository import SalonRepository
-from actions.staff import printable
 from addons import session_ids
 from addons.channels import RateLimiter, telegram_secret
 from addons.serve import InsecureStart, with_api_token
+from salon import db, retention, tracker
+from salon.models import HandoffRequest
+from salon.repository import SalonRepository
+from salon.staff import printable
 
 TOKEN = "a-real-token-of-24-chars"
 

@@ -1,4 +1,4 @@
-"""Tests for the red-flag screener (actions/triage.py) over the labelled table."""
+"""Tests for the red-flag screener (scalpcare/triage.py) over the labelled table."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from actions import triage
-from actions.contract import Referral
-from actions.triage import RedFlag, ScreenResult, screen
+from scalpcare import triage
+from scalpcare.contract import Referral
+from scalpcare.triage import RedFlag, ScreenResult, screen
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES_PATH = ROOT / "data" / "screening" / "triage_table.csv"
@@ -266,7 +266,7 @@ def test_deterministic_and_thread_safe() -> None:
 
 def test_import_does_not_load_spacy() -> None:
     """Importing the module is cheap: the pipeline is only built on first use."""
-    code = "import sys, actions.triage; print('spacy' in sys.modules)"
+    code = "import sys, scalpcare.triage; print('spacy' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )

@@ -22,8 +22,6 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
-from actions import triage
-from actions.contract import Referral
 from addons.red_flags import RED_FLAG_ENTITY, RedFlagScreener, red_flag_entities, triage_data
 from addons.triage_policy import (
     DEFAULT_FOLLOW_UPS,
@@ -36,6 +34,8 @@ from addons.triage_policy import (
     next_action,
     previous_action_name,
 )
+from scalpcare import triage
+from scalpcare.contract import Referral
 
 ROOT = Path(__file__).resolve().parents[2]
 N, C, D, U = Referral.NONE, Referral.DOCTOR, Referral.DERMATOLOGIST, Referral.URGENT

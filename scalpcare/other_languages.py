@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from actions.contract import Referral
+from scalpcare.contract import Referral
 
 __all__ = ["ForeignFlag", "detect_language", "fold", "foreign_flags"]
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from actions.contract import CONCERN_VALUES, SCALP_TYPE_VALUES, Referral
+from scalpcare.contract import CONCERN_VALUES, SCALP_TYPE_VALUES, Referral
 
 # --------------------------------------------------------------------------
 # Vocabularies

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from actions.contract import Referral
+from scalpcare.contract import Referral
 
 __all__ = [
     "DRIFT_SIGNS",

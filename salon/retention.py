@@ -6,7 +6,7 @@ message, consent or not: the chat is kept so that it can go on, not for ever. Ha
 requests of clients who never agreed to a note (their transcript and reason) go after
 the same time. What a client agreed to keep (the salon's note of the consultation, a
 booking request) stays until they say "forget me" or the salon's own retention
-(``python -m actions.staff purge --days N``).
+(``python -m salon.staff purge --days N``).
 
 The action server runs :func:`purge` at start-up and then every
 ``RETENTION_PURGE_HOURS`` hours (default 6; ``actions/server.py``), so nothing depends on
@@ -23,8 +23,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from actions.salon import tracker
-from actions.salon.models import HandoffRequest, utcnow
+from salon import tracker
+from salon.models import HandoffRequest, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def purge(
     """Delete conversations idle for ``days`` days and unconsented handoffs as old.
 
     Args:
-        tracker_db: Rasa's tracker store (``actions.salon.tracker.tracker_engine``).
+        tracker_db: Rasa's tracker store (``salon.tracker.tracker_engine``).
         salon_db: The salon database.
         days: The retention period; ``retention_days()`` by default.
         now: The reference time (aware); now by default.

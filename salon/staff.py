@@ -2,14 +2,14 @@
 
 Usage (from the repository root, with the same environment as the assistant)::
 
-    python -m actions.staff migrate
-    python -m actions.staff bookings [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--status S]
-    python -m actions.staff referrals [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--level L]
-    python -m actions.staff handoffs [--status open|closed|all]
-    python -m actions.staff transcript SENDER
-    python -m actions.staff forget SENDER [--channel C]
-    python -m actions.staff purge --days N [--salon-only]
-    python -m actions.staff report --from YYYY-MM-DD --to YYYY-MM-DD --out report.html
+    python -m salon.staff migrate
+    python -m salon.staff bookings [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--status S]
+    python -m salon.staff referrals [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--level L]
+    python -m salon.staff handoffs [--status open|closed|all]
+    python -m salon.staff transcript SENDER
+    python -m salon.staff forget SENDER [--channel C]
+    python -m salon.staff purge --days N [--salon-only]
+    python -m salon.staff report --from YYYY-MM-DD --to YYYY-MM-DD --out report.html
 
 The salon database is ``$SALON_DB_URL`` (default ``sqlite:///var/salon.db``) and Rasa's
 tracker store ``$TRACKER_DB_URL`` (default ``sqlite:///var/tracker.db``); ``--salon-db``
@@ -34,11 +34,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
-from actions.salon import db, tracker
-from actions.salon.models import BOOKING_STATUSES, HANDOFF_STATUSES, REFERRAL_LEVELS, utcnow
-from actions.salon.report import render_report_html
-from actions.salon.repository import SalonRepository
-from actions.salon.validation import mask_email, mask_name, mask_phone, scrub_text
+from salon import db, tracker
+from salon.models import BOOKING_STATUSES, HANDOFF_STATUSES, REFERRAL_LEVELS, utcnow
+from salon.report import render_report_html
+from salon.repository import SalonRepository
+from salon.validation import mask_email, mask_name, mask_phone, scrub_text
 
 EXIT_OK = 0
 EXIT_UNAVAILABLE = 1
@@ -122,7 +122,7 @@ def _salon_engine(args: argparse.Namespace) -> Engine:
     if is_file and not Path(database).expanduser().exists():
         raise StaffError(
             f"no salon database at {parsed.database}; set SALON_DB_URL or run "
-            "`python -m actions.staff migrate` first",
+            "`python -m salon.staff migrate` first",
             EXIT_UNAVAILABLE,
         )
     engine = db.make_engine(url)
@@ -138,7 +138,7 @@ def _salon_engine(args: argparse.Namespace) -> Engine:
         engine.dispose()
         raise StaffError(
             f"the salon database {_safe_url(url)} has no tables yet; "
-            "run `python -m actions.staff migrate` first",
+            "run `python -m salon.staff migrate` first",
             EXIT_UNAVAILABLE,
         )
     return engine
@@ -386,13 +386,13 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Build the ``python -m actions.staff`` argument parser.
+    """Build the ``python -m salon.staff`` argument parser.
 
     Returns:
         The parser; each sub-command sets ``handler``.
     """
     parser = argparse.ArgumentParser(
-        prog="python -m actions.staff",
+        prog="python -m salon.staff",
         description="Staff tools: booking requests, referrals, handoffs, transcripts, "
         "erasure, retention and reports.",
     )

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
-from actions.salon import db
-from actions.salon.db import make_engine
+from salon import db
+from salon.db import make_engine
 
 ENV_VAR = "TRACKER_DB_URL"
 DEFAULT_URL = "sqlite:///var/tracker.db"

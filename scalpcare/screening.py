@@ -1,6 +1,6 @@
 """The learned side of red-flag screening, and screening across a conversation (pure).
 
-The deterministic rules (:mod:`actions.triage`) are precise and explainable, but people
+The deterministic rules (:mod:`scalpcare.triage`) are precise and explainable, but people
 describe signs in words no rule foresaw ("a bare smooth circle where hair used to be").
 Beside them runs a small linear model trained on a corpus of real people's phrasing
 (``data/screening/``; how it was built and measured: docs/screening.md).
@@ -36,8 +36,8 @@ from typing import Any
 
 import numpy as np
 
-from actions.contract import Referral
-from actions.triage import RedFlag, ScreenResult, urgent_combinations
+from scalpcare.contract import Referral
+from scalpcare.triage import RedFlag, ScreenResult, urgent_combinations
 
 __all__ = [
     "LEVEL_HEADS",
@@ -58,7 +58,7 @@ HASH_BITS = 16
 N_HASHED = 1 << HASH_BITS
 #: Signs that can make a message urgent on their own (docs/content-rules.md, "Referral
 #: levels"); a fever is urgent only together with another sign
-#: (:data:`actions.triage.URGENT_COMBINATIONS`).
+#: (:data:`scalpcare.triage.URGENT_COMBINATIONS`).
 URGENT_SIGNS = frozenset(
     (
         "allergic",

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from actions.contract import Referral
+from scalpcare.contract import Referral
 
 URGENT = (
     "What you describe ({what}) needs medical care now. Please contact an urgent care "

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 ENV_VAR = "SALON_DB_URL"
 DEFAULT_URL = "sqlite:///var/salon.db"
 #: The Alembic scripts, found from this file so that the working directory never matters.
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def database_url(url: str | None = None) -> str:

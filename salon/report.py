@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from html import escape
 
-from actions.salon.models import utcnow
-from actions.salon.repository import ReportCounts
+from salon.models import utcnow
+from salon.repository import ReportCounts
 
 _BAR_HEIGHT = 22
 _GAP = 8
@@ -87,7 +87,7 @@ def render_report_html(
     """Render the report for a period as a complete HTML document.
 
     Args:
-        counts: From :meth:`actions.salon.repository.SalonRepository.report_counts`.
+        counts: From :meth:`salon.repository.SalonRepository.report_counts`.
         title: The page title (escaped).
         generated_at: When the report was made; now by default.
 

@@ -71,8 +71,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from actions.contract import Referral
-from actions.other_languages import ForeignFlag, detect_language, foreign_flags
+from scalpcare.contract import Referral
+from scalpcare.other_languages import ForeignFlag, detect_language, foreign_flags
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc
@@ -139,13 +139,13 @@ class ScreenResult:
         nutrient_signals: Names of the nutrient-deficiency signals found.
         signs: Every current sign the message describes, components of combined
             urgent signs included (``fever`` alone is no referral, but a fever now
-            and pus two messages ago is urgent: :mod:`actions.screening`).
+            and pus two messages ago is urgent: :mod:`scalpcare.screening`).
         resolved: Signs the message says are absent or gone ("the fever is gone
             now", "no pus any more"): they no longer count from earlier messages.
         set_aside: Signs the rules found but set aside: negated, past, a general
             question, under a doctor's care, another person's family history, a pet.
             The learned model's finding of the same sign yields to the rules
-            (:func:`actions.screening.combine`).
+            (:func:`scalpcare.screening.combine`).
     """
 
     flags: tuple[RedFlag, ...] = ()
@@ -740,7 +740,7 @@ SIGN_OF: dict[str, str] = {
 }
 
 #: Signs that are urgent together, whether they come in one message or in several
-#: (:mod:`actions.screening` combines them across a conversation).
+#: (:mod:`scalpcare.screening` combines them across a conversation).
 URGENT_COMBINATIONS: tuple[tuple[str, frozenset[str]], ...] = (
     ("fever_with_inflamed_scalp", frozenset({"fever", "swelling"})),
     ("fever_with_infection", frozenset({"fever", "infection"})),
@@ -1777,7 +1777,7 @@ def _screen(text: str) -> ScreenResult:
     plan = False
     set_aside: set[str] = set()
     # A message in Spanish, French or German is read by its own small lexicon only
-    # (:mod:`actions.other_languages`): English rules would misread its words.
+    # (:mod:`scalpcare.other_languages`): English rules would misread its words.
     english = detect_language(text) is None
     for offset, piece in _chunks(cleaned) if english else ():
         if piece.strip():

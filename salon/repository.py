@@ -1,6 +1,6 @@
 """What Rasa actions and staff tools do with the salon's data, one method per operation.
 
-A :class:`SalonRepository` wraps one session (see :func:`actions.salon.db.session_scope`);
+A :class:`SalonRepository` wraps one session (see :func:`salon.db.session_scope`);
 it flushes but never commits, so the caller's unit of work decides.
 
 Privacy rules (docs/threat-model.md, "What is kept, for how long"):
@@ -26,9 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from actions.contract import CONCERN_VALUES, SCALP_TYPE_VALUES
-from actions.contract import Referral as ReferralLevel
-from actions.salon.models import (
+from salon.models import (
     BOOKING_STATUSES,
     HANDOFF_STATUSES,
     REFERRAL_LEVELS,
@@ -40,7 +38,9 @@ from actions.salon.models import (
     Referral,
     utcnow,
 )
-from actions.salon.validation import normalise_email, normalise_phone
+from salon.validation import normalise_email, normalise_phone
+from scalpcare.contract import CONCERN_VALUES, SCALP_TYPE_VALUES
+from scalpcare.contract import Referral as ReferralLevel
 
 
 class SalonError(Exception):
@@ -240,7 +240,7 @@ class SalonRepository:
         Args:
             channel: The input channel's name.
             sender_id: Rasa's conversation id on that channel.
-            concerns: Values of the ``concerns`` slot (``actions.contract.CONCERN_VALUES``).
+            concerns: Values of the ``concerns`` slot (``scalpcare.contract.CONCERN_VALUES``).
             scalp_type: The ``scalp_type`` slot, or None.
             sensitive: The ``sensitive_scalp`` slot, or None.
             referral: The ``referral`` slot (``none``, ``doctor``, ``dermatologist``,
@@ -400,7 +400,7 @@ class SalonRepository:
         Args:
             channel: The input channel's name.
             sender_id: Rasa's conversation id on that channel.
-            service: One of ``actions.salon.models.SERVICES``.
+            service: One of ``salon.models.SERVICES``.
             name: How staff should address the client.
             email: An email address; this or ``phone`` is required.
             phone: A phone number; this or ``email`` is required.

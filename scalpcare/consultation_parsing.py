@@ -65,14 +65,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from actions.contract import (
+from scalpcare.contract import (
     CONCERN_VALUES,
     CONCERNS,
     SCALP_TYPE,
     SCALP_TYPE_VALUES,
     SENSITIVE_SCALP,
 )
-from actions.routine import parse_goal, parse_products, parse_wash_frequency
+from scalpcare.routine import parse_goal, parse_products, parse_wash_frequency
 
 # --------------------------------------------------------------------------
 # Result

@@ -1,7 +1,0 @@
-"""The salon's own data: clients, consultation summaries, referrals, bookings and handoffs.
-
-This package is the action server's data layer (SQLAlchemy 1.4, 2.0-style) and the
-back end of the staff tools (``python -m actions.staff``). Nothing here talks to Rasa:
-Rasa actions and the staff CLI call :class:`~actions.salon.repository.SalonRepository`
-inside :func:`~actions.salon.db.session_scope`.
-"""

@@ -1,0 +1,14 @@
+"""The assistant's core: pure decision logic, with no Rasa, rasa-sdk or SQL in it.
+
+- ``contract``: every slot name and value other tools read (docs/content-rules.md);
+- ``triage``: the red-flag rules (levels, negation, history, another person);
+- ``screening``: the learned screener and signs combined across turns;
+- ``other_languages``: red flags in Spanish, French and German;
+- ``referral``: referral texts and the appointment summary;
+- ``massage``: the self-massage habit parser and limits;
+- ``routine``: the at-home scalp facial builder;
+- ``consultation_parsing``: the free-text consultation reader.
+
+``tests/unit/test_boundaries.py`` checks that nothing here imports Rasa, rasa-sdk,
+SQLAlchemy or another package of the project.
+"""

@@ -1,0 +1,77 @@
+"""Which package may import which (docs/architecture.md, "Packages").
+
+- ``scalpcare`` (the core) imports no framework and nothing else of the project: its
+  decisions can be read, tested and reused without Rasa, rasa-sdk or a database.
+- ``salon`` (the salon's database and staff tools) may use the core, never Rasa's
+  packages or the assistant's glue.
+- ``actions`` (rasa-sdk glue) and ``addons`` (parts of the Rasa server) never import
+  each other: the action server and the Rasa server are separate processes.
+
+Read from the source (every import statement, also inside functions), and checked once
+more by importing the core in a fresh interpreter and looking at what got loaded.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = ("scalpcare", "salon", "actions", "addons")
+#: Top-level packages each project package must not import.
+FORBIDDEN = {
+    "scalpcare": {"rasa", "rasa_sdk", "sqlalchemy", "alembic", "salon", "actions", "addons"},
+    "salon": {"rasa", "rasa_sdk", "actions", "addons"},
+    "actions": {"rasa", "addons"},
+    "addons": {"rasa_sdk", "actions"},
+}
+
+
+def imported_packages(path: Path) -> set[str]:
+    """The top-level names every import statement of a file reaches."""
+    tree = ast.parse(path.read_text(encoding="utf8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_reader_sees_every_kind_of_import(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import rasa.shared.core\nfrom sqlalchemy import orm\nfrom . import sibling\n"
+        "def later():\n    import actions.safety\n",
+        encoding="utf8",
+    )
+    assert imported_packages(sample) == {"rasa", "sqlalchemy", "actions"}
+
+
+@pytest.mark.parametrize("package", PROJECT)
+def test_each_package_keeps_to_its_side(package: str) -> None:
+    files = sorted((ROOT / package).rglob("*.py"))
+    assert files, package
+    crossings = {
+        str(path.relative_to(ROOT)): sorted(imported_packages(path) & FORBIDDEN[package])
+        for path in files
+    }
+    assert not {path: names for path, names in crossings.items() if names}
+
+
+def test_the_core_loads_without_any_framework() -> None:
+    code = (
+        "import sys, pkgutil, importlib, scalpcare\n"
+        "for module in pkgutil.iter_modules(scalpcare.__path__):\n"
+        "    importlib.import_module('scalpcare.' + module.name)\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert not set(loaded) & FORBIDDEN["scalpcare"]
