@@ -8,12 +8,11 @@ INSTALLED := $(VENV)/.installed
 SPACY_MODEL := build/spacy-en/meta.json
 SENTENCE_ENCODER := build/minilm/NOTICE
 MODEL := models/scalp-care.tar.gz
-# addons/channels.py, faults.py, message_limits.py, tracker_store.py, incremental_states.py,
-# lock_store.py, session_ids.py and serve.py run in the server only: changing them needs no
-# retraining.
-# The red-flag screener's model is trained from data/screening and reads scalpcare/triage.py,
-# screening.py and other_languages.py.
-TRAINING_INPUTS := config.yml domain.yml scalpcare/triage.py scalpcare/screening.py scalpcare/other_languages.py $(filter-out addons/channels.py addons/faults.py addons/message_limits.py addons/tracker_store.py addons/incremental_states.py addons/lock_store.py addons/session_ids.py addons/serve.py,$(shell find data addons -name '*.yml' -o -name '*.py' -o -name '*.jsonl' 2>/dev/null))
+# What a trained model depends on: the configuration, the domain, the data, the NLU
+# components and policies (addons/nlu, addons/policies) and the core modules the
+# red-flag screener learns from (scalpcare/). addons/server runs in the server only:
+# changing it needs no retraining.
+TRAINING_INPUTS := config.yml domain.yml $(wildcard scalpcare/*.py addons/nlu/*.py addons/policies/*.py) $(shell find data -name '*.yml' -o -name '*.jsonl' -o -name '*.csv' 2>/dev/null)
 
 # Runtime configuration (docs/configuration.md); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.

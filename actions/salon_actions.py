@@ -477,7 +477,7 @@ class ActionAskForget(Action):
 class ActionForgetMe(Action):
     """Erase the client's rows; the tracker store erases the conversation.
 
-    ``addons.tracker_store.ScalpCareTrackerStore`` deletes every event stored
+    ``addons.server.tracker_store.ScalpCareTrackerStore`` deletes every event stored
     before this action when it saves the conversation, so afterwards
     ``GET /conversations/{id}/tracker`` shows nothing said before.
     """

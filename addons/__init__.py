@@ -1,1 +1,1 @@
-"""Extensions that run inside the Rasa server: NLU components, policies, stores."""
+"""Extensions that run inside the Rasa server, by role: nlu/, policies/ and server/."""

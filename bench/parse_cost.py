@@ -74,7 +74,7 @@ async def screener_cost(model: str, rounds: int) -> dict[str, float]:
     """CPU ms per message of the screener's rules and of its learned model's share."""
     from rasa.core.agent import load_agent
 
-    from addons.red_flags import RedFlagScreener, encode
+    from addons.nlu.red_flags import RedFlagScreener, encode
     from scalpcare import screening, triage
 
     agent = await load_agent(model_path=model)

@@ -564,8 +564,8 @@ def role_of(cmdline: str) -> str | None:
     # `rasa run actions`, `python -m rasa_sdk` or the project's `python -m actions.server`.
     if re.search(r"rasa\s+run\s+actions|-m\s+(rasa_sdk|actions\.server)\b", cmdline):
         return "actions"
-    # `rasa run` or the project's `python -m addons.serve run` (scripts/run.sh).
-    if re.search(r"(rasa|-m\s+addons\.serve)\s+run\b", cmdline):
+    # `rasa run` or the project's `python -m addons.server.serve run` (scripts/run.sh).
+    if re.search(r"(rasa|-m\s+addons\.server\.serve)\s+run\b", cmdline):
         return "rasa"
     return None
 

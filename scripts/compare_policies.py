@@ -49,7 +49,7 @@ TED = {
 def _with_learned(policies: Policies) -> Policies:
     """Memoization before RulePolicy and TED after it, as in Rasa's default config."""
     names = [p["name"] for p in policies]
-    # RulePolicy or a subclass of it (config.yml: addons.quiet_rule_policy.QuietRulePolicy)
+    # RulePolicy or a subclass of it (config.yml: addons.policies.quiet_rule_policy.QuietRulePolicy)
     rule = next((i for i, n in enumerate(names) if n.endswith("RulePolicy")), len(policies))
     return [*policies[:rule], MEMOIZATION, *policies[rule:], TED]
 
@@ -59,7 +59,7 @@ CANDIDATES: dict[str, Callable[[Policies], Policies]] = {
     "config": lambda policies: policies,
     "with_memoization_ted": _with_learned,
     "with_memoization_ted_no_triage": lambda policies: _with_learned(
-        _without("addons.triage_policy.TriagePolicy")(policies)
+        _without("addons.policies.triage_policy.TriagePolicy")(policies)
     ),
 }
 

@@ -14,7 +14,7 @@ from pathlib import Path
 REPORTS = {
     "intent": "intent_report.json",
     # DIETClassifier_report.json, or FastLoadDIETClassifier_report.json for
-    # config.yml's subclass (addons/fast_load.py).
+    # config.yml's subclass (addons/nlu/fast_load.py).
     "entity": "*DIETClassifier_report.json",
     "response": "response_selection_report.json",
 }

@@ -27,7 +27,7 @@ export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"
 export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
 # The sentence encoder's matrix products, on the other hand, are big enough: two
 # threads finish a message sooner, and this one Rasa process has the machine.
-# (addons/sentence_features.py; scripts/cluster.sh runs replicas with one each.)
+# (addons/nlu/sentence_features.py; scripts/cluster.sh runs replicas with one each.)
 export SENTENCE_ENCODER_THREADS="${SENTENCE_ENCODER_THREADS:-2}"
 
 pids=()
@@ -100,10 +100,10 @@ else
   # Sanic refuses bigger request bodies with 413 before Rasa reads them (its
   # default is 100 MB); messages themselves are capped at MESSAGE_MAX_CHARS.
   # Only Rasa's server: the action server receives whole trackers.
-  # `python -m addons.serve` is `rasa` with each message's NLU parsing on a worker
-  # thread instead of the event loop (addons/serve.py; NLU_PARSE_THREAD=0: off).
-  # addons.serve takes the API token from RASA_API_TOKEN.
-  SANIC_REQUEST_MAX_SIZE="${REQUEST_MAX_BYTES:-131072}" "$BIN/python" -m addons.serve run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
+  # `python -m addons.server.serve` is `rasa` with each message's NLU parsing on a worker
+  # thread instead of the event loop (addons/server/serve.py; NLU_PARSE_THREAD=0: off).
+  # addons.server.serve takes the API token from RASA_API_TOKEN.
+  SANIC_REQUEST_MAX_SIZE="${REQUEST_MAX_BYTES:-131072}" "$BIN/python" -m addons.server.serve run --enable-api --interface 127.0.0.1 --port "$RASA_PORT" \
     --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS_FILE" \
     --cors "${cors[@]}" &
   rasa_pid=$!

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from addons.screening_corpus import SOURCES, load, read_items, source_key, split
+from addons.nlu.screening_corpus import SOURCES, load, read_items, source_key, split
 
 
 def _check(paths: list[Path]) -> int:

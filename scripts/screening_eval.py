@@ -35,7 +35,7 @@ import yaml  # noqa: E402
 
 from actions import triage  # noqa: E402
 from addons import red_flags  # noqa: E402
-from addons.screening_corpus import Item, load, source_key, split, team_table  # noqa: E402
+from addons.nlu.screening_corpus import Item, load, source_key, split, team_table  # noqa: E402
 from scalpcare import screening  # noqa: E402
 from scalpcare.contract import Referral  # noqa: E402
 from scalpcare.other_languages import detect_language  # noqa: E402

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
-from addons.channels import CHOICE_HINT, choice_payload, numbered_choices
+from addons.server.channels import CHOICE_HINT, choice_payload, numbered_choices
 from scripts.credentials import effective_credentials
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,21 +29,24 @@ TELEGRAM = {
 
 def test_without_variables_only_the_web_channels_are_on() -> None:
     enabled, missing = effective_credentials(TEMPLATE, {})
-    assert list(enabled) == ["addons.channels.RestInput", "addons.channels.SocketIOInput"]
+    assert list(enabled) == [
+        "addons.server.channels.RestInput",
+        "addons.server.channels.SocketIOInput",
+    ]
     assert set(missing) == {
-        "addons.channels.TelegramInput",
-        "addons.channels.TwilioInput",
-        "addons.channels.FacebookInput",
+        "addons.server.channels.TelegramInput",
+        "addons.server.channels.TwilioInput",
+        "addons.server.channels.FacebookInput",
     }
-    assert "TWILIO_AUTH_TOKEN" in missing["addons.channels.TwilioInput"]
-    socketio = enabled["addons.channels.SocketIOInput"]
+    assert "TWILIO_AUTH_TOKEN" in missing["addons.server.channels.TwilioInput"]
+    socketio = enabled["addons.server.channels.SocketIOInput"]
     assert socketio["session_persistence"] is True
     assert socketio["cors_allowed_origins"] == "http://localhost:8080"
 
 
 def test_a_channel_is_on_only_with_all_its_variables() -> None:
     enabled, missing = effective_credentials(TEMPLATE, TELEGRAM)
-    assert enabled["addons.channels.TelegramInput"] == {
+    assert enabled["addons.server.channels.TelegramInput"] == {
         "access_token": "123:abc",
         "verify": "fernhill_bot",
         "webhook_url": "https://salon.example/webhooks/telegram/webhook",
@@ -52,8 +55,8 @@ def test_a_channel_is_on_only_with_all_its_variables() -> None:
     }
     partial = {**TELEGRAM, "TELEGRAM_BOT_NAME": ""}
     enabled, missing = effective_credentials(TEMPLATE, partial)
-    assert "addons.channels.TelegramInput" not in enabled
-    assert missing["addons.channels.TelegramInput"] == ["TELEGRAM_BOT_NAME"]
+    assert "addons.server.channels.TelegramInput" not in enabled
+    assert missing["addons.server.channels.TelegramInput"] == ["TELEGRAM_BOT_NAME"]
 
 
 def test_no_secret_is_committed_in_the_template() -> None:
@@ -78,14 +81,14 @@ def test_the_script_writes_a_private_file_rasa_can_read(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert "Channel off: addons.channels.TwilioInput" in result.stderr
+    assert "Channel off: addons.server.channels.TwilioInput" in result.stderr
     assert output.stat().st_mode & 0o777 == 0o600
     # Rasa reads it (and expands nothing left in it).
     from rasa.shared.utils.io import read_config_file
 
     written = read_config_file(str(output))
-    assert written["addons.channels.TelegramInput"]["access_token"] == "123:abc"
-    assert "addons.channels.FacebookInput" not in written
+    assert written["addons.server.channels.TelegramInput"]["access_token"] == "123:abc"
+    assert "addons.server.channels.FacebookInput" not in written
 
 
 def test_buttons_become_numbered_choices() -> None:

@@ -378,5 +378,7 @@ def test_messenger_answers_the_webhook_verification(channels: Assistant) -> None
 def test_the_log_names_the_channels_that_are_on(channels: Assistant) -> None:
     assert channels.log_path is not None
     log = Path(channels.log_path).read_text()
-    on = "addons.channels.RestInput, addons.channels.SocketIOInput, addons.channels.TelegramInput"
+    on = ", ".join(
+        f"addons.server.channels.{name}" for name in ("RestInput", "SocketIOInput", "TelegramInput")
+    )
     assert f"Channels on: {on}" in log

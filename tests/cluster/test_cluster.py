@@ -3,7 +3,7 @@
 Messages of many conversations go through the balancer at once, each
 conversation's messages one after another (a client waits for the reply), so
 consecutive messages of one conversation land on different replicas: the
-PostgreSQL tracker store, the per-process cache of ``addons/tracker_store.py``
+PostgreSQL tracker store, the per-process cache of ``addons/server/tracker_store.py``
 (validated against the database) and the Redis lock store must make the
 replicas interchangeable. A pair sent at once to the same conversation checks
 the lock itself. Then one replica is killed (SIGKILL) under load.

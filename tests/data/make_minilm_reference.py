@@ -1,6 +1,6 @@
 """Write ``minilm_reference.json``: what the reference implementation makes of some texts.
 
-``tests/unit/test_minilm.py`` checks ``addons/minilm.py`` (NumPy) against this file:
+``tests/unit/test_minilm.py`` checks ``addons/nlu/minilm.py`` (NumPy) against this file:
 the word-piece ids of Hugging Face's tokenizer and the sentence vectors of
 sentence-transformers for the same all-MiniLM-L6-v2 files. The project's venv has
 neither library (Rasa 3.6 and PyTorch do not share a Python here), so this runs in a

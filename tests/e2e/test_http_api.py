@@ -96,7 +96,7 @@ def test_http_api_needs_its_token_but_channels_do_not(assistant, query: str) -> 
 
 
 def test_a_100_kb_message_is_shortened_politely_and_its_red_flag_kept(assistant) -> None:
-    """The cap (addons/message_limits.py): a quick answer, the note first, the flag kept."""
+    """The cap (addons/server/message_limits.py): a quick answer, the note first, the flag kept."""
     sender = new_sender()
     filler = "I wash my hair every other day and use a mild shampoo. " * 1850
     message = filler + "Also I have a fever and my scalp is hot and swollen."

@@ -49,7 +49,7 @@ async def _next(events: asyncio.Queue, name: str) -> Any:
 
 
 def _conversation(token: str) -> str:
-    """The stored conversation id of a widget token (addons/session_ids.py)."""
+    """The stored conversation id of a widget token (addons/server/session_ids.py)."""
     return "web:" + token.split(".")[0]
 
 

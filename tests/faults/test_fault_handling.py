@@ -1,4 +1,4 @@
-"""The fault handling of addons/faults.py and the tracker store, without a running assistant.
+"""The fault handling of addons/server/faults.py and the tracker store, without a running assistant.
 
 Tables for the pure decisions; the channel wrapper around fake message handlers;
 the tracker store on a SQLite database whose table has gone, behind Rasa's own
@@ -26,10 +26,10 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
 
-from addons import faults
-from addons.faults import ACTION_FAILED_TEXT, NOT_TAKEN_TEXT, TrackerStoreFailed
-from addons.session_ids import log_ref
-from addons.tracker_store import CONNECT_TIMEOUT_S, ScalpCareTrackerStore, engine_options
+from addons.server import faults
+from addons.server.faults import ACTION_FAILED_TEXT, NOT_TAKEN_TEXT, TrackerStoreFailed
+from addons.server.session_ids import log_ref
+from addons.server.tracker_store import CONNECT_TIMEOUT_S, ScalpCareTrackerStore, engine_options
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA_FAILURE = "Encountered an exception while running action '{}'.Bot will continue, ..."

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from addons.faults import ACTION_FAILED_TEXT, NOT_TAKEN_TEXT
-from addons.session_ids import log_ref
+from addons.server.faults import ACTION_FAILED_TEXT, NOT_TAKEN_TEXT
+from addons.server.session_ids import log_ref
 from tests.e2e.conftest import CHECKIN_DELAY_S, Assistant, free_port, running_assistant
 from tests.faults.services import ActionServer, PrivatePostgres, PrivateRedis
 

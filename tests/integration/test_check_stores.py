@@ -53,7 +53,7 @@ def test_reachable_stores_pass(tmp_path: Path, env: dict[str, str]) -> None:
         ),
         (
             {
-                "LOCK_STORE_TYPE": "addons.lock_store.ScalpCareRedisLockStore",
+                "LOCK_STORE_TYPE": "addons.server.lock_store.ScalpCareRedisLockStore",
                 "REDIS_HOST": "127.0.0.1",
                 "REDIS_PORT": "1",
             },

@@ -1,4 +1,4 @@
-"""The prediction-only model load (addons/fast_load.py) gives exactly Rasa's own results.
+"""The prediction-only model load (addons/nlu/fast_load.py) gives exactly Rasa's own results.
 
 Loads the trained model twice in fresh processes, once with Rasa's own loading
 (``FAST_MODEL_LOAD=0``) and once with ours, parses every NLU training example and
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from addons.fast_load import fast_load_enabled
+from addons.nlu.fast_load import fast_load_enabled
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "scalp-care.tar.gz"

@@ -1,4 +1,4 @@
-"""``addons.incremental_states``: the same dialogue states as Rasa, computed once per event.
+"""``addons.server.incremental_states``: the same dialogue states as Rasa, computed once per event.
 
 Every tracker the project's rules and conversation tests produce (forms, slot
 events, rule-only turns, loops, fallbacks) is grown one event at a time; after
@@ -31,8 +31,8 @@ from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from addons import incremental_states
-from addons.incremental_states import IncrementalStatesTracker, StatesMemo
+from addons.server import incremental_states
+from addons.server.incremental_states import IncrementalStatesTracker, StatesMemo
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,7 @@
-"""addons.lock_store: a message behind a dead replica's lock goes through (Redis, 127.0.0.1)."""
+"""addons.server.lock_store: a message behind a dead replica's lock goes through.
+
+On the Redis server at 127.0.0.1.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import pytest
 from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.utils.endpoints import read_endpoint_config
 
-from addons.lock_store import ScalpCareRedisLockStore
+from addons.server.lock_store import ScalpCareRedisLockStore
 
 pytestmark = pytest.mark.services
 
@@ -80,7 +83,7 @@ def test_the_lock_still_serialises_and_is_released() -> None:
 
 
 def test_endpoints_yml_builds_it_from_lock_store_type(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LOCK_STORE_TYPE", "addons.lock_store.ScalpCareRedisLockStore")
+    monkeypatch.setenv("LOCK_STORE_TYPE", "addons.server.lock_store.ScalpCareRedisLockStore")
     monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
     monkeypatch.setenv("REDIS_PORT", "6379")
     monkeypatch.setenv("REDIS_DB", "1")

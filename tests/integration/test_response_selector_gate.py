@@ -1,6 +1,6 @@
 """The response selector answers questions and skips what is plainly not one.
 
-``FastLoadResponseSelector`` (addons/fast_load.py) selects no FAQ answer for a
+``FastLoadResponseSelector`` (addons/nlu/fast_load.py) selects no FAQ answer for a
 message whose intent ranking gives the retrieval intent less than
 ``min_retrieval_intent_confidence`` (config.yml). Checked on the trained model: every
 held-out question still gets its answer, plain non-questions get none, and the
@@ -18,7 +18,7 @@ import yaml
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.fast_load import MIN_RETRIEVAL_CONFIDENCE, intent_confidence
+from addons.nlu.fast_load import MIN_RETRIEVAL_CONFIDENCE, intent_confidence
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "scalp-care.tar.gz"

@@ -17,7 +17,7 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUEN
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from addons.sentence_features import (
+from addons.nlu.sentence_features import (
     THREADS_VARIABLE,
     SentenceEncoderFeaturizer,
     encoder_threads,

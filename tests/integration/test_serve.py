@@ -1,4 +1,4 @@
-"""``python -m addons.serve``: Rasa with NLU parsing on a worker thread and the action
+"""``python -m addons.server.serve``: Rasa with NLU parsing on a worker thread and the action
 server's replies checked against a schema compiled once.
 
 On the trained model: the parse data are exactly those of Rasa's own
@@ -23,7 +23,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 
-from addons import serve
+from addons.server import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "scalp-care.tar.gz"

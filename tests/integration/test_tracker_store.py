@@ -1,7 +1,7 @@
-"""``addons.tracker_store.ScalpCareTrackerStore`` on real SQLite and PostgreSQL databases.
+"""``addons.server.tracker_store.ScalpCareTrackerStore`` on real SQLite and PostgreSQL databases.
 
 The store is built the way Rasa builds it: from an endpoints file with
-``type: addons.tracker_store.ScalpCareTrackerStore`` and ``url: ${TRACKER_DB_URL}``,
+``type: addons.server.tracker_store.ScalpCareTrackerStore`` and ``url: ${TRACKER_DB_URL}``,
 through ``TrackerStore.create``. Every test uses its own sender ids and deletes
 its rows afterwards, so the PostgreSQL database can be shared.
 """
@@ -30,7 +30,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
-from addons.tracker_store import ERASE_ACTION, ScalpCareTrackerStore, last_erasure_index
+from addons.server.tracker_store import ERASE_ACTION, ScalpCareTrackerStore, last_erasure_index
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -40,7 +40,7 @@ tracker_store:
   type: {type}
   url: ${{TRACKER_DB_URL}}
 """
-CUSTOM_TYPE = "addons.tracker_store.ScalpCareTrackerStore"
+CUSTOM_TYPE = "addons.server.tracker_store.ScalpCareTrackerStore"
 
 # Personal details that must not survive "forget me".
 SECRETS = ("Alice Example", "alice@example.com", "psoriasis since 2019", "Hi Alice")
@@ -464,7 +464,7 @@ async def _converse(store: ScalpCareTrackerStore, sender: str, turns: int) -> Di
 def test_fast_deserialisation_matches_rasa() -> None:
     from rasa.shared.core.events import deserialise_events as rasa_deserialise
 
-    from addons.tracker_store import deserialise_events
+    from addons.server.tracker_store import deserialise_events
 
     events = [
         *_turns(),
@@ -482,7 +482,7 @@ def test_fast_deserialisation_matches_rasa() -> None:
 
 
 async def test_cached_retrieve_equals_a_fresh_read(open_store: Any, prefix: str) -> None:
-    from addons.incremental_states import IncrementalStatesTracker
+    from addons.server.incremental_states import IncrementalStatesTracker
 
     sender = f"{prefix}-cache"
     store = open_store()

@@ -161,8 +161,8 @@ def test_quick_settings_are_smaller_but_keep_150_turns() -> None:
 
 def test_process_roles() -> None:
     assert run.role_of("/w/.venv/bin/python /w/.venv/bin/rasa run --enable-api") == "rasa"
-    assert run.role_of("/w/.venv/bin/python -m addons.serve run --enable-api") == "rasa"
-    assert run.role_of("/w/.venv/bin/python -m addons.serve shell") is None
+    assert run.role_of("/w/.venv/bin/python -m addons.server.serve run --enable-api") == "rasa"
+    assert run.role_of("/w/.venv/bin/python -m addons.server.serve shell") is None
     assert run.role_of("/w/.venv/bin/python /w/.venv/bin/rasa run actions --port 1") == "actions"
     assert run.role_of("/w/.venv/bin/python -m actions.server --port 5055") == "actions"
     assert run.role_of("/w/.venv/bin/python -m rasa_sdk --actions actions") == "actions"

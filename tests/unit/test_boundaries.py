@@ -6,6 +6,8 @@
   packages or the assistant's glue.
 - ``actions`` (rasa-sdk glue) and ``addons`` (parts of the Rasa server) never import
   each other: the action server and the Rasa server are separate processes.
+- What a trained model holds (``addons.nlu``, ``addons.policies``) never imports the
+  server's parts (``addons.server``), so changing those needs no retraining.
 
 Read from the source (every import statement, also inside functions), and checked once
 more by importing the core in a fresh interpreter and looking at what got loaded.
@@ -60,6 +62,30 @@ def test_each_package_keeps_to_its_side(package: str) -> None:
     crossings = {
         str(path.relative_to(ROOT)): sorted(imported_packages(path) & FORBIDDEN[package])
         for path in files
+    }
+    assert not {path: names for path, names in crossings.items() if names}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The full dotted names of the modules a file imports from."""
+    tree = ast.parse(path.read_text(encoding="utf8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("part", ["nlu", "policies"])
+def test_what_a_model_holds_never_needs_the_server(part: str) -> None:
+    crossings = {
+        str(path.relative_to(ROOT)): sorted(
+            name for name in imported_modules(path) if name.startswith("addons.server")
+        )
+        for path in sorted((ROOT / "addons" / part).glob("*.py"))
     }
     assert not {path: names for path, names in crossings.items() if names}
 

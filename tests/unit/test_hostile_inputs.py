@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pytest
 
 from actions import salon_actions
-from addons import message_limits, session_ids
+from addons.server import message_limits, session_ids
 from salon import validation
 from scalpcare import (
     consultation_parsing,

@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from addons.intent_classifier import LinearIntentClassifier, idf_weights, softmax
+from addons.nlu.intent_classifier import LinearIntentClassifier, idf_weights, softmax
 
 VOCAB = ["yes", "no", "itchy", "scalp", "book", "facial"]
 # Tiny stand-ins for the pipeline's featurizers: word counts (sparse) and a

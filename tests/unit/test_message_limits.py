@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from addons import message_limits
+from addons.server import message_limits
 from scalpcare import triage
 from scalpcare.contract import Referral
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from addons.minilm import (
+from addons.nlu.minilm import (
     MAX_PIECES,
     MiniLMEncoder,
     Piece,

@@ -7,7 +7,7 @@ import logging
 import pytest
 from rasa.core.policies.rule_policy import RulePolicy
 
-from addons.quiet_rule_policy import NOT_FORMATTED, RULE_POLICY_LOGGER, QuietRulePolicy
+from addons.policies.quiet_rule_policy import NOT_FORMATTED, RULE_POLICY_LOGGER, QuietRulePolicy
 
 STATES = [
     {},

@@ -18,7 +18,7 @@ from actions.safety import (
     ActionSafetyNet,
     ActionTriage,
 )
-from addons.red_flags import triage_data
+from addons.nlu.red_flags import triage_data
 from scalpcare import referral, triage
 from tests.conftest import TrackerFactory
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from addons import session_ids
-from addons.channels import RateLimiter, telegram_secret
-from addons.serve import InsecureStart, with_api_token
+from addons.server import session_ids
+from addons.server.channels import RateLimiter, telegram_secret
+from addons.server.serve import InsecureStart, with_api_token
 from salon import db, retention, tracker
 from salon.models import HandoffRequest
 from salon.repository import SalonRepository

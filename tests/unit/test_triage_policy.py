@@ -22,8 +22,8 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.red_flags import RED_FLAG_ENTITY, RedFlagScreener, red_flag_entities, triage_data
-from addons.triage_policy import (
+from addons.nlu.red_flags import RED_FLAG_ENTITY, RedFlagScreener, red_flag_entities, triage_data
+from addons.policies.triage_policy import (
     DEFAULT_FOLLOW_UPS,
     SAFETY_NET_ACTION,
     TRIAGE_ACTION,

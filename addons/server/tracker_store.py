@@ -41,7 +41,7 @@ store therefore
   the database changed underneath. The tracker is rebuilt from the session's
   events exactly as ``SQLTrackerStore`` does; nothing is truncated, so forms,
   slots and the triage policy see the whole current session.
-* returns an :class:`~addons.incremental_states.IncrementalStatesTracker`
+* returns an :class:`~addons.server.incremental_states.IncrementalStatesTracker`
   whose dialogue states (what every policy prediction asks for) are computed
   once per event and kept with the cached conversation, instead of replayed
   from the first event for every prediction.
@@ -49,7 +49,7 @@ store therefore
 Use it in ``endpoints.yml``::
 
     tracker_store:
-      type: addons.tracker_store.ScalpCareTrackerStore
+      type: addons.server.tracker_store.ScalpCareTrackerStore
       url: ${TRACKER_DB_URL}
 """
 
@@ -71,9 +71,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.utils.common import all_subclasses
 
-from addons import faults
-from addons.incremental_states import IncrementalStatesTracker, StatesMemo
-from addons.session_ids import log_ref
+from addons.server import faults
+from addons.server.incremental_states import IncrementalStatesTracker, StatesMemo
+from addons.server.session_ids import log_ref
 from salon import db as salon_db
 
 logger = logging.getLogger(__name__)
@@ -244,9 +244,9 @@ class ScalpCareTrackerStore(SQLTrackerStore):
     exactly like ``type: SQL`` (``url`` is passed as ``host``; a value containing
     ``://`` is used as the complete SQLAlchemy URL).
 
-    Database failures are never silent (``addons/faults.py``): each is logged at
+    Database failures are never silent (``addons/server/faults.py``): each is logged at
     ERROR, and during a channel message it stops the turn with
-    :class:`~addons.faults.TrackerStoreFailed` (which Rasa's in-memory fallback
+    :class:`~addons.server.faults.TrackerStoreFailed` (which Rasa's in-memory fallback
     cannot catch) so that the user is asked to send the message again. Pooled
     connections are checked before use (:func:`engine_options`), so a restarted
     PostgreSQL is reconnected to without an error.
@@ -279,7 +279,7 @@ class ScalpCareTrackerStore(SQLTrackerStore):
 
     @contextmanager
     def _failures_reported(self, what: str, sender_id: str | None = None) -> Iterator[None]:
-        """Turn a database error into a logged, turn-stopping failure (``addons/faults.py``).
+        """Turn a database error into a logged, turn-stopping failure (``addons/server/faults.py``).
 
         Args:
             what: The operation, for the log.

@@ -1,6 +1,6 @@
 """``rasa``, with two changes to how its server spends its one event loop.
 
-Usage: ``python -m addons.serve run ...`` takes exactly ``rasa``'s arguments
+Usage: ``python -m addons.server.serve run ...`` takes exactly ``rasa``'s arguments
 (``scripts/run.sh``, ``scripts/cluster.sh``, the Docker image and the Helm values
 start the server this way). Both changes keep Rasa's results exactly (checked in
 ``tests/integration/test_serve.py``); only where and how often work is done changes.

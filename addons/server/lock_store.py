@@ -25,7 +25,7 @@ when another replica changed the key in between.
 
 Use it where several replicas share conversations::
 
-    LOCK_STORE_TYPE=addons.lock_store.ScalpCareRedisLockStore
+    LOCK_STORE_TYPE=addons.server.lock_store.ScalpCareRedisLockStore
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from addons.session_ids import log_ref
+from addons.server.session_ids import log_ref
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 Standard library only (``scripts/screening_corpus.py`` runs it without the venv). The
 held-out side of an item is decided by its source page alone (:func:`heldout_source`),
 so no page is on both sides; the rule was fixed before any result was seen
-(data/screening/GUIDE.md). Training (``addons.red_flags``) reads the training side only.
+(data/screening/GUIDE.md). Training (``addons.nlu.red_flags``) reads the training side only.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "screening" / "sources"
 #: The team's own labelled table (written for the rules, not from public sources): the
 #: model trains on it too; it is never part of the held-out side.

@@ -13,7 +13,7 @@ Rasa 3.6 answers most faults with silence:
 * A lock store error (Redis down) escapes the message handler; the channel logs
   it and returns nothing.
 
-Every salon channel (``addons/channels.py``) wraps Rasa's message handler with
+Every salon channel (``addons/server/channels.py``) wraps Rasa's message handler with
 :func:`answer_faults`. For the duration of one message it keeps a
 :class:`TurnFaults` in a context variable:
 
@@ -23,7 +23,7 @@ Every salon channel (``addons/channels.py``) wraps Rasa's message handler with
   :data:`ACTION_FAILED_TEXT` after whatever else the turn said. The user's
   message is stored, so the conversation (a form included) goes on with the
   next message once the action server is back.
-* ``addons.tracker_store.ScalpCareTrackerStore`` raises :class:`TrackerStoreFailed`
+* ``addons.server.tracker_store.ScalpCareTrackerStore`` raises :class:`TrackerStoreFailed`
   when the database fails during a message. It is deliberately not an
   ``Exception``, so ``FailSafeTrackerStore`` cannot turn it into its in-memory
   fallback; the turn stops, nothing is stored, and the user gets
@@ -48,7 +48,7 @@ from typing import Any
 import sqlalchemy.exc
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from addons.session_ids import log_ref
+from addons.server.session_ids import log_ref
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ knows of English:
   each spaCy token, averaged, which help DIET's entity tagger with unseen names
   and products.
 
-The encoder is :class:`addons.minilm.MiniLMEncoder` (NumPy, no PyTorch), reading the
+The encoder is :class:`addons.nlu.minilm.MiniLMEncoder` (NumPy, no PyTorch), reading the
 files ``make install`` puts in ``build/minilm``. The weights are not copied into the
 trained model, as the spaCy pipeline is not: both are built from pinned sources on
 every machine, and the loader checks the weights' SHA-256.
@@ -39,7 +39,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from threadpoolctl import ThreadpoolController
 
-from addons.minilm import MiniLMEncoder, align
+from addons.nlu.minilm import MiniLMEncoder, align
 
 logger = logging.getLogger(__name__)
 

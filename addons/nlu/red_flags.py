@@ -13,7 +13,7 @@ What it found goes into the parse data, so that detection never depends on the i
 * ``red_flag`` entities (value: the condition, e.g. ``psoriasis``), and
 * a ``triage`` property: the level, the nutrient flag, the findings, the current and
   resolved signs (for combining across turns), and the rules' and the model's own levels
-  (for staff and for measuring). :class:`addons.triage_policy.TriagePolicy` and the
+  (for staff and for measuring). :class:`addons.policies.triage_policy.TriagePolicy` and the
   triage action read it from the tracker.
 """
 
@@ -35,8 +35,8 @@ from rasa.shared.nlu.constants import ENTITIES, FEATURE_TYPE_SENTENCE, INTENT, T
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from addons import screening_corpus
-from addons.screening_corpus import SOURCES, Item, load, split
+from addons.nlu import screening_corpus
+from addons.nlu.screening_corpus import SOURCES, Item, load, split
 from scalpcare import other_languages, screening, triage
 from scalpcare.contract import Referral
 from scalpcare.other_languages import detect_language
@@ -186,7 +186,7 @@ def sentence_vector(message: Message, size: int) -> np.ndarray | None:
 
 def encode(texts: Sequence[str], model_path: str) -> dict[str, np.ndarray]:
     """Sentence vectors of texts, with the pipeline's encoder (same as its features)."""
-    from addons.sentence_features import shared_encoder
+    from addons.nlu.sentence_features import shared_encoder
 
     unique = sorted(set(texts))
     encoded = shared_encoder(model_path).encode(list(unique), batch_size=64)

@@ -3,7 +3,7 @@
 Rasa's NLU cost grows faster than the message: on 2 cores a 2,000-character message
 takes about 0.2 s, 20,000 characters about 3 s and 100,000 characters over a
 minute, during which the server answers nobody. Every channel
-(``addons/channels.py``) therefore shortens a message longer than
+(``addons/server/channels.py``) therefore shortens a message longer than
 ``MESSAGE_MAX_CHARS`` (default 2,000) before Rasa reads it, and tells the user so.
 
 Safety first, in bounded time: beyond the cut, a fast scan for red-flag words (one

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 ENV_VAR = "SESSION_ID_SECRET"
-SECRET_FILE = Path(__file__).resolve().parent.parent / "var" / "session-secret"
+SECRET_FILE = Path(__file__).resolve().parents[2] / "var" / "session-secret"
 #: The channel prefixes conversations are stored under.
 PREFIXES = {
     "socketio": "web:",

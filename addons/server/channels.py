@@ -3,14 +3,14 @@
 Every channel here:
 
 - stores its conversations under its own prefix (``web:``, ``rest:``, ``telegram:``,
-  ``whatsapp:``, ``messenger:``; ``addons/session_ids.py``), so that no id arriving on
+  ``whatsapp:``, ``messenger:``; ``addons/server/session_ids.py``), so that no id arriving on
   one channel reaches another channel's conversation, and strips it again to reply;
-- caps the message length (``addons/message_limits.py``): a very long message is
+- caps the message length (``addons/server/message_limits.py``): a very long message is
   shortened, red-flagged sentences kept, and the user told so;
 - answers a burst from one sender politely instead of handling it (``RateLimiter``), and
   a burst from one address on its webhooks with 429;
 - answers a failing part of the assistant (the action server, the tracker or lock
-  store) with a polite apology instead of silence (``addons/faults.py``).
+  store) with a polite apology instead of silence (``addons/server/faults.py``).
 
 - ``RestInput``: Rasa's REST channel; the ``input_channel`` a client sends is ignored.
 
@@ -69,7 +69,7 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from addons import faults, message_limits, session_ids
+from addons.server import faults, message_limits, session_ids
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +235,7 @@ def salon_handler(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
 
     Stored under the channel's prefix, rate-limited per sender, length-capped, and with a
     polite answer instead of silence when a part of the assistant fails
-    (``addons/faults.py``).
+    (``addons/server/faults.py``).
     """
     limited = limit_rate(cap_length(on_new_message), sender_limiter())
     return faults.answer_faults(prefix_sender(limited, channel))

@@ -1,0 +1,1 @@
+"""Rasa NLU components: the sentence encoder, the intent classifier, the red-flag screener."""

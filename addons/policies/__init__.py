@@ -1,0 +1,1 @@
+"""Dialogue policies: the triage policy above the rules, and the quiet rule policy."""

@@ -1,0 +1,1 @@
+"""Parts of the Rasa server: channels, limits, fault answers, stores and the serve command."""
