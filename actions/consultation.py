@@ -63,36 +63,18 @@ NOTHING_CONCERNS = (
 )
 UNSURE = ("not sure", "no idea", "dunno", "don't know", "dont know", "idk")
 
-#: Why each question is asked, said after two answers the form could not use.
+#: Why each question is asked, said after two answers the form could not use: the
+#: replies' names in domain.yml.
 EXPLANATIONS = {
-    contract.CONCERNS: (
-        "I ask what bothers you so the routine targets it: an oily scalp needs "
-        "clarifying, a tight or itchy one needs calming. A few words are enough, "
-        'like "oily roots and some flakes", or "nothing really".'
-    ),
-    contract.SCALP_TYPE: (
-        "Your scalp type decides how strong the cleansing step should be. Pick "
-        "the closest one below; it doesn't have to be exact."
-    ),
-    contract.SENSITIVE_SCALP: (
-        "I ask because a sensitive scalp needs a gentle chemical exfoliant "
-        "instead of a scrub. A simple yes or no is fine."
-    ),
-    WASH_FREQUENCY: (
-        "How often you wash, and what you put on your hair, tells me how much "
-        'buildup to clear. Something like "every 2 days, dry shampoo in between" '
-        "is perfect."
-    ),
+    slot: f"utter_explain_{slot}"
+    for slot in (contract.CONCERNS, contract.SCALP_TYPE, contract.SENSITIVE_SCALP, WASH_FREQUENCY)
 }
 SLOT_LABELS = {
     contract.SCALP_TYPE: "scalp type",
     contract.SENSITIVE_SCALP: "sensitivity",
     WASH_FREQUENCY: "wash frequency",
 }
-NO_ROUTINE_URGENT = (
-    "I won't suggest a routine now: what you described needs medical care first. "
-    "Please contact a doctor or urgent care today."
-)
+NO_ROUTINE_URGENT = "utter_no_routine_urgent"
 
 
 def _entity_values(tracker: Tracker, entity: str) -> list[str]:
@@ -343,7 +325,7 @@ class ValidateConsultationForm(Action):
         if requested and requested not in filled:
             misses += 1
             if misses >= 2 and requested in EXPLANATIONS:
-                dispatcher.utter_message(text=EXPLANATIONS[requested])
+                dispatcher.utter_message(response=EXPLANATIONS[requested])
                 misses = 0
         else:
             misses = 0
@@ -367,7 +349,7 @@ class ActionGiveRoutine(Action):
         """Send the routine and fill the massage contract slots it used."""
         referral = Referral.parse(tracker.get_slot(contract.REFERRAL))
         if referral is Referral.URGENT:
-            dispatcher.utter_message(text=NO_ROUTINE_URGENT)
+            dispatcher.utter_message(response=NO_ROUTINE_URGENT)
             return [
                 SlotSet(contract.MASSAGE_MAX_MINUTES, 0.0),
                 SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, 0.0),

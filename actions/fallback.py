@@ -34,20 +34,12 @@ MAX_TOPICS = 3
 MIN_CONFIDENCE = 0.05
 SOMETHING_ELSE_PAYLOAD = "/out_of_scope"
 
-ENGLISH_ONLY = (
-    "Sorry, I can only chat in English for now. Could you write that in English, or pick a topic?"
-)
-NOT_SURE_WITH_TOPICS = "Sorry, I'm not sure I understood. Did you mean one of these?"
-NOT_SURE = "Sorry, I'm not sure I understood. What would you like to talk about?"
-ASK_REPHRASE = (
-    "Sorry, I didn't quite get that. Could you say it another way? Short sentences "
-    'work best, for example "my scalp is itchy and flaky".'
-)
-GIVE_UP = (
-    "I'm sorry, I still can't work out what you mean. I can help with scalp routines, "
-    'scalp massage and when to see a professional. Type "help" to see what you can ask, '
-    'or "start over" to begin again.'
-)
+#: Replies by their names in domain.yml.
+ENGLISH_ONLY = "utter_english_only"
+NOT_SURE_WITH_TOPICS = "utter_not_sure_with_topics"
+NOT_SURE = "utter_not_sure"
+ASK_REPHRASE = "utter_ask_rephrase"
+GIVE_UP = "utter_give_up"
 
 
 def likeliest_topics(
@@ -124,7 +116,7 @@ class ActionDefaultAskAffirmation(Action):
             message = NOT_SURE_WITH_TOPICS
         else:
             message = NOT_SURE
-        dispatcher.utter_message(text=message, buttons=buttons)
+        dispatcher.utter_message(response=message, buttons=buttons)
         return []
 
 
@@ -143,7 +135,7 @@ class ActionDefaultAskRephrase(Action):
     ) -> list[dict[str, Any]]:
         """Send the rephrase request; English-only note for other scripts."""
         text = tracker.latest_message.get("text") or ""
-        dispatcher.utter_message(text=ENGLISH_ONLY if mostly_non_latin(text) else ASK_REPHRASE)
+        dispatcher.utter_message(response=ENGLISH_ONLY if mostly_non_latin(text) else ASK_REPHRASE)
         return []
 
 
@@ -161,7 +153,7 @@ class ActionDefaultFallback(Action):
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
         """Say what the assistant can do and revert the user's last message."""
-        dispatcher.utter_message(text=GIVE_UP)
+        dispatcher.utter_message(response=GIVE_UP)
         # Like Rasa's own default: the message that was not understood must not
         # steer later predictions.
         return [UserUtteranceReverted()]

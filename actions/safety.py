@@ -27,11 +27,9 @@ YES_NO_SUMMARY = [
     {"title": "Yes, a summary please", "payload": "/affirm"},
     {"title": "No thanks", "payload": "/deny"},
 ]
-NO_SUMMARY_YET = (
-    "I don't have anything to summarise yet. Tell me what you've noticed on your scalp, "
-    "for how long, and what you've tried."
-)
-NO_SUMMARY = "No problem. I hope the appointment goes well; I'm here if you have questions."
+#: Replies by their names in domain.yml.
+NO_SUMMARY_YET = "utter_nothing_to_summarise"
+NO_SUMMARY = "utter_no_summary"
 SALON_SESSIONS = (
     f"The salon's {massage.SALON_ADD_ON_MINUTES}- and {massage.SALON_HEAD_ONLY_MINUTES}-minute "
     "head massages are professional relaxation sessions, a different thing from daily "
@@ -226,7 +224,7 @@ class ActionReferralSummary(Action):
         level = Referral.parse(tracker.get_slot(contract.REFERRAL))
         concerns = list(tracker.get_slot(contract.CONCERNS) or [])
         if not findings and not messages:
-            dispatcher.utter_message(text=NO_SUMMARY_YET)
+            dispatcher.utter_message(response=NO_SUMMARY_YET)
         else:
             summary = referral.build_summary(messages, findings, level, concerns)
             dispatcher.utter_message(text=summary.render())
@@ -247,7 +245,7 @@ class ActionDeclineSummary(Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Say so and forget the offer."""
-        dispatcher.utter_message(text=NO_SUMMARY)
+        dispatcher.utter_message(response=NO_SUMMARY)
         return [SlotSet(SUMMARY_OFFERED, False)]
 
 
@@ -334,15 +332,7 @@ class ActionMassageLimits(Action):
         ]
 
 
-SAFETY_NET = (
-    "I'm not sure I understood all of that, and since you mention {what}, I'd rather be "
-    "careful. I can't examine anyone's scalp, so please see a doctor today, or urgent care, "
-    "if there is a fever or you feel unwell, pain that is severe or getting worse, swelling "
-    "or redness that spreads, pus, bleeding that won't stop, or a blow to the head with "
-    "confusion, vomiting or drowsiness. If it is milder and doesn't settle within a few "
-    "days, a pharmacist or GP can take a look.\n"
-    "If you like, tell me more: what you notice on your scalp, and for how long."
-)
+SAFETY_NET = "utter_safety_net"
 #: The symptom words quoted back ("since you mention pain").
 _SYMPTOM_WORDS = 2
 
@@ -364,8 +354,8 @@ class ActionSafetyNet(Action):
         message = str(tracker.latest_message.get("text") or "")
         words = screening.symptom_words(message)[:_SYMPTOM_WORDS]
         what = " and ".join(f'"{w}"' for w in words) if words else "how you feel"
-        text = SAFETY_NET.format(what=what)
+        note = ""
         if other_languages.detect_language(message) is not None:
-            text += "\n" + referral.ENGLISH_ONLY.format(contact=salon_profile.profile().contact)
-        dispatcher.utter_message(text=text)
+            note = "\n" + referral.ENGLISH_ONLY.format(contact=salon_profile.profile().contact)
+        dispatcher.utter_message(response=SAFETY_NET, what=what, note=note)
         return []

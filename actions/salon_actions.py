@@ -56,94 +56,41 @@ BOOKING_SLOTS = (BOOKING_SERVICE, BOOKING_TIMES, BOOKING_NAME, BOOKING_CONTACT)
 CHECKIN_INTENT = "EXTERNAL_routine_checkin"
 CHECKIN_DELAY_ENV = "CHECKIN_DELAY_SECONDS"
 DEFAULT_CHECKIN_DELAY_S = 7 * 24 * 3600
+#: The replies these actions send, by their names in domain.yml (text, variables, buttons).
+CONSENT_QUESTION = "utter_consent_question"
+CONSENT_THANKS = "utter_consent_thanks"
+CONSENT_DECLINED = "utter_consent_declined"
+WELCOME_BACK_PLAIN = "utter_welcome_back"
+WELCOME_BACK = "utter_welcome_back_with_notes"
+FEEDBACK_NO_NOTES = "utter_feedback_no_notes"
+FEEDBACK_THANKS = "utter_feedback_noted"
+CHECKIN = "utter_checkin"
+FORGET_QUESTION = "utter_forget_question"
+FORGOTTEN = "utter_forgotten"
+NOT_FORGOTTEN = "utter_not_forgotten"
+HANDOFF = "utter_handoff"
+BOOKING_DONE = "utter_booking_sent"
+BOOKING_UNDER_REFERRAL = "utter_booking_under_referral"
+BOOKING_HELD = "utter_booking_held"
+BOOKING_NEEDS_CONSENT = "utter_booking_consent_question"
+BOOKING_NOT_SENT = "utter_booking_not_sent"
+CONTACT_REASK = "utter_reask_booking_contact"
+NAME_REASK = "utter_reask_booking_name"
+SERVICE_REASK = "utter_reask_booking_service"
+TIMES_REASK = "utter_reask_booking_times"
 
-CONSENT_QUESTION = (
-    "Would you like the salon to keep a short note of this consultation (your answers and "
-    "this routine) until you ask me to forget it? Then next time I can ask how it went "
-    "instead of starting over. Either way, this chat itself is kept for {days} days after "
-    'your last message so that you can carry on, then deleted; say "forget me" to delete '
-    "it now."
-)
-YES_NO_CONSENT = [
-    {"title": "Yes, keep it", "payload": "/affirm"},
-    {"title": "No thanks", "payload": "/deny"},
-]
-CONSENT_THANKS = "Thank you, I've saved it. I'll check in later to ask how the routine is going."
-CONSENT_DECLINED = (
-    "No problem, no note is kept. This chat is deleted {days} days after your last message "
-    '(or now, if you say "forget me"). The routine above is yours to keep.'
-)
-WELCOME_BACK_PLAIN = "Welcome back! How has your scalp routine been going?"
 #: Channels whose conversation id proves its owner (a server-issued widget token, a
 #: signed webhook): only there does a returning client see what was stored about them.
 AUTHENTICATED_CHANNELS = frozenset(("socketio", "telegram", "twilio", "facebook"))
-WELCOME_BACK = (
-    "Welcome back! Last time we put together a routine for {what}. How has it been going?"
-)
-FEEDBACK_NO_NOTES = (
-    "Thanks for telling me. If anything has changed, tell me about your scalp now and I'll "
-    "adjust the routine."
-)
-FEEDBACK_THANKS = (
-    "Thanks for telling me, I've added that to your notes. If anything has changed, tell me "
-    "about your scalp now and I'll adjust the routine."
-)
 #: The consultation form, and the action that ends it with the routine (domain.yml).
 CONSULTATION_FORM = "consultation_form"
 ROUTINE_ACTION = "action_give_routine"
-CHECKIN = "Hi again! How is your scalp routine going? Tell me in a few words."
-FORGET_QUESTION = (
-    "This deletes everything the salon stored about you (notes, booking requests) and this "
-    "whole conversation. Shall I go ahead?"
-)
-YES_NO_FORGET = [
-    {"title": "Yes, delete everything", "payload": "/affirm"},
-    {"title": "No, keep it", "payload": "/deny"},
-]
-FORGOTTEN = "Done: I've deleted your data and this conversation. You can start afresh any time."
-NOT_FORGOTTEN = "Okay, nothing was deleted."
-HANDOFF = (
-    "I've asked the salon team to take over this chat. Someone will reply here during "
-    "opening hours; until they hand it back to me, I'll stay quiet."
-)
-BOOKING_DONE = (
-    "Thanks, {name}! I've sent your request for {service} ({times}) to the salon. This is a "
-    "request, not a confirmed appointment: the team will contact you to confirm a time."
-)
-#: While a dermatologist or urgent referral stands (docs/content-rules.md: no exfoliation and no
-#: massage on inflamed or broken skin until a professional says so).
-BOOKING_UNDER_REFERRAL = (
-    "Before we go on: because of what you told me earlier, I suggested seeing {who} first, "
-    "and every treatment here includes exfoliation or massage. I can still pass your "
-    "request on, marked to go ahead only after a doctor has seen your scalp."
-)
-BOOKING_HELD = (
-    "Thanks, {name}! I've sent your request for {service} ({times}) to the salon, marked "
-    '"after a doctor has seen it" with the referral I gave attached. The team won\'t book '
-    "it as if nothing had happened: they'll contact you, and the treatment goes ahead once "
-    "a professional says your scalp is fine for it."
-)
-BOOKING_NEEDS_CONSENT = (
-    "To send your request I need to store your name and contact details for the salon. "
-    "Is that okay?"
-)
-BOOKING_NOT_SENT = (
-    "Okay, the request was not sent and the salon has not kept your details. What you typed "
-    'stays in this chat until it is deleted, {days} days after your last message ("forget '
-    'me" deletes it now). You can also call or visit the salon to book.'
-)
+#: How the booking replies name each service ({service} in utter_booking_sent / _held).
 SERVICE_TITLES = {
     "scalp_facial": "a professional scalp facial",
     "head_massage_add_on_20": "a 20-minute head massage added to a body treatment",
     "head_only_45": "a 45-minute head-only massage session",
 }
-CONTACT_REASK = (
-    "That doesn't look like an email address or phone number I can use. Please type an "
-    "email (like name@example.com) or a phone number with its area code."
-)
-NAME_REASK = "Sorry, what name should the salon use for the booking?"
-SERVICE_REASK = "Which one would you like? Please pick one of the options."
-TIMES_REASK = 'When suits you? For example "weekday evenings" or "Saturday morning".'
 
 #: Intents that interrupt a booking form (the rules answer them).
 BOOKING_INTERRUPTIONS = frozenset(
@@ -283,7 +230,7 @@ class ActionGiveConsent(Action):
         if tracker.get_slot(BOOKING_CONTACT):
             return events + await submit_booking(dispatcher, tracker)
         await store_summary(tracker)
-        dispatcher.utter_message(text=CONSENT_THANKS)
+        dispatcher.utter_message(response=CONSENT_THANKS)
         return [*events, checkin_reminder()]
 
 
@@ -299,8 +246,8 @@ class ActionDeclineConsent(Action):
     ) -> list[EventType]:
         """Respect the no; the conversation goes on."""
         booking = bool(tracker.get_slot(BOOKING_CONTACT))
-        template = BOOKING_NOT_SENT if booking else CONSENT_DECLINED
-        dispatcher.utter_message(text=template.format(days=retention.retention_days()))
+        reply = BOOKING_NOT_SENT if booking else CONSENT_DECLINED
+        dispatcher.utter_message(response=reply, days=retention.retention_days())
         events: list[EventType] = [SlotSet(CONSENT_OFFERED, False), SlotSet(CONSENT_GIVEN, False)]
         if booking:
             events += [SlotSet(slot, None) for slot in BOOKING_SLOTS]
@@ -318,9 +265,7 @@ async def offer_or_store_summary(
         return []
     if tracker.get_slot(CONSENT_GIVEN) is False or tracker.get_slot("summary_offered"):
         return []  # asked already (a no is respected), or another offer is pending
-    dispatcher.utter_message(
-        text=CONSENT_QUESTION.format(days=retention.retention_days()), buttons=YES_NO_CONSENT
-    )
+    dispatcher.utter_message(response=CONSENT_QUESTION, days=retention.retention_days())
     return [SlotSet(CONSENT_OFFERED, True)]
 
 
@@ -384,11 +329,11 @@ class ActionSessionStart(Action):
         if previous is not None and channel not in AUTHENTICATED_CHANNELS:
             # Anyone can claim an id on this channel (REST, the shell): welcome them and
             # take their feedback, but show and restore nothing that was stored.
-            dispatcher.utter_message(text=WELCOME_BACK_PLAIN)
+            dispatcher.utter_message(response=WELCOME_BACK_PLAIN)
             events += [SlotSet(CONSENT_GIVEN, True), SlotSet(AWAITING_FEEDBACK, True)]
         elif previous is not None:
             dispatcher.utter_message(
-                text=WELCOME_BACK.format(what=concerns_text(previous["concerns"]))
+                response=WELCOME_BACK, what=concerns_text(previous["concerns"])
             )
             events += [
                 SlotSet(CONSENT_GIVEN, True),
@@ -414,7 +359,7 @@ class ActionRoutineCheckin(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Ask, and wait for the answer."""
-        dispatcher.utter_message(text=CHECKIN)
+        dispatcher.utter_message(response=CHECKIN)
         return [SlotSet(AWAITING_FEEDBACK, True)]
 
 
@@ -442,7 +387,7 @@ class ActionRecordFeedback(Action):
         )
         if not updated and not has_had_routine(tracker):
             return [FollowupAction(CONSULTATION_FORM)]
-        dispatcher.utter_message(text=FEEDBACK_THANKS if updated else FEEDBACK_NO_NOTES)
+        dispatcher.utter_message(response=FEEDBACK_THANKS if updated else FEEDBACK_NO_NOTES)
         return [SlotSet(AWAITING_FEEDBACK, False)]
 
 
@@ -470,7 +415,7 @@ class ActionAskForget(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Ask once, with buttons."""
-        dispatcher.utter_message(text=FORGET_QUESTION, buttons=YES_NO_FORGET)
+        dispatcher.utter_message(response=FORGET_QUESTION)
         return [SlotSet(FORGET_OFFERED, True)]
 
 
@@ -493,7 +438,7 @@ class ActionForgetMe(Action):
         sender, channel = tracker.sender_id, channel_of(tracker)
         await with_repository(lambda repo: repo.forget_client(sender, channel))
         await asyncio.to_thread(db.vacuum, engine())
-        dispatcher.utter_message(text=FORGOTTEN)
+        dispatcher.utter_message(response=FORGOTTEN)
         return [AllSlotsReset(), SlotSet(FORGET_OFFERED, False)]
 
 
@@ -508,7 +453,7 @@ class ActionKeepData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Say nothing was deleted."""
-        dispatcher.utter_message(text=NOT_FORGOTTEN)
+        dispatcher.utter_message(response=NOT_FORGOTTEN)
         return [SlotSet(FORGET_OFFERED, False)]
 
 
@@ -532,7 +477,7 @@ class ActionHandoff(Action):
         await with_repository(
             lambda repo: repo.create_handoff(channel, sender, reason=reason, transcript=transcript)
         )
-        dispatcher.utter_message(text=HANDOFF)
+        dispatcher.utter_message(response=HANDOFF)
         # Rasa predicts nothing more once paused, so the action itself marks the
         # bot as listening: when staff hand back, the next message starts a
         # normal turn instead of continuing this one.
@@ -633,7 +578,7 @@ class ValidateBookingForm(FormValidationAction):
         if requested is None and referral is not None:
             # The form starts: say first why the request will be held.
             who = referral_texts.WHO[referral]
-            dispatcher.utter_message(text=BOOKING_UNDER_REFERRAL.format(who=who))
+            dispatcher.utter_message(response=BOOKING_UNDER_REFERRAL, who=who)
         service = parse_service(text, values("service"))
         if service and (requested == BOOKING_SERVICE or not tracker.get_slot(BOOKING_SERVICE)):
             events.append(SlotSet(BOOKING_SERVICE, service))
@@ -641,20 +586,20 @@ class ValidateBookingForm(FormValidationAction):
             times = parse_times(text)
             events.append(SlotSet(BOOKING_TIMES, times))
             if times is None:
-                dispatcher.utter_message(text=TIMES_REASK)
+                dispatcher.utter_message(response=TIMES_REASK)
         elif requested == BOOKING_NAME:
             name = parse_name(text, values("person"))
             events.append(SlotSet(BOOKING_NAME, name))
             if name is None:
-                dispatcher.utter_message(text=NAME_REASK)
+                dispatcher.utter_message(response=NAME_REASK)
         elif requested == BOOKING_CONTACT:
             contact = parse_contact(text)
             events.append(SlotSet(BOOKING_CONTACT, contact))
             if contact is None:
-                dispatcher.utter_message(text=CONTACT_REASK)
+                dispatcher.utter_message(response=CONTACT_REASK)
         elif requested == BOOKING_SERVICE and service is None:
             events.append(SlotSet(BOOKING_SERVICE, None))
-            dispatcher.utter_message(text=SERVICE_REASK)
+            dispatcher.utter_message(response=SERVICE_REASK)
         return events
 
 
@@ -686,11 +631,11 @@ async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
             referral=referral.value if referral else None,
         )
     )
-    template = BOOKING_HELD if referral else BOOKING_DONE
     dispatcher.utter_message(
-        text=template.format(
-            name=name.split()[0], service=SERVICE_TITLES.get(service, service), times=times
-        )
+        response=BOOKING_HELD if referral else BOOKING_DONE,
+        name=name.split()[0],
+        service=SERVICE_TITLES.get(service, service),
+        times=times,
     )
     return [SlotSet(slot, None) for slot in BOOKING_SLOTS]
 
@@ -708,5 +653,5 @@ class ActionSubmitBooking(Action):
         """Store it with consent; otherwise ask once."""
         if tracker.get_slot(CONSENT_GIVEN) is True:
             return await submit_booking(dispatcher, tracker)
-        dispatcher.utter_message(text=BOOKING_NEEDS_CONSENT, buttons=YES_NO_CONSENT)
+        dispatcher.utter_message(response=BOOKING_NEEDS_CONSENT)
         return [SlotSet(CONSENT_OFFERED, True)]

@@ -11,12 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from scalpcare import contract
 from scalpcare.referral import WHO
 
-RESTARTED = "Okay, let's start fresh. What would you like to know about your scalp?"
-RESTARTED_UNDER_REFERRAL = (
-    "Okay, let's start fresh. One thing stays as it was: I suggested seeing {who} first, "
-    "so no exfoliation or massage until a professional says it's fine. What would you like "
-    "to know?"
-)
+#: The replies, by their names in domain.yml.
+RESTARTED = "utter_restarted"
+RESTARTED_UNDER_REFERRAL = "utter_restarted_under_referral"
 #: What "start over" keeps: a referral is never lowered within a conversation
 #: (docs/content-rules.md, the contract), and what goes with it.
 KEPT_ON_RESTART = (
@@ -43,12 +40,12 @@ class ActionRestart(Action):
         """Reset the dialogue state and every slot but a standing referral's."""
         level = contract.Referral.parse(tracker.get_slot(contract.REFERRAL))
         if level is contract.Referral.NONE:
-            dispatcher.utter_message(text=RESTARTED)
+            dispatcher.utter_message(response=RESTARTED)
             return [Restarted()]
         if level.rank >= contract.Referral.DERMATOLOGIST.rank:
-            dispatcher.utter_message(text=RESTARTED_UNDER_REFERRAL.format(who=WHO[level]))
+            dispatcher.utter_message(response=RESTARTED_UNDER_REFERRAL, who=WHO[level])
         else:
-            dispatcher.utter_message(text=RESTARTED)
+            dispatcher.utter_message(response=RESTARTED)
         kept = [
             SlotSet(name, tracker.get_slot(name))
             for name in KEPT_ON_RESTART

@@ -49,8 +49,10 @@ def domain() -> dict[str, Any]:
 
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
-    """A fresh dispatcher that collects what an action says."""
-    return CollectingDispatcher()
+    """A fresh dispatcher that collects what an action says, replies rendered as Rasa does."""
+    from tests.replies import RenderingDispatcher
+
+    return RenderingDispatcher()
 
 
 TrackerFactory = Callable[..., Tracker]

@@ -11,6 +11,7 @@ import pytest
 
 from actions import fallback
 from actions.session import RESTARTED
+from tests.replies import reply
 
 pytestmark = pytest.mark.e2e
 
@@ -38,9 +39,9 @@ def test_bot_challenge_and_goodbye(assistant) -> None:
 def test_two_stage_fallback_runs_the_action_server(assistant) -> None:
     sender = new_sender()
     first = assistant.say(sender, "/nlu_fallback")
-    assert texts(first) == [fallback.NOT_SURE]
+    assert texts(first) == [reply(fallback.NOT_SURE)]
     assert first[0]["buttons"] == [{"title": "Something else", "payload": "/out_of_scope"}]
-    assert texts(assistant.say(sender, "/out_of_scope")) == [fallback.ASK_REPHRASE]
+    assert texts(assistant.say(sender, "/out_of_scope")) == [reply(fallback.ASK_REPHRASE)]
     assert "isn't medical advice" in texts(assistant.say(sender, "/greet"))[0]
 
 
@@ -49,7 +50,7 @@ def test_fallback_gives_up_politely_after_two_misses(assistant) -> None:
     assistant.say(sender, "/nlu_fallback")
     assistant.say(sender, "/out_of_scope")
     assistant.say(sender, "/nlu_fallback")
-    assert texts(assistant.say(sender, "/out_of_scope")) == [fallback.GIVE_UP]
+    assert texts(assistant.say(sender, "/out_of_scope")) == [reply(fallback.GIVE_UP)]
     # The conversation goes on normally afterwards.
     assert "isn't medical advice" in texts(assistant.say(sender, "hello"))[0]
 
@@ -57,7 +58,7 @@ def test_fallback_gives_up_politely_after_two_misses(assistant) -> None:
 def test_restart_and_contract_slots_on_the_tracker(assistant) -> None:
     sender = new_sender()
     assistant.say(sender, "hello")
-    assert texts(assistant.say(sender, "start over")) == [RESTARTED]
+    assert texts(assistant.say(sender, "start over")) == [reply(RESTARTED)]
     tracker = assistant.tracker(sender)
     assert tracker["sender_id"] == sender
     assert tracker["slots"]["referral"] == "none"

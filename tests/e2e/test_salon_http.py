@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from actions import salon_actions as sa
+from tests.replies import reply
 
 pytestmark = pytest.mark.e2e
 
@@ -37,8 +38,8 @@ def test_consent_checkin_and_returning_client(assistant) -> None:
     """Yes to storing: summary saved, check-in follows, next session asks how it went."""
     sender = _sender()
     first = _routine(assistant, sender)
-    assert ROUTINE in first and sa.CONSENT_QUESTION.format(days=30) in first
-    assert sa.CONSENT_THANKS in _texts(assistant.say(sender, "yes"))
+    assert ROUTINE in first and reply(sa.CONSENT_QUESTION, days=30) in first
+    assert reply(sa.CONSENT_THANKS) in _texts(assistant.say(sender, "yes"))
     [(concerns, routine_text)] = _rows(
         assistant,
         "SELECT s.concerns, s.routine_text FROM salon_consultation_summaries s "
@@ -49,7 +50,7 @@ def test_consent_checkin_and_returning_client(assistant) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         bot = [e.get("text") for e in assistant.tracker(sender)["events"] if e["event"] == "bot"]
-        if sa.CHECKIN in bot:
+        if reply(sa.CHECKIN) in bot:
             break
         time.sleep(1)
     else:
@@ -59,7 +60,7 @@ def test_consent_checkin_and_returning_client(assistant) -> None:
     # messaging apps prove the owner; tests/unit/test_salon_actions.py).
     assert welcome.startswith(sa.WELCOME_BACK_PLAIN) and "oiliness" not in welcome
     thanks = _texts(assistant.say(sender, "it went well, my scalp feels less oily"))
-    assert sa.FEEDBACK_THANKS in thanks
+    assert reply(sa.FEEDBACK_THANKS) in thanks
     [(feedback,)] = _rows(
         assistant,
         "SELECT s.feedback FROM salon_consultation_summaries s "
@@ -73,7 +74,7 @@ def test_no_consent_stores_nothing(assistant) -> None:
     """A no is respected and the conversation goes on."""
     sender = _sender()
     _routine(assistant, sender)
-    assert sa.CONSENT_DECLINED.format(days=30) in _texts(assistant.say(sender, "no thanks"))
+    assert reply(sa.CONSENT_DECLINED, days=30) in _texts(assistant.say(sender, "no thanks"))
     assert _rows(assistant, "SELECT id FROM salon_clients WHERE sender_id = ?", sender) == []
     assert "automated assistant" in _texts(assistant.say(sender, "are you a bot?"))
 
@@ -83,8 +84,8 @@ def test_forget_me_erases_the_conversation(assistant) -> None:
     sender = _sender()
     _routine(assistant, sender)
     assistant.say(sender, "yes")
-    assert sa.FORGET_QUESTION in _texts(assistant.say(sender, "please delete my data"))
-    assert sa.FORGOTTEN in _texts(assistant.say(sender, "yes"))
+    assert reply(sa.FORGET_QUESTION) in _texts(assistant.say(sender, "please delete my data"))
+    assert reply(sa.FORGOTTEN) in _texts(assistant.say(sender, "yes"))
     events = assistant.tracker(sender)["events"]
     said = " ".join(e.get("text") or "" for e in events)
     assert "oily scalp" not in said and ROUTINE not in said
@@ -106,9 +107,9 @@ def test_booking_request(assistant) -> None:
     times_reply = _texts(assistant.say(sender, "saturday morning"))
     assert "What name" in times_reply
     assert "How should the salon reach you" in _texts(assistant.say(sender, "Jane Doe"))
-    assert sa.CONTACT_REASK in _texts(assistant.say(sender, "jane at example"))
+    assert reply(sa.CONTACT_REASK) in _texts(assistant.say(sender, "jane at example"))
     consent = _texts(assistant.say(sender, "jane@example.com"))
-    assert sa.BOOKING_NEEDS_CONSENT in consent
+    assert reply(sa.BOOKING_NEEDS_CONSENT) in consent
     done = _texts(assistant.say(sender, "yes"))
     assert "not a confirmed appointment" in done and "45-minute" in done
     [(service, email, status, times)] = _rows(
@@ -129,7 +130,7 @@ def test_handoff_pauses_until_staff_hand_back(assistant) -> None:
     """The bot stays quiet while paused; staff reply and resume through the HTTP API."""
     sender = _sender()
     assistant.say(sender, "my scalp is itchy")
-    assert sa.HANDOFF in _texts(assistant.say(sender, "can i talk to a real person"))
+    assert reply(sa.HANDOFF) in _texts(assistant.say(sender, "can i talk to a real person"))
     assert assistant.say(sender, "hello? anyone there?") == []
     assistant.request(
         "POST",
@@ -151,7 +152,7 @@ def test_feedback_from_a_first_time_visitor_starts_the_consultation(assistant) -
     """Feedback-sounding words with no routine behind them start the consultation."""
     sender = _sender()
     reply = _texts(assistant.say(sender, "/routine_feedback"))
-    assert sa.FEEDBACK_NO_NOTES not in reply and sa.FEEDBACK_THANKS not in reply
+    assert reply(sa.FEEDBACK_NO_NOTES) not in reply and reply(sa.FEEDBACK_THANKS) not in reply
     assert "What's bothering you most about your scalp?" in reply
     tracker = assistant.tracker(sender)
     assert tracker["active_loop"].get("name") == "consultation_form"

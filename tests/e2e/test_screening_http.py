@@ -13,11 +13,12 @@ from actions import salon_actions as sa
 from actions.safety import SAFETY_NET
 from actions.session import RESTARTED_UNDER_REFERRAL
 from scalpcare import referral
+from tests.replies import reply
 
 pytestmark = pytest.mark.e2e
 
 FALLBACK_QUESTION = "Sorry, I'm not sure I understood. Did you mean one of these?"
-SAFETY_NET_OPENING = SAFETY_NET.split("{what}")[0]
+SAFETY_NET_OPENING = reply(SAFETY_NET, what="\0", note="").split("\0")[0]
 
 
 def _sender() -> str:
@@ -89,10 +90,10 @@ def test_concerns_are_recorded_on_a_referral_turn(assistant) -> None:
 def test_a_red_flag_during_a_handoff_is_answered_and_staff_are_told(assistant) -> None:
     """Paused for staff on a Sunday night: bleeding that won't stop still gets the answer."""
     sender = _sender()
-    assert sa.HANDOFF in _texts(assistant.say(sender, "can i talk to a real person"))
+    assert reply(sa.HANDOFF) in _texts(assistant.say(sender, "can i talk to a real person"))
     assert assistant.say(sender, "hello?") == []
-    reply = _texts(assistant.say(sender, "my scalp is bleeding a lot and it won't stop"))
-    assert "needs medical care now" in reply and referral.STAFF_TOLD in reply
+    answer = _texts(assistant.say(sender, "my scalp is bleeding a lot and it won't stop"))
+    assert "needs medical care now" in answer and referral.STAFF_TOLD in answer
     assert _slots(assistant, sender)["referral"] == "urgent"
     [(alert,)] = _rows(
         assistant, "SELECT alert FROM salon_handoff_requests WHERE sender_id = ?", sender
@@ -122,7 +123,7 @@ def test_a_booking_under_a_referral_is_held(assistant) -> None:
     assert "marked to go ahead only after a doctor has seen your scalp" in first
     assistant.say(sender, "saturday morning")
     assistant.say(sender, "Jane Doe")
-    assert sa.BOOKING_NEEDS_CONSENT in _texts(assistant.say(sender, "jane@example.com"))
+    assert reply(sa.BOOKING_NEEDS_CONSENT) in _texts(assistant.say(sender, "jane@example.com"))
     done = _texts(assistant.say(sender, "yes"))
     assert "after a doctor has seen it" in done
     [(status, held_for)] = _rows(
@@ -139,7 +140,7 @@ def test_start_over_keeps_the_referral(assistant) -> None:
     sender = _sender()
     assistant.say(sender, "there's a coin sized bald patch on my crown")
     restarted = _texts(assistant.say(sender, "start over"))
-    assert restarted.startswith(RESTARTED_UNDER_REFERRAL.format(who="a dermatologist")[:40])
+    assert restarted.startswith(reply(RESTARTED_UNDER_REFERRAL, who="a dermatologist")[:40])
     slots = _slots(assistant, sender)
     assert slots["referral"] == "dermatologist"
     assert slots["massage_max_minutes"] == 0.0

@@ -25,6 +25,7 @@ import pytest
 from actions import salon_actions as sa
 from addons.server.channels import RATE_LIMITED
 from tests.e2e.conftest import Assistant, running_assistant
+from tests.replies import reply
 
 pytestmark = pytest.mark.e2e
 
@@ -156,10 +157,12 @@ def test_erasure_leaves_nothing_in_the_stores_or_their_files(assistant: Assistan
             "SELECT name FROM salon_booking_requests WHERE name LIKE ?", (f"%{marker}%",)
         ).fetchall()
     assert stored
-    assert sa.FORGET_QUESTION in " ".join(
+    assert reply(sa.FORGET_QUESTION) in " ".join(
         r.get("text") or "" for r in assistant.say(sender, "forget me")
     )
-    assert sa.FORGOTTEN in " ".join(r.get("text") or "" for r in assistant.say(sender, "yes"))
+    assert reply(sa.FORGOTTEN) in " ".join(
+        r.get("text") or "" for r in assistant.say(sender, "yes")
+    )
     for path in (Path(assistant.database), Path(assistant.salon_database)):
         assert marker.encode() not in path.read_bytes().lower(), path
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

@@ -20,6 +20,7 @@ from actions.salon_actions import CONSENT_QUESTION
 from scalpcare import routine
 from scalpcare.consultation_parsing import ScalpFacts
 from tests.conftest import TrackerFactory
+from tests.replies import reply
 
 NO_ENTITIES: dict[str, list[str]] = {}
 NONE3 = (None, None, False)  # no scalp type, sensitivity unknown, not a "no concerns" answer
@@ -228,7 +229,7 @@ async def test_validator_counts_misses_and_explains_after_two(
         dispatcher, _form_tracker(make_tracker, "purple", "nlu_fallback", slots), domain
     )
     assert second == [SlotSet("consultation_misses", 0.0)]
-    assert dispatcher.messages[0]["text"] == EXPLANATIONS["wash_frequency"]
+    assert dispatcher.messages[0]["text"] == reply(EXPLANATIONS["wash_frequency"])
 
 
 @pytest.mark.parametrize("intent", ["faq", "ask_massage_limits", "bot_challenge", "stop", "help"])
@@ -285,7 +286,7 @@ async def test_routine_for_a_complete_consultation(
         SlotSet("massage_max_sessions_per_day", 1.0),
         SlotSet("consent_offered", True),
     ]
-    assert dispatcher.messages[1]["text"] == CONSENT_QUESTION.format(days=30)
+    assert dispatcher.messages[1]["text"] == reply(CONSENT_QUESTION, days=30)
 
 
 @pytest.mark.parametrize(
@@ -322,7 +323,7 @@ async def test_no_routine_when_care_is_urgent(
     """Urgent: no routine at all."""
     slots = {"concerns": ["oiliness"], "referral": "urgent"}
     events = await ActionGiveRoutine().run(dispatcher, make_tracker("", slots=slots), domain)
-    assert dispatcher.messages[0]["text"] == NO_ROUTINE_URGENT
+    assert dispatcher.messages[0]["text"] == reply(NO_ROUTINE_URGENT)
     assert events == [
         SlotSet("massage_max_minutes", 0.0),
         SlotSet("massage_max_sessions_per_day", 0.0),

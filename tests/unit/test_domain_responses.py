@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa.core.nlg.interpolator import interpolate
 
 PAYLOAD = re.compile(r"^/[a-z_]+(\{.*\})?$")
+ACTIONS = Path(__file__).resolve().parents[2] / "actions"
+
+
+def action_variables() -> set[str]:
+    """The variables the actions pass with a named reply (``utter_message(response=...)``)."""
+    names: set[str] = set()
+    for path in ACTIONS.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            keywords = {keyword.arg for keyword in node.keywords}
+            if node.func.attr == "utter_message" and "response" in keywords:
+                names.update(k for k in keywords if k not in {"response", "buttons", "text"})
+    return names
 
 
 def _responses(domain: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -21,8 +37,10 @@ def _responses(domain: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_no_response_logs_an_interpolation_error(domain, capsys) -> None:
-    """A `{...}` that is not a slot makes Rasa log every slot's value; none may do that."""
-    slots = {name: f"<{name}>" for name in domain["slots"]}
+    """A `{...}` that is neither a slot nor a variable an action passes makes Rasa log
+    every slot's value; none may do that."""
+    assert {"days", "who", "what", "name", "service", "times", "note"} <= action_variables()
+    slots = {name: f"<{name}>" for name in [*domain["slots"], *action_variables()]}
     for _name, variation in _responses(domain):
         interpolate(variation, slots)
     output = capsys.readouterr()

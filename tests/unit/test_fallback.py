@@ -13,6 +13,7 @@ from actions.fallback import (
     likeliest_topics,
     mostly_non_latin,
 )
+from tests.replies import reply
 
 
 def rank(*pairs: tuple[str, float]) -> list[dict[str, object]]:
@@ -82,7 +83,7 @@ async def test_ask_affirmation_offers_topics_and_something_else(
     assert events == []
     assert len(dispatcher.messages) == 1
     message = dispatcher.messages[0]
-    assert message["text"] == fallback.NOT_SURE_WITH_TOPICS
+    assert message["text"] == reply(fallback.NOT_SURE_WITH_TOPICS)
     assert message["buttons"] == [
         {"title": fallback.TOPIC_TITLES["help"], "payload": "/help"},
         {"title": fallback.TOPIC_TITLES["greet"], "payload": "/greet"},
@@ -93,7 +94,7 @@ async def test_ask_affirmation_offers_topics_and_something_else(
 async def test_ask_affirmation_without_topics(dispatcher, make_tracker, domain) -> None:
     tracker = make_tracker("qwpoeiruty", intent_ranking=rank(("nlu_fallback", 0.9)))
     await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
-    assert dispatcher.messages[0]["text"] == fallback.NOT_SURE
+    assert dispatcher.messages[0]["text"] == reply(fallback.NOT_SURE)
     assert dispatcher.messages[0]["buttons"] == [
         {"title": "Something else", "payload": "/out_of_scope"}
     ]
@@ -104,12 +105,12 @@ async def test_ask_affirmation_other_script_gets_english_note(
 ) -> None:
     tracker = make_tracker("头皮很痒怎么办", intent_ranking=rank(("greet", 0.3)))
     await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
-    assert dispatcher.messages[0]["text"] == fallback.ENGLISH_ONLY
+    assert dispatcher.messages[0]["text"] == reply(fallback.ENGLISH_ONLY)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("blorp zing", fallback.ASK_REPHRASE), ("кожа головы", fallback.ENGLISH_ONLY)],
+    [("blorp zing", reply(fallback.ASK_REPHRASE)), ("кожа головы", reply(fallback.ENGLISH_ONLY))],
 )
 async def test_ask_rephrase(dispatcher, make_tracker, domain, text: str, expected: str) -> None:
     events = await ActionDefaultAskRephrase().run(dispatcher, make_tracker(text), domain)
@@ -120,7 +121,7 @@ async def test_ask_rephrase(dispatcher, make_tracker, domain, text: str, expecte
 async def test_default_fallback_gives_up_and_reverts(dispatcher, make_tracker, domain) -> None:
     events = await ActionDefaultFallback().run(dispatcher, make_tracker("???"), domain)
     assert events == [UserUtteranceReverted()]
-    assert [m["text"] for m in dispatcher.messages] == [fallback.GIVE_UP]
+    assert [m["text"] for m in dispatcher.messages] == [reply(fallback.GIVE_UP)]
 
 
 def test_every_offered_topic_is_an_intent_of_the_domain(domain) -> None:

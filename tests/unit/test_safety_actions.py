@@ -21,6 +21,7 @@ from actions.safety import (
 from addons.nlu.red_flags import triage_data
 from scalpcare import referral, triage
 from tests.conftest import TrackerFactory
+from tests.replies import reply
 
 
 def _screened(text: str) -> dict[str, Any]:
@@ -169,7 +170,7 @@ async def test_decline_summary(
     """A no is accepted and the offer forgotten."""
     events = await ActionDeclineSummary().run(dispatcher, make_tracker("no", "deny"), domain)
     assert events == [SlotSet("summary_offered", False)]
-    assert dispatcher.messages[0]["text"] == NO_SUMMARY
+    assert dispatcher.messages[0]["text"] == reply(NO_SUMMARY)
 
 
 @pytest.mark.parametrize(
@@ -399,6 +400,6 @@ async def test_safety_net_says_when_to_get_care(
     events = await ActionSafetyNet().run(dispatcher, tracker, domain)
     assert events == []
     [message] = dispatcher.messages
-    assert message["text"] == SAFETY_NET.format(what='"hurts" and "bump"')
+    assert message["text"] == reply(SAFETY_NET, what='"hurts" and "bump"', note="")
     assert "buttons" not in message or not message["buttons"]
     assert ActionSafetyNet().name() in domain["actions"]

@@ -21,6 +21,7 @@ from salon import db
 from salon.repository import SalonRepository
 from tests.conftest import TrackerFactory
 from tests.databases import fresh_database
+from tests.replies import reply
 
 
 @pytest.mark.parametrize(
@@ -174,7 +175,7 @@ async def test_consent_stores_the_summary_and_schedules_the_checkin(
     assert events[2]["intent"] == sa.CHECKIN_INTENT
     summary = _rows(salon_db, lambda r: r.latest_summary("unknown", "test-user"))
     assert summary.concerns == ["oiliness"] and summary.scalp_type == "oily"
-    assert dispatcher.messages[0]["text"] == sa.CONSENT_THANKS
+    assert dispatcher.messages[0]["text"] == reply(sa.CONSENT_THANKS)
 
 
 async def test_no_consent_stores_nothing(
@@ -188,7 +189,7 @@ async def test_no_consent_stores_nothing(
     events = await sa.ActionDeclineConsent().run(dispatcher, tracker, domain)
     assert events == [SlotSet("consent_offered", False), SlotSet("consent_given", False)]
     assert _rows(salon_db, lambda r: r.find_client("unknown", "test-user")) is None
-    assert dispatcher.messages[0]["text"] == sa.CONSENT_DECLINED.format(days=30)
+    assert dispatcher.messages[0]["text"] == reply(sa.CONSENT_DECLINED, days=30)
 
 
 async def test_offer_once_then_store_silently(
@@ -221,7 +222,7 @@ async def test_returning_client_is_welcomed_with_their_notes(
     _rows(salon_db, seed)
     widget = make_tracker(input_channel="socketio")
     events = await sa.ActionSessionStart().run(dispatcher, widget, domain)
-    assert dispatcher.messages[0]["text"] == sa.WELCOME_BACK.format(what="itch")
+    assert dispatcher.messages[0]["text"] == reply(sa.WELCOME_BACK, what="itch")
     assert SlotSet("awaiting_feedback", True) in events
     assert SlotSet("concerns", ["itch"]) in events
     assert SlotSet("scalp_type", "dry") in events
@@ -250,7 +251,7 @@ async def test_a_claimable_channel_shows_nothing_stored_on_return(
     events = await sa.ActionSessionStart().run(
         dispatcher, make_tracker(input_channel="rest"), domain
     )
-    assert [m["text"] for m in dispatcher.messages] == [sa.WELCOME_BACK_PLAIN]
+    assert [m["text"] for m in dispatcher.messages] == [reply(sa.WELCOME_BACK_PLAIN)]
     assert not any(e.get("name") in ("concerns", "scalp_type") for e in events)
 
 
@@ -285,7 +286,7 @@ async def test_forget_me_erases_the_salon_rows(
     events = await sa.ActionForgetMe().run(dispatcher, make_tracker("yes", "affirm"), domain)
     assert events == [AllSlotsReset(), SlotSet("forget_offered", False)]
     assert _rows(salon_db, lambda r: r.sender_known("test-user")) is False
-    assert dispatcher.messages[0]["text"] == sa.FORGOTTEN
+    assert dispatcher.messages[0]["text"] == reply(sa.FORGOTTEN)
 
 
 async def test_handoff_records_the_conversation_and_pauses(
@@ -334,12 +335,12 @@ async def test_booking_needs_consent_then_is_a_request(
     ("requested", "text", "entities", "expected", "reask"),
     [
         ("booking_contact", "jane@example.com", [], "jane@example.com", None),
-        ("booking_contact", "jane at example", [], None, sa.CONTACT_REASK),
+        ("booking_contact", "jane at example", [], None, reply(sa.CONTACT_REASK)),
         ("booking_name", "it's Priya", [], "Priya", None),
-        ("booking_name", "42", [], None, sa.NAME_REASK),
+        ("booking_name", "42", [], None, reply(sa.NAME_REASK)),
         ("booking_times", "weekday evenings", [], "weekday evenings", None),
         ("booking_service", "the 45 minute one", [], "head_only_45", None),
-        ("booking_service", "hmm", [], None, sa.SERVICE_REASK),
+        ("booking_service", "hmm", [], None, reply(sa.SERVICE_REASK)),
     ],
 )
 async def test_booking_validator(
@@ -393,12 +394,12 @@ ROUTINE_GIVEN = [
         ({}, [], False, "consultation"),
         ({"awaiting_feedback": False}, [], False, "consultation"),
         # a routine earlier in this conversation, no notes kept (no consent)
-        ({}, ROUTINE_GIVEN, False, sa.FEEDBACK_NO_NOTES),
+        ({}, ROUTINE_GIVEN, False, reply(sa.FEEDBACK_NO_NOTES)),
         # the check-in asked, but the notes were erased meanwhile
-        ({"awaiting_feedback": True}, [], False, sa.FEEDBACK_NO_NOTES),
+        ({"awaiting_feedback": True}, [], False, reply(sa.FEEDBACK_NO_NOTES)),
         # notes kept: the feedback is added to them
-        ({}, [], True, sa.FEEDBACK_THANKS),
-        ({"awaiting_feedback": True}, [], True, sa.FEEDBACK_THANKS),
+        ({}, [], True, reply(sa.FEEDBACK_THANKS)),
+        ({"awaiting_feedback": True}, [], True, reply(sa.FEEDBACK_THANKS)),
     ],
 )
 async def test_feedback_without_a_routine_starts_the_consultation(
@@ -442,7 +443,7 @@ async def test_booking_under_a_referral_is_held_with_the_referral(
     tracker = make_tracker("book a scalp facial", "request_booking", slots=referred)
     events = await sa.ValidateBookingForm().run(dispatcher, tracker, domain)
     assert SlotSet("booking_service", "scalp_facial") in events
-    assert dispatcher.messages[0]["text"] == sa.BOOKING_UNDER_REFERRAL.format(who="a dermatologist")
+    assert dispatcher.messages[0]["text"] == reply(sa.BOOKING_UNDER_REFERRAL, who="a dermatologist")
     slots = {
         **referred,
         "booking_service": "scalp_facial",
@@ -469,7 +470,7 @@ async def test_the_hold_is_explained_once_and_not_without_a_referral(
         tracker = make_tracker("book a facial", "request_booking", slots=slots)
         await sa.ValidateBookingForm().run(dispatcher, tracker, domain)
     assert all(
-        m.get("text") != sa.BOOKING_UNDER_REFERRAL.format(who=w)
+        m.get("text") != reply(sa.BOOKING_UNDER_REFERRAL, who=w)
         for m in dispatcher.messages
         for w in ("a dermatologist", "a doctor or urgent care today")
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from rasa_sdk.events import Restarted, SlotSet
 
 from actions.session import RESTARTED, RESTARTED_UNDER_REFERRAL, ActionRestart
+from tests.replies import reply
 
 
 async def test_restart_confirms_and_restarts(dispatcher, make_tracker, domain) -> None:
     tracker = make_tracker("start over", intent="restart")
     events = await ActionRestart().run(dispatcher, tracker, domain)
     assert events == [Restarted()]
-    assert [m["text"] for m in dispatcher.messages] == [RESTARTED]
+    assert [m["text"] for m in dispatcher.messages] == [reply(RESTARTED)]
     assert ActionRestart().name() in domain["actions"]
 
 
@@ -31,7 +32,7 @@ async def test_restart_keeps_a_standing_referral(dispatcher, make_tracker, domai
         SlotSet("massage_max_minutes", 0.0),
         SlotSet("massage_max_sessions_per_day", 0.0),
     ]
-    assert dispatcher.messages[0]["text"] == RESTARTED_UNDER_REFERRAL.format(who="a dermatologist")
+    assert dispatcher.messages[0]["text"] == reply(RESTARTED_UNDER_REFERRAL, who="a dermatologist")
 
 
 async def test_restart_keeps_a_doctor_referral_quietly(dispatcher, make_tracker, domain) -> None:
@@ -44,4 +45,4 @@ async def test_restart_keeps_a_doctor_referral_quietly(dispatcher, make_tracker,
         SlotSet("referral", "doctor"),
         SlotSet("nutrient_deficiency_suspected", True),
     ]
-    assert [m["text"] for m in dispatcher.messages] == [RESTARTED]
+    assert [m["text"] for m in dispatcher.messages] == [reply(RESTARTED)]
