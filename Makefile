@@ -38,13 +38,16 @@ help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
-install: $(INSTALLED) $(SPACY_MODEL) $(SENTENCE_ENCODER) ## Create .venv (Python 3.10) from requirements.lock, build the spaCy pipeline and the sentence encoder
+install: $(INSTALLED) $(SPACY_MODEL) $(SENTENCE_ENCODER) ## Create .venv (Python 3.10) from requirements-dev.lock, build the spaCy pipeline and the sentence encoder
 
-$(INSTALLED): requirements.lock
+# requirements.lock pins what the assistant runs on (the Docker image installs it);
+# requirements-dev.lock adds the test and lint tools. Both are generated from
+# pyproject.toml with every file's hash (`make lock`), and checked on install.
+$(INSTALLED): requirements.lock requirements-dev.lock
 	@test -x $(BIN)/python || $$(scripts/find-python310.sh) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==24.0" "setuptools==69.5.1" "wheel==0.45.1"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==24.0" "setuptools==70.3.0" "wheel==0.45.1"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.5.11"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.lock
 	@touch $@
 
 $(SPACY_MODEL): $(INSTALLED) scripts/build_spacy_model.py
@@ -146,9 +149,15 @@ bench-cluster: install train nginx ## Throughput of make cluster (2 replicas) vs
 compare-policies: install ## Compare dialogue-policy choices on the conversation tests (slow: trains each)
 	$(BIN)/python scripts/compare_policies.py
 
-lock: $(INSTALLED) ## Re-pin requirements.lock from the current .venv
-	{ head -2 requirements.lock; $(BIN)/pip freeze --exclude uv | grep -v '^-e'; } > requirements.lock.new
+# Versions already pinned stay (each lock constrains its own regeneration): a version
+# moves only when pyproject.toml asks for it or its line is deleted from the lock first.
+LOCK_COMPILE = $(BIN)/uv pip compile pyproject.toml --python-version 3.10 --generate-hashes --custom-compile-command "make lock" --quiet
+
+lock: $(INSTALLED) ## Re-pin requirements.lock (runtime) and requirements-dev.lock (with the dev tools) from pyproject.toml, with hashes
+	$(LOCK_COMPILE) -c requirements.lock -o requirements.lock.new
+	$(LOCK_COMPILE) --extra dev -c requirements-dev.lock -o requirements-dev.lock.new
 	mv requirements.lock.new requirements.lock
+	mv requirements-dev.lock.new requirements-dev.lock
 
 clean: ## Remove the trained model, caches and test results (keeps .venv)
 	rm -rf models results .rasa .pytest_cache .mypy_cache .ruff_cache build
