@@ -12,7 +12,7 @@ MODEL := models/scalp-care.tar.gz
 # components and policies (addons/nlu, addons/policies) and the core modules the
 # red-flag screener learns from (scalpcare/). addons/server runs in the server only:
 # changing it needs no retraining.
-TRAINING_INPUTS := config.yml domain.yml $(wildcard scalpcare/*.py addons/nlu/*.py addons/policies/*.py) $(shell find data -name '*.yml' -o -name '*.jsonl' -o -name '*.csv' 2>/dev/null)
+TRAINING_INPUTS := config.yml domain.yml $(wildcard scalpcare/*.py scalpcare/*/*.py addons/nlu/*.py addons/policies/*.py) $(shell find data -name '*.yml' -o -name '*.jsonl' -o -name '*.csv' 2>/dev/null)
 
 # Runtime configuration (docs/configuration.md); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.

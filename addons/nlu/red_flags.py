@@ -170,7 +170,10 @@ def corpus_fingerprint(folder: Path = SOURCES) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     for module in MODEL_CODE:
-        digest.update(Path(str(module.__file__)).read_bytes())
+        path = Path(str(module.__file__))
+        # A package (scalpcare.triage) is every module in it.
+        for source in sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]:
+            digest.update(source.read_bytes())
     return digest.hexdigest()
 
 

@@ -249,7 +249,17 @@ def test_professional_note_separates_salon_sessions() -> None:
 _BRAND_SHA256 = "8e2986b1610150531f3529fe2adfac59e74a0f7ca71f1e6b2f8272b57df5b1c9"
 
 
-@pytest.mark.parametrize("module", ["scalpcare/massage.py", "scalpcare/triage.py"])
+@pytest.mark.parametrize(
+    "module",
+    sorted(
+        str(path.relative_to(ROOT))
+        for path in [
+            *ROOT.glob("scalpcare/**/*.py"),
+            *ROOT.glob("actions/*.py"),
+            ROOT / "domain.yml",
+        ]
+    ),
+)
 def test_no_brand_names(module: str) -> None:
     """Seed 003 names a product; it must never be repeated."""
     words = set(re.findall(r"[a-z]+", (ROOT / module).read_text(encoding="utf8").lower()))

@@ -1,4 +1,4 @@
-"""Tests for the red-flag screener (scalpcare/triage.py) over the labelled table."""
+"""Tests for the red-flag screener (scalpcare/triage/) over the labelled table."""
 
 from __future__ import annotations
 

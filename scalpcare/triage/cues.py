@@ -1,0 +1,222 @@
+"""The cues that qualify a finding and the word lists they use.
+
+Negation, history, questions and the people a finding belongs to.
+"""
+
+from __future__ import annotations
+
+# Cues that qualify a candidate (label -> patterns).
+_CUES: dict[str, tuple[str, ...]] = {
+    "NEG": (
+        "=no|=never|=without|=none|=nor|=neither|=nope|=zero|=nothing|=nobody|=noone",
+        "not",
+        "=ruled|=rule|=rules =out",
+        "=negative =for",
+        "=free =of",
+        "=absence =of",
+    ),
+    "NEG_POST": (
+        "=ruled =out",
+        "=was|=were|=came|=is|=came =back? =negative",
+        "=excluded",
+        "re:^[:?-]$ =no|=none|=nope|=never|=negative",  # "Psoriasis: no."
+    ),
+    # "... but it turned out to be dandruff": an earlier suspicion was wrong.
+    "CORRECTION": ("=turned|=turns =out", "=was|=is|='s =actually", "=ended =up =being"),
+    "PSEUDO": (
+        "=no =idea|=clue|=matter|=doubt|=wonder|=joke|=lie|=lies|=cap|=worries",
+        "not =only|=just",
+    ),
+    "RESOLVED": (
+        "=cleared|=gone|=resolved|=cured|=healed|=disappeared|=outgrew|=outgrown|=stopped|=vanished",
+        "=went|=gone|=go =away",
+        "=fine|=okay|=ok|=normal|=good =now|=since",
+        "=been =fine|=good|=ok|=okay|=clear",
+        "=back =to =normal",
+        "=grew|=grown|=growing|=regrew =back",
+        "=no =longer",
+        "=anymore",
+        "=nothing|=none =since",
+        "=in =remission",
+        "=never =came|=come =back",
+        "=calm|=settled|=clear|=better|=healed|=quiet =now",
+        "=all|=fully|=completely|=totally =healed|=gone|=clear|=cleared|=fine|=calm|=better",
+    ),
+    "HIST": (
+        "=as =a =kid|=child|=teen|=teenager|=baby|=toddler|=youngster",
+        "=when =i =was =a? =little|=young|=younger|=kid|=child|=teen|=teenager|=small",
+        "=in =my =teens|=twenties|=20s|=30s|=childhood|=youth",
+        "=in =high =school",
+        "=years|=year|=decade|=decades =ago",
+        "=used =to =have|=get|=be|=suffer",
+        "=in =the =past",
+        "=childhood",
+        "=last =year|=summer|=winter|=spring|=autumn",
+        "=years|=months =back",
+        "=back =when|=then",
+        "=when =we|=she|=he|=they =were",
+    ),
+    "HIST_EXEMPT": ("=went|=started|=became|=began|=switched|=been|=since",),
+    "RECUR": (
+        "come|be =back",
+        "='s|=s|=is|=are|=was =back",  # the lookup table lemmatises "'s" as "have"
+        "=again",
+        "=still",
+        "=returned|=returning|=recurred|=recurring|=recurrent|=relapse|=relapsed",
+        "=flaring|=flared",
+        "=currently",
+    ),
+    "HYPO": (
+        "=if|=whether|=unless",
+        "=worried|=afraid|=scared|=fear|=terrified|=nervous|=worry =of|=about? "
+        "=getting|=developing|=catching|=get|=develop|=catch",
+        "=prevent|=preventing|=prevention|=avoid|=avoiding",
+        "=risk =of",
+        "=can|=could|=will|=would =you|=i|=one|=people =get|=catch|=develop",
+    ),
+    "DEICTIC": (
+        "=is =this|=that",
+        "=could|=can|=might|=may|=would =this|=that|=it =be",
+        "=does|=do =this|=that|=it =look|=sound|=seem",
+        "=this|=that =look|=looks|=sounds|=seems =like",
+    ),
+    "IS_IT": ("=is =it",),
+    "SUSPECT": (
+        "=i =think|=guess|=reckon|=suspect|=believe",
+        "=pretty|=fairly =sure",
+        "=probably|=maybe|=possibly|=possible|=likely",
+    ),
+    "AFFIRM": ("=i have|get|catch|caught ~1 =it|=some|=them|=one|=same|=this|=that|=these|=those",),
+    "FAMILY": ("run|runs|running =in ~1 =family",),
+    "SELF": ("=i|=me|=my|=mine|=myself",),
+    "CARE": (
+        "daughter|son|kid|child|children|baby|babies|toddler|stepdaughter|stepson|grandson"
+        "|granddaughter|grandchild|client|customer|teenager",
+        "=my =little =one",
+        "=my =boy|=girl",
+        "# =year|=yr|=years =old",
+        "# =- =year =- =old",
+        r"re:^\d+(yo|yr|yrs)$",
+    ),
+    "OTHER": (
+        "mum|mom|mother|mam|mommy|mummy|dad|father|daddy|sister|brother|=sis|=bro|husband|wife"
+        "|hubby|partner|boyfriend|girlfriend|=bf|=gf|fiance|fiancee|friend|bestie|colleague"
+        "|coworker|roommate|flatmate|housemate|aunt|auntie|aunty|uncle|cousin|grandma"
+        "|grandmother|gran|granny|=nan|=nana|grandpa|grandfather|neighbour|neighbor|family"
+        "|niece|nephew",
+        "=co =- =worker",
+    ),
+    # People nobody in the conversation knows ("a woman in the news"): not a referral.
+    "STRANGER": (
+        "=a|=an|=some|=this|=that|=the ~1 woman|man|lady|guy|girl|boy|kid|person|celebrity"
+        "|influencer|stranger",
+        "people|someone|somebody|celebrities|women|ladies",
+    ),
+    # A professional already looks after it ("my derm is managing it").
+    "UNDER_CARE": (
+        "dermatologist|derm|doctor|doc|gp|physician|specialist|clinic|pediatrician"
+        "|paediatrician|nurse|surgeon|consultant|endocrinologist|dermo|hautarzt|dermato"
+        "|dermatologa|dermatologo|er|hospital ~4 said|say|says|confirm|confirmed|check"
+        "|checked|look|looked|saw|seen|treat|treating|treated|manage|managing|managed"
+        "|prescribe|prescribed|gave|give|put|told|tell|drain|drained|remove|removed"
+        "|monitor|monitoring|lance|lanced|stitch|stitched|cream|plan|routine",
+        "=under ~2 dermatologist|derm|doctor|specialist|consultant|care|clinic",
+        "=by =my|=the|=a|=her|=his|=our? dermatologist|derm|doctor|doc|gp|specialist|consultant"
+        "|clinic|hospital|dermo|nurse|surgeon|pediatrician|paediatrician",
+        "=on ~2 =tablets|=cream|=antibiotics|=treatment|=meds|=medication|=pills|=washes",
+        "prescription|prescribed|antibiotic|antibiotics|antiviral|antivirals|injection"
+        "|injections|medication|medicated",
+        "=being =treated|=managed|=monitored",
+        "=under =control|=treatment",
+        "=looked =after",
+        "=well =managed|=controlled",
+    ),
+    # ... unless something is new or worse.
+    "WORSE": (
+        "worse|worsening|worsened|spreading|bigger|growing|flaring|flare|flared|returned",
+        "=new =spot|=spots|=patch|=patches|=lump|=bump|=sore|=one|=ones",
+        "=came|=come|=coming|=is|='s =back",
+        "=not|=isn't|=isnt|=doesn't|=doesnt|=didn't|=didnt|=stopped =working|=helping|=work|=help",
+        "=did|=does|=do|=is|=are|=was ~1 =n't|=nt|=not =work|=help|=working|=helping",
+        "=still ~2 =bleeding|=growing|=spreading|=weeping|=oozing|=hurts|=hurting",
+        "=still =there|=around|=going",
+        "=not =sure|=convinced",
+        "=waiting|=waitlist|=referred",
+        "=new",
+    ),
+    # A question about conditions in general ("is ringworm contagious?").
+    "GENERAL_Q": (
+        "=usually|=normally|=typically|=generally|=common|=commonly|=myth|=contagious"
+        "|=catching|=hereditary|=genetic|=inherited|=difference|=often",
+        "=in =general",
+        "=true|=dangerous|=harmless|=serious|=normal",
+        "=more|=less =likely",
+    ),
+    # The writer says they themselves are fine: someone else's condition is context.
+    "SELF_FINE": (
+        "=mine|=mine's|=mines =is? =fine|=ok|=okay|=normal|=clear",
+        "=i ='ve|=have|=ve =got? =nothing",
+        "=i =don't|=dont =have =it|=any",
+        "=my =own ~2 =fine|=ok|=clear",
+    ),
+    # Hair is fine / hair loss is reported.
+    "HAIR_FINE": (
+        "=hair|=hair's ~3 =fine|=ok|=okay|=normal|=thick|=great|=healthy|=stable|=steady",
+        "=no =shedding|=thinning|=hairloss",
+        "=no =hair =loss",
+        "=no =problems|=problem|=issues|=issue",
+    ),
+    "HAIR_LOSS": (
+        "shed|shedding|sheds|thinning|thinner|bald|balding|clump|clumps|handful|handfuls|hairloss",
+        "hair ~3 fall|falling|fell|come|coming|came|out|loss|lose|losing|lost|thin|thinning",
+        "lose|losing|lost ~2 =hair|=my",
+        "hair|hairs ~4 =everywhere|=plughole|=drain|=pillow|=brush|=bin|=shower|=fists|=comb"
+        "|=bathroom|=floor|=sink|=tumbleweeds",
+        "=more|=much|=loads|=lots ~3 =hair|=hairs",
+    ),
+    # Pets: "my dog has ringworm" is nobody's referral here.
+    "PET": ("dog|cat|puppy|kitten|pet|horse|rabbit|hamster|guinea",),
+    "PRONOUN": ("=he|=she|=him|=his|=her|=hers|=himself|=herself",),
+    "PLAN": (
+        "dietitian|dietician|nutritionist|supplement|supplements|multivitamin|=planned",
+        "take|taking ~1 =b12|iron|vitamin|vitamins|supplement",
+        "blood|bloods|level|levels|test|tests ~3 =fine|=normal|=good",
+    ),
+}
+
+
+def _words(text: str) -> frozenset[str]:
+    """A set of space-separated words (keeps the long word lists readable)."""
+    return frozenset(text.split())
+
+
+# Lemmas that make a sentence "about the scalp or a lesion" (for swelling/heat).
+_LOCATION = _words(
+    "scalp head hairline crown nape bump spot lump patch sore wound boil abscess cut area skin"
+    " ear temple part parting neck scab"
+)
+_BODY = _words("scalp head hair hairline crown skin neck ear forehead nape temple")
+# Words after "not"/"n't" that make it an existence negation ("don't have").
+_EXIST = _words(
+    "have get be see notice think seem look suffer diagnose find spot show experience feel"
+)
+_FILLER = _words("any a an really actually even ever exactly currently yet got just that")
+# Tokens that end a negation scope (besides punctuation and sentence ends).
+_SCOPE_END = _words(
+    "but however though tho although whereas while yet except apart aside just only because"
+    " cause so which who since"
+)
+# Context whose time words date the onset of shedding, not its end.
+_ONSET_RULES = frozenset(("after_illness", "postpartum"))
+# "... normal again": well again is no recurrence.
+_WELL_AGAIN = _words("normal fine better ok okay healthy itself myself herself himself")
+_CLAUSE_END = _words("but however though tho although whereas yet except now")
+# After "and"/"or", these words start a new clause and end a negation scope.
+_NEW_SUBJECT = _words("i my it its there the this that now then he she me we they his her also")
+_UNCERTAIN = _words(
+    "sure know knowing wonder wondering unsure idea tell check see clue ask asking curious"
+)
+_QUESTION_WORDS = _words(
+    "what whats how why can could is are does do should will would which when where who any"
+)
+_PUNCT_BOUNDARY = frozenset(",;:()[]{}—–-…")

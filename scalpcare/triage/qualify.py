@@ -1,0 +1,369 @@
+"""Qualifying a finding: negated, past, hypothetical, a general question, or not the user's."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from scalpcare.triage.cues import (
+    _BODY,
+    _CLAUSE_END,
+    _EXIST,
+    _FILLER,
+    _NEW_SUBJECT,
+    _ONSET_RULES,
+    _PUNCT_BOUNDARY,
+    _QUESTION_WORDS,
+    _SCOPE_END,
+    _UNCERTAIN,
+    _WELL_AGAIN,
+)
+from scalpcare.triage.rules import _Rule
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.tokens import Doc
+
+
+# --------------------------------------------------------------------------
+# Qualification
+# --------------------------------------------------------------------------
+@dataclass
+class _Candidate:
+    """A raw rule match before qualification (token indices in its chunk doc)."""
+
+    rule: _Rule
+    start: int
+    end: int
+    neg_inside: bool
+
+
+@dataclass
+class _Found:
+    """A qualified candidate with its character span in the original text."""
+
+    rule: _Rule
+    start_char: int
+    end_char: int
+    owner: str  # self | care | other | pet | family
+    person: str = ""  # the writer's word for the owner ("son", "husband")
+
+
+class _DocContext:
+    """Sentence/clause indices and cue positions for one chunk doc."""
+
+    def __init__(self, doc: Doc, cues: dict[str, list[tuple[int, int]]], cands: list[_Candidate]):
+        self.doc = doc
+        self.cues = cues
+        self.cands = cands
+        self.sent_of: list[int] = []
+        self.sents: list[tuple[int, int]] = []
+        for sid, sent in enumerate(doc.sents):
+            self.sents.append((sent.start, sent.end))
+            self.sent_of.extend([sid] * (sent.end - sent.start))
+        self.clause_of: list[int] = []
+        clause = 0
+        for tok in doc:
+            if tok.is_sent_start or tok.lower_ in _CLAUSE_END or tok.text in _PUNCT_BOUNDARY:
+                clause += 1
+            self.clause_of.append(clause)
+        # Cues that sit inside a negation-carrying pattern ("won't heal") are not cues.
+        self.inside_neg: set[int] = set()
+        for cand in cands:
+            if cand.neg_inside:
+                self.inside_neg.update(range(cand.start, cand.end))
+        self.flag_starts = {c.start for c in cands}
+        pseudo = {i for s, e in cues.get("PSEUDO", []) for i in range(s, e)}
+        self.neg_cues = [
+            (s, e) for s, e in cues.get("NEG", []) if s not in self.inside_neg and s not in pseudo
+        ]
+        self.question = [self._is_question(s, e) for s, e in self.sents]
+
+    # -- helpers -------------------------------------------------------------
+    def present(self, label: str, window: int = 2) -> bool:
+        """Does a cue of ``label`` occur without a negation just before it?"""
+        doc = self.doc
+        for start, _ in self.cues.get(label, []):
+            before = doc[max(0, start - window) : start]
+            if not any(t.lemma_ in ("not", "never", "no", "without", "nothing") for t in before):
+                return True
+        return False
+
+    def _is_question(self, start: int, end: int) -> bool:
+        """A sentence with a question mark or opening with a question word."""
+        toks = self.doc[start:end]
+        if any(t.text.startswith("?") for t in toks):
+            return True
+        words = [t for t in toks if t.is_alpha]
+        return bool(words) and words[0].lower_ in _QUESTION_WORDS
+
+    def in_sentence(self, label: str, sid: int) -> list[tuple[int, int]]:
+        """Cue matches of ``label`` inside sentence ``sid``."""
+        s, e = self.sents[sid]
+        return [(a, b) for a, b in self.cues.get(label, []) if s <= a < e]
+
+    def scope_end(self, start: int, window: int = 6) -> int:
+        """End (exclusive) of a negation scope that begins at token ``start``."""
+        doc = self.doc
+        sid = self.sent_of[start] if start < len(doc) else -1
+        end = min(len(doc), start + window)
+        for i in range(start, end):
+            tok = doc[i]
+            if self.sent_of[i] != sid or tok.is_punct or tok.lower_ in _SCOPE_END:
+                return i
+            if (
+                tok.lower_ in ("and", "or", "nor", "plus", "&", "+")
+                and i + 1 < len(doc)
+                and doc[i + 1].lower_ in _NEW_SUBJECT
+            ):
+                return i
+        return end
+
+    def negated_at(self, start: int, end: int, neg_inside: bool) -> bool:
+        """Is the span ``[start, end)`` inside a negation scope?"""
+        doc = self.doc
+        for cs, ce in self.neg_cues:
+            if cs >= start:
+                if not neg_inside and cs < end and self.sent_of[cs] == self.sent_of[start]:
+                    return True  # "hair isn't coming out in clumps"
+                continue
+            if self.sent_of[cs] != self.sent_of[start]:
+                continue
+            cue = doc[cs]
+            if cue.lower_ == "never" and self._never_is_pseudo(cs):
+                continue
+            if cue.lemma_ == "not" and ce - cs == 1 and not self._existence_negation(ce, start):
+                continue
+            if ce <= start < self.scope_end(ce):
+                return True
+        for cs, _ in self.cues.get("NEG_POST", []):
+            if end <= cs <= end + 4 and (cs == end or self.clause_of[cs] == self.clause_of[start]):
+                return True
+        return False
+
+    def _existence_negation(self, after: int, target: int) -> bool:
+        """``not`` negates only before an existence verb or the term itself."""
+        doc = self.doc
+        i = after
+        for _ in range(4):
+            if i >= len(doc):
+                return False
+            if i == target or i in self.flag_starts:
+                return True
+            tok = doc[i]
+            if tok.lemma_ in _EXIST:
+                return True
+            if tok.lower_ not in _FILLER:
+                return False
+            i += 1
+        return False
+
+    def _never_is_pseudo(self, cue: int) -> bool:
+        """'never ... before' / 'never ... like this' report something new."""
+        sid = self.sent_of[cue]
+        _, end = self.sents[sid]
+        words = [t.lower_ for t in self.doc[cue:end]]
+        if "before" in words:
+            return True
+        return any(a == "like" and b in ("this", "that") for a, b in itertools.pairwise(words))
+
+    def historic(self, cand: _Candidate) -> bool:
+        """Resolved or past-only mention, unless a recurrence cue follows it."""
+        sid = self.sent_of[cand.start]
+        clause = self.clause_of[cand.start]
+        resolved = False
+        for rs, _ in self.in_sentence("RESOLVED", sid):
+            if rs in self.inside_neg or any(c.start <= rs < c.end for c in self.cands):
+                continue
+            negative_phrase = self.doc[rs].lower_ in ("never", "no", "nothing", "none")
+            if not negative_phrase and self._negated_word(rs):
+                continue  # "hasn't cleared", "not gone"
+            if self.clause_of[rs] == clause or rs >= cand.end:
+                resolved = True
+        # "had a bleach burn last year. It healed completely.": the next sentence
+        # resolves it when it opens with a pronoun for it.
+        if not resolved and sid + 1 < len(self.sents):
+            ns, ne = self.sents[sid + 1]
+            opener = [t.lower_ for t in self.doc[ns : min(ne, ns + 2)]]
+            if opener and opener[0] in ("it", "it's", "its", "they", "they're", "that", "all"):
+                resolved = any(
+                    not self._negated_word(rs) for rs, _ in self.in_sentence("RESOLVED", sid + 1)
+                )
+        past = False
+        exempt = {self.clause_of[s] for s, _ in self.in_sentence("HIST_EXEMPT", sid)}
+        for hs, _ in self.in_sentence("HIST", sid):
+            # An illness or a birth is past by nature: "2 months back" dates the onset.
+            if cand.rule.name in _ONSET_RULES:
+                break
+            before = {t.lower_ for t in self.doc[max(0, hs - 3) : hs]}
+            if self.doc[hs].lower_ == "used" and before & {"where", "hair", "hairs"}:
+                continue  # "a bare circle where my hair used to be" describes it now
+            if self.clause_of[hs] == clause and clause not in exempt:
+                past = True
+        for cs, _ in self.in_sentence("CORRECTION", sid):
+            if cs >= cand.end and self.clause_of[cs] != clause:
+                return True
+        if not (resolved or past):
+            return False
+        for rs, _re in self.in_sentence("RECUR", sid):
+            tok_after = self.doc[_re] if _re < len(self.doc) else None
+            if tok_after is not None and tok_after.lower_ == "to":
+                continue  # "back to normal"
+            if rs < cand.start or self._negated_word(rs) or self._question_clause(rs):
+                continue
+            preceding = [t.lower_ for t in self.doc[max(0, rs - 3) : rs]]
+            if preceding and preceding[-1] in ("hair", "hairs", "curls", "colour", "color"):
+                continue  # "my hair came back": regrowth, not a recurrence
+            if self.doc[rs].lower_ == "again" and set(preceding) & _WELL_AGAIN:
+                continue  # "normal again", "fine again"
+            # A recurrence cue in a later clause belongs to that clause's own finding
+            # ("the fever is gone but my scalp still hurts"), else to this one
+            # ("psoriasis cleared up but it's flaring again").
+            rclause = self.clause_of[rs]
+            if rclause == clause or not any(
+                self.clause_of[c.start] == rclause for c in self.cands if c is not cand
+            ):
+                return False
+        return True
+
+    def _question_clause(self, i: int) -> bool:
+        """Does token ``i``'s clause open with a question ("can i go lighter again?")?"""
+        clause = self.clause_of[i]
+        start = i
+        while start > 0 and self.clause_of[start - 1] == clause:
+            start -= 1
+        words = [t.lower_ for t in self.doc[start : i + 1] if t.is_alpha]
+        return bool(words) and words[0] in _QUESTION_WORDS
+
+    def _negated_word(self, i: int) -> bool:
+        """Is token ``i`` directly preceded (within 2 tokens) by a negation?"""
+        for j in range(max(0, i - 2), i):
+            if self.doc[j].lemma_ in ("not", "never", "no") and self.sent_of[j] == self.sent_of[i]:
+                return True
+        return False
+
+    def hypothetical(self, cand: _Candidate) -> bool:
+        """A condition after 'if', 'whether', 'worried about getting', 'can you get'."""
+        sid = self.sent_of[cand.start]
+        for hs, _ in self.in_sentence("HYPO", sid):
+            if hs >= cand.start:
+                continue
+            word = self.doc[hs].lower_
+            if (
+                word in ("if", "whether")
+                and not self.question[sid]
+                and hs > 0
+                and self.doc[hs - 1].lower_ in _UNCERTAIN
+            ):
+                continue  # "not sure if it's psoriasis" is a suspicion; "how do i know if" is not
+            return True
+        return False
+
+    def affirmed_later(self, cand: _Candidate) -> bool:
+        """'... i have it too' / 'i have some now' in this or the next sentence."""
+        sid = self.sent_of[cand.start]
+        for a, _ in self.cues.get("AFFIRM", []):
+            near = a >= cand.end and self.sent_of[a] in (sid, sid + 1)
+            if near and not self._negated_word(a) and not self._negated_word(a + 1):
+                return True
+        return False
+
+    def personal_question(self, cand: _Candidate) -> bool:
+        """Is the question in the candidate's sentence about the user (or a dependant)?"""
+        sid = self.sent_of[cand.start]
+        clause = self.clause_of[cand.start]
+        if any(self.clause_of[g] == clause for g, _ in self.in_sentence("GENERAL_Q", sid)):
+            # "is ringworm contagious?", "do kids usually grow out of eczema?": general,
+            # unless the condition is somebody's own ("is my son's ringworm contagious?").
+            before = [t.lower_ for t in self.doc[max(0, cand.start - 4) : cand.start]]
+            own = any(w in ("my", "his", "her", "our", "their") for w in before)
+            return own or self.affirmed_later(cand)
+        for a, _ in self.in_sentence("SELF", sid):
+            if a < cand.start or self.doc[a].lower_ in ("my", "mine"):
+                return True
+        # A child or "this/that" after the finding refers back to it ("X, is that
+        # normal?"), unless the finding is itself inside a question ("is psoriasis
+        # caused by stress, or is that a myth?").
+        asked = self._question_clause(cand.start)
+        for label in ("CARE", "DEICTIC"):
+            if any(a < cand.start or not asked for a, _ in self.in_sentence(label, sid)):
+                return True
+        if self.in_sentence("SUSPECT", sid):
+            return True
+        for a, b in self.in_sentence("IS_IT", sid):
+            between = [t.lower_ for t in self.doc[b : cand.start]]
+            if a < cand.start and all(w in ("a", "an", "just", "really") for w in between):
+                return True  # "is it ringworm?", "is it just dandruff?"
+        return self.affirmed_later(cand)
+
+
+def _person_events(ctx: _DocContext) -> list[tuple[int, str, str]]:
+    """Who is being talked about, token by token: (position, kind, the person's word).
+
+    Kinds: ``self``, ``care`` (a child or client), ``other`` (another adult), ``pet``.
+    """
+    raw: list[tuple[int, int, str]] = []
+    for label, kind in (
+        ("CARE", "care"),
+        ("OTHER", "other"),
+        ("PET", "pet"),
+        ("STRANGER", "stranger"),
+        ("PRONOUN", "pronoun"),
+    ):
+        for s, e in ctx.cues.get(label, []):
+            raw.append((s, e, kind))
+    nouns = sorted((s, e, k) for s, e, k in raw if k != "pronoun")
+    events: list[tuple[int, str, str]] = []
+    for s, _e in ctx.cues.get("SELF", []):
+        # "my mum", "my 6 year old son": the possessive belongs to the person noun.
+        if ctx.doc[s].lower_ == "my" and any(0 < ns - s <= 4 for ns, _, _ in nouns):
+            continue
+        events.append((s, "self", ""))
+    last_noun, last_word = "other", ""
+    for s, e, kind in sorted(raw):
+        if kind == "pronoun":
+            events.append((s, last_noun, last_word))
+        else:
+            last_noun, last_word = kind, ctx.doc[s:e].text.lower()
+            events.append((s, kind, last_word))
+    return sorted(events)
+
+
+def _owner(
+    ctx: _DocContext, cand: _Candidate, events: list[tuple[int, str, str]]
+) -> tuple[str, str]:
+    """The person a candidate is about and their word: nearest preceding mention, else the user.
+
+    Returns ``(kind, word)``: kind ``self``, ``care``, ``other``, ``pet`` or ``family``
+    (family history: "psoriasis runs in my family").
+    """
+    sid = ctx.sent_of[cand.start]
+    owner, word = "self", ""
+    for pos, kind, person in events:
+        if pos >= cand.start:
+            break
+        owner, word = kind, person
+    # "psoriasis runs in my family": family history, not anybody's current problem.
+    for fs, _ in ctx.in_sentence("FAMILY", sid):
+        if fs >= cand.end and ctx.clause_of[fs] == ctx.clause_of[cand.start]:
+            return "family", ""
+    # "a bald spot on my head", "a sore on his scalp": the body part's possessor wins.
+    clause = ctx.clause_of[cand.start]
+    for i in range(cand.start, len(ctx.doc) - 1):
+        if ctx.clause_of[i] != clause:
+            break
+        if ctx.doc[i].lower_ in ("my", "his", "her") and ctx.doc[i + 1].lemma_ in _BODY:
+            owner, word = next(
+                ((kind, person) for pos, kind, person in events if pos == i), (owner, word)
+            )
+            break
+    if owner in ("other", "care") and ctx.affirmed_later(cand):
+        return "self", ""  # "my mum has psoriasis and now i have it too"
+    if owner == "other" and any(
+        ctx.doc[i].lower_ == "had" and ctx.clause_of[i] == clause
+        for i in range(ctx.sents[sid][0], cand.start)
+    ):
+        return "family", ""  # "my grandma had lupus": another adult's history
+    if owner == "other" and ctx.present("SELF_FINE"):
+        return "family", ""  # "my mum has psoriasis, i've got nothing so far"
+    return owner, word if owner != "self" else ""
