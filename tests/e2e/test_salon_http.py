@@ -58,7 +58,7 @@ def test_consent_checkin_and_returning_client(assistant) -> None:
     welcome = _texts(assistant.say(sender, "/session_start"))
     # Anyone can name a REST sender: no stored detail is shown there (the widget and the
     # messaging apps prove the owner; tests/unit/test_salon_actions.py).
-    assert welcome.startswith(sa.WELCOME_BACK_PLAIN) and "oiliness" not in welcome
+    assert welcome.startswith(reply(sa.WELCOME_BACK_PLAIN)) and "oiliness" not in welcome
     thanks = _texts(assistant.say(sender, "it went well, my scalp feels less oily"))
     assert reply(sa.FEEDBACK_THANKS) in thanks
     [(feedback,)] = _rows(
@@ -151,9 +151,9 @@ def test_handoff_pauses_until_staff_hand_back(assistant) -> None:
 def test_feedback_from_a_first_time_visitor_starts_the_consultation(assistant) -> None:
     """Feedback-sounding words with no routine behind them start the consultation."""
     sender = _sender()
-    reply = _texts(assistant.say(sender, "/routine_feedback"))
-    assert reply(sa.FEEDBACK_NO_NOTES) not in reply and reply(sa.FEEDBACK_THANKS) not in reply
-    assert "What's bothering you most about your scalp?" in reply
+    answer = _texts(assistant.say(sender, "/routine_feedback"))
+    assert reply(sa.FEEDBACK_NO_NOTES) not in answer and reply(sa.FEEDBACK_THANKS) not in answer
+    assert "What's bothering you most about your scalp?" in answer
     tracker = assistant.tracker(sender)
     assert tracker["active_loop"].get("name") == "consultation_form"
     routine = _texts(assistant.say(sender, "oily roots and flakes, not sensitive, wash daily"))
