@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import salon_actions
 from scalpcare import consultation_parsing as parsing
-from scalpcare import contract, massage, routine
+from scalpcare import contract, habits, massage, routine
 from scalpcare.contract import Referral
 
 FORM = "consultation_form"
@@ -198,7 +198,7 @@ def read_message(
     if scalp_type is None and requested == contract.SCALP_TYPE and _contains(text, UNSURE):
         scalp_type = "normal"
     products = set(facts.buildup_products) or (
-        set(entities.get("product", [])) & set(routine.PRODUCT_VALUES)
+        set(entities.get("product", [])) & set(habits.PRODUCT_VALUES)
     )
     facts = parsing.ScalpFacts(
         concerns=frozenset(concerns),
@@ -226,7 +226,7 @@ def known_facts(tracker: Tracker) -> parsing.ScalpFacts:
         tracker.get_slot(contract.SENSITIVE_SCALP),
     )
     products = frozenset(tracker.get_slot(BUILDUP_PRODUCTS) or ()) & frozenset(
-        routine.PRODUCT_VALUES
+        habits.PRODUCT_VALUES
     )
     wash = tracker.get_slot(WASH_FREQUENCY)
     goal = tracker.get_slot(GOAL)
@@ -234,9 +234,9 @@ def known_facts(tracker: Tracker) -> parsing.ScalpFacts:
         concerns=base.concerns,
         scalp_type=base.scalp_type,
         sensitive=base.sensitive,
-        wash_frequency=wash if wash in routine.WASH_FREQUENCY_VALUES else None,
+        wash_frequency=wash if wash in habits.WASH_FREQUENCY_VALUES else None,
         buildup_products=products,
-        goal=goal if goal in routine.GOAL_VALUES else None,
+        goal=goal if goal in habits.GOAL_VALUES else None,
     )
 
 
@@ -267,7 +267,7 @@ def slot_events(
     if after.wash_frequency != before.wash_frequency:
         events.append(SlotSet(WASH_FREQUENCY, after.wash_frequency))
     if after.buildup_products != before.buildup_products:
-        ordered = [p for p in routine.PRODUCT_VALUES if p in after.buildup_products]
+        ordered = [p for p in habits.PRODUCT_VALUES if p in after.buildup_products]
         events.append(SlotSet(BUILDUP_PRODUCTS, ordered))
     if after.goal != before.goal:
         events.append(SlotSet(GOAL, after.goal))

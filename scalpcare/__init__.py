@@ -7,6 +7,7 @@
 - ``referral``: referral texts and the appointment summary;
 - ``massage``: the self-massage habit parser and limits;
 - ``routine``: the at-home scalp facial builder;
+- ``habits``: wash frequency, products and goal, their values and parsers;
 - ``consultation_parsing``: the free-text consultation reader.
 
 ``tests/unit/test_boundaries.py`` checks that nothing here imports Rasa, rasa-sdk,

@@ -19,7 +19,7 @@ each one):
   not denials. When a message mentions a concern several times, the last
   mention decides.
 * **Products are not concerns.** "Dry shampoo every day" fills
-  ``buildup_products`` (via ``routine.parse_products``), not the ``buildup``
+  ``buildup_products`` (via ``habits.parse_products``), not the ``buildup``
   concern: the routine already treats buildup-prone products as buildup
   (``routine._has_buildup``), and the ``concerns`` slot must only hold what the
   user describes (buildup, residue, gunk, a waxy film...). The same words never
@@ -72,7 +72,7 @@ from scalpcare.contract import (
     SCALP_TYPE_VALUES,
     SENSITIVE_SCALP,
 )
-from scalpcare.routine import parse_goal, parse_products, parse_wash_frequency
+from scalpcare.habits import parse_goal, parse_products, parse_wash_frequency
 
 # --------------------------------------------------------------------------
 # Result
@@ -88,9 +88,9 @@ class ScalpFacts:
         negated_concerns: Concerns the user explicitly denied ("no flakes").
         scalp_type: One of ``SCALP_TYPE_VALUES``, or ``None`` when not said.
         sensitive: ``True``/``False`` when said, ``None`` when not said.
-        wash_frequency: From ``routine.parse_wash_frequency``, or ``None``.
-        buildup_products: From ``routine.parse_products``.
-        goal: From ``routine.parse_goal``, or ``None``.
+        wash_frequency: From ``habits.parse_wash_frequency``, or ``None``.
+        buildup_products: From ``habits.parse_products``.
+        goal: From ``habits.parse_goal``, or ``None``.
         correction: The message reads as a correction of an earlier answer
             ("actually", "I meant", "scratch that"...).
     """
@@ -588,7 +588,7 @@ _DENY = re.compile(
 _BOTH = re.compile(r"(?:both|a\s+bit\s+of\s+both|bit\s+of\s+both|mix\s+of\s+both)\b")
 _NEITHER = re.compile(r"(?:neither|neither\s+really|in\s+between|in\s+the\s+middle)\b")
 
-# Wash frequency is read by routine.parse_wash_frequency; clauses about a
+# Wash frequency is read by habits.parse_wash_frequency; clauses about a
 # product ("dry shampoo every day", "oil it weekly") are not about washing.
 _PRODUCT_WORDS = re.compile(
     r"\bdry[\s-]*sham?p?o+\w*|\bhair[\s-]*spray\w*|\boil(?:s|ing)?\b|\bgels?\b|\bmousse\b|"

@@ -20,19 +20,19 @@ from addons.server import message_limits, session_ids
 from salon import validation
 from scalpcare import (
     consultation_parsing,
+    habits,
     massage,
     other_languages,
     referral,
-    routine,
     screening,
     triage,
 )
 from scalpcare.contract import Referral
 
 PARSERS: dict[str, Callable[[str], object]] = {
-    "wash frequency": routine.parse_wash_frequency,
-    "products": routine.parse_products,
-    "goal": routine.parse_goal,
+    "wash frequency": habits.parse_wash_frequency,
+    "products": habits.parse_products,
+    "goal": habits.parse_goal,
     "massage habit": massage.parse_habit,
     "consultation": consultation_parsing.parse,
     "summary": lambda text: referral.build_summary([text], [], Referral.NONE),

@@ -14,22 +14,24 @@ from typing import Any
 import pytest
 
 from scalpcare.contract import CONCERN_VALUES, SCALP_TYPE_VALUES, Referral
-from scalpcare.routine import (
+from scalpcare.habits import (
     GOAL_VALUES,
     PRODUCT_VALUES,
+    WASH_FREQUENCY_VALUES,
+    parse_goal,
+    parse_products,
+    parse_wash_frequency,
+)
+from scalpcare.routine import (
     STEP_CLEANSE,
     STEP_EXFOLIATE,
     STEP_MASSAGE,
     STEP_RINSE,
     STEP_SERUM,
-    WASH_FREQUENCY_VALUES,
     Profile,
     Routine,
     Step,
     build_routine,
-    parse_goal,
-    parse_products,
-    parse_wash_frequency,
     render,
 )
 from tests.content_rules import BRAND_PATTERNS
