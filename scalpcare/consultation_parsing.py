@@ -59,12 +59,47 @@ each one):
 
 from __future__ import annotations
 
-import html
-import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from scalpcare.consultation_text import (
+    _PLACE_BODY,
+    _PLACE_HAIR,
+    _PLACE_LENGTHS,
+    _PLACE_SCALP,
+    _PLACE_STYLE,
+    _Context,
+    _normalise,
+)
+from scalpcare.consultation_words import (
+    _AFFIRM,
+    _BARE_FILLERS,
+    _BARE_TYPE_WORDS,
+    _BOTH,
+    _CHUNK,
+    _CLAUSE,
+    _COMBINATION,
+    _COMPILED_RULES,
+    _CORRECTION,
+    _DENY,
+    _DRY,
+    _IRRITATION,
+    _IRRITATION_TENDENCY_AFTER,
+    _IRRITATION_TENDENCY_BEFORE,
+    _NEITHER,
+    _NORMAL_PHRASE,
+    _NORMAL_WORD,
+    _OILY,
+    _PRODUCT_WORDS,
+    _SENSITIVE_FALSE,
+    _SENSITIVE_TRUE,
+    _SENTENCE,
+    _TIGHT,
+    _TOUGH,
+    _WASH_CLAUSE_BREAK,
+    _WASH_WORDS,
+    _WORD,
+)
 from scalpcare.contract import (
     CONCERN_VALUES,
     CONCERNS,
@@ -183,426 +218,6 @@ def _slot_bool(value: object) -> bool | None:
     if text in {"false", "no", "0"}:
         return False
     return None
-
-
-# --------------------------------------------------------------------------
-# Normalisation
-# --------------------------------------------------------------------------
-
-_TAG = re.compile(r"</?[a-z!][^<>]{0,500}>")  # tags, not "<3"
-_REPEATED_LETTER = re.compile(r"([a-z])\1{2,}")  # "itchyyyy" -> "itchy"
-_SPACE = re.compile(r"\s+")
-
-
-def _normalise(text: object) -> str:
-    """Lower-case, drop HTML tags and entities, unify apostrophes and spaces."""
-    if text is None:
-        return ""
-    if not isinstance(text, str):
-        try:
-            text = str(text)
-        except Exception:  # a hostile __str__ must not crash the bot
-            return ""
-    if not text:
-        return ""
-    text = html.unescape(_TAG.sub(" ", text)).lower()
-    text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
-    text = _REPEATED_LETTER.sub(r"\1", text)
-    return _SPACE.sub(" ", text).strip()
-
-
-# --------------------------------------------------------------------------
-# Negation, hedges and places
-# --------------------------------------------------------------------------
-
-_NEGATION_CUE = re.compile(
-    r"\b(?:no|not|never|without|none|nothing|neither|nor|hardly|barely|rarely|zero|"
-    r"(?:do|does|did|is|are|was|were|has|have|had|wo|ca|could|would)n'?t|"
-    r"stopped|no\s+longer|used\s+to|free\s+of|than)\b"
-)
-# Cues that do not negate what follows: "not sure", "nothing helps the flakes",
-# "doesn't stop itching", "no more than", "not only oily but...".
-_PSEUDO_NEGATION = re.compile(
-    r"\s*(?:sure|only|just|certain|idea|clue|wonder|matter|doubt|know|knowing|mind|"
-    r"help\w*|work\w*|stop\w*|get\s+rid|fix\w*|go(?:es|ing)?\s+away|chang\w*|improv\w*|"
-    r"(?:really\s+|seem\s+to\s+|seems\s+to\s+)(?:help|work|stop|fix)\w*|"
-    r"(?:more|less)\s+than|go|last|survive|manage)\b"
-)
-_DOUBLE_NEGATION = re.compile(r"\b(?:can'?t|cannot|can\s+not|couldn'?t|never)\b")
-# A negation scope ends at punctuation or a contrastive word ("no dandruff but
-# very oily"), or at "and" that starts a new statement ("no flakes and it's oily").
-_SCOPE_BREAK = re.compile(
-    r"[.,;:!?()\n]|\s[-–—]\s|\b(?:but|though|although|however|except|apart\s+from|"
-    r"other\s+than|besides|instead|yet|only|just|while|whereas|plus|also|"
-    r"and\s+(?=(?:it'?s|it|is|are|i|i'?m|my|the|very|quite|really|super|so|pretty|"
-    r"extremely|always|definitely|lots|loads|tons|kinda|sometimes|often|constantly|"
-    r"gets?|feels?|looks?)\b))"
-)
-_OR_LIST = re.compile(r"\b(?:or|nor)\b")
-_MAX_SCOPE = 60  # characters; "I don't really think my scalp is that oily" fits
-
-# Negation after the mention, at the end of its clause: "itchy? no", "flakes: none",
-# "itch isn't an issue", "the dandruff has gone", "dandruff-free".
-_POST_NEGATION = re.compile(
-    r"(?:\s+(?:scalp|skin|roots?|hair))?\s*(?:[:?!\-–—]+\s*)?(?:"
-    r"(?:no|none|nope|nah|never|not\s+really|not\s+at\s+all|not\s+much|n/a)\s*(?:[.,;!?)]|$)|"
-    r"(?:(?:is|are|was|were|'s|'re)\s*)?(?:n'?t|not)\s+(?:really\s+)?(?:an?\s+)?"
-    r"(?:issue|problem|concern|thing)\b|"
-    r"(?:(?:is|are|has|have|'s|'ve)\s+)?(?:all\s+)?(?:gone|went\s+away|cleared(?:\s+up)?|"
-    r"disappeared|stopped)\b|"
-    r"[\s-]*free\b)"
-)
-
-_HEDGE = re.compile(
-    r"\b(?:not\s+sure|unsure|no\s+idea|don'?t\s+know|dunno|idk|not\s+certain|"
-    r"can'?t\s+tell|wonder(?:ing)?|whether)\b"
-)
-_CLAUSE_END = re.compile(r"[.;!?\n]|\b(?:but|while|whereas|though|although|however)\b")
-_WINDOW = 45  # characters looked at before a mention for its place or a hedge
-
-# Where an adjective applies. Scalp areas make a scalp type; ends and lengths
-# are hair; body parts make "tight" a tension; hairstyles make it nothing.
-_PLACE_SCALP = "scalp"
-_PLACE_LENGTHS = "lengths"
-_PLACE_HAIR = "hair"
-_PLACE_BODY = "body"
-_PLACE_STYLE = "style"
-_PLACES = {
-    _PLACE_SCALP: (
-        r"scalps?|roots?|skin|crown|hairline|nape|parting|part|front|back|sides?|top|"
-        r"t-zone|places|areas|spots|patches|underneath"
-    ),
-    _PLACE_LENGTHS: r"ends|lengths?|tips|mids|mid-lengths|strands",
-    _PLACE_HAIR: r"hair|hairs",
-    _PLACE_BODY: r"shoulders?|neck|jaw|muscles?|temples?|forehead|traps",
-    _PLACE_STYLE: (
-        r"ponytails?|pony|braids?|buns?|updos?|hairstyles?|styles?|weaves?|extensions|"
-        r"cornrows|locs|headbands?|hats?|caps?|hair\s*ties?|elastics?|wigs?|plaits?"
-    ),
-}
-_PLACE_WORD = "|".join(f"(?P<{name}>{words})" for name, words in _PLACES.items())
-# Words that cannot sit between an adjective and its noun ("dry but my hair").
-_NOT_MODIFIER = r"(?:but|my|the|your|her|his|its|it|is|are|was|were|i|so|because|than)\b"
-_PLACE_BEFORE = re.compile(r"\b(?:" + _PLACE_WORD + r")\b")
-_MODIFIER = r"(?:(?!" + _NOT_MODIFIER + r")[a-z'-]+\s+)"
-# "dry ends", "dry flaky scalp", "oily at the front", "dry and flaky at the crown".
-_PLACE_AFTER = re.compile(
-    r"\s*" + _MODIFIER + r"{0,2}?(?:(?:at|in|on|around|near|along|across|by)\s+)?"
-    r"(?:(?:the|my|its|her|his|your)\s+)?" + _MODIFIER + r"?(?:" + _PLACE_WORD + r")\b"
-)
-
-
-class _Context:
-    """Negation scopes, hedges and places of one normalised message.
-
-    Built once per message in linear time; each query costs a binary search
-    or a bounded window, so a 100 KB message stays fast.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.breaks = [m.start() for m in _SCOPE_BREAK.finditer(text)]
-        self.clause_ends = [m.end() for m in _CLAUSE_END.finditer(text)]
-        self.scopes: list[tuple[int, int]] = []
-        for cue in _NEGATION_CUE.finditer(text):
-            if _PSEUDO_NEGATION.match(text, cue.end()):
-                continue
-            if cue.group() == "without" and _DOUBLE_NEGATION.search(
-                text, max(0, cue.start() - 30), cue.start()
-            ):
-                continue  # "can't go a day without it getting greasy"
-            self.scopes.append((cue.end(), self._scope_end(cue.end())))
-        self.scope_starts = [lo for lo, _ in self.scopes]
-
-    def _scope_end(self, start: int) -> int:
-        limit = min(len(self.text), start + _MAX_SCOPE)
-        i = bisect_left(self.breaks, start)
-        if i == len(self.breaks) or self.breaks[i] >= limit:
-            return limit
-        end = self.breaks[i]
-        # "no flakes, itch or redness": a comma inside a list keeps the scope.
-        if self.text[end] == "," and i + 1 <= len(self.breaks):
-            nxt = self.breaks[i + 1] if i + 1 < len(self.breaks) else limit
-            if _OR_LIST.search(self.text, end, min(nxt, limit)):
-                return min(nxt, limit)
-        return end
-
-    def negated(self, start: int, end: int) -> bool:
-        """True when a cue's scope covers ``start`` or a denial follows ``end``."""
-        i = bisect_right(self.scope_starts, start)
-        # Scopes are at most _MAX_SCOPE long, so only the last few can cover start.
-        for lo, hi in self.scopes[max(0, i - 8) : i]:
-            if lo <= start < hi:
-                return True
-        return bool(_POST_NEGATION.match(self.text, end))
-
-    def clause_start(self, pos: int) -> int:
-        i = bisect_right(self.clause_ends, pos) - 1
-        lo = self.clause_ends[i] if i >= 0 else 0
-        return max(lo, pos - _WINDOW)
-
-    def hedged(self, start: int) -> bool:
-        """True when "not sure", "no idea"... comes earlier in the clause."""
-        return bool(_HEDGE.search(self.text, self.clause_start(start), start))
-
-    def place(self, start: int, end: int) -> str | None:
-        """Where the adjective at ``start:end`` applies, or ``None`` when unsaid.
-
-        A place right after the word wins ("dry ends", "oily at the front");
-        otherwise the nearest place earlier in the clause ("roots greasy").
-        """
-        after = _PLACE_AFTER.match(self.text, end, min(len(self.text), end + _WINDOW))
-        if after:
-            return after.lastgroup
-        nearest = None
-        for m in _PLACE_BEFORE.finditer(self.text, self.clause_start(start), start):
-            nearest = m.lastgroup
-        return nearest
-
-
-# --------------------------------------------------------------------------
-# Vocabulary
-# --------------------------------------------------------------------------
-
-# Kinds of mention, for the few words whose meaning depends on context.
-_PLAIN = "plain"
-_OILY = "oily"  # also scalp-type evidence
-_DRY = "dry"  # also scalp-type evidence; not a concern for ends/lengths
-_TIGHT = "tight"  # dryness, tension or nothing, by place
-_IRRITATION = "irritation"  # itch, or a sensitive scalp when it is a tendency
-
-_OILY_WORDS = (
-    r"\boil+(?:y|ie|i)(?:er|est|ness|iness|ish)?\b|"
-    r"\bgr(?:ea|ee|e)s(?:e|ey|y|ie|ier|iest|iness|yness)?\b"
-)
-_DRY_WORD = (
-    r"(?<!blow )(?<!blow-)(?<!air )(?<!air-)(?<!towel )(?<!towel-)(?<!to )(?<!i )"
-    r"\bdry(?:ness|ish)?\b(?![\s-]*sh[ae]?m?p)"
-    r"(?!\s+(?:it|them|my\s+hair|off|naturally|clean\w*|january)\b)"
-)
-
-_CONCERN_RULES: tuple[tuple[str, str, str], ...] = (
-    ("oiliness", _OILY, _OILY_WORDS),
-    (
-        "oiliness",
-        _OILY,
-        r"\b(?:excess|too\s+much|so\s+much|produc\w+|overproduc\w+|makes?|making)\s+"
-        r"(?:[a-z]+\s+){0,2}?oil\b|\boil\s*(?:production|slick)\b|\bsebum\b|\bslick\b|"
-        r"\blank\b|\b(?:looks?|gets?|feels?)\s+(?:\w+\s+)?dirty\b|"
-        r"\bdirty\s+(?:so\s+)?(?:fast|quickly|by|after)\b",
-    ),
-    (
-        "dryness",
-        _DRY,
-        _DRY_WORD + r"|\bdri(?:er|est)\b|\bdryer\s+than\b|\bparched\b|\bdehydrated\b",
-    ),
-    ("dryness", _PLAIN, r"\bdr(?:y|ies|ied|ying)\s+(?:[a-z]+\s+){0,2}?out\b"),
-    ("dryness", _TIGHT, r"\btight(?:ness)?\b|\btaut\b"),
-    (
-        "flaking",
-        _PLAIN,
-        r"\bflak\w*|\bdand?r[aeiou]f+(?:y|ie)?\b|\bwhite\s+(?:bits|flakes|stuff|specks?|"
-        r"flecks?|things|dust|powder)\b|\bsnow(?:ing|storm|fall)?\b|\bscal(?:y|ey|ing|es)\b|"
-        r"\bpeel\w*|\bcrust\w*",
-    ),
-    (
-        "itch",
-        _PLAIN,
-        r"\bitch\w*|\bi(?:tc|ch)h?(?:y|ey|ie|ing|iness|yness)\b|"
-        r"\bscratch(?:ing|y|es|ed)?\b(?!\s+that\b)|\bprickl\w*",
-    ),
-    ("itch", _IRRITATION, r"\birritat\w*"),
-    (
-        "shedding",
-        _PLAIN,
-        r"\bshed\w*|\bhair\s*(?:loss|fall)\b|\bhairfall\b|\bfall(?:ing|s)?\s+out\b|"
-        r"\bcom(?:ing|es)\s+out\b|\blos(?:e|es|ing|t)\s+(?:[a-z]+\s+){0,3}?hair\b|"
-        r"\bthinn(?:ing|er)\b|\bgetting\s+thin\b|\bthin\s+(?:on\s+top|at\s+the\s+crown|"
-        r"patches|spots)\b|\bbald\w*|\breced\w*|\balopecia\b|\bclumps?\b|\bhandfuls?\b|"
-        r"\bhair\s+(?:all\s+)?(?:over|in|on)\s+(?:the\s+|my\s+)?(?:drain|shower|brush|pillow|"
-        r"plughole|floor|sink|comb)\b|\bwiden\w*\s+part\w*|\bpart(?:ing)?\s+(?:is\s+)?(?:getting\s+)?wid\w*|\bsee\s+(?:more\s+of\s+)?my\s+scalp\b",
-    ),
-    (
-        "breakage",
-        _PLAIN,
-        r"\bbreakage\b|\bbreak(?:s|ing)?\s+(?:off|easily|a\s+lot|all\s+the\s+time|constantly|"
-        r"so\s+easily)\b|\bbroken?\s+(?:hairs?|strands?|bits|ends|pieces|off)\b|"
-        r"\bsnap(?:s|ped|ping|py)?\b|\bsplit[\s-]*ends?\b|\bsplits\b|\bbrittle\w*|"
-        r"\bfragile\b|\bbreaking\b(?!\s+(?:out|down|up|news|point|the|my|a|in|into|through|free)\b)|\b(?:hair|it)(?:'s|\s+is|\s+keeps)\s+(?:just\s+|always\s+)?breaking\b|\b(?:ends?|strands?|hairs?|lengths?)\s+(?:[a-z]+\s+){0,2}?"
-        r"(?:break|breaks|breaking|snap\w*)\b",
-    ),
-    (
-        "tension",
-        _PLAIN,
-        r"\btension\w*|\btens(?:e|ed)\b|\bheadaches?\b|\bmigraines?\b|\bclench\w*|"
-        r"\bgrind(?:ing)?\s+(?:my\s+)?teeth\b|\bstiff\s+(?:neck|shoulders?|jaw)\b|"
-        r"\b(?:neck|shoulders?)\s+(?:pain|aches?|aching|knots?|stiff\w*)\b|"
-        r"\bknots?\s+in\s+(?:my\s+)?(?:neck|shoulders?)\b",
-    ),
-    (
-        "buildup",
-        _PLAIN,
-        r"\bbuild[\s-]*ups?\b|\bbuilds?\s+up\b|\bbuilding\s+up\b|\bbuilt[\s-]*up\b|"
-        r"\bresidue\w*|\bgunk\w*|\bwaxy\b|\bfilm(?:y)?\b|\bcoat(?:ed|ing)\b|\bclog\w*|"
-        r"\bsticky\b|\bgummy\b|\bcrud\w*|\bgrime\w*",
-    ),
-)
-_COMPILED_RULES = tuple((c, kind, re.compile(p)) for c, kind, p in _CONCERN_RULES)
-
-# "easily irritated", "irritated by new products": a tendency, not a symptom.
-_IRRITATION_TENDENCY_BEFORE = re.compile(r"\beasily\s+$")
-_IRRITATION_TENDENCY_AFTER = re.compile(r"\s+(?:by|with|from|when|after|if|easily)\b")
-
-_NORMAL_WORD = re.compile(r"\bnormal(?:-?ish)?\b")
-_NORMAL_PHRASE = re.compile(
-    r"\bnothing\s+(?:special|unusual|out\s+of\s+the\s+ordinary)\b|"
-    r"\bneither\s+(?:really\s+)?(?:oily|greasy)\s+(?:nor|or)\s+dry\b|"
-    r"\bneither\s+(?:really\s+)?dry\s+(?:nor|or)\s+(?:oily|greasy)\b|"
-    r"\bnot\s+(?:really\s+|too\s+|particularly\s+|very\s+)?(?:oily|greasy)\s+(?:or|nor)\s+"
-    r"(?:too\s+)?dry\b|\bnot\s+(?:really\s+|too\s+)?dry\s+(?:or|nor)\s+(?:too\s+)?"
-    r"(?:oily|greasy)\b|\bscalp(?:\s+itself)?(?:'s|\s+is|\s+feels|\s+seems)\s+(?:(?!not\b)[a-z]+\s+)?fine\b|\b(?:pretty\s+|fairly\s+)?average\s+(?:scalp|i\s+think|i\s+guess)\b"
-)
-_COMBINATION = re.compile(
-    r"\bcombination\b|\bcombo\b|\bboth\s+(?:oily|greasy)\s+and\s+dry\b|"
-    r"\bboth\s+dry\s+and\s+(?:oily|greasy)\b|\bmixed\s+(?:scalp|skin|type)\b|"
-    r"\b(?:scalp|skin)\s+(?:is\s+)?mixed\b"
-)
-
-_SENSITIVE_TRUE = re.compile(
-    r"\bsen[sc][aeiu]?t[aeiu]?v\w*|\breact(?:s|ing|ed|ive|ion|ions)?\b|\bstings?\b|"
-    r"\bstinging\b|\bburn(?:s|ing)?\b|\ballerg\w*|\btender\w*|\bdelicate\b|"
-    r"\bflare(?:s|d)?(?:\s+up)?\b|\bflaring\b|"
-    r"\bcan'?t\s+(?:use|handle|tolerate)\s+(?:most|many|a\s+lot\s+of|any|new)\b"
-)
-_SENSITIVE_FALSE = re.compile(
-    r"\bnothing\s+(?:really\s+|much\s+|ever\s+)?(?:bothers|irritates|affects|upsets|fazes|"
-    r"hurts)\b|\bcan\s+(?:use|handle|take|tolerate)\s+(?:pretty\s+much\s+|just\s+about\s+)?"
-    r"(?:any|anything|everything|whatever)\b|\bthick[\s-]skinned\b"
-)
-_TOUGH = re.compile(r"\b(?:tough|resilient|hardy|robust)\b")
-
-_CORRECTION = re.compile(
-    r"\bactually\b|\bi\s+meant?\b|\bmeant\s+to\s+say\b|\bsorry\b|\bscratch\s+that\b|"
-    r"\bcorrection\b|\bmy\s+bad\b|\bwait\b|\bi\s+was\s+wrong\b|\bmistake\b|\btypo\b|"
-    r"\bon\s+second\s+thought\b|\bi\s+take\s+(?:that|it)\s+back\b|"
-    r"(?<!not )\b(?:oily|greasy|dry|normal)\s*,?\s*not\s+(?:oily|greasy|dry|normal)\b"
-)
-
-# A whole message that is just a type answer: "oily", "very dry", "normal I think".
-_BARE_FILLERS = frozenset(
-    [
-        "my",
-        "scalp",
-        "scalps",
-        "it",
-        "it's",
-        "its",
-        "is",
-        "i",
-        "i'd",
-        "id",
-        "i'm",
-        "im",
-        "say",
-        "think",
-        "guess",
-        "would",
-        "pretty",
-        "very",
-        "quite",
-        "super",
-        "really",
-        "kinda",
-        "kind",
-        "of",
-        "sort",
-        "mostly",
-        "definitely",
-        "def",
-        "probably",
-        "a",
-        "bit",
-        "little",
-        "af",
-        "asf",
-        "tbh",
-        "honestly",
-        "so",
-        "extremely",
-        "like",
-        "um",
-        "uh",
-        "hmm",
-        "well",
-        "just",
-        "skin",
-        "type",
-        "the",
-        "fairly",
-        "rather",
-        "more",
-        "on",
-        "side",
-        "hella",
-        "mega",
-        "crazy",
-        "ok",
-        "okay",
-        "oh",
-        "lol",
-        "haha",
-        "generally",
-        "usually",
-        "always",
-        "totally",
-        "roots",
-        "mine",
-        "somewhat",
-        "slightly",
-        "overall",
-        "ish",
-    ]
-)
-_BARE_TYPE_WORDS = {
-    "oily": "oily",
-    "oilly": "oily",
-    "greasy": "oily",
-    "dry": "dry",
-    "normal": "normal",
-    "normalish": "normal",
-    "combination": "combination",
-    "combo": "combination",
-    "mixed": "combination",
-}
-_WORD = re.compile(r"[a-z']+")
-
-_AFFIRM = re.compile(
-    r"(?:yes|yeah|yea|yep|yup|ya|y|definitely|very|quite|totally|absolutely|sure|"
-    r"i\s+think\s+so|i\s+guess|a\s+bit|a\s+little|kind\s+of|kinda|sometimes|somewhat|"
-    r"slightly|it\s+is|correct|true)\b"
-)
-_DENY = re.compile(
-    r"(?:no|nope|nah|n|not\s+really|not\s+at\s+all|never|hardly|i\s+don'?t\s+think\s+so|"
-    r"it'?s\s+not|it\s+isn'?t|false)\b"
-)
-_BOTH = re.compile(r"(?:both|a\s+bit\s+of\s+both|bit\s+of\s+both|mix\s+of\s+both)\b")
-_NEITHER = re.compile(r"(?:neither|neither\s+really|in\s+between|in\s+the\s+middle)\b")
-
-# Wash frequency is read by habits.parse_wash_frequency; clauses about a
-# product ("dry shampoo every day", "oil it weekly") are not about washing.
-_PRODUCT_WORDS = re.compile(
-    r"\bdry[\s-]*sham?p?o+\w*|\bhair[\s-]*spray\w*|\boil(?:s|ing)?\b|\bgels?\b|\bmousse\b|"
-    r"\bwax\b|\bstyling\b|\bserums?\b|\bmasks?\b|\bblow[\s-]*dr\w*|\bstraighten\w*|"
-    r"\bcurl(?:s|ing)?\b|\bflat[\s-]*iron\w*|\bmassag\w*"
-)
-_WASH_WORDS = re.compile(
-    r"\bwash\w*|(?<!dry )(?<!dry-)\bshampoo\w*|\bcleans\w*|\blather\w*|\bshower\w*"
-)
-_WASH_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but|then|plus)\b")
-_SENTENCE = re.compile(r"[^.!?\n]+")
-# routine's negation scopes end at these, so splitting here changes nothing.
-_CLAUSE = re.compile(r"[^.,;:!?()\n]+")
-_CHUNK = 200  # characters handed to routine's parsers at a time
 
 
 # --------------------------------------------------------------------------
