@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 from salon.models import utcnow
-from salon.repository import ReportCounts
+from salon.records import ReportCounts
 
 _BAR_HEIGHT = 22
 _GAP = 8
