@@ -33,10 +33,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from scalpcare import triage  # noqa: E402
 from addons.nlu import red_flags  # noqa: E402
 from addons.nlu.screening_corpus import Item, load, source_key, split, team_table  # noqa: E402
-from scalpcare import screening  # noqa: E402
+from scalpcare import screening, triage  # noqa: E402
 from scalpcare.contract import Referral  # noqa: E402
 from scalpcare.other_languages import detect_language  # noqa: E402
 
