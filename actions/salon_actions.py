@@ -1,4 +1,7 @@
-"""Rasa glue for the salon: consent, returning clients, check-ins, erasure, bookings, handoff.
+"""Rasa glue for the salon: consent, returning clients, check-ins, erasure, handoff.
+
+Booking requests are in :mod:`actions.booking`; the database access both use is in
+:mod:`actions.salon_access`.
 
 The salon's database is reached through :mod:`salon` (one engine per
 URL, created on first use, and one session per action run). Repository calls
@@ -13,13 +16,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
     ActionExecuted,
     AllSlotsReset,
@@ -32,27 +32,25 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.engine import Engine
 
+from actions.booking import submit_booking
+from actions.salon_access import (
+    BOOKING_CONTACT,
+    BOOKING_SLOTS,
+    CONSENT_GIVEN,
+    CONSENT_OFFERED,
+    channel_of,
+    engine,
+    with_repository,
+)
 from salon import db, retention
-from salon.models import SERVICES
 from salon.repository import SalonRepository
-from salon.validation import normalise_email, normalise_phone, valid_email
 from scalpcare import contract
-from scalpcare import referral as referral_texts
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
-CONSENT_OFFERED = "consent_offered"
-CONSENT_GIVEN = "consent_given"
 FORGET_OFFERED = "forget_offered"
 AWAITING_FEEDBACK = "awaiting_feedback"
-BOOKING_SERVICE = "booking_service"
-BOOKING_TIMES = "booking_times"
-BOOKING_NAME = "booking_name"
-BOOKING_CONTACT = "booking_contact"
-BOOKING_SLOTS = (BOOKING_SERVICE, BOOKING_TIMES, BOOKING_NAME, BOOKING_CONTACT)
 CHECKIN_INTENT = "EXTERNAL_routine_checkin"
 CHECKIN_DELAY_ENV = "CHECKIN_DELAY_SECONDS"
 DEFAULT_CHECKIN_DELAY_S = 7 * 24 * 3600
@@ -69,15 +67,7 @@ FORGET_QUESTION = "utter_forget_question"
 FORGOTTEN = "utter_forgotten"
 NOT_FORGOTTEN = "utter_not_forgotten"
 HANDOFF = "utter_handoff"
-BOOKING_DONE = "utter_booking_sent"
-BOOKING_UNDER_REFERRAL = "utter_booking_under_referral"
-BOOKING_HELD = "utter_booking_held"
-BOOKING_NEEDS_CONSENT = "utter_booking_consent_question"
 BOOKING_NOT_SENT = "utter_booking_not_sent"
-CONTACT_REASK = "utter_reask_booking_contact"
-NAME_REASK = "utter_reask_booking_name"
-SERVICE_REASK = "utter_reask_booking_service"
-TIMES_REASK = "utter_reask_booking_times"
 
 #: Channels whose conversation id proves its owner (a server-issued widget token, a
 #: signed webhook): only there does a returning client see what was stored about them.
@@ -85,56 +75,11 @@ AUTHENTICATED_CHANNELS = frozenset(("socketio", "telegram", "twilio", "facebook"
 #: The consultation form, and the action that ends it with the routine (domain.yml).
 CONSULTATION_FORM = "consultation_form"
 ROUTINE_ACTION = "action_give_routine"
-#: How the booking replies name each service ({service} in utter_booking_sent / _held).
-SERVICE_TITLES = {
-    "scalp_facial": "a professional scalp facial",
-    "head_massage_add_on_20": "a 20-minute head massage added to a body treatment",
-    "head_only_45": "a 45-minute head-only massage session",
-}
-
-#: Intents that interrupt a booking form (the rules answer them).
-BOOKING_INTERRUPTIONS = frozenset(
-    {
-        "faq",
-        "ask_massage_limits",
-        "bot_challenge",
-        "help",
-        "stop",
-        "human_handoff",
-        "forget_me",
-        "restart",
-        "goodbye",
-        "start_consultation",
-    }
-)
 
 
 # ---------------------------------------------------------------------------
 # Database access
 # ---------------------------------------------------------------------------
-@lru_cache(maxsize=4)
-def _engine(url: str) -> Engine:
-    return db.make_engine(url)
-
-
-def engine() -> Engine:
-    """The salon database engine for ``$SALON_DB_URL``, created on first use."""
-    return _engine(db.database_url())
-
-
-async def with_repository(work: Callable[[SalonRepository], T]) -> T:
-    """Run ``work`` with a repository in one session, in a worker thread."""
-
-    def run() -> T:
-        with db.session_scope(engine()) as session:
-            return work(SalonRepository(session))
-
-    return await asyncio.to_thread(run)
-
-
-def channel_of(tracker: Tracker) -> str:
-    """The conversation's input channel (``rest``, ``socketio``, ``cmdline``...)."""
-    return tracker.get_latest_input_channel() or "unknown"
 
 
 def checkin_delay() -> timedelta:
@@ -487,171 +432,3 @@ class ActionHandoff(Action):
 # ---------------------------------------------------------------------------
 # Booking requests
 # ---------------------------------------------------------------------------
-_SERVICE_WORDS = (
-    (
-        re.compile(r"\b(?:add[- ]?on|add|20|twenty|body|with my massage)\b"),
-        "head_massage_add_on_20",
-    ),
-    (
-        re.compile(r"\b(?:45|forty[- ]five|head[- ]only|just (?:a )?head|dedicated)\b"),
-        "head_only_45",
-    ),
-    (re.compile(r"\b(?:facial|treatment|scalp care)\b"), "scalp_facial"),
-)
-_NAME_PREFIX = re.compile(
-    r"^\s*(?:my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|call me)\s+",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"^[^\W\d_][^\W\d_'’ .-]*(?:[ '’.-]+[^\W\d_][^\W\d_'’.-]*){0,3}\.?$")
-
-
-def parse_service(text: str, entity_values: list[str]) -> str | None:
-    """The service asked for: a DIET entity value or words in the text (pure)."""
-    for value in entity_values:
-        if value in SERVICES:
-            return value
-    lowered = text.lower()
-    for pattern, service in _SERVICE_WORDS:
-        if pattern.search(lowered):
-            return service
-    return None
-
-
-def parse_name(text: str, entity_values: list[str]) -> str | None:
-    """A short answer like "it's Priya Shah", else the ``person`` entity (pure).
-
-    The whole answer wins when it is a name that contains what the entity found:
-    the extractor often tags only part of a full name ("Maria" of "Maria Lopez").
-    """
-    candidate = _NAME_PREFIX.sub("", text.strip()).strip(" .!")
-    is_name = 1 <= len(candidate) <= 60 and bool(_NAME.match(candidate))
-    found = " ".join(entity_values)[:80]
-    if is_name and all(value.lower() in candidate.lower() for value in entity_values):
-        return candidate
-    return found or None
-
-
-def parse_contact(text: str) -> str | None:
-    """An email address or a phone number found in the text, normalised (pure)."""
-    for token in re.findall(r"[^\s,;<>@]{1,64}@[^\s,;<>@]{1,255}", text):
-        email = normalise_email(token.strip(".()"))
-        if email and valid_email(email):
-            return email
-    for chunk in re.findall(r"[+(]?\d[\d\s().-]{5,30}\d", text):
-        phone = normalise_phone(chunk)
-        if phone:
-            return phone
-    return None
-
-
-def parse_times(text: str) -> str | None:
-    """Preferred days/times: any short, real answer (pure)."""
-    clean = " ".join(text.split())
-    if clean.startswith("/") or not re.search(r"[^\W\d_]", clean):
-        return None
-    return clean[:200] if len(clean) >= 2 else None
-
-
-class ValidateBookingForm(FormValidationAction):
-    """Read the booking answers; re-ask clearly when one cannot be used."""
-
-    def name(self) -> str:
-        """Return the action's name."""
-        return "validate_booking_form"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Fill the requested slot (and the service when named); interruptions pass."""
-        intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
-        if intent in BOOKING_INTERRUPTIONS:
-            return []
-        text = tracker.latest_message.get("text") or ""
-        entities = tracker.latest_message.get("entities") or []
-
-        def values(name: str) -> list[str]:
-            return [str(e.get("value")) for e in entities if e.get("entity") == name]
-
-        requested = tracker.get_slot("requested_slot")
-        events: list[EventType] = []
-        referral = referral_blocks_treatment(tracker)
-        if requested is None and referral is not None:
-            # The form starts: say first why the request will be held.
-            who = referral_texts.WHO[referral]
-            dispatcher.utter_message(response=BOOKING_UNDER_REFERRAL, who=who)
-        service = parse_service(text, values("service"))
-        if service and (requested == BOOKING_SERVICE or not tracker.get_slot(BOOKING_SERVICE)):
-            events.append(SlotSet(BOOKING_SERVICE, service))
-        if requested == BOOKING_TIMES:
-            times = parse_times(text)
-            events.append(SlotSet(BOOKING_TIMES, times))
-            if times is None:
-                dispatcher.utter_message(response=TIMES_REASK)
-        elif requested == BOOKING_NAME:
-            name = parse_name(text, values("person"))
-            events.append(SlotSet(BOOKING_NAME, name))
-            if name is None:
-                dispatcher.utter_message(response=NAME_REASK)
-        elif requested == BOOKING_CONTACT:
-            contact = parse_contact(text)
-            events.append(SlotSet(BOOKING_CONTACT, contact))
-            if contact is None:
-                dispatcher.utter_message(response=CONTACT_REASK)
-        elif requested == BOOKING_SERVICE and service is None:
-            events.append(SlotSet(BOOKING_SERVICE, None))
-            dispatcher.utter_message(response=SERVICE_REASK)
-        return events
-
-
-def referral_blocks_treatment(tracker: Tracker) -> contract.Referral | None:
-    """The standing referral when it rules out exfoliation and massage, else None."""
-    level = contract.Referral.parse(tracker.get_slot(contract.REFERRAL))
-    return level if level.rank >= contract.Referral.DERMATOLOGIST.rank else None
-
-
-async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Store the booking request and confirm it as a request (held under a referral)."""
-    service = str(tracker.get_slot(BOOKING_SERVICE))
-    contact = str(tracker.get_slot(BOOKING_CONTACT))
-    name = str(tracker.get_slot(BOOKING_NAME))
-    times = str(tracker.get_slot(BOOKING_TIMES))
-    email = contact if "@" in contact else None
-    phone = None if email else contact
-    sender, channel = tracker.sender_id, channel_of(tracker)
-    referral = referral_blocks_treatment(tracker)
-    await with_repository(
-        lambda repo: repo.create_booking(
-            channel,
-            sender,
-            service,
-            name=name,
-            email=email,
-            phone=phone,
-            preferred_times=times,
-            referral=referral.value if referral else None,
-        )
-    )
-    dispatcher.utter_message(
-        response=BOOKING_HELD if referral else BOOKING_DONE,
-        name=name.split()[0],
-        service=SERVICE_TITLES.get(service, service),
-        times=times,
-    )
-    return [SlotSet(slot, None) for slot in BOOKING_SLOTS]
-
-
-class ActionSubmitBooking(Action):
-    """Send the booking request, or ask for consent to store contact details first."""
-
-    def name(self) -> str:
-        """Return the action's name."""
-        return "action_submit_booking"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Store it with consent; otherwise ask once."""
-        if tracker.get_slot(CONSENT_GIVEN) is True:
-            return await submit_booking(dispatcher, tracker)
-        dispatcher.utter_message(response=BOOKING_NEEDS_CONSENT)
-        return [SlotSet(CONSENT_OFFERED, True)]

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from actions import booking
 from actions import salon_actions as sa
 from tests.replies import reply
 
@@ -107,9 +108,9 @@ def test_booking_request(assistant) -> None:
     times_reply = _texts(assistant.say(sender, "saturday morning"))
     assert "What name" in times_reply
     assert "How should the salon reach you" in _texts(assistant.say(sender, "Jane Doe"))
-    assert reply(sa.CONTACT_REASK) in _texts(assistant.say(sender, "jane at example"))
+    assert reply(booking.CONTACT_REASK) in _texts(assistant.say(sender, "jane at example"))
     consent = _texts(assistant.say(sender, "jane@example.com"))
-    assert reply(sa.BOOKING_NEEDS_CONSENT) in consent
+    assert reply(booking.BOOKING_NEEDS_CONSENT) in consent
     done = _texts(assistant.say(sender, "yes"))
     assert "not a confirmed appointment" in done and "45-minute" in done
     [(service, email, status, times)] = _rows(

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from actions import booking
 from actions import salon_actions as sa
 from actions.safety import SAFETY_NET
 from actions.session import RESTARTED_UNDER_REFERRAL
@@ -123,7 +124,7 @@ def test_a_booking_under_a_referral_is_held(assistant) -> None:
     assert "marked to go ahead only after a doctor has seen your scalp" in first
     assistant.say(sender, "saturday morning")
     assistant.say(sender, "Jane Doe")
-    assert reply(sa.BOOKING_NEEDS_CONSENT) in _texts(assistant.say(sender, "jane@example.com"))
+    assert reply(booking.BOOKING_NEEDS_CONSENT) in _texts(assistant.say(sender, "jane@example.com"))
     done = _texts(assistant.say(sender, "yes"))
     assert "after a doctor has seen it" in done
     [(status, held_for)] = _rows(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-from actions import salon_actions
+from actions import booking
 from addons.server import message_limits, session_ids
 from salon import validation
 from scalpcare import (
@@ -40,10 +40,10 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "other languages": other_languages.foreign_flags,
     "model features": screening.hashed_features,
     "symptom words": screening.describes_symptom,
-    "service": lambda text: salon_actions.parse_service(text, []),
-    "name": lambda text: salon_actions.parse_name(text, []),
-    "contact": salon_actions.parse_contact,
-    "times": salon_actions.parse_times,
+    "service": lambda text: booking.parse_service(text, []),
+    "name": lambda text: booking.parse_name(text, []),
+    "contact": booking.parse_contact,
+    "times": booking.parse_times,
     "email": validation.valid_email,
     "phone": validation.normalise_phone,
     "scrub": validation.scrub_text,

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from actions import consultation, fallback, safety, salon_actions, session
+from actions import booking, consultation, fallback, safety, salon_actions, session
 from tests.replies import reply
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ COMPOSED = {
     ("safety.py", "limits_message"),
     ("safety.py", "<module>"),  # SALON_SESSIONS, SELF_CHECK_INTRO, PAUSED_NO_HABIT
     ("fallback.py", "<module>"),  # TOPIC_TITLES, the fallback's button titles
-    ("salon_actions.py", "<module>"),  # SERVICE_TITLES, named inside the booking replies
+    ("booking.py", "<module>"),  # SERVICE_TITLES, named inside the booking replies
     ("salon_actions.py", "alert_handoff"),  # a note for staff on the handoff, not a reply
 }
 
@@ -111,7 +111,7 @@ def test_no_reply_is_written_in_the_actions(path: Path) -> None:
 
 def _response_names() -> set[str]:
     names: set[str] = set()
-    for module in (salon_actions, session, safety, fallback, consultation):
+    for module in (salon_actions, booking, session, safety, fallback, consultation):
         for value in vars(module).values():
             if isinstance(value, str) and value.startswith("utter_"):
                 names.add(value)
@@ -126,6 +126,6 @@ def test_every_reply_an_action_names_is_in_the_domain(name: str) -> None:
 
 
 def test_a_reply_is_rendered_with_its_variables() -> None:
-    text = reply(salon_actions.BOOKING_DONE, name="Ana", service="a scalp facial", times="Fri")
+    text = reply(booking.BOOKING_DONE, name="Ana", service="a scalp facial", times="Fri")
     assert text.startswith("Thanks, Ana! I've sent your request for a scalp facial (Fri)")
     assert "{" not in reply(salon_actions.CONSENT_QUESTION, days=30)

@@ -16,6 +16,8 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import booking as bk
+from actions import salon_access
 from actions import salon_actions as sa
 from salon import db
 from salon.repository import SalonRepository
@@ -39,7 +41,7 @@ from tests.replies import reply
 )
 def test_parse_service(text: str, entities: list[str], expected: str | None) -> None:
     """Entity values first, then words; unknown values never pass."""
-    assert sa.parse_service(text, entities) == expected
+    assert bk.parse_service(text, entities) == expected
 
 
 @pytest.mark.parametrize(
@@ -61,7 +63,7 @@ def test_parse_service(text: str, entities: list[str], expected: str | None) -> 
 )
 def test_parse_name(text: str, entities: list[str], expected: str | None) -> None:
     """Short name answers are taken; numbers and sentences are not names."""
-    assert sa.parse_name(text, entities) == expected
+    assert bk.parse_name(text, entities) == expected
 
 
 @pytest.mark.parametrize(
@@ -78,7 +80,7 @@ def test_parse_name(text: str, entities: list[str], expected: str | None) -> Non
 )
 def test_parse_contact(text: str, expected: str | None) -> None:
     """A valid email or phone number, normalised; anything else is re-asked."""
-    assert sa.parse_contact(text) == expected
+    assert bk.parse_contact(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -93,7 +95,7 @@ def test_parse_contact(text: str, expected: str | None) -> None:
 )
 def test_parse_times(text: str, expected: str | None) -> None:
     """Any short real answer is a preferred time."""
-    assert sa.parse_times(text) == expected
+    assert bk.parse_times(text) == expected
 
 
 def test_transcript_and_concerns_text() -> None:
@@ -128,18 +130,18 @@ def salon_db(
     with fresh_database(request.param, tmp_path) as url:
         monkeypatch.setenv("SALON_DB_URL", url)
         db.upgrade(url)
-        sa._engine.cache_clear()
+        salon_access._engine.cache_clear()
         yield url
         for engine in list(_cached_engines()):
             engine.dispose()
-        sa._engine.cache_clear()
+        salon_access._engine.cache_clear()
 
 
 def _cached_engines() -> Iterator[Any]:
     # lru_cache keeps the engines: dispose them so the database can be dropped.
     url = db.database_url()
-    if sa._engine.cache_info().currsize:
-        yield sa._engine(url)
+    if salon_access._engine.cache_info().currsize:
+        yield salon_access._engine(url)
 
 
 def _rows(url: str, work: Any) -> Any:
@@ -318,7 +320,7 @@ async def test_booking_needs_consent_then_is_a_request(
         "booking_name": "Jane Doe",
         "booking_contact": "jane@example.com",
     }
-    events = await sa.ActionSubmitBooking().run(dispatcher, make_tracker(slots=slots), domain)
+    events = await bk.ActionSubmitBooking().run(dispatcher, make_tracker(slots=slots), domain)
     assert events == [SlotSet("consent_offered", True)]
     consent = make_tracker("yes", "affirm", slots={**slots, "consent_offered": True})
     events = await sa.ActionGiveConsent().run(dispatcher, consent, domain)
@@ -335,12 +337,12 @@ async def test_booking_needs_consent_then_is_a_request(
     ("requested", "text", "entities", "expected", "reask"),
     [
         ("booking_contact", "jane@example.com", [], "jane@example.com", None),
-        ("booking_contact", "jane at example", [], None, reply(sa.CONTACT_REASK)),
+        ("booking_contact", "jane at example", [], None, reply(bk.CONTACT_REASK)),
         ("booking_name", "it's Priya", [], "Priya", None),
-        ("booking_name", "42", [], None, reply(sa.NAME_REASK)),
+        ("booking_name", "42", [], None, reply(bk.NAME_REASK)),
         ("booking_times", "weekday evenings", [], "weekday evenings", None),
         ("booking_service", "the 45 minute one", [], "head_only_45", None),
-        ("booking_service", "hmm", [], None, reply(sa.SERVICE_REASK)),
+        ("booking_service", "hmm", [], None, reply(bk.SERVICE_REASK)),
     ],
 )
 async def test_booking_validator(
@@ -357,7 +359,7 @@ async def test_booking_validator(
     tracker = make_tracker(
         text, "inform", 0.9, slots={"requested_slot": requested}, entities=entities
     )
-    events = await sa.ValidateBookingForm().run(dispatcher, tracker, domain)
+    events = await bk.ValidateBookingForm().run(dispatcher, tracker, domain)
     assert SlotSet(requested, expected) in events
     assert [m["text"] for m in dispatcher.messages] == ([reask] if reask else [])
 
@@ -369,7 +371,7 @@ async def test_booking_validator_lets_interruptions_through(
     tracker = make_tracker(
         "what is a scalp facial?", "faq", 0.9, slots={"requested_slot": "booking_name"}
     )
-    assert await sa.ValidateBookingForm().run(dispatcher, tracker, domain) == []
+    assert await bk.ValidateBookingForm().run(dispatcher, tracker, domain) == []
 
 
 def test_reminder_type() -> None:
@@ -441,9 +443,9 @@ async def test_booking_under_a_referral_is_held_with_the_referral(
     """While a dermatologist referral stands the request is explained, then held."""
     referred = {"referral": "dermatologist"}
     tracker = make_tracker("book a scalp facial", "request_booking", slots=referred)
-    events = await sa.ValidateBookingForm().run(dispatcher, tracker, domain)
+    events = await bk.ValidateBookingForm().run(dispatcher, tracker, domain)
     assert SlotSet("booking_service", "scalp_facial") in events
-    assert dispatcher.messages[0]["text"] == reply(sa.BOOKING_UNDER_REFERRAL, who="a dermatologist")
+    assert dispatcher.messages[0]["text"] == reply(bk.BOOKING_UNDER_REFERRAL, who="a dermatologist")
     slots = {
         **referred,
         "booking_service": "scalp_facial",
@@ -468,9 +470,9 @@ async def test_the_hold_is_explained_once_and_not_without_a_referral(
         {"referral": "urgent", "requested_slot": "booking_name"},
     ):
         tracker = make_tracker("book a facial", "request_booking", slots=slots)
-        await sa.ValidateBookingForm().run(dispatcher, tracker, domain)
+        await bk.ValidateBookingForm().run(dispatcher, tracker, domain)
     assert all(
-        m.get("text") != reply(sa.BOOKING_UNDER_REFERRAL, who=w)
+        m.get("text") != reply(bk.BOOKING_UNDER_REFERRAL, who=w)
         for m in dispatcher.messages
         for w in ("a dermatologist", "a doctor or urgent care today")
     )
