@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
-from addons.server.channels import CHOICE_HINT, choice_payload, numbered_choices
+from addons.server.choices import CHOICE_HINT, choice_payload, numbered_choices
 from scripts.credentials import effective_credentials
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from actions import salon_actions as sa
-from addons.server.channels import RATE_LIMITED
+from addons.server.guards import RATE_LIMITED
 from tests.e2e.conftest import Assistant, running_assistant
 from tests.replies import reply
 
