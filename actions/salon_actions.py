@@ -45,7 +45,7 @@ from actions.salon_access import (
 )
 from salon import db, retention
 from salon.repository import SalonRepository
-from scalpcare import contract
+from scalpcare import confirmation, contract
 
 logger = logging.getLogger(__name__)
 
@@ -336,6 +336,14 @@ class ActionRecordFeedback(Action):
         return [SlotSet(AWAITING_FEEDBACK, False)]
 
 
+def last_reply_was(tracker: Tracker, response: str) -> bool:
+    """Whether the assistant's latest message was the domain response ``response``."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action") == response
+    return False
+
+
 def has_had_routine(tracker: Tracker) -> bool:
     """Whether a routine was given in this conversation or a check-in awaits feedback (pure)."""
     if tracker.get_slot(AWAITING_FEEDBACK):
@@ -359,7 +367,16 @@ class ActionAskForget(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Ask once, with buttons."""
+        """Ask, with buttons; a typed answer to the question itself decides.
+
+        "yes delete it" or the button's title typed out (WhatsApp has no buttons) read
+        as "forget me" again; right after the question they are its answer, not a new
+        request: erase (``action_forget_me``) or keep (``action_keep_data``).
+        """
+        if tracker.get_slot(FORGET_OFFERED) is True and last_reply_was(tracker, FORGET_QUESTION):
+            answer = confirmation.confirms(tracker.latest_message.get("text"))
+            if answer is not None:
+                return [FollowupAction("action_forget_me" if answer else "action_keep_data")]
         dispatcher.utter_message(response=FORGET_QUESTION)
         return [SlotSet(FORGET_OFFERED, True)]
 

@@ -80,6 +80,23 @@ def test_no_consent_stores_nothing(assistant) -> None:
     assert "automated assistant" in _texts(assistant.say(sender, "are you a bot?"))
 
 
+@pytest.mark.parametrize(
+    ("answer", "erased"),
+    [("yes delete it", True), ("yes, delete everything", True), ("no, keep it", False)],
+)
+def test_a_typed_answer_to_forget_me_is_its_answer(assistant, answer: str, erased: bool) -> None:
+    """On WhatsApp the buttons are text: a typed answer erases (or keeps), never loops."""
+    sender = _sender()
+    assistant.say(sender, "my scalp is oily")
+    assert reply(sa.FORGET_QUESTION) in _texts(assistant.say(sender, "forget me"))
+    answer_replies = _texts(assistant.say(sender, answer))
+    assert reply(sa.FORGET_QUESTION) not in answer_replies
+    assert (reply(sa.FORGOTTEN) in answer_replies) is erased
+    assert (reply(sa.NOT_FORGOTTEN) in answer_replies) is not erased
+    said = " ".join(e.get("text") or "" for e in assistant.tracker(sender)["events"])
+    assert ("my scalp is oily" in said) is not erased
+
+
 def test_forget_me_erases_the_conversation(assistant) -> None:
     """After 'forget me' the tracker shows none of the earlier messages."""
     sender = _sender()

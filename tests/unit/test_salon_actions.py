@@ -291,6 +291,40 @@ async def test_forget_me_erases_the_salon_rows(
     assert dispatcher.messages[0]["text"] == reply(sa.FORGOTTEN)
 
 
+ASKED_TO_FORGET = [
+    {"event": "user", "text": "forget me"},
+    {"event": "bot", "text": "Shall I go ahead?", "metadata": {"utter_action": sa.FORGET_QUESTION}},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "history", "expected"),
+    [
+        ("yes delete it", ASKED_TO_FORGET, [FollowupAction("action_forget_me")]),
+        ("yes, delete everything", ASKED_TO_FORGET, [FollowupAction("action_forget_me")]),
+        ("don't delete it", ASKED_TO_FORGET, [FollowupAction("action_keep_data")]),
+        # a question back, or "delete" long after the question: ask (again)
+        ("what gets deleted?", ASKED_TO_FORGET, [SlotSet("forget_offered", True)]),
+        ("delete my data", ASKED_TO_FORGET[:1], [SlotSet("forget_offered", True)]),
+    ],
+)
+async def test_a_typed_answer_to_the_forget_question_decides(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    text: str,
+    history: list[dict[str, Any]],
+    expected: list[Any],
+) -> None:
+    """Typed out, the answer reads as "forget me" again; right after the question it is
+    the answer, never the same question once more."""
+    tracker = make_tracker(text, "forget_me", 0.9, slots={"forget_offered": True}, history=history)
+    events = await sa.ActionAskForget().run(dispatcher, tracker, domain)
+    assert events == expected
+    asked = [m["text"] for m in dispatcher.messages] == [reply(sa.FORGET_QUESTION)]
+    assert asked is (expected == [SlotSet("forget_offered", True)])
+
+
 async def test_handoff_records_the_conversation_and_pauses(
     salon_db: str,
     make_tracker: TrackerFactory,

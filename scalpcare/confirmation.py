@@ -1,0 +1,49 @@
+"""Reading a typed answer to a yes/no question the assistant asked (pure).
+
+On WhatsApp buttons become text, and people answer "Shall I go ahead?" in their own
+words: "yes delete it", "delete it all", the button's own title typed out ("yes, delete
+everything"), or "no don't", "keep it". :func:`confirms` reads such an answer as yes,
+no, or neither (a question back, something else); a "no" anywhere wins over a "yes",
+and a negated action ("don't delete") is a no.
+"""
+
+from __future__ import annotations
+
+import re
+
+_YES = re.compile(
+    r"\b(?:yes|yeah|yea|yep|yup|ya|ok|okay|sure|please|go ahead|do it|confirm(?:ed)?|"
+    r"absolutely|definitely|of course|delete|erase|remove|wipe|forget|correct|right)\b"
+)
+_NO = re.compile(
+    r"\b(?:no|nope|nah|cancel|stop|keep|wait|never ?mind|changed my mind|not now)\b"
+    r"|\b(?:don'?t|do not|dont|doesn'?t|not)\b(?:\s+\w+){0,2}?\s*\b(?:delete|erase|remove|"
+    r"wipe|forget|do it|go ahead)\b"
+)
+#: Phrases with "no" in them that are not a no.
+_NOT_A_NO = re.compile(r"\bno (?:problem|worries|doubt)\b")
+#: Not an answer yet.
+_UNSURE = re.compile(r"\b(?:not sure|unsure|don'?t know|dunno|idk|maybe|perhaps)\b")
+_QUESTION = re.compile(r"\?\s*$|^\s*(?:what|which|why|how|will|would|does|do|is|can)\b")
+
+
+def confirms(text: str | None) -> bool | None:
+    """True for a yes, False for a no, None when the answer is neither.
+
+    Args:
+        text: The client's message, as typed.
+
+    Returns:
+        Whether it confirms; ``None`` for a question back or anything else.
+    """
+    clean = " ".join(str(text or "").lower().replace("’", "'").split())[:300]
+    if not clean:
+        return None
+    clean = _NOT_A_NO.sub(" ", clean)
+    if _NO.search(clean):
+        return False
+    if _QUESTION.search(clean) or _UNSURE.search(clean):
+        return None
+    if _YES.search(clean):
+        return True
+    return None

@@ -1,0 +1,50 @@
+"""scalpcare.confirmation: a typed answer to "Shall I go ahead?" read as yes, no or neither."""
+
+from __future__ import annotations
+
+import pytest
+
+from scalpcare.confirmation import confirms
+
+CASES = [
+    # yes, in the words people type when buttons become text (WhatsApp)
+    ("yes", True),
+    ("Yes", True),
+    ("yep", True),
+    ("ok go ahead", True),
+    ("yes delete it", True),
+    ("delete it all", True),
+    ("yes, delete everything", True),  # the button's title typed out
+    ("yes please delete my data", True),
+    ("sure, wipe it", True),
+    ("forget me", True),
+    ("no problem, go ahead", True),
+    ("no worries delete it", True),
+    # no: a no anywhere, or a negated action, wins
+    ("no", False),
+    ("nope", False),
+    ("no, keep it", False),
+    ("keep it please", False),
+    ("don't delete it", False),
+    ("do not delete anything", False),
+    ("no don't", False),
+    ("yes but keep my booking", False),
+    ("actually no", False),
+    ("not now", False),
+    ("wait", False),
+    ("I changed my mind", False),
+    # neither: a question back, unsure, or something else
+    ("what gets deleted?", None),
+    ("will it delete my booking?", None),
+    ("not sure", None),
+    ("maybe", None),
+    ("hmm", None),
+    ("dont", None),
+    ("", None),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_confirms(text: str | None, expected: bool | None) -> None:
+    assert confirms(text) is expected
