@@ -9,10 +9,11 @@ SPACY_MODEL := build/spacy-en/meta.json
 SENTENCE_ENCODER := build/minilm/NOTICE
 MODEL := models/scalp-care.tar.gz
 # What a trained model depends on: the configuration, the domain, the data, the NLU
-# components and policies (addons/nlu, addons/policies) and the core modules the
-# red-flag screener learns from (scalpcare/). addons/server runs in the server only:
-# changing it needs no retraining.
-TRAINING_INPUTS := config.yml domain.yml $(wildcard scalpcare/*.py scalpcare/*/*.py addons/nlu/*.py addons/policies/*.py) $(shell find data -name '*.yml' -o -name '*.jsonl' -o -name '*.csv' 2>/dev/null)
+# components and policies (addons/nlu, addons/policies) and the core modules they read
+# (the red-flag rules and screener; tests/unit/test_boundaries.py keeps this list
+# complete). Everything else runs in the servers only: changing it needs no retraining.
+MODEL_CORE := $(wildcard scalpcare/triage/*.py) scalpcare/screening.py scalpcare/other_languages.py scalpcare/contract.py
+TRAINING_INPUTS := config.yml domain.yml $(MODEL_CORE) $(wildcard addons/nlu/*.py addons/policies/*.py) $(shell find data -name '*.yml' -o -name '*.jsonl' -o -name '*.csv' 2>/dev/null)
 
 # Runtime configuration (docs/configuration.md); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,41 @@ def test_what_a_model_holds_never_needs_the_server(part: str) -> None:
         for path in sorted((ROOT / "addons" / part).glob("*.py"))
     }
     assert not {path: names for path, names in crossings.items() if names}
+
+
+def _core_modules_read_by(paths: list[Path]) -> set[str]:
+    """The scalpcare modules ``paths`` import, and the ones those import, as files."""
+    seen: set[str] = set()
+    todo = list(paths)
+    while todo:
+        for name in imported_modules(todo.pop()):
+            if not name.startswith("scalpcare."):
+                continue
+            # "scalpcare.triage.ScreenResult" names a module's attribute: its module.
+            for candidate in (name, name.rsplit(".", 1)[0]):
+                base = ROOT / candidate.replace(".", "/")
+                files = [f for f in (base.with_suffix(".py"), base / "__init__.py") if f.is_file()]
+                for file in files:
+                    if str(file) not in seen:
+                        seen.add(str(file))
+                        todo.append(file)
+                if files:
+                    break
+    return {str(Path(file).relative_to(ROOT)) for file in seen}
+
+
+def test_the_makefile_retrains_on_every_core_module_the_model_reads() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf8")
+    line = next(text for text in makefile.splitlines() if text.startswith("MODEL_CORE :="))
+    patterns = [
+        word.removeprefix("$(wildcard").rstrip(")")
+        for word in line.split(":=", 1)[1].split()
+        if word != "$(wildcard"
+    ]
+    model_parts = sorted([*ROOT.glob("addons/nlu/*.py"), *ROOT.glob("addons/policies/*.py")])
+    read = _core_modules_read_by(model_parts)
+    missing = [module for module in sorted(read) if not any(fnmatch(module, p) for p in patterns)]
+    assert read and not missing, missing
 
 
 def test_the_core_loads_without_any_framework() -> None:
