@@ -102,6 +102,11 @@ def in_other_language(text: str, result: triage.ScreenResult) -> bool:
     )
 
 
+def english_only_note() -> str:
+    """The line added for a message in another language: English only, the salon's phone."""
+    return "\n" + referral.ENGLISH_ONLY.format(contact=salon_profile.profile().contact)
+
+
 def triage_text(
     result: triage.ScreenResult,
     state: screening.ConversationState,
@@ -181,7 +186,7 @@ class ActionTriage(Action):
         if paused:
             text += "\n" + referral.STAFF_TOLD
         if in_other_language(message, result):
-            text += "\n" + referral.ENGLISH_ONLY.format(contact=salon_profile.profile().contact)
+            text += english_only_note()
         dispatcher.utter_message(text=text, buttons=YES_NO_SUMMARY if offer_summary else [])
         conditions = list(result.conditions) + list(state.combinations)
         if found.rank > previous.rank:
@@ -354,8 +359,6 @@ class ActionSafetyNet(Action):
         message = str(tracker.latest_message.get("text") or "")
         words = screening.symptom_words(message)[:_SYMPTOM_WORDS]
         what = " and ".join(f'"{w}"' for w in words) if words else "how you feel"
-        note = ""
-        if other_languages.detect_language(message) is not None:
-            note = "\n" + referral.ENGLISH_ONLY.format(contact=salon_profile.profile().contact)
+        note = english_only_note() if other_languages.detect_language(message) else ""
         dispatcher.utter_message(response=SAFETY_NET, what=what, note=note)
         return []

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from salon import tracker
+from salon import db, tracker
 from salon.models import HandoffRequest, utcnow
 
 logger = logging.getLogger(__name__)
@@ -86,5 +86,5 @@ def purge(
         )
         handoffs = int(result.rowcount or 0)
     for engine in (tracker_db, salon_db):
-        tracker.vacuum(engine)
+        db.vacuum(engine)
     return Purged(conversations, events, handoffs)

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
-from salon import db
 from salon.db import make_engine
 
 ENV_VAR = "TRACKER_DB_URL"
@@ -160,11 +159,6 @@ def delete_events(engine: Engine, sender_id: str) -> int:
     with engine.begin() as connection:
         result = connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
         return int(result.rowcount or 0)
-
-
-def vacuum(engine: Engine) -> None:
-    """After erasing, leave no trace of the rows in a SQLite file (``db.vacuum``)."""
-    db.vacuum(engine)
 
 
 def delete_conversations_idle_since(engine: Engine, cutoff: datetime) -> tuple[int, int]:

@@ -14,10 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from addons.server.guards import DEFAULT_REQUEST_MAX_BYTES
+
 pytestmark = pytest.mark.e2e
 
-#: scripts/run.sh's REQUEST_MAX_BYTES default.
-REQUEST_MAX_BYTES = 131072
+#: The server's request limit when REQUEST_MAX_BYTES is unset (as in the tests).
+REQUEST_MAX_BYTES = DEFAULT_REQUEST_MAX_BYTES
 
 MARKUP = [
     "<script>alert('x')</script>",

@@ -14,7 +14,7 @@ from addons.server import session_ids
 from addons.server.channels import telegram_secret
 from addons.server.guards import RateLimiter
 from addons.server.serve import InsecureStart, with_api_token
-from salon import db, retention, tracker
+from salon import db, retention
 from salon.models import HandoffRequest
 from salon.repository import SalonRepository
 from salon.staff import printable
@@ -204,4 +204,3 @@ def test_retention_settings_are_read_sensibly(monkeypatch: pytest.MonkeyPatch) -
     assert retention.retention_days() == 30
     assert os.environ.get(retention.INTERVAL_ENV_VAR) is None
     assert retention.interval_hours() == 6.0
-    assert tracker.vacuum is not None
