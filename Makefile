@@ -12,7 +12,7 @@ MODEL := models/scalp-care.tar.gz
 # components and policies (addons/nlu, addons/policies) and the core modules they read
 # (the red-flag rules and screener; tests/unit/test_boundaries.py keeps this list
 # complete). Everything else runs in the servers only: changing it needs no retraining.
-MODEL_CORE := $(wildcard scalpcare/triage/*.py) scalpcare/screening.py scalpcare/other_languages.py scalpcare/contract.py
+MODEL_CORE := $(wildcard scalpcare/triage/*.py) scalpcare/screening.py scalpcare/other_languages.py scalpcare/contract.py scalpcare/situations.py scalpcare/consultation_text.py scalpcare/situation_model.py
 TRAINING_INPUTS := config.yml domain.yml $(MODEL_CORE) $(wildcard addons/nlu/*.py addons/policies/*.py) $(shell find data -name '*.yml' -o -name '*.jsonl' -o -name '*.csv' 2>/dev/null)
 
 # Runtime configuration (docs/configuration.md); set any of these in the
@@ -33,7 +33,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium cluster nginx bench-cluster screening-cv screening-heldout
+.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium cluster nginx bench-cluster screening-cv screening-heldout situations-eval situations-heldout
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -133,6 +133,12 @@ screening-cv: install ## Red-flag screening: cross-validation on the corpus' tra
 
 screening-heldout: install ## Red-flag screening on the corpus' held-out side: rules alone, model alone, both (never tune on it)
 	$(BIN)/python scripts/screening_eval.py heldout
+
+situations-eval: install ## Special situations (medicines, chemo, pregnancy, lice, distress...) on the dev side, with its misses
+	$(BIN)/python scripts/situations_eval.py dev --misses
+
+situations-heldout: install ## Special situations on the held-out side (never tune on it)
+	$(BIN)/python scripts/situations_eval.py heldout
 
 compare-configs: install ## Compare config.yml with experiments/ (FOLDS=5 cross-validation; FOLDS=0 held-out set)
 	scripts/compare_configs.sh $(FOLDS)

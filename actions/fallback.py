@@ -7,12 +7,13 @@ that no response exists in the domain that no rule or story uses.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
+
+from scalpcare.situations import mostly_non_latin
 
 # What each intent means to a client, as a button title. Intents missing here
 # (affirm, deny, nlu_fallback...) are never offered: "Did you mean 'yes'?" helps nobody.
@@ -72,23 +73,6 @@ def likeliest_topics(
         if len(topics) >= limit:
             break
     return topics
-
-
-def mostly_non_latin(text: str, threshold: float = 0.5) -> bool:
-    """Tell whether most letters of ``text`` are outside the Latin script.
-
-    Args:
-        text: The user's message.
-        threshold: Share of letters that must be non-Latin.
-
-    Returns:
-        True when the message is most likely not written in English.
-    """
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return False
-    non_latin = sum(1 for c in letters if "LATIN" not in unicodedata.name(c, ""))
-    return non_latin / len(letters) >= threshold
 
 
 class ActionDefaultAskAffirmation(Action):

@@ -1,4 +1,4 @@
-"""The salon's profile (``salon.yml``): its name, address, phone, e-mail and hours.
+"""The salon's profile (``salon.yml``): its name, address, phone, e-mail, hours, crisis lines.
 
 Read once per process from ``$SALON_PROFILE`` (default: ``salon.yml`` at the project's
 root). A missing or broken file never stops a conversation: the assistant then says
@@ -30,6 +30,19 @@ class SalonProfile:
     phone: str = ""
     email: str = ""
     opening_hours: str = ""
+    #: Where the salon is, what a person in danger should call: said in a crisis.
+    emergency_number: str = ""
+    crisis_line: str = ""
+
+    @property
+    def emergency(self) -> str:
+        """The emergency number in words: "999", or "your local emergency number"."""
+        return self.emergency_number or "your local emergency number"
+
+    @property
+    def crisis_support(self) -> str:
+        """A crisis line in words, or a general pointer when the profile names none."""
+        return self.crisis_line or "a local crisis line or your doctor"
 
     @property
     def contact(self) -> str:

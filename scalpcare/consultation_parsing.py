@@ -68,8 +68,8 @@ from scalpcare.consultation_text import (
     _PLACE_LENGTHS,
     _PLACE_SCALP,
     _PLACE_STYLE,
-    _Context,
-    _normalise,
+    TextContext,
+    normalise,
 )
 from scalpcare.consultation_words import (
     _AFFIRM,
@@ -238,10 +238,10 @@ def parse(text: object, expecting: str | None = None) -> ScalpFacts:
     Returns:
         The facts found; fields the message does not mention stay empty/``None``.
     """
-    norm = _normalise(text)
+    norm = normalise(text)
     if not norm:
         return ScalpFacts()
-    ctx = _Context(norm)
+    ctx = TextContext(norm)
     correction = bool(_CORRECTION.search(norm))
 
     scan = _scan(norm, ctx, correction)
@@ -281,7 +281,7 @@ class _Scan:
     sensitive_hits: list[tuple[int, bool]] = field(default_factory=list)
 
 
-def _scan(text: str, ctx: _Context, correction: bool) -> _Scan:
+def _scan(text: str, ctx: TextContext, correction: bool) -> _Scan:
     """Run every concern rule once and sort each mention into what it tells."""
     scan = _Scan()
     for concern, kind, pattern in _COMPILED_RULES:
@@ -339,7 +339,7 @@ def _resolve_concerns(
 
 
 def _scalp_type(
-    text: str, ctx: _Context, evidence: list[tuple[int, str]], correction: bool
+    text: str, ctx: TextContext, evidence: list[tuple[int, str]], correction: bool
 ) -> str | None:
     for m in _COMBINATION.finditer(text):
         if not ctx.negated(m.start(), m.end()) and not ctx.hedged(m.start()):
@@ -392,7 +392,7 @@ def _bare_sentence_type(text: str) -> str | None:
     return types.pop()
 
 
-def _sensitivity(text: str, ctx: _Context, hits: list[tuple[int, bool]]) -> bool | None:
+def _sensitivity(text: str, ctx: TextContext, hits: list[tuple[int, bool]]) -> bool | None:
     """The last clear statement about sensitivity wins; hedged ones are ignored."""
     for m in _SENSITIVE_TRUE.finditer(text):
         if not ctx.hedged(m.start()):

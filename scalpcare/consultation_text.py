@@ -1,6 +1,7 @@
 """The consultation reader's view of a message: normalised text, negation, hedges, places.
 
-Used by :mod:`scalpcare.consultation_parsing` only.
+Used by :mod:`scalpcare.consultation_parsing`, :mod:`scalpcare.habits` and
+:mod:`scalpcare.situations`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ _REPEATED_LETTER = re.compile(r"([a-z])\1{2,}")  # "itchyyyy" -> "itchy"
 _SPACE = re.compile(r"\s+")
 
 
-def _normalise(text: object) -> str:
+def normalise(text: object) -> str:
     """Lower-case, drop HTML tags and entities, unify apostrophes and spaces."""
     if text is None:
         return ""
@@ -116,7 +117,7 @@ _PLACE_AFTER = re.compile(
 )
 
 
-class _Context:
+class TextContext:
     """Negation scopes, hedges and places of one normalised message.
 
     Built once per message in linear time; each query costs a binary search
@@ -124,6 +125,7 @@ class _Context:
     """
 
     def __init__(self, text: str) -> None:
+        """Read the scopes, clause ends and hedges of ``text`` (already normalised)."""
         self.text = text
         self.breaks = [m.start() for m in _SCOPE_BREAK.finditer(text)]
         self.clause_ends = [m.end() for m in _CLAUSE_END.finditer(text)]
@@ -161,6 +163,7 @@ class _Context:
         return bool(_POST_NEGATION.match(self.text, end))
 
     def clause_start(self, pos: int) -> int:
+        """Where the clause holding ``pos`` starts (at most a short window back)."""
         i = bisect_right(self.clause_ends, pos) - 1
         lo = self.clause_ends[i] if i >= 0 else 0
         return max(lo, pos - _WINDOW)

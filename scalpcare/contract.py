@@ -18,6 +18,8 @@ SENSITIVE_SCALP = "sensitive_scalp"
 MASSAGE_MAX_MINUTES = "massage_max_minutes"
 MASSAGE_MAX_SESSIONS_PER_DAY = "massage_max_sessions_per_day"
 MASSAGE_OVERUSE = "massage_overuse"
+# The assistant's own bookkeeping (not read by staff tools).
+SITUATIONS_ANSWERED = "situations_answered"
 
 
 class Referral(str, Enum):

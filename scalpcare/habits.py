@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from scalpcare.consultation_text import normalise
+
 # --------------------------------------------------------------------------
 # Vocabularies
 # --------------------------------------------------------------------------
@@ -91,10 +93,10 @@ _DIGIT_WORDS = {
 
 
 def _normalise(text: str | None) -> str:
-    """Lower-case, unify apostrophes, digits and ranges, squeeze whitespace."""
+    """The consultation reader's normal form, then digits and ranges unified."""
+    text = normalise(text)
     if not text:
         return ""
-    text = text.lower().replace("’", "'").replace("‘", "'")
     text = re.sub(r"\b(" + "|".join(_DIGIT_WORDS) + r")\b", lambda m: _DIGIT_WORDS[m[1]], text)
     text = re.sub(r"\bonce\s+or\s+twice\b", "1-2 times", text)
     text = re.sub(r"\btwice\s+or\s+(?:three\s+times|thrice|3\s+times)\b", "2-3 times", text)

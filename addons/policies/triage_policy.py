@@ -16,6 +16,12 @@ Two more states:
 - **A shrug.** A message that describes a body symptom but matches no intent
   confidently gets the safety net (what to watch for, when to see a doctor today)
   instead of the fallback's "did you mean...?" buttons alone.
+
+And one more kind of message it answers in every state: a **special situation**
+(:mod:`scalpcare.situations`: a medicine or dose question, chemotherapy, pregnancy, lice,
+distress, a diagnosis under care, another language). Its answer comes after triage when
+both are needed, then the form or the user's own question goes on. In a handoff only a
+crisis is answered.
 """
 
 from __future__ import annotations
@@ -35,12 +41,18 @@ from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted, U
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from scalpcare import screening
-from scalpcare.contract import NUTRIENT_DEFICIENCY_SUSPECTED, REFERRAL, Referral
+from scalpcare import screening, situations
+from scalpcare.contract import (
+    NUTRIENT_DEFICIENCY_SUSPECTED,
+    REFERRAL,
+    SITUATIONS_ANSWERED,
+    Referral,
+)
 from scalpcare.triage import ScreenResult, screen_parsed
 
 TRIAGE_ACTION = "action_triage"
 SAFETY_NET_ACTION = "action_safety_net"
+SITUATION_ACTION = "action_special_situation"
 #: Intents that would answer a symptom with a shrug: the fallback's "did you mean...?"
 #: buttons, or "that's outside what I can help with".
 SHRUG_INTENTS = frozenset(("nlu_fallback", "out_of_scope"))
@@ -71,6 +83,12 @@ DEFAULT_FOLLOW_UPS = {
     "start_consultation": "consultation_form",
     "describe_scalp": "consultation_form",
 }
+#: What a message's own question gets after a special situation's answer (pregnancy,
+#: distress); the other situations' answers are the whole answer.
+SITUATION_FOLLOW_UPS = {
+    "ask_massage_limits": "action_massage_limits",
+    "faq": "utter_faq",
+}
 
 
 def next_action(
@@ -85,6 +103,8 @@ def next_action(
     *,
     paused: bool = False,
     symptom: bool = False,
+    situation: bool = False,
+    situation_follow_up: bool = False,
 ) -> str | None:
     """Decide what the triage policy predicts (pure, table-tested).
 
@@ -101,22 +121,25 @@ def next_action(
         triage_action: Name of the triage action.
         paused: The conversation is paused (staff have it): triage, then listen.
         symptom: The latest message describes a body symptom.
+        situation: The latest message raises a special situation still to answer.
+        situation_follow_up: Its answer leaves the message's own question to the flow.
 
     Returns:
         The action to predict, or ``None`` to leave the turn to other policies.
     """
     follow_ups = DEFAULT_FOLLOW_UPS if follow_ups is None else follow_ups
     if latest_action == ACTION_LISTEN_NAME:
-        if level is Referral.NONE:
+        if level is Referral.NONE or (level is Referral.DOCTOR and nutrient_answered):
+            # (A nutrient context already answered is not repeated.)
+            if situation:
+                return SITUATION_ACTION
             if symptom and intent in SHRUG_INTENTS and not paused:
                 return SAFETY_NET_ACTION
             return None
-        if level is Referral.DOCTOR and nutrient_answered:
-            # The nutrient context was already answered: no repeat, the
-            # message goes through the normal flow.
-            return None
         return triage_action
-    if latest_action in (triage_action, SAFETY_NET_ACTION):
+    if latest_action == triage_action and situation:
+        return SITUATION_ACTION
+    if latest_action in (triage_action, SAFETY_NET_ACTION, SITUATION_ACTION):
         if paused:
             return ACTION_LISTEN_NAME
         if active_loop:
@@ -128,8 +151,10 @@ def next_action(
             and intent in follow_ups
         ):
             return follow_ups[intent]
+        if latest_action == SITUATION_ACTION and situation_follow_up and intent:
+            return SITUATION_FOLLOW_UPS.get(intent, ACTION_LISTEN_NAME)
         return ACTION_LISTEN_NAME
-    if previous_action == triage_action and not active_loop:
+    if previous_action in (triage_action, SITUATION_ACTION) and not active_loop:
         # The follow-up of a doctor-level referral has answered: wait.
         return ACTION_LISTEN_NAME
     return None
@@ -173,6 +198,22 @@ def needed_level(tracker: DialogueStateTracker, combine: bool = True) -> Referra
     return Referral.NONE
 
 
+def pending_situations(
+    tracker: DialogueStateTracker, paused: bool = False
+) -> tuple[situations.Situation, ...]:
+    """The special situations of the latest message still to answer (a crisis when paused)."""
+    latest = tracker.latest_message
+    if latest is None or not latest.text:
+        return ()
+    answered = tracker.get_slot(SITUATIONS_ANSWERED)
+    answered = tuple(str(v) for v in answered) if isinstance(answered, list) else ()
+    found = situations.from_parse(latest.parse_data, latest.text)
+    todo = situations.to_answer(found, answered)
+    if paused:
+        return tuple(s for s in todo if s is situations.Situation.CRISIS)
+    return todo
+
+
 def describes_symptom(tracker: DialogueStateTracker) -> bool:
     """Does the latest message describe a body symptom (pain, bleeding, a lump...)?"""
     latest = tracker.latest_message
@@ -189,9 +230,11 @@ def needs_triage_while_paused(tracker: DialogueStateTracker) -> bool:
     """
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            return needed_level(tracker) is not Referral.NONE
+            return needed_level(tracker) is not Referral.NONE or bool(
+                pending_situations(tracker, paused=True)
+            )
         if isinstance(event, ActionExecuted):
-            return event.action_name == TRIAGE_ACTION
+            return event.action_name in (TRIAGE_ACTION, SITUATION_ACTION)
     return False
 
 
@@ -279,6 +322,15 @@ class TriagePolicy(Policy):
         latest_action = tracker.latest_action_name
         intent = (latest.intent or {}).get("name") if latest else None
         level = needed_level(tracker, combine=latest_action == ACTION_LISTEN_NAME)
+        paused = tracker.is_paused()
+        found = (
+            pending_situations(tracker, paused=paused)
+            if latest_action in (ACTION_LISTEN_NAME, self.triage_action)
+            else ()
+        )
+        if level is Referral.DOCTOR and situations.suppresses_nutrient_referral(found):
+            # Chemotherapy or a diagnosis under care: no deficiency guess.
+            level = Referral.NONE
         action = next_action(
             latest_action,
             previous_action_name(tracker),
@@ -288,7 +340,9 @@ class TriagePolicy(Policy):
             nutrient_answered=bool(tracker.get_slot(NUTRIENT_DEFICIENCY_SUSPECTED)),
             follow_ups=self.follow_ups,
             triage_action=self.triage_action,
-            paused=tracker.is_paused(),
+            paused=paused,
+            situation=bool(found),
+            situation_follow_up=bool(found) and set(found) <= situations.FOLLOWED_UP,
             symptom=(
                 latest_action == ACTION_LISTEN_NAME
                 and intent in SHRUG_INTENTS

@@ -393,3 +393,87 @@ def test_a_paused_conversation_still_answers_a_red_flag(rasa_domain: Domain) -> 
         "t", [*base, bleeding, ActionExecuted(TRIAGE_ACTION), ActionExecuted(LISTEN)]
     )
     assert not _should_handle_message(done)
+
+
+# latest action, level, active loop, intent, paused, situation, follow-up -> prediction
+SITUATION = "action_special_situation"
+SITUATION_CASES = [
+    # A special situation is answered in any state, after triage when both are needed.
+    (LISTEN, N, None, "describe_scalp", False, True, False, SITUATION),
+    (LISTEN, N, FORM, "inform", False, True, False, SITUATION),
+    (LISTEN, N, None, "nlu_fallback", False, True, False, SITUATION),
+    (LISTEN, D, None, "describe_scalp", False, True, False, TRIAGE_ACTION),
+    (TRIAGE_ACTION, D, None, "describe_scalp", False, True, False, SITUATION),
+    (TRIAGE_ACTION, D, FORM, "describe_scalp", False, True, False, SITUATION),
+    # Then the form goes on, the question of a pregnancy or distress message is
+    # answered, or the bot waits.
+    (SITUATION, N, FORM, "inform", False, False, False, FORM),
+    (SITUATION, N, None, "faq", False, False, True, "utter_faq"),
+    (SITUATION, N, None, "ask_massage_limits", False, False, True, "action_massage_limits"),
+    (SITUATION, N, None, "describe_scalp", False, False, True, LISTEN),
+    (SITUATION, N, None, "faq", False, False, False, LISTEN),
+    # In a handoff's pause: answered, then the bot waits again.
+    (LISTEN, N, None, "greet", True, True, False, SITUATION),
+    (SITUATION, N, None, "faq", True, False, True, LISTEN),
+]
+
+
+@pytest.mark.parametrize(
+    ("latest", "level", "loop", "intent", "paused", "situation", "follow_up", "expected"),
+    SITUATION_CASES,
+)
+def test_next_action_for_special_situations(
+    latest: str,
+    level: Referral,
+    loop: str | None,
+    intent: str,
+    paused: bool,
+    situation: bool,
+    follow_up: bool,
+    expected: str | None,
+) -> None:
+    """Special situations: answered in every state, then the flow goes on."""
+    got = next_action(
+        latest,
+        LISTEN,
+        level,
+        loop,
+        intent,
+        False,
+        paused=paused,
+        situation=situation,
+        situation_follow_up=follow_up,
+    )
+    assert got == expected
+
+
+def test_after_a_situations_follow_up_the_bot_waits() -> None:
+    """The pregnancy answer's FAQ follow-up has answered: listen."""
+    assert next_action("utter_faq", SITUATION, N, None, "faq") == LISTEN
+
+
+def test_policy_answers_a_situation_and_suppresses_a_deficiency_guess(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    """Chemotherapy gets its answer, not the nutrient (doctor) referral the screener may give."""
+    chemo = _user("i'm on chemo and my hair is falling out, can i have a scalp massage?")
+    parse = dict(chemo.parse_data)
+    parse["triage"] = {**parse["triage"], "level": "doctor"}
+    doctor = UserUttered(chemo.text, chemo.intent, [], parse_data=parse)  # type: ignore[arg-type]
+    assert _predict(policy, rasa_domain, [ActionExecuted(LISTEN), doctor]) == SITUATION
+    lice = [ActionExecuted(LISTEN), _user("i think my son has lice", "describe_scalp")]
+    assert _predict(policy, rasa_domain, lice) == SITUATION
+    answered = [SlotSet("situations_answered", ["lice"]), *lice]
+    assert _predict(policy, rasa_domain, answered) is None
+
+
+def test_a_paused_conversation_answers_a_crisis_only(rasa_domain: Domain) -> None:
+    """In a handoff, a crisis is answered; a lice question waits for staff."""
+    from rasa.shared.core.events import ConversationPaused
+
+    paused = [ActionExecuted(LISTEN), _user("can i talk to a person", "human_handoff")]
+    base = [*paused, ActionExecuted("action_handoff"), ConversationPaused(), ActionExecuted(LISTEN)]
+    crisis = _user("my hair is gone and honestly i want to end it all")
+    assert _should_handle_message(DialogueStateTracker.from_events("t", [*base, crisis]))
+    lice = _user("also i think my daughter has lice")
+    assert not _should_handle_message(DialogueStateTracker.from_events("t", [*base, lice]))

@@ -1,0 +1,56 @@
+"""Rasa glue for special situations: the answer the triage policy asks for.
+
+Which situations a message raises, and which still need their answer, is decided in
+:mod:`scalpcare.situations`; the words are the ``utter_situation_*`` responses of
+domain.yml.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from salon import profile as salon_profile
+from scalpcare import situations
+from scalpcare.contract import SITUATIONS_ANSWERED
+
+
+def answered_before(tracker: Tracker) -> tuple[str, ...]:
+    """The situations already answered in this conversation (slot values)."""
+    value = tracker.get_slot(SITUATIONS_ANSWERED)
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+class ActionSpecialSituation(Action):
+    """Answer the special situations of the latest message (crisis first)."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_special_situation"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Say each unanswered situation's answer once; remember which were said."""
+        answered = answered_before(tracker)
+        message = tracker.latest_message
+        found = situations.from_parse(message, message.get("text"))
+        todo = situations.to_answer(found, answered)
+        salon = salon_profile.profile()
+        for situation in todo:
+            dispatcher.utter_message(
+                response=situation.response,
+                contact=salon.contact,
+                emergency=salon.emergency,
+                crisis_line=salon.crisis_support,
+            )
+        remembered = list(dict.fromkeys([*answered, *(s.value for s in todo)]))
+        if remembered == list(answered):
+            return []
+        return [SlotSet(SITUATIONS_ANSWERED, remembered)]

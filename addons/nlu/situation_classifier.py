@@ -1,0 +1,211 @@
+"""An NLU component that finds special situations in every message: rules and a model.
+
+Each parsed message is read by the rules of :mod:`scalpcare.situations` and by
+:class:`scalpcare.situation_model.SituationModel`, trained here on the phrasing in
+``data/situations/*.jsonl`` (written from public sources; the held-out side lives in
+``tests/data/situations/`` and is never read) and on the NLU examples, over the sentence
+encoder's vector the pipeline already computed and hashed n-grams. What either found goes
+into the parse data as ``situations`` (a list of names, answering order), which
+:class:`addons.policies.triage_policy.TriagePolicy` and the situation action read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from addons.nlu.red_flags import encode, sentence_vector
+from scalpcare import screening, situation_model, situations
+from scalpcare.other_languages import detect_language
+
+logger = logging.getLogger(__name__)
+
+PROPERTY = situations.PARSE_PROPERTY
+TRAINING_FOLDER = Path(__file__).resolve().parents[2] / "data" / "situations"
+_WEIGHTS_FILE = "situations.npz"
+_META_FILE = "situations.json"
+#: Code the trained model depends on besides this class: a change retrains it.
+MODEL_CODE = (screening, situation_model, situations)
+
+
+def load_items(folder: Path = TRAINING_FOLDER) -> list[dict[str, Any]]:
+    """The labelled messages of every ``*.jsonl`` file in ``folder``."""
+    items = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf8").splitlines():
+            if line.strip():
+                items.append(json.loads(line))
+    return items
+
+
+def fingerprint(folder: Path = TRAINING_FOLDER) -> str:
+    """A hash of the training files and the model's code (Rasa's covers this class only)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.jsonl")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for module in MODEL_CODE:
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
+def train_model(
+    items: Sequence[dict[str, Any]],
+    vectors: dict[str, np.ndarray],
+    nlu: Sequence[tuple[str, np.ndarray]],
+    config: dict[str, Any],
+) -> situation_model.SituationModel:
+    """Train the model exactly as ``rasa train`` does (also for measuring).
+
+    Args:
+        items: Labelled messages (``text`` and ``kinds``).
+        vectors: Sentence vectors of every item's text.
+        nlu: NLU training examples and their vectors, labelled here by the rules.
+        config: The component's configuration (defaults filled in).
+    """
+    texts = [str(item["text"]) for item in items] + [text for text, _ in nlu]
+    labels = [[k for k in item["kinds"] if k in situation_model.HEADS] for item in items] + [
+        [s.value for s in situations.detect(text)] for text, _ in nlu
+    ]
+    return situation_model.train(
+        texts,
+        [vectors[str(item["text"])] for item in items] + [vector for _, vector in nlu],
+        labels,
+        c=float(config["C"]),
+        threshold=float(config["threshold"]),
+        min_positives=int(config["min_examples"]),
+    )
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class SituationClassifier(GraphComponent):
+    """Find special situations with the rules and a learned model; add them to the parse."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The defaults.
+
+        ``use_model``, ``C`` (inverse regularisation), ``threshold``, ``min_examples`` (a
+        situation's head needs this many), ``encoder_path`` (the featurizer's).
+        """
+        return {
+            "use_model": True,
+            "C": 4.0,
+            "threshold": 0.5,
+            "min_examples": 8,
+            "encoder_path": "build/minilm",
+        }
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The training files' hash: a change retrains the model."""
+        return fingerprint() if config.get("use_model", True) else None
+
+    def __init__(
+        self,
+        config: dict[str, Any] | None = None,
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+        model: situation_model.SituationModel | None = None,
+    ) -> None:
+        """A reader; with ``model``, the learned model runs beside the rules."""
+        self._config = {**self.get_default_config(), **(config or {})}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SituationClassifier:
+        """Create the component (untrained)."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Train on ``data/situations`` and the NLU examples."""
+        assert self._resource is not None, "a reader without model storage is not trained"
+        if not self._config["use_model"]:
+            return self._resource
+        items = load_items()
+        vectors = encode([str(i["text"]) for i in items], str(self._config["encoder_path"]))
+        size = next(iter(vectors.values())).size
+        nlu = [
+            (str(m.get(TEXT)), vector)
+            for m in training_data.training_examples
+            if m.get(TEXT) and m.get(INTENT)
+            for vector in [sentence_vector(m, size)]
+            if vector is not None
+        ]
+        self.model = train_model(items, vectors, nlu, self._config)
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        """Store the model's arrays and heads (no pickle)."""
+        if self.model is None or self._model_storage is None or self._resource is None:
+            return
+        with self._model_storage.write_to(self._resource) as folder:
+            np.savez_compressed(folder / _WEIGHTS_FILE, **self.model.arrays())
+            (folder / _META_FILE).write_text(json.dumps(self.model.meta()))
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SituationClassifier:
+        """Load the trained model (rules only when nothing was stored)."""
+        try:
+            with model_storage.read_from(resource) as folder:
+                meta = json.loads((folder / _META_FILE).read_text())
+                with np.load(folder / _WEIGHTS_FILE, allow_pickle=False) as arrays:
+                    stored = {name: arrays[name] for name in arrays.files}
+        except (ValueError, FileNotFoundError):
+            logger.debug("No trained situation model: rules only.")
+            return cls(config, model_storage, resource)
+        model = situation_model.SituationModel.from_stored(stored, meta)
+        return cls(config, model_storage, resource, model)
+
+    def read(self, message: Message) -> tuple[situations.Situation, ...]:
+        """The message's situations: the rules' and the model's together."""
+        text = str(message.get(TEXT) or "")
+        rules = situations.detect(text)
+        model = self.model
+        if model is None or not text.strip() or text.startswith("/"):
+            return rules
+        if situations.Situation.OTHER_LANGUAGE in rules or detect_language(text):
+            return rules
+        probs = model.probabilities(
+            text[: situations.MAX_CHARS], sentence_vector(message, model.dense_size)
+        )
+        return situation_model.combine(rules, model.found(probs))
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leave training data alone."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Add the ``situations`` property to each message."""
+        for message in messages:
+            message.set(PROPERTY, [s.value for s in self.read(message)], add_to_output=True)
+        return messages

@@ -1,0 +1,308 @@
+"""Special situations a message raises, each with its own answer (docs/content-rules.md).
+
+A red flag is a referral; a special situation is a question the salon must answer
+honestly and safely, whatever flow is going on: a medicine or a dose, chemotherapy,
+pregnancy, head lice, distress about hair loss, a diagnosis already under a
+professional's care, or a message in another language. :func:`detect` reads the
+message with the consultation reader's normal form and negation scopes
+(:mod:`scalpcare.consultation_text`), so "I'm not pregnant" and "no lice, I checked"
+raise nothing.
+
+Pure Python, no Rasa: the triage policy asks :func:`detect` whether a message needs
+its situation's answer, and the situation action says it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+from scalpcare.consultation_text import TextContext, normalise
+from scalpcare.other_languages import detect_language
+
+#: Where the NLU component puts what it found (rules and model) in the parse data.
+PARSE_PROPERTY = "situations"
+#: Longer messages are read up to here (a situation is said early, and the reader is linear).
+MAX_CHARS = 4000
+
+
+class Situation(str, Enum):
+    """A special situation, in the order its answer is given."""
+
+    CRISIS = "crisis"
+    DISTRESS = "distress"
+    CHEMO = "chemo"
+    LICE = "lice"
+    PREGNANCY = "pregnancy"
+    UNDER_CARE = "under_care"
+    MEDICINE = "medicine"
+    OTHER_LANGUAGE = "other_language"
+
+    @property
+    def response(self) -> str:
+        """The name of its answer in domain.yml."""
+        return f"utter_situation_{self.value}"
+
+
+#: Situations whose answer leaves the user's own question to the normal flow after it
+#: ("I'm pregnant, how often should I wash?"): the others answer the question themselves.
+FOLLOWED_UP = frozenset((Situation.PREGNANCY, Situation.DISTRESS))
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{part})" for part in parts))
+
+
+_HAIR = (
+    r"\b(?:hair\w*|bald\w*|thinn\w*|shed\w*|patch\w*|looks?|mirror|appearance|"
+    r"alopecia|brows?|eyebrows?|lashes|beard|wigs?|hairline|regrow\w*|falling out)\b"
+)
+# The scalp itself counts too, except in a massage habit ("I massage my scalp whenever I'm
+# anxious" is the massage self-check's warning sign, answered with the massage limits).
+_SCALP_NOT_MASSAGE = r"^(?!.*\bmassag).*\bscalp\b"
+
+_CRISIS = _rx(
+    r"\b(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?) myself\b",
+    r"\bsuicid\w*",
+    r"\bself[- ]?harm\w*",
+    r"\bend(?:ing)? (?:it all|my life|my own life)\b",
+    r"\b(?:thought|thinking|think|thoughts) (?:about |of )?(?:ending it|not waking up)\b",
+    r"\b(?:want|wanna|wish(?:ing)?) (?:to|i (?:was|were|could)) (?:die|be dead|disappear)\b",
+    r"\b(?:do ?n'?t|no longer|not) (?:want|wanna|wanting) (?:to )?"
+    r"(?:live|be alive|be here|exist)\b",
+    r"\b(?:no|any|the|(?:(?:do ?n'?t|can'?t|cannot) )?see (?:a|the|any)|see no) (?:point|reason) "
+    r"(?:of |in |to )?(?:living|"
+    r"going on|carrying on|being alive|being here|life)\b",
+    r"\b(?:life|living) (?:is ?n'?t|is not|not|isnt) worth (?:it|living)\b",
+    r"\bnot worth living\b",
+    r"\bbetter off dead\b",
+    r"\bthoughts? (?:of|about) (?:dying|death|not (?:wanting|being)|ending)\b",
+)
+_DISTRESS = _rx(
+    r"\bdepress(?:ed|ing|ion)\b",
+    r"\b(?:anxious|anxiety|panic\w*)\b",
+    r"\b(?:cry|cries|crying|cried|in tears)\b",
+    r"\bdevastat\w*",
+    r"\b(?:embarrass\w*|ashamed|humiliat\w*|mortified)\b",
+    r"\bself[- ]?conscious\b",
+    r"\bhate (?:my|the way|how|the mirror|that i|the stares|looking)\b",
+    r"\b(?:leave|leaving|go out of|going out of|left) the house\b",
+    r"\b(?:avoid\w*|hiding from|cancel\w*|stopped seeing|turned down|turning down) "
+    r"(?:\w+ )?(?:going out|people|friends|mirrors?|photos|social|dates?|work|invites?|"
+    r"invitations?|everyone|anyone)\b",
+    r"\b(?:can'?t|cannot|couldn'?t|could not) (?:even )?face (?:anyone|people|anybody|going|"
+    r"the world|work)\b",
+    r"\bhiding it\b",
+    r"\b(?:ruin\w*|destroy\w*|wreck\w*|taken over) my (?:whole )?(?:life|confidence|"
+    r"self[- ]esteem)\b",
+    r"\b(?:lost|losing|no) (?:all )?(?:my )?(?:confidence|self[- ]esteem)\b",
+    r"\b(?:miserable|heartbroken|distraught|hopeless|desperate|traumati[sz]\w*|terrified|"
+    r"spiral\w*|downtrodden|dreading|gutted|broken)\b",
+    r"\b(?:i'?m|im|i am|she'?s|he'?s|they'?re|feel|feeling|felt) (?:\w+ )?"
+    r"(?:upset|low|sad|down|awful|terrible|worse|ugly|shaking|like a freak)\b",
+    r"\b(?:getting|gets|got|getting me) (?:me )?down\b",
+    r"\b(?:low|my) mood\b",
+    r"\bcan'?t cope\b",
+    r"\bmental health\b",
+    r"\b(?:stares|staring|whispering)\b",
+)
+_CHEMO = _rx(
+    r"\bchemo\w*",
+    r"\bradio ?therapy\b",
+    r"\bradiation\b",
+    r"\boncolog\w*",
+    r"\b(?:breast|lung|bowel|prostate|ovarian|blood|brain|skin) cancer\b",
+    r"\bcancer (?:treatment|patients?|therapy|drugs|meds|medication|nurse|team|centre|center|"
+    r"unit|ward|survivor)\b",
+    r"\bmy cancer\b",
+    r"\b(?:cold ?cap\w*|scalp cooling)\b",
+)
+_LICE = _rx(
+    r"\b(?:head )?lice\b",
+    r"\blouse\b",
+    r"\bnits?\b(?! ?pick)",
+    r"\b(?:bugs?|insects?|critters|something) (?:crawling|moving|living) (?:in|on|around)\b",
+    r"\b(?:tiny|little|small|white) eggs\b",
+)
+_PREGNANCY = _rx(
+    r"\bpregnan\w*",
+    r"\bexpecting (?:a baby|twins|my first|our first|a little one)\b",
+    r"\b(?:first|second|third|1st|2nd|3rd) trimester\b",
+    r"\bbreast ?-?(?:feed\w*|milk)\b",
+    r"\bnursing (?:my|a|the) (?:baby|newborn|son|daughter)\b",
+    r"\b(?:trying to conceive|ttc|trying for a baby)\b",
+)
+_CARER = r"(?:dermatologist|derm\w*|doctor|gp|dr|physician|consultant|nurse|clinic|specialist)"
+_UNDER_CARE = _rx(
+    r"\b" + _CARER + r"\b[^.?!;]{0,25}?\b(?:diagnosed|confirmed|prescribed|gave me|gave him|"
+    r"gave her|put me on|has me on|is treating|treats|treating me|"
+    r"said (?:it'?s|it is|it was|i have)|says (?:it'?s|it is|i have)|told me (?:it'?s|i have))",
+    r"\b(?:i'?ve been|i was|i got|i'?m|been|was|got|recently|just) diagnosed\b",
+    r"\bdiagnosed (?:me |him |her )?with\b",
+    r"\bprescri(?:bed|ption)\b",
+    r"\b(?:treated|being treated|under treatment) (?:by|from|at) (?:a|the|my)\b",
+    r"\bon (?:a |some )?treatment (?:from|by|for)\b",
+    r"\bunder (?:a|the|my) " + _CARER,
+    r"\b(?:i'?m|i am|been|i'?ve been) (?:seeing|under) (?:a|the|my) " + _CARER,
+    r"\b(?:scalp )?injections? for\b",
+    r"\b(?:from|by) (?:my|the|a|her|his) (?:dermatologist|derm|doctor|gp|consultant)\b",
+)
+# Medicines, supplements and treatments (generic names only).
+_MEDICINE_NOUN = (
+    r"\b(?:(?<!flat )(?<!curling )(?<!straightening )(?<!hair )iron|ferritin|biotin|zinc|"
+    r"selenium|collagen|keratin pills|folic acid|folate|"
+    r"magnesium|omega ?3|fish oil|vitamins?(?! e\b)|vits?|multivitamins?|b ?12|d ?3|t3|t4|"
+    r"vitamin (?!e\b)[a-z0-9]+|supplements?|tablets?|pills?|capsules?|gummies|injections?|shots|"
+    r"infusions?|jabs?|paracetamol|ibuprofen|painkillers?|antidepressants?|"
+    r"minoxidil|finasteride|dutasteride|spironolactone|ketoconazole|ciclopirox|hydrocortisone|"
+    r"steroids?|cortisone|clobetasol|betamethasone|antibiotics?|topicals?|"
+    r"antifungals?|antihistamines?|medicines?|medications?|meds|drugs?|"
+    r"(?<!curl )(?<!curling )(?<!leave-in )(?<!leave in )(?<!hair )(?<!styling )creams?|"
+    r"ointments?|lotions?|coal tar|tar|prescription|"
+    r"medicated (?:shampoos?|lotions?|creams?|foams?)|(?:anti-?fungal|tar|steroid) shampoos?|"
+    r"(?:lice|nit) (?:treatments?|shampoos?|lotions?|sprays?))\b"
+)
+_MEDICINE_NOUN_RX = re.compile(_MEDICINE_NOUN)
+_PERSON = r"(?:i|we|she|he|they|you|my \w+)"
+_DOSE = _rx(
+    r"\bhow (?:much|many)\b",
+    r"\bwhat (?:dose|dosage|strength|amount)\b",
+    r"\b(?:dose|doses|dosage|dosing)\b",
+    r"\bhow (?:long|often) (?:should|do|can|must) " + _PERSON + r" (?:take|use|apply|put)\b",
+    r"\b(?:too much|too many)\b",
+)
+_UNIT_DOSE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|ug|iu|milligrams?|micrograms?)\b")
+_MEDICINE_ASK = _rx(
+    r"\b(?:should|can|could|do|must|would|will) " + _PERSON + r" (?:\w+ ){0,3}?(?:take|use|try|"
+    r"start|stop|put|apply|get|buy|switch|keep|continue|go back to|push for|ask for|"
+    r"be taking|be using|come off)\b",
+    r"\bwhat (?:\w+ ){0,2}(?:should|can|could|do|would) (?:i|you|we) (?:take|use|put|apply|"
+    r"recommend|suggest|buy)\b",
+    r"\b(?:which|what|any|best|good) (?:\w+ ){0,2}" + _MEDICINE_NOUN,
+    r"\bis it (?:safe|ok|okay|fine|alright) to (?:take|use|put|apply|keep taking|keep using)\b",
+    r"\b(?:is|are) (?:\w+ ){0,3}(?:safe|ok|okay|fine|alright|the same)\b",
+    r"\b(?:recommend|recomend|suggest|prescribe) (?:\w+ ){0,3}?" + _MEDICINE_NOUN,
+    r"\bdo i need (?:to take )?(?:a |an |any |some )?" + _MEDICINE_NOUN,
+    r"\bworth (?:taking|trying|using)\b",
+    r"\b(?:does|do|will|would|can|could|did|might) (?:the |my |these |those |they |it )?"
+    + _MEDICINE_NOUN
+    + r" (?:\w+ ){0,3}?(?:help|work|fix|stop|cure|change|affect|cause|trigger\w*|make)\b",
+)
+# "anything I can put on it?" asks for a treatment without naming one.
+_TREATMENT_ASK = _rx(
+    r"\b(?:anything|something|what) (?:i|we|she|he) (?:can|could|should) (?:put|apply|rub|take)"
+    r" (?:on|for)\b",
+    r"\bwhat (?:do|should|can) (?:i|we) (?:buy|get|use) for (?:it|them|this|that)\b",
+)
+# "can I still scrub the scales off?": the answer is the medicine answer's "meanwhile".
+_SCRUB_ASK = _rx(
+    r"\b(?:should|can|could|do|must) i (?:still |just |also )?(?:scrub|exfoliate|peel|pick|"
+    r"scrape|comb|brush|rub|pull|lift|file)\b[^.?!;]{0,30}?\b(?:scales?|flakes?|crusts?|"
+    r"scabs?|plaques?|build-?up|it|them|off|away|out)\b",
+    r"\bis it (?:ok|okay|safe|fine|alright) to (?:scrub|exfoliate|peel|pick|scrape)\b",
+    r"\b(?:can|could|should) i still (?:have|get|book|do) (?:a |an |the |my )?(?:\w+ )?"
+    r"(?:scrub|exfoliation|exfoliating|peel)\b",
+)
+
+
+def _non_latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    non_latin = sum(1 for c in letters if "LATIN" not in unicodedata.name(c, ""))
+    return non_latin / len(letters) >= 0.5
+
+
+def mostly_non_latin(text: str) -> bool:
+    """Are most of the message's letters outside the Latin script (not English)?"""
+    return _non_latin(text[:MAX_CHARS])
+
+
+def _found(pattern: re.Pattern[str], text: str, ctx: TextContext) -> bool:
+    """Does ``pattern`` match somewhere that is not negated ("not pregnant", "no lice")?"""
+    return any(not ctx.negated(m.start(), m.end()) for m in pattern.finditer(text))
+
+
+def _medicine(text: str, ctx: TextContext) -> bool:
+    if _found(_SCRUB_ASK, text, ctx) or _found(_TREATMENT_ASK, text, ctx):
+        return True
+    if _found(_UNIT_DOSE, text, ctx):
+        return True
+    nouns = [m for m in _MEDICINE_NOUN_RX.finditer(text) if not ctx.negated(m.start(), m.end())]
+    if not nouns:
+        return False
+    return bool(_DOSE.search(text) or _MEDICINE_ASK.search(text))
+
+
+def detect(text: str | None) -> tuple[Situation, ...]:
+    """The special situations a message raises, in answering order (pure, table-tested).
+
+    Args:
+        text: The user's message, as written.
+
+    Returns:
+        Each situation at most once; empty for an ordinary message.
+    """
+    if not text or text.startswith("/"):
+        return ()
+    raw = text[:MAX_CHARS]
+    if _non_latin(raw) or detect_language(raw) is not None:
+        return (Situation.OTHER_LANGUAGE,)
+    norm = normalise(raw)
+    ctx = TextContext(norm)
+    found: list[Situation] = []
+    if _found(_CRISIS, norm, ctx):
+        found += [Situation.CRISIS, Situation.DISTRESS]
+    elif _found(_DISTRESS, norm, ctx) and (
+        re.search(_HAIR, norm) or re.search(_SCALP_NOT_MASSAGE, norm)
+    ):
+        found.append(Situation.DISTRESS)
+    for situation, pattern in (
+        (Situation.CHEMO, _CHEMO),
+        (Situation.LICE, _LICE),
+        (Situation.PREGNANCY, _PREGNANCY),
+        (Situation.UNDER_CARE, _UNDER_CARE),
+    ):
+        if _found(pattern, norm, ctx):
+            found.append(situation)
+    if _medicine(norm, ctx):
+        found.append(Situation.MEDICINE)
+    return tuple(found)
+
+
+def from_parse(parse_data: Mapping[str, Any] | None, text: str | None) -> tuple[Situation, ...]:
+    """The situations the NLU component found (rules and model), or the rules' on ``text``.
+
+    A message that did not go through this model's NLU (injected with an intent, a
+    conversation test) is read by the rules here, so no path skips the answer.
+    """
+    stored = (parse_data or {}).get(PARSE_PROPERTY)
+    if isinstance(stored, list):
+        names = {str(name) for name in stored}
+        return tuple(s for s in Situation if s.value in names)
+    return detect(text)
+
+
+def to_answer(
+    found: tuple[Situation, ...], answered: tuple[str, ...] = ()
+) -> tuple[Situation, ...]:
+    """The situations still to answer: each once a conversation, except questions.
+
+    A medicine question, a crisis and another language are answered every time they
+    come; the others (chemotherapy, pregnancy, lice, distress, a diagnosis under care)
+    once, so that "as I said, I'm pregnant" does not repeat the whole answer.
+    """
+    repeat = {Situation.MEDICINE, Situation.CRISIS, Situation.OTHER_LANGUAGE}
+    return tuple(s for s in found if s in repeat or s.value not in answered)
+
+
+def suppresses_nutrient_referral(found: tuple[Situation, ...]) -> bool:
+    """Is a nutrient (``doctor``) finding not to be given as a deficiency guess?
+
+    Chemotherapy is the oncology team's question, never a deficiency guess; a
+    diagnosis under care is back to that professional (docs/content-rules.md).
+    """
+    return Situation.CHEMO in found or Situation.UNDER_CARE in found

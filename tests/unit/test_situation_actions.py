@@ -1,0 +1,95 @@
+"""The special-situation action with the real domain: what it says and remembers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.situations import ActionSpecialSituation
+from salon import profile as salon_profile
+from tests.conftest import TrackerFactory
+from tests.content_rules import BRAND_PATTERNS
+
+
+def assert_follows_content_rules(text: str) -> None:
+    """No brand, no dose (a number with a unit) in a reply."""
+    assert not any(re.search(p, text, re.IGNORECASE) for p in BRAND_PATTERNS)
+    assert not re.search(r"\d\s*(?:mg|mcg|iu|µg)\b", text, re.IGNORECASE)
+
+
+async def test_chemotherapy_gets_the_oncology_answer_once(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Chemotherapy: the oncology team first, no deficiency guess, remembered as answered."""
+    text = "I'm on chemo and my hair is falling out, can I have a scalp massage?"
+    tracker = make_tracker(text, "ask_massage_limits", 0.9)
+    events = await ActionSpecialSituation().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("situations_answered", ["chemo"])]
+    [message] = dispatcher.messages
+    assert "oncology team" in message["text"]
+    assert "deficien" not in message["text"]
+    assert salon_profile.profile().phone in message["text"]
+    assert_follows_content_rules(message["text"])
+
+    again = make_tracker(text, "ask_massage_limits", 0.9, slots={"situations_answered": ["chemo"]})
+    quiet = CollectingDispatcher()
+    assert await ActionSpecialSituation().run(quiet, again, domain) == []
+    assert quiet.messages == []
+
+
+async def test_a_crisis_gets_emergency_and_crisis_lines_first(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """A crisis: the emergency number and the crisis line, then the distress answer."""
+    tracker = make_tracker("my hair is gone and i want to die", "nlu_fallback", 0.3)
+    events = await ActionSpecialSituation().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("situations_answered", ["crisis", "distress"])]
+    crisis, distress = (m["text"] for m in dispatcher.messages)
+    salon = salon_profile.profile()
+    assert salon.emergency_number in crisis and salon.crisis_line in crisis
+    assert "GP" in distress
+
+
+async def test_a_medicine_question_is_answered_every_time(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Doses are never advised: the doctor or pharmacist, and no scrubbing meanwhile."""
+    tracker = make_tracker(
+        "how much iron should i take", "faq", 0.8, slots={"situations_answered": ["medicine"]}
+    )
+    events = await ActionSpecialSituation().run(dispatcher, tracker, domain)
+    assert events == []
+    [message] = dispatcher.messages
+    assert "pharmacist" in message["text"] and "scrub" in message["text"]
+    assert_follows_content_rules(message["text"])
+
+
+async def test_another_language_gets_the_salons_phone(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Spanish: English only for now, and the salon's phone."""
+    tracker = make_tracker("hola, tengo mucha caspa", "nlu_fallback", 0.2)
+    await ActionSpecialSituation().run(dispatcher, tracker, domain)
+    [message] = dispatcher.messages
+    assert "English" in message["text"]
+    assert salon_profile.profile().phone in message["text"]
+
+
+async def test_without_a_crisis_line_the_profile_still_points_somewhere(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    tmp_path: Any,
+    monkeypatch: Any,
+) -> None:
+    """A salon whose profile names no numbers still gives a real pointer, never a blank."""
+    bare = tmp_path / "salon.yml"
+    bare.write_text("name: Another Salon\n", encoding="utf8")
+    monkeypatch.setenv(salon_profile.ENV_VAR, str(bare))
+    tracker = make_tracker("i don't want to live anymore, my hair is all gone", "nlu_fallback")
+    await ActionSpecialSituation().run(dispatcher, tracker, domain)
+    crisis = dispatcher.messages[0]["text"]
+    assert "your local emergency number" in crisis and "crisis line" in crisis

@@ -1,0 +1,116 @@
+"""The learned situation reader and its NLU component (real encoder, real Rasa messages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.nlu.situation_classifier import (
+    PROPERTY,
+    SituationClassifier,
+    fingerprint,
+    load_items,
+    train_model,
+)
+from scalpcare import situation_model
+from scalpcare.situations import Situation, from_parse
+
+ROOT = Path(__file__).resolve().parents[2]
+ENCODER = ROOT / "build" / "minilm"
+
+
+def test_combine_orders_and_adds_distress_to_a_crisis() -> None:
+    """Either reader's finding counts, in answering order; a crisis is distress too."""
+    got = situation_model.combine([Situation.MEDICINE], [Situation.CRISIS, Situation.CHEMO])
+    assert got == (Situation.CRISIS, Situation.DISTRESS, Situation.CHEMO, Situation.MEDICINE)
+    assert situation_model.combine([], []) == ()
+
+
+def test_from_parse_prefers_the_components_finding() -> None:
+    """The parse data's list wins; without one the rules read the text."""
+    assert from_parse({PROPERTY: ["lice"]}, "hello") == (Situation.LICE,)
+    assert from_parse({PROPERTY: []}, "i think my son has lice") == ()
+    assert from_parse({}, "i think my son has lice") == (Situation.LICE,)
+    assert from_parse(None, None) == ()
+
+
+def test_the_training_files_are_labelled_and_sourced() -> None:
+    """Every training line has a text, known kinds and its source address."""
+    items = load_items()
+    assert len(items) >= 150
+    known = {*situation_model.HEADS, "lab_result"}
+    for item in items:
+        assert str(item["text"]).strip()
+        assert set(item["kinds"]) <= known, item
+        assert str(item["source"]).startswith("http"), item
+
+
+def test_the_held_out_side_shares_no_source_with_training() -> None:
+    """The held-out split is by source: no page is on both sides."""
+    import json
+
+    heldout = ROOT / "tests" / "data" / "situations" / "heldout.jsonl"
+    held = {json.loads(line)["source"] for line in heldout.read_text().splitlines() if line}
+    assert held and not held & {item["source"] for item in load_items()}
+
+
+def test_fingerprint_follows_the_training_files(tmp_path: Path) -> None:
+    """A changed training file changes the fingerprint (Rasa then retrains)."""
+    (tmp_path / "a.jsonl").write_text('{"text": "x", "kinds": [], "source": "http://a"}\n')
+    before = fingerprint(tmp_path)
+    (tmp_path / "a.jsonl").write_text('{"text": "y", "kinds": [], "source": "http://a"}\n')
+    assert fingerprint(tmp_path) != before
+
+
+@pytest.fixture(scope="module")
+def trained() -> situation_model.SituationModel:
+    """The model trained on the real training files with the real encoder."""
+    if not (ENCODER / "config.json").exists() and not any(ENCODER.glob("*")):
+        pytest.skip("needs the sentence encoder (make install)")
+    from addons.nlu.red_flags import encode
+
+    items = load_items()
+    plain = ["hi", "how much is a scalp facial", "my scalp is oily", "book me in for friday"]
+    vectors = encode([str(i["text"]) for i in items] + plain, str(ENCODER))
+    nlu = [(text, vectors[text]) for text in plain]
+    return train_model(items, vectors, nlu, SituationClassifier.get_default_config())
+
+
+def test_the_trained_model_reads_its_own_examples(trained) -> None:
+    """Trained as rasa train does, it finds most of its own training examples' kinds."""
+    from addons.nlu.red_flags import encode
+
+    items = [i for i in load_items() if i["kinds"]][:60]
+    vectors = encode([str(i["text"]) for i in items], str(ENCODER))
+    hits = sum(
+        bool(
+            {s.value for s in trained.found(trained.probabilities(t, vectors[t]))} & set(i["kinds"])
+        )
+        for i in items
+        for t in [str(i["text"])]
+    )
+    assert hits >= 0.9 * len(items)
+
+
+def test_stored_and_loaded_model_agree(trained) -> None:
+    """The stored arrays and meta rebuild a model with the same probabilities."""
+    again = situation_model.SituationModel.from_stored(trained.arrays(), trained.meta())
+    vector = np.zeros(trained.dense_size)
+    assert again.probabilities("is it lice?", vector) == trained.probabilities(
+        "is it lice?", vector
+    )
+
+
+def test_component_adds_the_property_with_and_without_a_model(trained) -> None:
+    """Rules alone without a model; the model's finding added to the rules' with one."""
+    rules_only = SituationClassifier()
+    [message] = rules_only.process([Message(data={"text": "i'm 20 weeks pregnant, is henna ok"})])
+    assert message.get(PROPERTY) == ["pregnancy"]
+    [command] = rules_only.process([Message(data={"text": "/affirm"})])
+    assert command.get(PROPERTY) == []
+    with_model = SituationClassifier(model=trained)
+    [plain] = with_model.process([Message(data={"text": "hola, tengo caspa"})])
+    assert plain.get(PROPERTY) == ["other_language"]

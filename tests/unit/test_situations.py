@@ -1,0 +1,149 @@
+"""Special situations (scalpcare/situations.py): which a message raises, as a table."""
+
+from __future__ import annotations
+
+import pytest
+
+from scalpcare.situations import (
+    Situation,
+    detect,
+    suppresses_nutrient_referral,
+    to_answer,
+)
+
+CRISIS, DISTRESS, CHEMO, LICE = (
+    Situation.CRISIS,
+    Situation.DISTRESS,
+    Situation.CHEMO,
+    Situation.LICE,
+)
+PREGNANCY, UNDER_CARE, MEDICINE, LANGUAGE = (
+    Situation.PREGNANCY,
+    Situation.UNDER_CARE,
+    Situation.MEDICINE,
+    Situation.OTHER_LANGUAGE,
+)
+
+CASES = [
+    # Medicines, supplements, creams and doses: asked about, never advised.
+    ("how much iron should I take", (MEDICINE,)),
+    ("should I take biotin, how many mcg", (MEDICINE,)),
+    ("what cream should I put on it", (MEDICINE,)),
+    ("is 5000 iu of vitamin d too much for hair", (MEDICINE,)),
+    ("can i use my mums steroid lotion on the itchy bit", (MEDICINE,)),
+    ("do zinc supplements help dandruff??", (MEDICINE,)),
+    ("any vitamins u recommend for thinning", (MEDICINE,)),
+    ("my gp gave me a medicated foam, how long should i use it for", (UNDER_CARE, MEDICINE)),
+    ("can I still scrub the scales off", (MEDICINE,)),
+    ("is it ok to exfoliate the flakes off with a brush", (MEDICINE,)),
+    # ... and near misses that are not.
+    ("can i use a flat iron on wet hair", ()),
+    ("how much does the scalp facial cost", ()),
+    ("what shampoo should I use for oily roots", ()),
+    ("is it ok to use dandruff shampoo every day", ()),
+    ("i don't take any supplements", ()),
+    ("can i use a leave-in cream after the massage", ()),
+    # Chemotherapy and radiotherapy.
+    ("I'm on chemo and my hair is falling out, can I have a scalp massage?", (CHEMO,)),
+    ("starting radiotherapy next month, what should i do with my scalp", (CHEMO,)),
+    ("finished chemotherapy in march and the regrowth is patchy", (CHEMO,)),
+    ("my oncologist says my hair will come back", (CHEMO,)),
+    # Pregnancy and breastfeeding (now), not a birth months ago.
+    ("I'm pregnant, is tea tree oil safe on my scalp?", (PREGNANCY,)),
+    ("22 weeks pregnant and my scalp itches, can i use peppermint", (PREGNANCY,)),
+    ("still breastfeeding, is salicylic acid ok on the scalp", (PREGNANCY,)),
+    ("I'm not pregnant, just asking about oils", ()),
+    ("shedding loads since i had the baby in june", ()),
+    # Head lice.
+    ("i think my daughter has lice", (LICE,)),
+    ("found nits behind my sons ears", (LICE,)),
+    ("something crawling in my hair and tiny white eggs stuck to it", (LICE,)),
+    ("no lice, I checked twice", ()),
+    # Distress about hair, and a crisis.
+    ("my thinning hair is making me so depressed, I don't want to leave the house", (DISTRESS,)),
+    ("i cried in the shower again, so much hair coming out", (DISTRESS,)),
+    ("so embarrassed about my bald patch, I wear a hat everywhere", (DISTRESS,)),
+    ("honestly I just want to die, my hair is gone", (CRISIS, DISTRESS)),
+    ("been thinking about ending my life since the hair loss", (CRISIS, DISTRESS)),
+    ("I feel anxious if I skip it", ()),
+    ("so should I stop the diet?", ()),
+    ("I'm not depressed or anything, just curious about oils for my hair", ()),
+    # Already diagnosed and treated.
+    (
+        "my dermatologist diagnosed seborrheic dermatitis and gave me a shampoo; "
+        "can I still do a gentle scalp facial?",
+        (UNDER_CARE,),
+    ),
+    ("I've been diagnosed with scalp psoriasis last year", (UNDER_CARE,)),
+    ("i'm seeing a dermatologist for it already", (UNDER_CARE,)),
+    ("should I see a dermatologist?", ()),
+    # Another language.
+    ("hola, tengo caspa y picor", (LANGUAGE,)),
+    ("Bonjour, j'ai des pellicules", (LANGUAGE,)),
+    ("сильный зуд кожи головы", (LANGUAGE,)),
+    # Ordinary messages and commands.
+    ("my scalp is oily and itchy", ()),
+    ("", ()),
+    ("/affirm", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_detect(text: str, expected: tuple[Situation, ...]) -> None:
+    """Each message raises exactly the expected situations, in answering order."""
+    assert detect(text) == expected
+
+
+def test_a_huge_message_is_read_quickly() -> None:
+    """A 100 KB message costs no more than its first few thousand characters."""
+    assert detect("itchy " * 20000 + "i think it's lice") == ()
+    assert detect("i think it's lice " + "itchy " * 20000) == (LICE,)
+
+
+def test_each_is_answered_once_except_questions() -> None:
+    """Once answered, a situation is not repeated; a medicine question always is."""
+    found = (CHEMO, MEDICINE)
+    assert to_answer(found, ()) == found
+    assert to_answer(found, ("chemo", "medicine")) == (MEDICINE,)
+    assert to_answer((CRISIS, DISTRESS), ("crisis", "distress")) == (CRISIS,)
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [((CHEMO,), True), ((UNDER_CARE,), True), ((PREGNANCY,), False), ((), False)],
+)
+def test_suppresses_nutrient_referral(found: tuple[Situation, ...], expected: bool) -> None:
+    """Chemotherapy and a diagnosis under care get no deficiency guess."""
+    assert suppresses_nutrient_referral(found) is expected
+
+
+def test_every_situation_has_a_reply_in_the_domain(domain) -> None:
+    """Each situation's answer is a response of the real domain."""
+    for situation in Situation:
+        assert situation.response in domain["responses"]
+
+
+#: Training examples that rightly raise a situation (or are known, harmless extras).
+EXPECTED_IN_TRAINING_DATA = {
+    "losing hair at the front and it's getting me down": (DISTRESS,),
+    "what cream is good for cracked heels": (MEDICINE,),  # out of scope either way
+    "should i put vitamin e oil from capsules on my scalp": (MEDICINE,),  # FAQ would do too
+}
+
+
+def test_ordinary_training_examples_raise_no_situation() -> None:
+    """The intents' own examples (greetings, scalp descriptions, FAQ questions, bookings)
+    get their usual answer: none raises a situation except the few listed."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    found = {}
+    for path in sorted((Path(__file__).resolve().parents[2] / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf8"))["nlu"]:
+            for line in str(block.get("examples") or "").splitlines():
+                text = re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", line.strip()[2:])
+                if detect(text):
+                    found[text] = detect(text)
+    assert found == EXPECTED_IN_TRAINING_DATA
