@@ -17,12 +17,13 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import salon_actions
 from scalpcare import consultation_parsing as parsing
 from scalpcare import contract, habits, massage, routine
+from scalpcare.commands import Command, read_command
 from scalpcare.contract import Referral
 
 FORM = "consultation_form"
@@ -30,6 +31,8 @@ WASH_FREQUENCY = "wash_frequency"
 BUILDUP_PRODUCTS = "buildup_products"
 GOAL = "goal"
 MISSES = "consultation_misses"
+#: The questions the user chose to skip this consultation ("skip", "rather not say").
+SKIPPED = "consultation_skipped"
 REQUESTED_SLOT = "requested_slot"
 REQUIRED_SLOTS = (
     contract.CONCERNS,
@@ -75,6 +78,14 @@ SLOT_LABELS = {
     WASH_FREQUENCY: "wash frequency",
 }
 NO_ROUTINE_URGENT = "utter_no_routine_urgent"
+STOPPED = "utter_consultation_stopped"
+SKIP_ACK = "utter_skip_question"
+NOT_A_COMMAND = "utter_not_a_command"
+#: "more than normal", "back to normal": a comparison, not a scalp type.
+_COMPARED_NORMAL = re.compile(
+    r"\b(?:than|as|to|from|of)\s+(?:\w+\s+)?(?:normal|usual)\b|\bnormal\s+(?:amount|rate|loss)\b",
+    re.IGNORECASE,
+)
 
 
 def _entity_values(tracker: Tracker, entity: str) -> list[str]:
@@ -191,9 +202,13 @@ def read_message(
     scalp_type = facts.scalp_type
     if scalp_type is None:
         typed = [v for v in entities.get("scalp_type", []) if v in contract.SCALP_TYPE_VALUES]
+        if _COMPARED_NORMAL.search(text):
+            typed = [v for v in typed if v != "normal"]
         scalp_type = typed[-1] if typed else None
     sensitive = facts.sensitive
-    if sensitive is None and requested == contract.SENSITIVE_SCALP:
+    if requested == contract.SENSITIVE_SCALP and _contains(text, UNSURE):
+        sensitive = True  # unsure means the gentle branch: "no idea" is never "not sensitive"
+    elif sensitive is None and requested == contract.SENSITIVE_SCALP:
         sensitive = {"affirm": True, "deny": False}.get(intent)
     if scalp_type is None and requested == contract.SCALP_TYPE and _contains(text, UNSURE):
         scalp_type = "normal"
@@ -330,7 +345,72 @@ class ValidateConsultationForm(Action):
         else:
             misses = 0
         events.append(SlotSet(MISSES, misses))
+        skipped = skipped_slots(tracker)
+        if skipped:
+            # The form would ask the first empty slot; a skipped one is not asked again.
+            filled_now = {e["name"]: e["value"] for e in events}
+            nxt = next_question(lambda slot: filled_now.get(slot, tracker.get_slot(slot)), skipped)
+            events.append(SlotSet(REQUESTED_SLOT, nxt))
         return events
+
+
+def skipped_slots(tracker: Tracker) -> list[str]:
+    """The consultation questions the user skipped."""
+    value = tracker.get_slot(SKIPPED)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def next_question(value_of: Any, skipped: list[str]) -> str | None:
+    """The first consultation slot still empty and not skipped (``None``: done)."""
+    return next(
+        (slot for slot in REQUIRED_SLOTS if slot not in skipped and value_of(slot) is None),
+        None,
+    )
+
+
+class ActionStopOrSkip(Action):
+    """A message read as "stop": stop, skip the question, or neither (it only used the word).
+
+    "stop" ends the consultation; "skip" skips the question asked and the form goes on
+    with the next one (or gives the routine when none is left); "I feel anxious if I skip
+    it" or "should I stop the diet?" end nothing (:func:`scalpcare.commands.read_command`).
+    """
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_stop_or_skip"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Stop, skip or carry on, and say which."""
+        command = read_command(tracker.latest_message.get("text"))
+        in_form = tracker.active_loop_name == FORM
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        if command is Command.STOP or (command is Command.SKIP and not in_form):
+            dispatcher.utter_message(response=STOPPED)
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)] if in_form else []
+        if command is Command.SKIP:
+            skipped = [*skipped_slots(tracker), *([requested] if requested else [])]
+            nxt = next_question(tracker.get_slot, skipped)
+            dispatcher.utter_message(response=SKIP_ACK)
+            events: list[EventType] = [SlotSet(SKIPPED, list(dict.fromkeys(skipped)))]
+            if nxt:
+                dispatcher.utter_message(response=f"utter_ask_{nxt}")
+                return [*events, SlotSet(REQUESTED_SLOT, nxt)]
+            return [
+                *events,
+                ActiveLoop(None),
+                SlotSet(REQUESTED_SLOT, None),
+                FollowupAction("action_give_routine"),
+            ]
+        dispatcher.utter_message(response=NOT_A_COMMAND)
+        if in_form and requested:
+            dispatcher.utter_message(response=f"utter_ask_{requested}")
+        return []
 
 
 class ActionGiveRoutine(Action):
@@ -356,12 +436,13 @@ class ActionGiveRoutine(Action):
             ]
         concerns = tracker.get_slot(contract.CONCERNS) or []
         nutrient = bool(tracker.get_slot(contract.NUTRIENT_DEFICIENCY_SUSPECTED))
-        sensitive = bool(tracker.get_slot(contract.SENSITIVE_SCALP))
+        # Sensitivity not known (the question skipped) counts as sensitive: the gentle branch.
+        sensitive = tracker.get_slot(contract.SENSITIVE_SCALP) is not False
         limit = massage.limit_for(referral, nutrient, "shedding" in concerns, sensitive)
         profile = routine.Profile.from_values(
             concerns=concerns,
             scalp_type=tracker.get_slot(contract.SCALP_TYPE),
-            sensitive=tracker.get_slot(contract.SENSITIVE_SCALP),
+            sensitive=sensitive,
             wash_frequency=tracker.get_slot(WASH_FREQUENCY),
             buildup_products=tracker.get_slot(BUILDUP_PRODUCTS),
             goal=tracker.get_slot(GOAL),

@@ -214,10 +214,10 @@ async def offer_or_store_summary(
     return [SlotSet(CONSENT_OFFERED, True)]
 
 
-async def alert_handoff(tracker: Tracker, level: str, words: str) -> None:
-    """Mark the open handoff: the client wrote a red flag while waiting for staff."""
+async def alert_handoff(tracker: Tracker, level: str, words: str, what: str = "red flag") -> None:
+    """Mark the open handoff: the client wrote a red flag (or a crisis) while waiting."""
     sender, channel = tracker.sender_id, channel_of(tracker)
-    alert = f"{level.upper()} red flag while waiting: {words[:500]}"
+    alert = f"{level.upper()} {what} while waiting: {words[:500]}"
     try:
         await with_repository(lambda repo: repo.alert_open_handoffs(channel, sender, alert))
     except Exception:  # the safety reply matters more than the record

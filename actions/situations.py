@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import salon_actions
 from salon import profile as salon_profile
 from scalpcare import situations
 from scalpcare.contract import SITUATIONS_ANSWERED
@@ -50,6 +51,10 @@ class ActionSpecialSituation(Action):
                 emergency=salon.emergency,
                 crisis_line=salon.crisis_support,
             )
+        if situations.Situation.CRISIS in todo and tracker.is_paused():
+            # Staff have the conversation: they must see this at once.
+            text = str(message.get("text") or "")
+            await salon_actions.alert_handoff(tracker, "crisis", text, what="message")
         remembered = list(dict.fromkeys([*answered, *(s.value for s in todo)]))
         if remembered == list(answered):
             return []

@@ -78,7 +78,10 @@ _CRISIS = _rx(
     r"going on|carrying on|being alive|being here|life)\b",
     r"\b(?:life|living) (?:is ?n'?t|is not|not|isnt) worth (?:it|living)\b",
     r"\bnot worth living\b",
-    r"\bbetter off dead\b",
+    r"\bbetter off (?:dead|without me)\b",
+    r"\b(?:my |the |lost (?:my |the )?|no )will to (?:live|go on|carry on)\b",
+    r"\b(?:what'?s|whats|what is) the point (?:of|in) (?:anything|living|life|going on|"
+    r"carrying on|it all|being alive|even being here)\b",
     r"\bthoughts? (?:of|about) (?:dying|death|not (?:wanting|being)|ending)\b",
 )
 _DISTRESS = _rx(
@@ -96,6 +99,8 @@ _DISTRESS = _rx(
     r"\b(?:can'?t|cannot|couldn'?t|could not) (?:even )?face (?:anyone|people|anybody|going|"
     r"the world|work)\b",
     r"\bhiding it\b",
+    r"\b(?:do ?n'?t|can'?t|cannot|never|no longer) (?:even )?(?:want to |wanna )?go "
+    r"(?:out|outside|anywhere)\b",
     r"\b(?:ruin\w*|destroy\w*|wreck\w*|taken over) my (?:whole )?(?:life|confidence|"
     r"self[- ]esteem)\b",
     r"\b(?:lost|losing|no) (?:all )?(?:my )?(?:confidence|self[- ]esteem)\b",

@@ -63,7 +63,12 @@ def trained_readers(items: list[dict[str, object]]) -> tuple[Reader, Reader]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     from addons.nlu.red_flags import encode
-    from addons.nlu.situation_classifier import SituationClassifier, load_items, train_model
+    from addons.nlu.situation_classifier import (
+        SituationClassifier,
+        load_items,
+        model_finding,
+        train_model,
+    )
 
     config = SituationClassifier.get_default_config()
     training = load_items()
@@ -77,11 +82,11 @@ def trained_readers(items: list[dict[str, object]]) -> tuple[Reader, Reader]:
     model = train_model(training, vectors, [(t, vectors[t]) for t in nlu_texts], config)
 
     def model_alone(text: str) -> set[str]:
-        return {s.value for s in model.found(model.probabilities(text, vectors[text]))}
+        return {s.value for s in model_finding(model, model.probabilities(text, vectors[text]))}
 
     def both(text: str) -> set[str]:
         found = situation_model.combine(
-            detect(text), model.found(model.probabilities(text, vectors[text]))
+            detect(text), model_finding(model, model.probabilities(text, vectors[text]))
         )
         kinds = {s.value for s in found if s is not Situation.OTHER_LANGUAGE}
         return kinds | ({"lab_result"} & rules(text))

@@ -90,6 +90,21 @@ def train_model(
     )
 
 
+def model_finding(
+    model: situation_model.SituationModel, probs: dict[str, float]
+) -> list[situations.Situation]:
+    """What the model found, its crisis counted as distress.
+
+    The distress answer names the crisis line. From its few examples the model also hears
+    "I don't want to go out anymore" as a crisis, so the crisis answer (the emergency
+    number first) is for the rules' unmistakable wording.
+    """
+    return [
+        situations.Situation.DISTRESS if s is situations.Situation.CRISIS else s
+        for s in model.found(probs)
+    ]
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class SituationClassifier(GraphComponent):
     """Find special situations with the rules and a learned model; add them to the parse."""
@@ -198,7 +213,8 @@ class SituationClassifier(GraphComponent):
         probs = model.probabilities(
             text[: situations.MAX_CHARS], sentence_vector(message, model.dense_size)
         )
-        return situation_model.combine(rules, model.found(probs))
+        found = model_finding(model, probs)
+        return situation_model.combine(rules, found)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leave training data alone."""

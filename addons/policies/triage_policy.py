@@ -328,6 +328,9 @@ class TriagePolicy(Policy):
             if latest_action in (ACTION_LISTEN_NAME, self.triage_action)
             else ()
         )
+        if latest_action == self.triage_action:
+            # The triage reply already said "English only" with the salon's phone.
+            found = tuple(f for f in found if f is not situations.Situation.OTHER_LANGUAGE)
         if level is Referral.DOCTOR and situations.suppresses_nutrient_referral(found):
             # Chemotherapy or a diagnosis under care: no deficiency guess.
             level = Referral.NONE

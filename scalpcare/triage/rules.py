@@ -460,7 +460,7 @@ _RULES: tuple[_Rule, ...] = (
             "iron|ferritin|=b12|vitamin|folate|zinc|hemoglobin|haemoglobin|level|protein|intake ~4"
             " low|lowish|deficient|deficiency|borderline",
             "anemia|anaemia|anemic|anaemic",
-            "ferritin ~2 #",
+            "ferritin ~4 #",
             "deficient|deficiency",
         ),
         kind="nutrient",

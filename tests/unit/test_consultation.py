@@ -305,6 +305,7 @@ async def test_routine_respects_the_referral(
     slots = {
         "concerns": ["oiliness"],
         "scalp_type": "oily",
+        "sensitive_scalp": False,
         "referral": referral,
         "consent_given": False,
     }
@@ -343,7 +344,12 @@ async def test_routine_is_stored_for_a_client_who_consented(
     engine = db.make_engine(salon_database)
     with db.session_scope(engine) as session:
         SalonRepository(session).give_consent("unknown", "consented-user")
-    slots = {"concerns": ["itch"], "scalp_type": "dry", "consent_given": True}
+    slots = {
+        "concerns": ["itch"],
+        "scalp_type": "dry",
+        "sensitive_scalp": False,
+        "consent_given": True,
+    }
     tracker = make_tracker("", slots=slots, sender_id="consented-user")
     events = await ActionGiveRoutine().run(dispatcher, tracker, domain)
     assert events == [

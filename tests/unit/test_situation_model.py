@@ -29,6 +29,18 @@ def test_combine_orders_and_adds_distress_to_a_crisis() -> None:
     assert situation_model.combine([], []) == ()
 
 
+def test_the_models_crisis_counts_as_distress() -> None:
+    """A crisis answer (the emergency number first) needs the rules' wording."""
+    from addons.nlu.situation_classifier import model_finding
+
+    heads = ["crisis", "distress", "lice"]
+    model = situation_model.SituationModel(
+        heads, np.zeros((1, 3), dtype=np.float32), np.zeros(3, dtype=np.float32)
+    )
+    probs = {"crisis": 0.9, "distress": 0.2, "lice": 0.7}
+    assert model_finding(model, probs) == [Situation.DISTRESS, Situation.LICE]
+
+
 def test_from_parse_prefers_the_components_finding() -> None:
     """The parse data's list wins; without one the rules read the text."""
     assert from_parse({PROPERTY: ["lice"]}, "hello") == (Situation.LICE,)

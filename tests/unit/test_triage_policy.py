@@ -477,3 +477,14 @@ def test_a_paused_conversation_answers_a_crisis_only(rasa_domain: Domain) -> Non
     assert _should_handle_message(DialogueStateTracker.from_events("t", [*base, crisis]))
     lice = _user("also i think my daughter has lice")
     assert not _should_handle_message(DialogueStateTracker.from_events("t", [*base, lice]))
+
+
+def test_a_red_flag_in_another_language_gets_english_only_once(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    """Triage already says "English only" with the phone: no second note after it."""
+    spanish = [ActionExecuted(LISTEN), _user("me sangra mucho la cabeza y no para")]
+    assert _predict(policy, rasa_domain, spanish) == TRIAGE_ACTION
+    assert _predict(policy, rasa_domain, [*spanish, ActionExecuted(TRIAGE_ACTION)]) == LISTEN
+    plain = [ActionExecuted(LISTEN), _user("hola, quiero un tratamiento para la caspa")]
+    assert _predict(policy, rasa_domain, plain) == SITUATION

@@ -1,0 +1,98 @@
+"""Is a message that speaks of stopping or skipping a command to the assistant?
+
+"stop", "cancel", "skip this one" are commands: end the consultation, or skip the
+question asked. "I feel anxious if I skip it", "so should I stop the diet?" and "can I
+stop washing every day?" only use the words: they are about something else and must
+never end a conversation. :func:`read_command` tells them apart (pure, table-tested); the
+intent classifier's ``stop`` is its input, not its answer.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from scalpcare.consultation_text import normalise
+
+
+class Command(str, Enum):
+    """What a message asks of the conversation."""
+
+    STOP = "stop"
+    SKIP = "skip"
+
+
+_POLITE = r"(?:please|pls|plz|thanks|thank you|thx|ok|okay|sorry|actually|just|um+|erm+|hmm+)"
+_SKIP = re.compile(
+    rf"^(?:{_POLITE}\s+)*(?:"
+    r"skip(?:\s+(?:it|this|that|this one|that one|(?:this|that|the)\s+question|for now))?|"
+    r"pass|next|next question|move on|"
+    r"(?:i'?d\s+)?(?:rather|prefer)\s+not\s+(?:to\s+)?(?:say|answer|tell)(?:\s+that)?|"
+    r"(?:i\s+)?(?:do\s*n'?t|dont)\s+want\s+to\s+(?:say|answer)(?:\s+(?:that|this))?|"
+    r"no\s+comment|can\s+we\s+skip\s+(?:it|this|that|this one|that one|(?:this|that)\s+question)"
+    rf")(?:\s+{_POLITE})*$"
+)
+# The words used about something else: a condition ("if I skip it"), a question about
+# stopping a habit or a product ("should I stop the diet?"), a report ("I stopped using
+# dry shampoo").
+_CONDITIONAL = re.compile(
+    r"\b(?:if|when|whenever|unless|after|before|until)\s+(?:i|we|you|she|he|they)\s+"
+    r"(?:\w+\s+)?(?:stop|skip|quit|miss)"
+)
+_CONVERSATION = (
+    r"(?:asking|this|that|here|now|it|please|talking|chatting|the\s+(?:questions?|"
+    r"consultation|chat|conversation|form)|(?:these|your|all\s+these|so\s+many)\s+questions|"
+    r"for\s+now|for\s+today|the\s+routine\s+questions)"
+)
+_OBJECT = re.compile(
+    r"\b(?:stop(?:ped|ping)?|skip(?:ped|ping)?|quit(?:ting)?|cancel(?:led|ling)?)\s+"
+    rf"(?!{_CONVERSATION}\b)(?:the|my|a|an|taking|using|eating|doing|wash\w*|massag\w*|"
+    r"brush\w*|colou?r\w*|dye\w*|[a-z]+ing)\b"
+)
+_QUESTION_START = re.compile(
+    r"^(?:so\s+|but\s+|and\s+|ok\s+|okay\s+)?(?:should|shall|do|does|did|is|are|will|would|"
+    r"how|what|why|when|which|could)\b"
+)
+_STOP_WORD = re.compile(
+    r"\b(?:stop|cancel|quit|exit|abort|end|enough|never\s*mind|nvm|forget\s+(?:it|about\s+it)|"
+    r"later|done|leave\s+it|no\s+more|don'?t\s+want\s+to\s+(?:do\s+this|continue|go\s+on))\b"
+)
+
+
+def _clean(text: str | None) -> str:
+    norm = normalise(text)
+    norm = re.sub(r"[^\w\s']+", " ", norm)
+    return re.sub(r"\s+", " ", norm).strip()
+
+
+def read_command(text: str | None) -> Command | None:
+    """What a message the intent classifier read as ``stop`` really asks (pure).
+
+    Args:
+        text: The user's message.
+
+    Returns:
+        ``SKIP`` for "skip", "pass", "rather not say"; ``STOP`` for a request to stop
+        the conversation; ``None`` when the words are about something else.
+    """
+    if not text:
+        return None
+    if text.startswith("/"):
+        return Command.STOP if text.startswith("/stop") else None
+    raw = normalise(text)
+    clean = _clean(text)
+    if not clean:
+        return None
+    if _SKIP.match(clean):
+        return Command.SKIP
+    if _CONDITIONAL.search(clean) or _OBJECT.search(clean):
+        return None
+    if (
+        raw.rstrip().endswith("?")
+        and _QUESTION_START.match(clean)
+        and not re.search(r"\b(?:can|could)\s+we\s+(?:stop|end|finish|skip)\b", clean)
+    ):
+        return None
+    if not _STOP_WORD.search(clean):
+        return None
+    return Command.STOP

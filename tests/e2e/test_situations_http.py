@@ -1,0 +1,81 @@
+"""Special situations and stop/skip through the running assistant (REST + HTTP API)."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
+import pytest
+
+from actions import salon_actions as sa
+from salon import profile as salon_profile
+from tests.replies import reply
+
+pytestmark = pytest.mark.e2e
+
+
+def _sender() -> str:
+    return f"rest:situation-{uuid.uuid4().hex[:12]}"
+
+
+def _texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def test_a_crisis_during_a_handoff_is_answered(assistant) -> None:
+    """Paused for staff: thoughts of not wanting to live still get the numbers at once."""
+    sender = _sender()
+    assert reply(sa.HANDOFF) in _texts(assistant.say(sender, "can i talk to a real person"))
+    assert assistant.say(sender, "also do you sell gift cards?") == []  # staff answer that
+    answer = _texts(assistant.say(sender, "my hair is all gone and i don't want to live anymore"))
+    salon = salon_profile.profile()
+    assert salon.emergency_number in answer and salon.crisis_line in answer
+    with sqlite3.connect(assistant.salon_database) as connection:
+        [(alert,)] = connection.execute(
+            "SELECT alert FROM salon_handoff_requests WHERE sender_id = ?", (sender,)
+        ).fetchall()
+    assert alert.startswith("CRISIS message while waiting")
+    assert assistant.say(sender, "ok") == []  # still with staff
+
+
+def test_a_dose_question_mid_consultation_is_answered_and_the_form_goes_on(assistant) -> None:
+    """No dose, a doctor or pharmacist, then the same question again; nothing is lost."""
+    sender = _sender()
+    assistant.say(sender, "can you recommend a scalp routine")
+    assistant.say(sender, "itchy and flaky")
+    answer = _texts(assistant.say(sender, "should i take biotin, how many mcg?"))
+    assert "can't advise on medicines" in answer
+    tracker = assistant.tracker(sender)
+    assert tracker["active_loop"]["name"] == "consultation_form"
+    assert tracker["slots"]["concerns"] == ["flaking", "itch"]
+
+
+def test_chemotherapy_gets_no_massage_limit_and_no_deficiency_guess(assistant) -> None:
+    """The oncology team first; no self-massage limit, no nutrient referral."""
+    sender = _sender()
+    answer = _texts(assistant.say(sender, "i'm on chemo, can i still have a scalp massage?"))
+    assert "oncology team" in answer
+    slots = assistant.tracker(sender)["slots"]
+    assert slots["massage_max_minutes"] is None
+    assert slots["nutrient_deficiency_suspected"] is False
+
+
+def test_skip_moves_on_and_words_about_stopping_end_nothing(assistant) -> None:
+    """ "skip" skips one question; "should I stop the diet?" keeps the consultation."""
+    sender = _sender()
+    assistant.say(sender, "can you recommend a scalp routine")
+    assistant.say(sender, "oily roots")
+    asked = assistant.tracker(sender)["slots"]["requested_slot"]
+    assistant.say(sender, "skip")
+    tracker = assistant.tracker(sender)
+    assert tracker["active_loop"]["name"] == "consultation_form"
+    assert tracker["slots"]["requested_slot"] not in (asked, None)
+    kept = _texts(assistant.say(sender, "so should i stop the diet?"))
+    assert "we'll stop here" not in kept
+    assert assistant.tracker(sender)["active_loop"]["name"] == "consultation_form"
+
+
+def test_another_language_gets_the_salons_phone(assistant) -> None:
+    """Spanish without a red flag: English only for now, and the salon's phone."""
+    answer = _texts(assistant.say(_sender(), "hola, quiero un tratamiento para la caspa"))
+    assert "English" in answer and salon_profile.profile().phone in answer

@@ -1,0 +1,56 @@
+"""Stop and skip as commands, and the same words used about something else (a table)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scalpcare.commands import Command, read_command
+
+STOP, SKIP = Command.STOP, Command.SKIP
+
+CASES = [
+    # Requests to stop the conversation (the intent's own examples and more).
+    ("stop", STOP),
+    ("STOP!!", STOP),
+    ("stop please", STOP),
+    ("ok stop", STOP),
+    ("never mind", STOP),
+    ("nvm", STOP),
+    ("cancel the consultation", STOP),
+    ("forget it", STOP),
+    ("i'll do this later", STOP),
+    ("stop asking me questions", STOP),
+    ("too many questions, stop", STOP),
+    ("i don't want to do this anymore", STOP),
+    ("let's stop here", STOP),
+    ("can we stop?", STOP),
+    ("quit", STOP),
+    ("/stop", STOP),
+    # Skipping the question asked.
+    ("skip", SKIP),
+    ("skip this one please", SKIP),
+    ("can we skip this question", SKIP),
+    ("pass", SKIP),
+    ("next question", SKIP),
+    ("rather not say", SKIP),
+    ("I'd rather not answer that", SKIP),
+    ("i don't want to answer that", SKIP),
+    # The words used about something else: nothing ends.
+    ("I feel anxious if I skip it", None),
+    ("so should I stop the diet?", None),
+    ("should I stop washing every day?", None),
+    ("I stopped using dry shampoo last month", None),
+    ("can I skip conditioner?", None),
+    ("do I need to stop colouring my hair", None),
+    ("what happens when I stop massaging", None),
+    ("I get headaches whenever I skip a wash", None),
+    ("my hair won't stop falling out", None),
+    ("", None),
+    ("/affirm", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_read_command(text: str, expected: Command | None) -> None:
+    """Each message is a stop, a skip, or neither."""
+    assert read_command(text) is expected

@@ -1,0 +1,121 @@
+"""Stop, skip, or neither, inside the consultation form (real domain, rendered replies)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.consultation import ActionGiveRoutine, ActionStopOrSkip, ValidateConsultationForm
+from tests.conftest import TrackerFactory
+from tests.replies import reply
+
+FORM = "consultation_form"
+
+
+async def test_stop_ends_the_consultation(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """A real "stop" ends the form and says how to pick it up again."""
+    tracker = make_tracker(
+        "stop please", "stop", 0.95, slots={"requested_slot": "scalp_type"}, active_loop=FORM
+    )
+    events = await ActionStopOrSkip().run(dispatcher, tracker, domain)
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert [m["text"] for m in dispatcher.messages] == [reply("utter_consultation_stopped")]
+
+
+async def test_skip_moves_on_to_the_next_question(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """ "skip" at the scalp-type question asks the sensitivity question next."""
+    slots = {"requested_slot": "scalp_type", "concerns": ["itch"]}
+    tracker = make_tracker("skip this one", "stop", 0.9, slots=slots, active_loop=FORM)
+    events = await ActionStopOrSkip().run(dispatcher, tracker, domain)
+    assert events == [
+        SlotSet("consultation_skipped", ["scalp_type"]),
+        SlotSet("requested_slot", "sensitive_scalp"),
+    ]
+    texts = [m["text"] for m in dispatcher.messages]
+    assert texts == [reply("utter_skip_question"), reply("utter_ask_sensitive_scalp")]
+
+
+async def test_skipping_the_last_question_gives_the_routine(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Nothing left to ask: the form ends and the routine follows."""
+    slots = {
+        "requested_slot": "wash_frequency",
+        "concerns": ["oiliness"],
+        "scalp_type": "oily",
+        "sensitive_scalp": False,
+    }
+    tracker = make_tracker("rather not say", "stop", 0.8, slots=slots, active_loop=FORM)
+    events = await ActionStopOrSkip().run(dispatcher, tracker, domain)
+    assert events[-1] == FollowupAction("action_give_routine")
+    assert ActiveLoop(None) in events
+
+
+async def test_words_about_something_else_stop_nothing(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """ "should I stop the diet?" keeps the form and asks its question again."""
+    slots = {"requested_slot": "wash_frequency"}
+    tracker = make_tracker("so should I stop the diet?", "stop", 0.7, slots=slots, active_loop=FORM)
+    events = await ActionStopOrSkip().run(dispatcher, tracker, domain)
+    assert events == []
+    texts = [m["text"] for m in dispatcher.messages]
+    assert texts == [reply("utter_not_a_command"), reply("utter_ask_wash_frequency")]
+
+
+async def test_the_form_never_asks_a_skipped_question_again(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """After a skip, an answer to the next question moves past the skipped one."""
+    slots = {
+        "requested_slot": "sensitive_scalp",
+        "concerns": ["itch"],
+        "consultation_skipped": ["scalp_type"],
+    }
+    tracker = make_tracker("yes it stings", "affirm", 0.9, slots=slots, active_loop=FORM)
+    events = await ValidateConsultationForm().run(dispatcher, tracker, domain)
+    assert SlotSet("sensitive_scalp", True) in events
+    assert events[-1] == SlotSet("requested_slot", "wash_frequency")
+
+
+async def test_unsure_about_sensitivity_is_the_gentle_branch(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """ "no idea" to the sensitivity question counts as sensitive, never as not sensitive."""
+    slots = {"requested_slot": "sensitive_scalp", "concerns": ["flaking"]}
+    tracker = make_tracker("no idea tbh", "deny", 0.6, slots=slots, active_loop=FORM)
+    events = await ValidateConsultationForm().run(dispatcher, tracker, domain)
+    assert SlotSet("sensitive_scalp", True) in events
+
+
+async def test_a_routine_without_known_sensitivity_has_no_scrub(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Sensitivity skipped: the routine takes the gentle branch (no physical scrub)."""
+    slots = {"concerns": ["buildup"], "scalp_type": "oily", "wash_frequency": "daily"}
+    await ActionGiveRoutine().run(dispatcher, make_tracker("", slots=slots), domain)
+    assert "Scalp scrub" not in dispatcher.messages[0]["text"]
+
+
+async def test_more_than_normal_is_no_scalp_type(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """DIET's "normal" in "more than normal" does not become scalp_type=normal."""
+    entities = [{"entity": "scalp_type", "value": "normal", "start": 30, "end": 36}]
+    tracker = make_tracker(
+        "falling out a lot more than normal",
+        "describe_scalp",
+        0.9,
+        entities=entities,
+        slots={"requested_slot": "concerns"},
+        active_loop=FORM,
+    )
+    events = await ValidateConsultationForm().run(dispatcher, tracker, domain)
+    assert SlotSet("concerns", ["shedding"]) in events
+    assert not any(e["name"] == "scalp_type" for e in events)
