@@ -32,7 +32,7 @@ import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -195,12 +195,18 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+_Heads = TypeVar("_Heads", bound="LinearHeads")
+
+
 @dataclass
-class ScreeningModel:
-    """The trained heads and their thresholds.
+class LinearHeads:
+    """Logistic-regression heads over hashed n-grams and the sentence vector.
+
+    Shared by the screening model and the special-situation reader
+    (:mod:`scalpcare.situation_model`).
 
     Attributes:
-        heads: Head names: the ``LEVEL_HEADS`` first, then signs.
+        heads: Head names.
         weights: [``N_HASHED`` + encoder dimensions, heads] float32.
         bias: [heads] float32.
         thresholds: Head name -> probability above which the head fires.
@@ -235,6 +241,28 @@ class ScreeningModel:
         probs = _sigmoid(scores)
         return {head: float(p) for head, p in zip(self.heads, probs, strict=True)}
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """What is stored in the trained model (no pickle)."""
+        return {"weights": self.weights, "bias": self.bias}
+
+    def meta(self) -> dict[str, object]:
+        """The JSON part of the stored model."""
+        return {"heads": self.heads, "thresholds": self.thresholds}
+
+    @classmethod
+    def from_stored(
+        cls: type[_Heads], arrays: Mapping[str, np.ndarray], meta: Mapping[str, Any]
+    ) -> _Heads:
+        """Rebuild a model from :meth:`arrays` and :meth:`meta`."""
+        heads = [str(h) for h in meta["heads"]]
+        thresholds = {str(k): float(v) for k, v in dict(meta["thresholds"]).items()}
+        return cls(heads, np.asarray(arrays["weights"]), np.asarray(arrays["bias"]), thresholds)
+
+
+@dataclass
+class ScreeningModel(LinearHeads):
+    """The trained heads (the ``LEVEL_HEADS`` first, then signs) and their thresholds."""
+
     def level(self, probs: Mapping[str, float]) -> Referral:
         """The strongest level whose head fires."""
         for head in reversed(LEVEL_HEADS):
@@ -252,23 +280,6 @@ class ScreeningModel:
             )
         )
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """What is stored in the trained model (no pickle)."""
-        return {"weights": self.weights, "bias": self.bias}
-
-    def meta(self) -> dict[str, object]:
-        """The JSON part of the stored model."""
-        return {"heads": self.heads, "thresholds": self.thresholds}
-
-    @classmethod
-    def from_stored(
-        cls, arrays: Mapping[str, np.ndarray], meta: Mapping[str, Any]
-    ) -> ScreeningModel:
-        """Rebuild a model from :meth:`arrays` and :meth:`meta`."""
-        heads = [str(h) for h in meta["heads"]]
-        thresholds = {str(k): float(v) for k, v in dict(meta["thresholds"]).items()}
-        return cls(heads, np.asarray(arrays["weights"]), np.asarray(arrays["bias"]), thresholds)
-
 
 @dataclass(frozen=True)
 class Example:
@@ -285,18 +296,36 @@ class Example:
     weight: float = 1.0
 
 
-def design_matrix(examples: Sequence[Example]) -> object:
-    """The examples' features as one sparse [examples, columns] matrix."""
+def feature_matrix(texts: Sequence[str], vectors: Sequence[np.ndarray]) -> Any:
+    """Messages' features as one sparse [messages, columns] matrix (scipy CSR)."""
     import scipy.sparse
 
-    dense = DENSE_WEIGHT * np.vstack([e.vector for e in examples]).astype(np.float64)
-    rows = [hashed_features(e.text) for e in examples]
+    dense = DENSE_WEIGHT * np.vstack(list(vectors)).astype(np.float64)
+    rows = [hashed_features(text) for text in texts]
     indptr = np.cumsum([0] + [len(c) for c, _ in rows])
     hashed = scipy.sparse.csr_matrix(
         (np.concatenate([v for _, v in rows]), np.concatenate([c for c, _ in rows]), indptr),
-        shape=(len(examples), N_HASHED),
+        shape=(len(texts), N_HASHED),
     )
     return scipy.sparse.hstack([hashed, scipy.sparse.csr_matrix(dense)], format="csr")
+
+
+def design_matrix(examples: Sequence[Example]) -> Any:
+    """The examples' features as one sparse [examples, columns] matrix."""
+    return feature_matrix([e.text for e in examples], [e.vector for e in examples])
+
+
+def fit_head(
+    matrix: Any, y: np.ndarray, c: float, sample_weight: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """One head: L2 logistic regression, classes balanced; (weights, bias)."""
+    from sklearn.linear_model import LogisticRegression
+
+    if y.all() or not y.any():
+        return np.zeros(matrix.shape[1], dtype=np.float32), 10.0 if y.all() else -10.0
+    model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=500)
+    model.fit(matrix, y, sample_weight=sample_weight)
+    return model.coef_[0], float(model.intercept_[0])
 
 
 def head_targets(
@@ -334,23 +363,15 @@ def train(
     Returns:
         The trained model.
     """
-    from sklearn.linear_model import LogisticRegression
-
     matrix = design_matrix(examples)
     weights_of_rows = np.array([e.weight for e in examples])
     targets = head_targets(examples, min_positives)
     heads = list(targets)
-    weights = np.zeros((matrix.shape[1], len(heads)), dtype=np.float32)  # type: ignore[attr-defined]
+    weights = np.zeros((matrix.shape[1], len(heads)), dtype=np.float32)
     bias = np.zeros(len(heads), dtype=np.float32)
     for j, head in enumerate(heads):
         mask, y = targets[head]
-        if y[mask].all() or not y[mask].any():
-            bias[j] = 10.0 if y[mask].all() else -10.0
-            continue
-        model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=500)
-        model.fit(matrix[mask], y[mask], sample_weight=weights_of_rows[mask])  # type: ignore[index]
-        weights[:, j] = model.coef_[0]
-        bias[j] = model.intercept_[0]
+        weights[:, j], bias[j] = fit_head(matrix[mask], y[mask], c, weights_of_rows[mask])
     return ScreeningModel(heads, weights, bias, dict(thresholds or {}))
 
 

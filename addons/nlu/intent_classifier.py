@@ -23,7 +23,6 @@ the class names, the weights and the IDF of each sparse block.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -41,10 +40,11 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from addons.nlu import stored_arrays
+
 logger = logging.getLogger(__name__)
 
-_WEIGHTS_FILE = "weights.npz"
-_META_FILE = "meta.json"
+_FILES = ("weights.npz", "meta.json")
 
 
 @dataclass(frozen=True)
@@ -285,13 +285,13 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
     def persist(self) -> None:
         """Store the class names, blocks and arrays (no pickle)."""
-        with self._model_storage.write_to(self._resource) as folder:
-            np.savez(folder / _WEIGHTS_FILE, **self.weights)
-            meta = {
-                "classes": self.classes,
-                "blocks": [{"sparse": b.sparse, "size": b.size} for b in self.blocks],
-            }
-            (folder / _META_FILE).write_text(json.dumps(meta))
+        meta = {
+            "classes": self.classes,
+            "blocks": [{"sparse": b.sparse, "size": b.size} for b in self.blocks],
+        }
+        stored_arrays.write(
+            self._model_storage, self._resource, _FILES, self.weights, meta, compressed=False
+        )
 
     @classmethod
     def load(
@@ -303,13 +303,10 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         **kwargs: Any,
     ) -> LinearIntentClassifier:
         """Load a trained classifier (an untrained one when nothing was stored)."""
-        try:
-            with model_storage.read_from(resource) as folder:
-                meta = json.loads((folder / _META_FILE).read_text())
-                with np.load(folder / _WEIGHTS_FILE, allow_pickle=False) as arrays:
-                    weights = {name: arrays[name] for name in arrays.files}
-        except (ValueError, FileNotFoundError):
+        stored = stored_arrays.read(model_storage, resource, _FILES)
+        if stored is None:
             logger.debug("No trained %s in the model.", cls.__name__)
             return cls.create(config, model_storage, resource, execution_context)
+        weights, meta = stored
         blocks = [Block(bool(b["sparse"]), int(b["size"])) for b in meta["blocks"]]
         return cls(config, model_storage, resource, meta["classes"], blocks, weights)

@@ -19,8 +19,6 @@ What it found goes into the parse data, so that detection never depends on the i
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -35,7 +33,7 @@ from rasa.shared.nlu.constants import ENTITIES, FEATURE_TYPE_SENTENCE, INTENT, T
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from addons.nlu import screening_corpus
+from addons.nlu import screening_corpus, stored_arrays
 from addons.nlu.screening_corpus import SOURCES, Item, load, split
 from scalpcare import other_languages, screening, triage
 from scalpcare.contract import Referral
@@ -45,8 +43,7 @@ logger = logging.getLogger(__name__)
 
 TRIAGE_PROPERTY = triage.PARSE_PROPERTY
 RED_FLAG_ENTITY = "red_flag"
-_WEIGHTS_FILE = "screening.npz"
-_META_FILE = "screening.json"
+_FILES = ("screening.npz", "screening.json")
 #: NLU training examples count as benign examples, at this weight.
 NLU_EXAMPLE_WEIGHT = 0.5
 
@@ -165,16 +162,8 @@ def corpus_fingerprint(folder: Path = SOURCES) -> str:
 
     Rasa's own fingerprint covers this class's source and configuration only.
     """
-    digest = hashlib.sha256()
-    for path in [*sorted(folder.glob("*.jsonl")), screening_corpus.TEAM_TABLE]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    for module in MODEL_CODE:
-        path = Path(str(module.__file__))
-        # A package (scalpcare.triage) is every module in it.
-        for source in sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]:
-            digest.update(source.read_bytes())
-    return digest.hexdigest()
+    files = [*sorted(folder.glob("*.jsonl")), screening_corpus.TEAM_TABLE]
+    return stored_arrays.fingerprint(files, MODEL_CODE)
 
 
 def sentence_vector(message: Message, size: int) -> np.ndarray | None:
@@ -280,9 +269,9 @@ class RedFlagScreener(GraphComponent):
         """Store the model's arrays and heads (no pickle)."""
         if self.model is None or self._model_storage is None or self._resource is None:
             return
-        with self._model_storage.write_to(self._resource) as folder:
-            np.savez_compressed(folder / _WEIGHTS_FILE, **self.model.arrays())
-            (folder / _META_FILE).write_text(json.dumps(self.model.meta()))
+        stored_arrays.write(
+            self._model_storage, self._resource, _FILES, self.model.arrays(), self.model.meta()
+        )
 
     @classmethod
     def load(
@@ -295,17 +284,12 @@ class RedFlagScreener(GraphComponent):
     ) -> RedFlagScreener:
         """Load the trained model (rules only when nothing was stored)."""
         triage.warm_up()
-        try:
-            with model_storage.read_from(resource) as folder:
-                meta = json.loads((folder / _META_FILE).read_text())
-                with np.load(folder / _WEIGHTS_FILE, allow_pickle=False) as arrays:
-                    stored = {name: arrays[name] for name in arrays.files}
-        except (ValueError, FileNotFoundError):
+        stored = stored_arrays.read(model_storage, resource, _FILES)
+        if stored is None:
             logger.debug("No trained screening model: rules only.")
             return cls(config, model_storage, resource)
-        return cls(
-            config, model_storage, resource, screening.ScreeningModel.from_stored(stored, meta)
-        )
+        model = screening.ScreeningModel.from_stored(*stored)
+        return cls(config, model_storage, resource, model)
 
     # Prediction -------------------------------------------------------------
 

@@ -11,7 +11,6 @@ into the parse data as ``situations`` (a list of names, answering order), which
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from addons.nlu import stored_arrays
 from addons.nlu.red_flags import encode, sentence_vector
 from scalpcare import screening, situation_model, situations
 from scalpcare.other_languages import detect_language
@@ -35,8 +35,7 @@ logger = logging.getLogger(__name__)
 
 PROPERTY = situations.PARSE_PROPERTY
 TRAINING_FOLDER = Path(__file__).resolve().parents[2] / "data" / "situations"
-_WEIGHTS_FILE = "situations.npz"
-_META_FILE = "situations.json"
+_FILES = ("situations.npz", "situations.json")
 #: Code the trained model depends on besides this class: a change retrains it.
 MODEL_CODE = (screening, situation_model, situations)
 
@@ -53,13 +52,7 @@ def load_items(folder: Path = TRAINING_FOLDER) -> list[dict[str, Any]]:
 
 def fingerprint(folder: Path = TRAINING_FOLDER) -> str:
     """A hash of the training files and the model's code (Rasa's covers this class only)."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.jsonl")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    for module in MODEL_CODE:
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return digest.hexdigest()
+    return stored_arrays.fingerprint(sorted(folder.glob("*.jsonl")), MODEL_CODE)
 
 
 def train_model(
@@ -176,9 +169,9 @@ class SituationClassifier(GraphComponent):
         """Store the model's arrays and heads (no pickle)."""
         if self.model is None or self._model_storage is None or self._resource is None:
             return
-        with self._model_storage.write_to(self._resource) as folder:
-            np.savez_compressed(folder / _WEIGHTS_FILE, **self.model.arrays())
-            (folder / _META_FILE).write_text(json.dumps(self.model.meta()))
+        stored_arrays.write(
+            self._model_storage, self._resource, _FILES, self.model.arrays(), self.model.meta()
+        )
 
     @classmethod
     def load(
@@ -190,15 +183,11 @@ class SituationClassifier(GraphComponent):
         **kwargs: Any,
     ) -> SituationClassifier:
         """Load the trained model (rules only when nothing was stored)."""
-        try:
-            with model_storage.read_from(resource) as folder:
-                meta = json.loads((folder / _META_FILE).read_text())
-                with np.load(folder / _WEIGHTS_FILE, allow_pickle=False) as arrays:
-                    stored = {name: arrays[name] for name in arrays.files}
-        except (ValueError, FileNotFoundError):
+        stored = stored_arrays.read(model_storage, resource, _FILES)
+        if stored is None:
             logger.debug("No trained situation model: rules only.")
             return cls(config, model_storage, resource)
-        model = situation_model.SituationModel.from_stored(stored, meta)
+        model = situation_model.SituationModel.from_stored(*stored)
         return cls(config, model_storage, resource, model)
 
     def read(self, message: Message) -> tuple[situations.Situation, ...]:
