@@ -23,7 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import salon_actions
 from scalpcare import consultation_parsing as parsing
 from scalpcare import contract, habits, massage, routine
-from scalpcare.commands import Command, read_command
+from scalpcare.commands import Command, asks_why, read_command
 from scalpcare.contract import Referral
 
 FORM = "consultation_form"
@@ -322,10 +322,15 @@ class ValidateConsultationForm(Action):
             return []  # resuming after an interruption: nothing new to read
         intent = _intent(tracker)
         requested = tracker.get_slot(REQUESTED_SLOT)
+        text = tracker.latest_message.get("text") or ""
+        if requested in EXPLANATIONS and asks_why(text):
+            # "why do you need that?" is neither an answer nor a new topic: say why, and
+            # the form asks again (a slot event keeps it from being rejected).
+            dispatcher.utter_message(response=EXPLANATIONS[requested])
+            return [SlotSet(MISSES, 0.0)]
         entities = {
             name: _entity_values(tracker, name) for name in ("concern", "scalp_type", "product")
         }
-        text = tracker.latest_message.get("text") or ""
         facts, no_concerns = read_message(text, intent, requested, entities)
         if not is_answer(intent, text, requested, facts, no_concerns):
             return []  # an interruption: the form is rejected and rules answer

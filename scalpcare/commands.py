@@ -1,5 +1,8 @@
 """Is a message that speaks of stopping or skipping a command to the assistant?
 
+(And :func:`asks_why`: a question about the question just asked, "why do you need that?",
+is neither an answer nor a new topic.)
+
 "stop", "cancel", "skip this one" are commands: end the consultation, or skip the
 question asked. "I feel anxious if I skip it", "so should I stop the diet?" and "can I
 stop washing every day?" only use the words: they are about something else and must
@@ -96,3 +99,25 @@ def read_command(text: str | None) -> Command | None:
     if not _STOP_WORD.search(clean):
         return None
     return Command.STOP
+
+
+_WHY = re.compile(
+    r"^(?:but |and |ok |okay |um+ |erm+ |hmm+ |sorry |wait )*(?:"
+    r"why|what for|how come|"
+    r"(?:why|how come) (?:do|would|did|does|should) (?:you|u) (?:need|want|ask|wanna)\b.*|"
+    r"(?:why|how come) (?:does|is|would|do) (?:that|this|it|they) (?:matter|important|relevant|"
+    r"needed|count)\b.*|"
+    r"(?:what'?s|whats|what is|what does|what do) (?:that|this|it|they) (?:for|matter|"
+    r"(?:got|have|has) to do with)\b.*|"
+    r"what (?:do|would|will) (?:you|u) need (?:that|this|it|to know that) for"
+    r")$"
+)
+
+
+def asks_why(text: str | None) -> bool:
+    """Is the message a question about why the question was asked (pure)?
+
+    "why do you need that?", "what's that got to do with anything", "why?", "what for?".
+    """
+    clean = _clean(text)
+    return bool(clean) and len(clean) <= 80 and bool(_WHY.match(clean))

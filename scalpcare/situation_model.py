@@ -2,7 +2,7 @@
 
 The rules know the words they were written for; people say "my mood has crashed" or "I
 can't face anyone" as often as "depressed". This model reads the same two views of a
-message as the red-flag screener's (:mod:`scalpcare.screening`): hashed words, word pairs
+message as the red-flag screener (:mod:`scalpcare.text_model`): hashed words, word pairs
 and character n-grams, and the sentence encoder's vector. One L2 logistic regression per
 situation (classes balanced), trained on the phrasing in ``data/situations/`` and on the
 NLU examples (labelled by the rules, nearly all plain). A situation is found when the
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scalpcare.screening import LinearHeads, feature_matrix, fit_head
 from scalpcare.situations import Situation
+from scalpcare.text_model import LinearHeads, feature_matrix, fit_head
 
 #: The situations the model learns (another language is the rules' job: the encoder
 #: knows English only).

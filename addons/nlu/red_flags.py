@@ -35,7 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.nlu import screening_corpus, stored_arrays
 from addons.nlu.screening_corpus import SOURCES, Item, load, split
-from scalpcare import other_languages, screening, triage
+from scalpcare import other_languages, screening, text_model, triage
 from scalpcare.contract import Referral
 from scalpcare.other_languages import detect_language
 
@@ -154,7 +154,7 @@ def training_items() -> list[Item]:
 
 #: Code the trained model depends on besides this class (its features, its training
 #: examples' filter, the corpus split): a change retrains it.
-MODEL_CODE = (screening, triage, other_languages, screening_corpus)
+MODEL_CODE = (screening, text_model, triage, other_languages, screening_corpus)
 
 
 def corpus_fingerprint(folder: Path = SOURCES) -> str:

@@ -28,7 +28,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.nlu import stored_arrays
 from addons.nlu.red_flags import encode, sentence_vector
-from scalpcare import screening, situation_model, situations
+from scalpcare import consultation_text, other_languages, situation_model, situations, text_model
 from scalpcare.other_languages import detect_language
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ PROPERTY = situations.PARSE_PROPERTY
 TRAINING_FOLDER = Path(__file__).resolve().parents[2] / "data" / "situations"
 _FILES = ("situations.npz", "situations.json")
 #: Code the trained model depends on besides this class: a change retrains it.
-MODEL_CODE = (screening, situation_model, situations)
+MODEL_CODE = (text_model, situation_model, situations, consultation_text, other_languages)
 
 
 def load_items(folder: Path = TRAINING_FOLDER) -> list[dict[str, Any]]:

@@ -79,3 +79,18 @@ def test_another_language_gets_the_salons_phone(assistant) -> None:
     """Spanish without a red flag: English only for now, and the salon's phone."""
     answer = _texts(assistant.say(_sender(), "hola, quiero un tratamiento para la caspa"))
     assert "English" in answer and salon_profile.profile().phone in answer
+
+
+def test_why_do_you_need_that_gets_the_reason_and_the_question_again(assistant) -> None:
+    """A question about the question is not read as "yes": the reason, then the question."""
+    from actions.consultation import EXPLANATIONS
+
+    sender = _sender()
+    assistant.say(sender, "can you recommend a scalp routine")
+    assistant.say(sender, "itchy and flaky")
+    asked = assistant.tracker(sender)["slots"]["requested_slot"]
+    answer = _texts(assistant.say(sender, "why do you need that?"))
+    assert reply(EXPLANATIONS[asked]) in answer
+    tracker = assistant.tracker(sender)
+    assert tracker["slots"]["requested_slot"] == asked
+    assert tracker["slots"][asked] is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scalpcare.commands import Command, read_command
+from scalpcare.commands import Command, asks_why, read_command
 
 STOP, SKIP = Command.STOP, Command.SKIP
 
@@ -54,3 +54,27 @@ CASES = [
 def test_read_command(text: str, expected: Command | None) -> None:
     """Each message is a stop, a skip, or neither."""
     assert read_command(text) is expected
+
+
+WHY_CASES = [
+    ("why do you need that?", True),
+    ("why?", True),
+    ("what for?", True),
+    ("why does that matter", True),
+    ("whats that got to do with anything", True),
+    ("what does that have to do with my scalp", True),
+    ("why would you need to know that", True),
+    ("what do you need that for", True),
+    # Real questions about the scalp are not.
+    ("why is my scalp oily?", False),
+    ("why do my roots get greasy so fast", False),
+    ("why do i need a clarifying shampoo", False),
+    ("yes", False),
+    ("", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WHY_CASES)
+def test_asks_why(text: str, expected: bool) -> None:
+    """A question about the question asked, or not."""
+    assert asks_why(text) is expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scalpcare import other_languages, screening, triage
+from scalpcare import other_languages, screening, text_model, triage
 from scalpcare.contract import Referral
 from scalpcare.triage import RedFlag, ScreenResult
 
@@ -121,9 +121,9 @@ def _keys(text: str) -> set[int]:
 
 def test_negation_marks_the_words_in_its_scope() -> None:
     """'no fever' and 'fever' differ; punctuation ends the scope."""
-    assert screening._hash("w:~fever") in _keys("no fever")
-    assert screening._hash("w:fever") in _keys("a fever")
-    assert screening._hash("w:pus") in _keys("no fever, pus")
+    assert text_model._hash("w:~fever") in _keys("no fever")
+    assert text_model._hash("w:fever") in _keys("a fever")
+    assert text_model._hash("w:pus") in _keys("no fever, pus")
 
 
 def test_features_are_unit_length_blocks() -> None:

@@ -119,3 +119,14 @@ async def test_more_than_normal_is_no_scalp_type(
     events = await ValidateConsultationForm().run(dispatcher, tracker, domain)
     assert SlotSet("concerns", ["shedding"]) in events
     assert not any(e["name"] == "scalp_type" for e in events)
+
+
+async def test_why_do_you_need_that_gets_the_reason_not_a_yes(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """A question about the question is answered with why it is asked; nothing is filled."""
+    slots = {"requested_slot": "sensitive_scalp", "concerns": ["itch"]}
+    tracker = make_tracker("why do you need that?", "affirm", 0.7, slots=slots, active_loop=FORM)
+    events = await ValidateConsultationForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("consultation_misses", 0.0)]
+    assert [m["text"] for m in dispatcher.messages] == [reply("utter_explain_sensitive_scalp")]
