@@ -319,8 +319,11 @@ class ActionMassageLimits(Action):
         text = tracker.latest_message.get("text") or ""
         habit = massage.parse_habit(text)
         concerns = tracker.get_slot(contract.CONCERNS) or []
-        heavy_shedding = "shedding" in concerns or bool(
-            latest_screen(tracker).nutrient_deficiency and habit.escalates
+        said = consultation_parsing.parse(text).concerns
+        heavy_shedding = (
+            "shedding" in concerns
+            or "shedding" in said
+            or bool(latest_screen(tracker).nutrient_deficiency and habit.escalates)
         )
         limit = massage.limit_for(
             Referral.parse(tracker.get_slot(contract.REFERRAL)),
@@ -333,7 +336,13 @@ class ActionMassageLimits(Action):
         return [
             SlotSet(contract.MASSAGE_MAX_MINUTES, limit.max_minutes),
             SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, limit.max_sessions_per_day),
-            SlotSet(contract.MASSAGE_OVERUSE, bool(assessment and assessment.overuse)),
+            # Once a reported habit went past the limit, a later question ("can I go
+            # longer with a tool?") does not make it fine: it stays true this conversation.
+            SlotSet(
+                contract.MASSAGE_OVERUSE,
+                bool(assessment and assessment.overuse)
+                or tracker.get_slot(contract.MASSAGE_OVERUSE) is True,
+            ),
         ]
 
 

@@ -239,6 +239,14 @@ _PER_WEEK = (
 _MORNING_NIGHT = re.compile(
     r"\b(?:morning|am)\s+(?:and|&|\+|n)\s+(?:night|evening|pm|bedtime)\b|\bday and night\b"
 )
+#: Times of day a session is given at: two or more named are that many sessions a day
+#: ("10 min in the morning and 10 at night").
+_TIMES_OF_DAY = (
+    re.compile(r"\b(?:morning|mornings|when i wake(?: up)?|after waking|first thing|breakfast)\b"),
+    re.compile(r"\b(?:lunch|lunchtime|midday|noon|afternoon|afternoons)\b"),
+    re.compile(r"\b(?:evening|evenings|after work|after dinner|dinner ?time)\b"),
+    re.compile(r"\b(?:night|nights|bedtime|before bed|before sleep|in bed)\b"),
+)
 _DAILY = re.compile(
     r"\b(?:every|each)\s+(?:day|night|morning|evening)\b|\bdaily\b|\bnightly\b|\bbefore bed\b"
     r"|\ba day\b|\bevery single day\b"
@@ -298,7 +306,10 @@ _PROFESSIONAL = re.compile(
     r"\bsalon\b|\bspa\b|\btherapist\b|\bmasseu[rs]e?\b|\bbarber\b|\bhairdresser\b"
     r"|\bprofessional\b|\bappointment\b|\bget (?:a|my) [^.!?]{0,25}massage\b"
 )
-_SELF = re.compile(r"\b(?:i|i'm|im|i've|ive)\s+(?:\w+\s+){0,2}?(?:massag|rub|scrub|press)\w*")
+_SELF = re.compile(
+    r"\b(?:i|i'm|im|i've|ive)\s+(?:\w+\s+){0,2}?(?:massag|rub|scrub|press)\w*"
+    r"|\bon myself\b|\bmy own (?:head|scalp)\b|\bat home\b|\bself[- ]?massag\w*"
+)
 _MANDATORY = re.compile(
     r"\b(?:have to|must|need to|can'?t skip|never skip|obsess\w*|compulsi\w*|religiously)\b"
 )
@@ -350,6 +361,9 @@ def _sessions(text: str) -> float | None:
         return float(WAKING_HOURS) / max(hours or 1.0, 1.0)
     if _MORNING_NIGHT.search(text):
         return 2.0
+    times = sum(1 for pattern in _TIMES_OF_DAY if pattern.search(text))
+    if times >= 2:
+        return float(times)
     weekly = _count(_PER_WEEK, text)
     if weekly is not None:
         return weekly / 7.0

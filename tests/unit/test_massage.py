@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scalpcare import massage
 from scalpcare.contract import Referral
 from scalpcare.massage import (
     DRIFT_SIGNS,
@@ -293,3 +294,30 @@ def test_triage_table_through_the_limits_module(row: dict[str, str]) -> None:
     if habit.mentioned and not limit.paused:
         assessment = assess(habit, limit)
         assert isinstance(assessment.overuse, bool)
+
+
+HABIT_CASES = [
+    # Sessions named by the time of day they happen at.
+    ("10 min in the morning and 10 at night", 2.0, 10.0, False, True),
+    ("5 mins when i wake up, at lunch and again before bed", 3.0, 5.0, False, True),
+    ("I massage every morning for 5 minutes", 1.0, 5.0, False, False),
+    # Self-massage modelled on the salon's session is still self-massage.
+    ("I do 45 minutes on myself every day because the salon does 45", 1.0, 45.0, False, True),
+    # A salon session alone is not.
+    ("I get a 45 minute head massage at the salon every month", None, 45.0, True, False),
+]
+
+
+@pytest.mark.parametrize(("text", "sessions", "minutes", "professional", "overuse"), HABIT_CASES)
+def test_habits_against_the_everyday_limit(
+    text: str, sessions: float | None, minutes: float | None, professional: bool, overuse: bool
+) -> None:
+    """Sessions × minutes read from the habit, judged against 10 minutes once a day."""
+    habit = massage.parse_habit(text)
+    assert (habit.sessions_per_day, habit.minutes, habit.professional) == (
+        sessions,
+        minutes,
+        professional,
+    )
+    limit = massage.limit_for(massage.Referral.NONE, False, False, False)
+    assert massage.assess(habit, limit).overuse is overuse

@@ -403,3 +403,30 @@ async def test_safety_net_says_when_to_get_care(
     assert message["text"] == reply(SAFETY_NET, what='"hurts" and "bump"', note="")
     assert "buttons" not in message or not message["buttons"]
     assert ActionSafetyNet().name() in domain["actions"]
+
+
+async def test_overuse_stays_true_after_a_later_question(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """ "can I go longer with a tool?" after an over-the-limit habit keeps massage_overuse."""
+    tracker = make_tracker(
+        "can i go longer with a tool?",
+        "ask_massage_limits",
+        0.9,
+        slots={"massage_overuse": True},
+    )
+    events = await ActionMassageLimits().run(dispatcher, tracker, domain)
+    assert SlotSet("massage_overuse", True) in events
+
+
+async def test_shedding_said_with_the_question_shortens_the_limit(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Shedding in the same message gets the shorter, gentler limit."""
+    plain = make_tracker("how long should i massage my scalp?", "ask_massage_limits", 0.9)
+    shedding = make_tracker(
+        "my hair is shedding a lot, how long should i massage my scalp?", "ask_massage_limits", 0.9
+    )
+    [plain_minutes, *_] = await ActionMassageLimits().run(dispatcher, plain, domain)
+    [shedding_minutes, *_] = await ActionMassageLimits().run(dispatcher, shedding, domain)
+    assert shedding_minutes["value"] < plain_minutes["value"]
