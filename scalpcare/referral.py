@@ -239,11 +239,18 @@ def triage_reply(
 # ---------------------------------------------------------------------------
 # Appointment summary
 # ---------------------------------------------------------------------------
-_DURATION = re.compile(
-    r"\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+)?"
+_AMOUNT = (
+    r"(?:(?:like|about|around|almost|nearly|roughly|maybe|approx\w*|at least|more than|"
+    r"over|just over|just under|a good|the best part of)\s+)?"
     r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several|"
-    r"couple(?: of)?|\d+)\s*)?"
-    r"(?:days?|weeks?|months?|years?|yrs?|wks?)\b"
+    r"couple(?: of)?|\d+(?:\s*-\s*\d+)?)\s*)?"
+    r"(?:days?|weeks?|months?|years?|yrs?|wks?|mo|mos)\b"
+)
+_DURATION = re.compile(
+    r"\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+)?" + _AMOUNT + r"|"
+    r"\b(?:the\s+)?(?:last|past)\s+" + _AMOUNT + r"|"
+    r"\b(?:\d+|a|an|a few|few|several|couple(?: of)?)\s+(?:days?|weeks?|months?|years?)\s+"
+    r"(?:ago|now|already|and counting)\b"
     r"|\bsince\s+(?:last\s+\w+|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|christmas|summer|winter|spring|autumn|"
     r"i was \w+|\d{4})\b",

@@ -108,6 +108,14 @@ SUMMARY_CASES = [
     ),
     (["hello"], [], (), (), ()),
     (
+        ["crusty and bleeding on and off for like 3 months", "started 2 weeks ago on the side"],
+        ["crusty and bleeding"],
+        ("crusty and bleeding",),
+        ("for like 3 months", "2 weeks ago"),
+        (),
+    ),
+    (["it's been the past few months, i have 2 kids"], [], (), ("the past few months",), ()),
+    (
         ["it's been there for a few weeks", "For a few weeks now"],
         ["sore that won't heal"],
         ("sore that won't heal",),
