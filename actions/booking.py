@@ -65,6 +65,8 @@ BOOKING_INTERRUPTIONS = frozenset(
 )
 
 
+#: "the second one", "option 2": a place in the list of services offered.
+_ORDINAL = r"\b(?:(?:the )?(?:{0}) one|the (?:{0})\b(?! time)|(?:option|number|no\.?) (?:{0}))\b"
 _SERVICE_WORDS = (
     (
         re.compile(r"\b(?:add[- ]?on|add|20|twenty|body|with my massage)\b"),
@@ -75,6 +77,25 @@ _SERVICE_WORDS = (
         "head_only_45",
     ),
     (re.compile(r"\b(?:facial|treatment|scalp care)\b"), "scalp_facial"),
+    # Described rather than named: by length, or by its place in the list offered.
+    (
+        re.compile(r"\b(?:long|longer|longest)\b|" + _ORDINAL.format("third|3rd|last|3")),
+        "head_only_45",
+    ),
+    (
+        re.compile(
+            r"\b(?:short|shorter|shortest|quick|quicker)\b|" + _ORDINAL.format("second|2nd|2")
+        ),
+        "head_massage_add_on_20",
+    ),
+    (re.compile(_ORDINAL.format("first|1st|1")), "scalp_facial"),
+)
+#: Days and times, said before the question about them ("the long one, saturday morning").
+_TIME_WORDS = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\b|\bweekdays?\b"
+    r"|\bweekends?\b|\btomorrow\b|\bnext week\b|\bmornings?\b|\bafternoons?\b"
+    r"|\bevenings?\b|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b",
+    re.IGNORECASE,
 )
 _NAME_PREFIX = re.compile(
     r"^\s*(?:my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|call me)\s+",
@@ -160,6 +181,18 @@ class ValidateBookingForm(FormValidationAction):
         service = parse_service(text, values("service"))
         if service and (requested == BOOKING_SERVICE or not tracker.get_slot(BOOKING_SERVICE)):
             events.append(SlotSet(BOOKING_SERVICE, service))
+        # What else the message gives is kept for its own question, never thrown away.
+        times_said = bool(_TIME_WORDS.search(text)) and not text.startswith("/")
+        if (
+            times_said
+            and requested not in (BOOKING_TIMES, BOOKING_NAME)
+            and not tracker.get_slot(BOOKING_TIMES)
+        ):
+            events.append(SlotSet(BOOKING_TIMES, parse_times(text)))
+        if requested != BOOKING_CONTACT and not tracker.get_slot(BOOKING_CONTACT):
+            contact = parse_contact(text)
+            if contact:
+                events.append(SlotSet(BOOKING_CONTACT, contact))
         if requested == BOOKING_TIMES:
             times = parse_times(text)
             events.append(SlotSet(BOOKING_TIMES, times))

@@ -37,6 +37,10 @@ from tests.replies import reply
         ("whatever", ["head_only_45"], "head_only_45"),
         ("whatever", ["bogus"], None),
         ("something nice", [], None),
+        # Described, not named: by length or by its place in the list offered.
+        ("the long one i think", [], "head_only_45"),
+        ("the shorter one", [], "head_massage_add_on_20"),
+        ("the first one", [], "scalp_facial"),
     ],
 )
 def test_parse_service(text: str, entities: list[str], expected: str | None) -> None:
@@ -510,3 +514,22 @@ async def test_the_hold_is_explained_once_and_not_without_a_referral(
         for m in dispatcher.messages
         for w in ("a dermatologist", "a doctor or urgent care today")
     )
+
+
+async def test_booking_keeps_what_was_said_before_its_question(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """The day and the e-mail typed with the service answer are kept, not asked again."""
+    tracker = make_tracker(
+        "the long one i think, saturday morning, jo@example.com",
+        "inform",
+        0.9,
+        slots={"requested_slot": "booking_service"},
+    )
+    events = await bk.ValidateBookingForm().run(dispatcher, tracker, domain)
+    assert SlotSet("booking_service", "head_only_45") in events
+    assert SlotSet("booking_times", "the long one i think, saturday morning, jo@example.com") in (
+        events
+    )
+    assert SlotSet("booking_contact", "jo@example.com") in events
+    assert dispatcher.messages == []
