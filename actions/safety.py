@@ -257,12 +257,15 @@ class ActionDeclineSummary(Action):
 def limits_message(
     limit: massage.MassageLimit,
     assessment: massage.MassageAssessment | None,
+    repeat: bool = False,
 ) -> str:
     """The massage-limit reply: the limit with its context, problems, self-check.
 
     Args:
         limit: The personal limit.
         assessment: The user's habit checked against it, if they described one.
+        repeat: The same limit was given earlier in this conversation: say it in one
+            line and leave out the salon note and the self-check already given.
 
     Returns:
         A short, scannable message.
@@ -273,13 +276,19 @@ def limits_message(
     else:
         minutes = f"{limit.max_minutes:g}"
         span = f"5-{minutes}" if limit.max_minutes > 5 else minutes
-        lines.append(
-            f"Your limit: {span} minutes, at most {limit.max_sessions_per_day:g} session a day, "
-            f"{limit.intensity} pressure (the skin moves slightly under your fingertips; "
-            "no heat, soreness or pain)."
-        )
-        lines.append(f"This is for {limit.context}.")
-        lines.append(SALON_SESSIONS)
+        if repeat:
+            lines.append(
+                f"As before: {span} minutes, at most {limit.max_sessions_per_day:g} session a "
+                f"day, {limit.intensity} pressure, for {limit.context}."
+            )
+        else:
+            lines.append(
+                f"Your limit: {span} minutes, at most {limit.max_sessions_per_day:g} session a "
+                f"day, {limit.intensity} pressure (the skin moves slightly under your "
+                "fingertips; no heat, soreness or pain)."
+            )
+            lines.append(f"This is for {limit.context}.")
+            lines.append(SALON_SESSIONS)
     if assessment is not None and assessment.overuse:
         lines.append("What you describe goes past that:")
         lines += [f"- {text}" for text in assessment.explanations]
@@ -287,7 +296,7 @@ def limits_message(
         lines.append(massage.PROFESSIONAL_SESSION_NOTE)
     elif assessment is not None and not limit.paused:
         lines.append("What you describe sounds within that limit.")
-    if not limit.paused:
+    if not limit.paused and not repeat:
         lines.append(
             "Massage eases tension and supports a calm scalp; it can't create nutrients "
             "or replace nutrition."
@@ -300,6 +309,16 @@ def limits_message(
             "it has drifted from its role: step back to the gentle version."
         )
     return "\n".join(lines)
+
+
+def limits_given_before(tracker: Tracker) -> bool:
+    """Were the massage limits already given in this session (the long block said once)?"""
+    for event in reversed(tracker.events):
+        if event.get("event") in ("restart", "session_started"):
+            return False
+        if event.get("event") == "action" and event.get("name") == "action_massage_limits":
+            return True
+    return False
 
 
 class ActionMassageLimits(Action):
@@ -332,7 +351,11 @@ class ActionMassageLimits(Action):
             bool(tracker.get_slot(contract.SENSITIVE_SCALP)),
         )
         assessment = massage.assess(habit, limit) if habit.mentioned else None
-        dispatcher.utter_message(text=limits_message(limit, assessment))
+        repeat = limits_given_before(tracker) and (
+            tracker.get_slot(contract.MASSAGE_MAX_MINUTES),
+            tracker.get_slot(contract.MASSAGE_MAX_SESSIONS_PER_DAY),
+        ) == (limit.max_minutes, limit.max_sessions_per_day)
+        dispatcher.utter_message(text=limits_message(limit, assessment, repeat))
         return [
             SlotSet(contract.MASSAGE_MAX_MINUTES, limit.max_minutes),
             SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, limit.max_sessions_per_day),

@@ -430,3 +430,27 @@ async def test_shedding_said_with_the_question_shortens_the_limit(
     [plain_minutes, *_] = await ActionMassageLimits().run(dispatcher, plain, domain)
     [shedding_minutes, *_] = await ActionMassageLimits().run(dispatcher, shedding, domain)
     assert shedding_minutes["value"] < plain_minutes["value"]
+
+
+async def test_the_long_massage_block_is_said_once(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """A second massage question gets the same limit in one line, not the whole block."""
+    from actions.safety import SELF_CHECK_INTRO
+
+    first = make_tracker("how long should i massage my scalp?", "ask_massage_limits", 0.9)
+    events = await ActionMassageLimits().run(dispatcher, first, domain)
+    given = {e["name"]: e["value"] for e in events}
+    assert SELF_CHECK_INTRO in dispatcher.messages[0]["text"]
+    again = make_tracker(
+        "and is it ok to do it in the shower?",
+        "ask_massage_limits",
+        0.9,
+        slots=given,
+        history=[{"event": "action", "name": "action_massage_limits"}],
+    )
+    second = CollectingDispatcher()
+    await ActionMassageLimits().run(second, again, domain)
+    text = second.messages[0]["text"]
+    assert text.startswith("As before:") and SELF_CHECK_INTRO not in text
+    assert len(text) < len(dispatcher.messages[0]["text"]) / 2
