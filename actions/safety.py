@@ -73,7 +73,9 @@ def session_results(tracker: Tracker) -> list[triage.ScreenResult]:
 
 def finding_words(flags: Sequence[triage.RedFlag]) -> tuple[list[str], list[str]]:
     """The user's words for findings (to quote) and plain words for the rest."""
-    quoted = [flag.text for flag in flags if flag.text.strip()]
+    quoted = referral.join_adjacent(
+        (flag.start, flag.end, flag.text) for flag in flags if flag.text.strip()
+    )
     plain = []
     for flag in flags:
         if flag.text.strip() or flag.condition == "described_sign":

@@ -127,6 +127,31 @@ def sign_words(signs: Iterable[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def join_adjacent(spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    """The user's words for findings, with touching or overlapping spans joined (pure).
+
+    "seborrheic" and "dermatitis" found side by side are quoted as "seborrheic
+    dermatitis", and "bald patch" with "patch that's spreading" as one phrase, never as
+    fragments.
+
+    Args:
+        spans: ``(start, end, text)`` of each finding in one message.
+
+    Returns:
+        The phrases, in the order of the message.
+    """
+    merged: list[tuple[int, int, str]] = []
+    for start, end, text in sorted(spans):
+        if merged and start <= merged[-1][1] + 1:
+            first, last, words = merged[-1]
+            if end > last:
+                words = words + " " + text if start == last + 1 else words + text[last - start :]
+            merged[-1] = (first, max(last, end), words)
+        else:
+            merged.append((start, end, text))
+    return [words for _, _, words in merged]
+
+
 def _quote(texts: Iterable[str], limit: int = 3, plain: Iterable[str] = ()) -> str:
     """Join the user's own words for a finding (quoted, no repeats), then plain words."""
     quoted = [f'"{s}"' for s in _unique(texts, limit, strip=" .,!?;:")]

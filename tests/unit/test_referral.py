@@ -153,3 +153,25 @@ def test_summary_render() -> None:
     ]
     empty = referral.build_summary([], [], N).render()
     assert "not described" in empty and "Suggested" not in empty
+
+
+@pytest.mark.parametrize(
+    ("spans", "phrases"),
+    [
+        ([(15, 25, "seborrheic"), (26, 36, "dermatitis")], ["seborrheic dermatitis"]),
+        (
+            [
+                (27, 37, "bald patch"),
+                (0, 20, "thick silvery scales"),
+                (32, 54, "patch that's spreading"),
+            ],
+            ["thick silvery scales", "bald patch that's spreading"],
+        ),
+        ([(5, 10, "scaly"), (6, 8, "ca")], ["scaly"]),
+        ([(0, 4, "pus,"), (10, 15, "fever")], ["pus,", "fever"]),
+        ([], []),
+    ],
+)
+def test_join_adjacent(spans: list[tuple[int, int, str]], phrases: list[str]) -> None:
+    """Findings side by side are quoted as one phrase, never as fragments."""
+    assert referral.join_adjacent(spans) == phrases
