@@ -8,9 +8,10 @@ it is held, marked "after a doctor has seen it".
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -37,6 +38,8 @@ BOOKING_NEEDS_CONSENT = "utter_booking_consent_question"
 CONTACT_REASK = "utter_reask_booking_contact"
 NAME_REASK = "utter_reask_booking_name"
 SERVICE_REASK = "utter_reask_booking_service"
+BACK_TO_CONSULTATION = "utter_back_to_consultation"
+CONSULTATION_FORM = "consultation_form"
 TIMES_REASK = "utter_reask_booking_times"
 
 
@@ -248,7 +251,33 @@ async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         service=SERVICE_TITLES.get(service, service),
         times=times,
     )
-    return [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+    events: list[EventType] = [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+    if consultation_interrupted(tracker.events):
+        # The booking interrupted a consultation: pick it up where it was.
+        dispatcher.utter_message(response=BACK_TO_CONSULTATION)
+        events.append(FollowupAction(CONSULTATION_FORM))
+    return events
+
+
+def consultation_interrupted(events: list[dict[str, Any]]) -> bool:
+    """Did this session start a consultation that neither finished nor was stopped (pure)?
+
+    Read from the newest event back: a routine given, a restart or a new session, or a
+    "stop" ends the question; the consultation form's activation answers it.
+    """
+    for i in range(len(events) - 1, -1, -1):
+        kind, name = events[i].get("event"), events[i].get("name")
+        if kind in ("restart", "session_started"):
+            return False
+        if kind == "action" and name == "action_give_routine":
+            return False
+        if kind == "action" and name == "action_stop_or_skip":
+            after = events[i + 1] if i + 1 < len(events) else {}
+            if after.get("event") == "active_loop" and not after.get("name"):
+                return False  # a real "stop" (a skip leaves the form going)
+        if kind == "active_loop" and name == CONSULTATION_FORM:
+            return True
+    return False
 
 
 class ActionSubmitBooking(Action):

@@ -81,6 +81,7 @@ NO_ROUTINE_URGENT = "utter_no_routine_urgent"
 STOPPED = "utter_consultation_stopped"
 SKIP_ACK = "utter_skip_question"
 NOT_A_COMMAND = "utter_not_a_command"
+NOT_CAUGHT = "utter_answer_not_caught"
 #: "more than normal", "back to normal": a comparison, not a scalp type.
 _COMPARED_NORMAL = re.compile(
     r"\b(?:than|as|to|from|of)\s+(?:\w+\s+)?(?:normal|usual)\b|\bnormal\s+(?:amount|rate|loss)\b",
@@ -347,6 +348,9 @@ class ValidateConsultationForm(Action):
             if misses >= 2 and requested in EXPLANATIONS:
                 dispatcher.utter_message(response=EXPLANATIONS[requested])
                 misses = 0
+            elif not filled:
+                # The question comes again: say why, instead of repeating it bare.
+                dispatcher.utter_message(response=NOT_CAUGHT)
         else:
             misses = 0
         events.append(SlotSet(MISSES, misses))

@@ -94,3 +94,21 @@ def test_why_do_you_need_that_gets_the_reason_and_the_question_again(assistant) 
     tracker = assistant.tracker(sender)
     assert tracker["slots"]["requested_slot"] == asked
     assert tracker["slots"][asked] is None
+
+
+def test_a_booking_mid_consultation_then_the_consultation_goes_on(assistant) -> None:
+    """The booking request is sent, then the consultation is picked up where it was."""
+    from actions import booking
+
+    sender = _sender()
+    assistant.say(sender, "can you recommend a scalp routine")
+    assistant.say(sender, "itchy and flaky")
+    assistant.say(sender, "actually can i book the long one, saturday morning")
+    assistant.say(sender, "Jane Doe")
+    assert reply(booking.BOOKING_NEEDS_CONSENT) in _texts(assistant.say(sender, "jane@example.com"))
+    done = _texts(assistant.say(sender, "yes"))
+    assert "not a confirmed appointment" in done and "45-minute" in done
+    assert reply(booking.BACK_TO_CONSULTATION) in done
+    tracker = assistant.tracker(sender)
+    assert tracker["active_loop"]["name"] == "consultation_form"
+    assert tracker["slots"]["concerns"] == ["flaking", "itch"]

@@ -223,7 +223,8 @@ async def test_validator_counts_misses_and_explains_after_two(
         dispatcher, _form_tracker(make_tracker, "banana", "nlu_fallback", slots), domain
     )
     assert first == [SlotSet("consultation_misses", 1.0)]
-    assert dispatcher.messages == []
+    assert [m["text"] for m in dispatcher.messages] == [reply("utter_answer_not_caught")]
+    dispatcher.messages.clear()
     slots["consultation_misses"] = 1.0
     second = await ValidateConsultationForm().run(
         dispatcher, _form_tracker(make_tracker, "purple", "nlu_fallback", slots), domain

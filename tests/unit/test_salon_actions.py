@@ -533,3 +533,59 @@ async def test_booking_keeps_what_was_said_before_its_question(
     )
     assert SlotSet("booking_contact", "jo@example.com") in events
     assert dispatcher.messages == []
+
+
+def _action(name: str) -> dict[str, Any]:
+    return {"event": "action", "name": name}
+
+
+def _loop(name: str | None) -> dict[str, Any]:
+    return {"event": "active_loop", "name": name}
+
+
+@pytest.mark.parametrize(
+    ("events", "interrupted"),
+    [
+        # A consultation left for a booking is picked up again.
+        (
+            [_action("consultation_form"), _loop("consultation_form"), _loop(None)],
+            True,
+        ),
+        # Skipping a question leaves it going; a real stop ends it.
+        (
+            [_loop("consultation_form"), _action("action_stop_or_skip"), _loop("booking_form")],
+            True,
+        ),
+        ([_loop("consultation_form"), _action("action_stop_or_skip"), _loop(None)], False),
+        # Finished, restarted, or never started.
+        ([_loop("consultation_form"), _action("action_give_routine")], False),
+        ([_loop("consultation_form"), {"event": "restart"}], False),
+        ([_loop("booking_form")], False),
+        ([], False),
+    ],
+)
+def test_consultation_interrupted(events: list[dict[str, Any]], interrupted: bool) -> None:
+    """Whether a booking interrupted a consultation that should now go on."""
+    assert bk.consultation_interrupted(events) is interrupted
+
+
+async def test_a_booking_mid_consultation_picks_the_consultation_up_again(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    salon_db: str,
+) -> None:
+    """After the request is sent, the consultation goes on where it was."""
+    _rows(salon_db, lambda r: r.give_consent("unknown", "test-user"))
+    slots = {
+        "consent_given": True,
+        "booking_service": "scalp_facial",
+        "booking_times": "saturday",
+        "booking_name": "Jo",
+        "booking_contact": "jo@example.com",
+    }
+    history = [_loop("consultation_form"), _action("action_deactivate_loop"), _loop(None)]
+    tracker = make_tracker("jo@example.com", "inform", 0.9, slots=slots, history=history)
+    events = await bk.ActionSubmitBooking().run(dispatcher, tracker, domain)
+    assert events[-1] == FollowupAction("consultation_form")
+    assert dispatcher.messages[-1]["text"] == reply(bk.BACK_TO_CONSULTATION)
