@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.events import ActiveLoop, EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from scalpcare.situations import mostly_non_latin
@@ -34,6 +34,18 @@ TOPIC_TITLES: dict[str, str] = {
 MAX_TOPICS = 3
 MIN_CONFIDENCE = 0.05
 SOMETHING_ELSE_PAYLOAD = "/out_of_scope"
+
+#: Rasa's two-stage fallback, a loop of its own.
+FALLBACK_LOOP = "action_two_stage_fallback"
+
+
+def leave_fallback(tracker: Tracker) -> list[EventType]:
+    """End the two-stage fallback when triage or a special situation has answered.
+
+    Left active, it would put the message back to be answered again (and again).
+    """
+    return [ActiveLoop(None)] if tracker.active_loop_name == FALLBACK_LOOP else []
+
 
 #: Replies by their names in domain.yml.
 ENGLISH_ONLY = "utter_english_only"

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import salon_actions
+from actions import fallback, salon_actions
 from salon import profile as salon_profile
 from scalpcare import (
     consultation_parsing,
@@ -166,7 +166,10 @@ class ActionTriage(Action):
         previous = Referral.parse(tracker.get_slot(contract.REFERRAL))
         found, text = triage_text(result, state, previous)
         level = contract.strongest(previous, found)
-        events: list[EventType] = [SlotSet(contract.REFERRAL, level.value)]
+        events: list[EventType] = [
+            *fallback.leave_fallback(tracker),
+            SlotSet(contract.REFERRAL, level.value),
+        ]
         message = str(tracker.latest_message.get("text") or "")
         # Concerns said with the red flag (itch, flaking, shedding...) are recorded too.
         concerns = consultation_parsing.parse(message).concerns if found.rank else frozenset()
@@ -395,4 +398,4 @@ class ActionSafetyNet(Action):
         what = " and ".join(f'"{w}"' for w in words) if words else "how you feel"
         note = english_only_note() if other_languages.detect_language(message) else ""
         dispatcher.utter_message(response=SAFETY_NET, what=what, note=note)
-        return []
+        return fallback.leave_fallback(tracker)

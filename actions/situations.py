@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import salon_actions
+from actions import fallback, salon_actions
 from salon import profile as salon_profile
 from scalpcare import situations
 from scalpcare.contract import SITUATIONS_ANSWERED
@@ -56,6 +56,7 @@ class ActionSpecialSituation(Action):
             text = str(message.get("text") or "")
             await salon_actions.alert_handoff(tracker, "crisis", text, what="message")
         remembered = list(dict.fromkeys([*answered, *(s.value for s in todo)]))
-        if remembered == list(answered):
-            return []
-        return [SlotSet(SITUATIONS_ANSWERED, remembered)]
+        events = fallback.leave_fallback(tracker)
+        if remembered != list(answered):
+            events.append(SlotSet(SITUATIONS_ANSWERED, remembered))
+        return events

@@ -160,6 +160,16 @@ def next_action(
     return None
 
 
+#: Rasa's two-stage fallback is a loop too, but not one to go back to after triage or a
+#: situation's answer: it would put the message back and have it answered again, and again.
+FALLBACK_LOOP = "action_two_stage_fallback"
+
+
+def form_in_progress(active_loop: str | None) -> str | None:
+    """The active loop to return to after triage: a form, never the two-stage fallback."""
+    return None if active_loop == FALLBACK_LOOP else active_loop
+
+
 def session_results(tracker: DialogueStateTracker) -> list[ScreenResult]:
     """The screening of every user message since the session began, oldest first.
 
@@ -338,7 +348,7 @@ class TriagePolicy(Policy):
             latest_action,
             previous_action_name(tracker),
             level,
-            tracker.active_loop_name,
+            form_in_progress(tracker.active_loop_name),
             intent=intent,
             nutrient_answered=bool(tracker.get_slot(NUTRIENT_DEFICIENCY_SUSPECTED)),
             follow_ups=self.follow_ups,

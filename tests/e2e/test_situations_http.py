@@ -112,3 +112,12 @@ def test_a_booking_mid_consultation_then_the_consultation_goes_on(assistant) -> 
     tracker = assistant.tracker(sender)
     assert tracker["active_loop"]["name"] == "consultation_form"
     assert tracker["slots"]["concerns"] == ["flaking", "itch"]
+
+
+def test_another_language_while_the_fallback_asks_is_answered_once(assistant) -> None:
+    """Arabic right after "Sorry, I'm not sure I understood": one answer, no endless loop."""
+    sender = _sender()
+    assistant.say(sender, "¬B")
+    answer = assistant.say(sender, "فروة رأسي جافة")
+    assert "English" in _texts(answer)
+    assert not (assistant.tracker(sender).get("active_loop") or {}).get("name")

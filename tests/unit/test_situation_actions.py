@@ -93,3 +93,16 @@ async def test_without_a_crisis_line_the_profile_still_points_somewhere(
     await ActionSpecialSituation().run(dispatcher, tracker, domain)
     crisis = dispatcher.messages[0]["text"]
     assert "your local emergency number" in crisis and "crisis line" in crisis
+
+
+async def test_an_answer_ends_the_two_stage_fallback(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Answering a situation while "did you mean...?" was pending closes that loop."""
+    from rasa_sdk.events import ActiveLoop
+
+    tracker = make_tracker(
+        "فروة رأسي جافة", "nlu_fallback", 0.2, active_loop="action_two_stage_fallback"
+    )
+    events = await ActionSpecialSituation().run(dispatcher, tracker, domain)
+    assert events[0] == ActiveLoop(None)

@@ -488,3 +488,18 @@ def test_a_red_flag_in_another_language_gets_english_only_once(
     assert _predict(policy, rasa_domain, [*spanish, ActionExecuted(TRIAGE_ACTION)]) == LISTEN
     plain = [ActionExecuted(LISTEN), _user("hola, quiero un tratamiento para la caspa")]
     assert _predict(policy, rasa_domain, plain) == SITUATION
+
+
+def test_never_back_into_the_two_stage_fallback(policy: TriagePolicy, rasa_domain: Domain) -> None:
+    """After a situation's answer or triage, the two-stage fallback is not resumed.
+
+    Resumed, it puts the message back to be answered again, without end (a fuzz test
+    found it: an Arabic message right after "Sorry, I'm not sure I understood").
+    """
+    fallback = ActiveLoop("action_two_stage_fallback")
+    arabic = _user("فروة رأسي جافة", "nlu_fallback")
+    listening = [fallback, ActionExecuted(LISTEN), arabic]
+    assert _predict(policy, rasa_domain, listening) == SITUATION
+    assert _predict(policy, rasa_domain, [*listening, ActionExecuted(SITUATION)]) == LISTEN
+    bleeding = [fallback, ActionExecuted(LISTEN), _user("my scalp is bleeding and won't stop")]
+    assert _predict(policy, rasa_domain, [*bleeding, ActionExecuted(TRIAGE_ACTION)]) == LISTEN
