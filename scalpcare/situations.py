@@ -261,9 +261,7 @@ def detect(text: str | None) -> tuple[Situation, ...]:
     found: list[Situation] = []
     if _found(_CRISIS, norm, ctx):
         found += [Situation.CRISIS, Situation.DISTRESS]
-    elif _found(_DISTRESS, norm, ctx) and (
-        re.search(_HAIR, norm) or re.search(_SCALP_NOT_MASSAGE, norm)
-    ):
+    elif _found(_DISTRESS, norm, ctx) and about_hair_or_scalp(norm):
         found.append(Situation.DISTRESS)
     for situation, pattern in (
         (Situation.CHEMO, _CHEMO),
@@ -289,6 +287,16 @@ def from_parse(parse_data: Mapping[str, Any] | None, text: str | None) -> tuple[
         names = {str(name) for name in stored}
         return tuple(s for s in Situation if s.value in names)
     return detect(text)
+
+
+def about_hair_or_scalp(text: str | None) -> bool:
+    """Does the message speak of hair, the scalp or looks (not a massage habit)?
+
+    Distress is answered as distress about hair and scalp changes: "I feel anxious if I
+    skip it" said of daily massage is the massage self-check's warning sign instead.
+    """
+    norm = normalise((text or "")[:MAX_CHARS])
+    return bool(re.search(_HAIR, norm) or re.search(_SCALP_NOT_MASSAGE, norm))
 
 
 def to_answer(

@@ -82,11 +82,13 @@ def trained_readers(items: list[dict[str, object]]) -> tuple[Reader, Reader]:
     model = train_model(training, vectors, [(t, vectors[t]) for t in nlu_texts], config)
 
     def model_alone(text: str) -> set[str]:
-        return {s.value for s in model_finding(model, model.probabilities(text, vectors[text]))}
+        return {
+            s.value for s in model_finding(model, model.probabilities(text, vectors[text]), text)
+        }
 
     def both(text: str) -> set[str]:
         found = situation_model.combine(
-            detect(text), model_finding(model, model.probabilities(text, vectors[text]))
+            detect(text), model_finding(model, model.probabilities(text, vectors[text]), text)
         )
         kinds = {s.value for s in found if s is not Situation.OTHER_LANGUAGE}
         return kinds | ({"lab_result"} & rules(text))

@@ -84,18 +84,22 @@ def train_model(
 
 
 def model_finding(
-    model: situation_model.SituationModel, probs: dict[str, float]
+    model: situation_model.SituationModel, probs: dict[str, float], text: str
 ) -> list[situations.Situation]:
-    """What the model found, its crisis counted as distress.
+    """What the model found, its crisis counted as distress, distress only about hair.
 
     The distress answer names the crisis line. From its few examples the model also hears
     "I don't want to go out anymore" as a crisis, so the crisis answer (the emergency
-    number first) is for the rules' unmistakable wording.
+    number first) is for the rules' unmistakable wording. And like the rules, it answers
+    distress about hair and scalp changes only (:func:`scalpcare.situations.about_hair_or_scalp`).
     """
-    return [
+    found: list[situations.Situation] = [
         situations.Situation.DISTRESS if s is situations.Situation.CRISIS else s
         for s in model.found(probs)
     ]
+    if not situations.about_hair_or_scalp(text):
+        found = [s for s in found if s is not situations.Situation.DISTRESS]
+    return found
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
@@ -202,7 +206,7 @@ class SituationClassifier(GraphComponent):
         probs = model.probabilities(
             text[: situations.MAX_CHARS], sentence_vector(message, model.dense_size)
         )
-        found = model_finding(model, probs)
+        found = model_finding(model, probs, text)
         return situation_model.combine(rules, found)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

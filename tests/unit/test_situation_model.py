@@ -38,7 +38,9 @@ def test_the_models_crisis_counts_as_distress() -> None:
         heads, np.zeros((1, 3), dtype=np.float32), np.zeros(3, dtype=np.float32)
     )
     probs = {"crisis": 0.9, "distress": 0.2, "lice": 0.7}
-    assert model_finding(model, probs) == [Situation.DISTRESS, Situation.LICE]
+    assert model_finding(model, probs, "my hair") == [Situation.DISTRESS, Situation.LICE]
+    # Distress is about hair and scalp changes: "anxious if I skip it" (massage) is not.
+    assert model_finding(model, probs, "I feel anxious if I skip it") == [Situation.LICE]
 
 
 def test_from_parse_prefers_the_components_finding() -> None:
