@@ -17,13 +17,13 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import salon_actions
 from scalpcare import consultation_parsing as parsing
 from scalpcare import contract, habits, massage, routine
-from scalpcare.commands import Command, asks_why, read_command
+from scalpcare.commands import asks_why
 from scalpcare.contract import Referral
 
 FORM = "consultation_form"
@@ -375,51 +375,6 @@ def next_question(value_of: Any, skipped: list[str]) -> str | None:
         (slot for slot in REQUIRED_SLOTS if slot not in skipped and value_of(slot) is None),
         None,
     )
-
-
-class ActionStopOrSkip(Action):
-    """A message read as "stop": stop, skip the question, or neither (it only used the word).
-
-    "stop" ends the consultation; "skip" skips the question asked and the form goes on
-    with the next one (or gives the routine when none is left); "I feel anxious if I skip
-    it" or "should I stop the diet?" end nothing (:func:`scalpcare.commands.read_command`).
-    """
-
-    def name(self) -> str:
-        """Return the action's name."""
-        return "action_stop_or_skip"
-
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: dict[str, Any],
-    ) -> list[EventType]:
-        """Stop, skip or carry on, and say which."""
-        command = read_command(tracker.latest_message.get("text"))
-        in_form = tracker.active_loop_name == FORM
-        requested = tracker.get_slot(REQUESTED_SLOT)
-        if command is Command.STOP or (command is Command.SKIP and not in_form):
-            dispatcher.utter_message(response=STOPPED)
-            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)] if in_form else []
-        if command is Command.SKIP:
-            skipped = [*skipped_slots(tracker), *([requested] if requested else [])]
-            nxt = next_question(tracker.get_slot, skipped)
-            dispatcher.utter_message(response=SKIP_ACK)
-            events: list[EventType] = [SlotSet(SKIPPED, list(dict.fromkeys(skipped)))]
-            if nxt:
-                dispatcher.utter_message(response=f"utter_ask_{nxt}")
-                return [*events, SlotSet(REQUESTED_SLOT, nxt)]
-            return [
-                *events,
-                ActiveLoop(None),
-                SlotSet(REQUESTED_SLOT, None),
-                FollowupAction("action_give_routine"),
-            ]
-        dispatcher.utter_message(response=NOT_A_COMMAND)
-        if in_form and requested:
-            dispatcher.utter_message(response=f"utter_ask_{requested}")
-        return []
 
 
 class ActionGiveRoutine(Action):

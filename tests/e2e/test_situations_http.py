@@ -121,3 +121,15 @@ def test_another_language_while_the_fallback_asks_is_answered_once(assistant) ->
     answer = assistant.say(sender, "فروة رأسي جافة")
     assert "English" in _texts(answer)
     assert not (assistant.tracker(sender).get("active_loop") or {}).get("name")
+
+
+def test_a_skipped_question_stays_skipped_after_a_question_mid_way(assistant) -> None:
+    """Skip the scalp type, ask an FAQ question: the form goes on with the next question."""
+    sender = _sender()
+    assistant.say(sender, "can you recommend a scalp routine")
+    assistant.say(sender, "itchy and flaky")
+    assert assistant.tracker(sender)["slots"]["requested_slot"] == "scalp_type"
+    assistant.say(sender, "skip")
+    resumed = _texts(assistant.say(sender, "what does a scalp facial do?"))
+    assert reply("utter_ask_scalp_type") not in resumed
+    assert assistant.tracker(sender)["slots"]["requested_slot"] == "sensitive_scalp"

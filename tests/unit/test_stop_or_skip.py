@@ -7,7 +7,8 @@ from typing import Any
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.consultation import ActionGiveRoutine, ActionStopOrSkip, ValidateConsultationForm
+from actions.consultation import ActionGiveRoutine, ValidateConsultationForm
+from actions.consultation_questions import ActionStopOrSkip, AskScalpType
 from tests.conftest import TrackerFactory
 from tests.replies import reply
 
@@ -130,3 +131,19 @@ async def test_why_do_you_need_that_gets_the_reason_not_a_yes(
     events = await ValidateConsultationForm().run(dispatcher, tracker, domain)
     assert events == [SlotSet("consultation_misses", 0.0)]
     assert [m["text"] for m in dispatcher.messages] == [reply("utter_explain_sensitive_scalp")]
+
+
+async def test_a_skipped_question_is_not_asked_again_when_the_form_resumes(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """Resuming after an FAQ answer, the form would ask the first empty slot: the skipped
+    scalp type. Its ask action asks the next question instead."""
+    slots = {"concerns": ["itch"], "consultation_skipped": ["scalp_type"]}
+    tracker = make_tracker("what is a scalp facial", "faq", 0.9, slots=slots, active_loop=FORM)
+    events = await AskScalpType().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("requested_slot", "sensitive_scalp")]
+    assert [m["text"] for m in dispatcher.messages] == [reply("utter_ask_sensitive_scalp")]
+    asked = CollectingDispatcher()
+    plain = make_tracker("hi", "greet", 0.9, slots={"concerns": ["itch"]}, active_loop=FORM)
+    assert await AskScalpType().run(asked, plain, domain) == []
+    assert asked.messages[0]["response"] == "utter_ask_scalp_type"
