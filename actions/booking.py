@@ -26,6 +26,7 @@ from actions.salon_access import (
     channel_of,
     with_repository,
 )
+from actions.session import this_session
 from salon.models import SERVICES
 from salon.validation import normalise_email, normalise_phone, valid_email
 from scalpcare import contract
@@ -262,13 +263,12 @@ async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 def consultation_interrupted(events: list[dict[str, Any]]) -> bool:
     """Did this session start a consultation that neither finished nor was stopped (pure)?
 
-    Read from the newest event back: a routine given, a restart or a new session, or a
-    "stop" ends the question; the consultation form's activation answers it.
+    Read from the newest event of the session back: a routine given or a "stop" ends
+    the question; the consultation form's activation answers it.
     """
+    events = this_session(events)
     for i in range(len(events) - 1, -1, -1):
         kind, name = events[i].get("event"), events[i].get("name")
-        if kind in ("restart", "session_started"):
-            return False
         if kind == "action" and name == "action_give_routine":
             return False
         if kind == "action" and name == "action_stop_or_skip":

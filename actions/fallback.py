@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from scalpcare.contract import TWO_STAGE_FALLBACK
 from scalpcare.situations import mostly_non_latin
 
 # What each intent means to a client, as a button title. Intents missing here
@@ -35,16 +36,13 @@ MAX_TOPICS = 3
 MIN_CONFIDENCE = 0.05
 SOMETHING_ELSE_PAYLOAD = "/out_of_scope"
 
-#: Rasa's two-stage fallback, a loop of its own.
-FALLBACK_LOOP = "action_two_stage_fallback"
-
 
 def leave_fallback(tracker: Tracker) -> list[EventType]:
     """End the two-stage fallback when triage or a special situation has answered.
 
     Left active, it would put the message back to be answered again (and again).
     """
-    return [ActiveLoop(None)] if tracker.active_loop_name == FALLBACK_LOOP else []
+    return [ActiveLoop(None)] if tracker.active_loop_name == TWO_STAGE_FALLBACK else []
 
 
 #: Replies by their names in domain.yml.

@@ -10,6 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback, salon_actions
+from actions.session import this_session
 from salon import profile as salon_profile
 from scalpcare import (
     consultation_parsing,
@@ -59,16 +60,13 @@ def user_texts(tracker: Tracker) -> list[str]:
 
 def session_results(tracker: Tracker) -> list[triage.ScreenResult]:
     """The screening of every user message since the session began, oldest first."""
-    results: list[triage.ScreenResult] = []
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind in ("restart", "session_started"):
-            break
-        text = event.get("text")
-        if kind == "user" and text and not str(text).startswith("/"):
-            results.append(triage.screen_parsed(event.get("parse_data"), str(text)))
-    results.reverse()
-    return results
+    return [
+        triage.screen_parsed(event.get("parse_data"), str(event["text"]))
+        for event in this_session(tracker.events)
+        if event.get("event") == "user"
+        and event.get("text")
+        and not str(event["text"]).startswith("/")
+    ]
 
 
 def finding_words(flags: Sequence[triage.RedFlag]) -> tuple[list[str], list[str]]:
@@ -318,12 +316,10 @@ def limits_message(
 
 def limits_given_before(tracker: Tracker) -> bool:
     """Were the massage limits already given in this session (the long block said once)?"""
-    for event in reversed(tracker.events):
-        if event.get("event") in ("restart", "session_started"):
-            return False
-        if event.get("event") == "action" and event.get("name") == "action_massage_limits":
-            return True
-    return False
+    return any(
+        event.get("event") == "action" and event.get("name") == "action_massage_limits"
+        for event in this_session(tracker.events)
+    )
 
 
 class ActionMassageLimits(Action):

@@ -11,6 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from scalpcare import contract
 from scalpcare.referral import WHO
 
+
+def this_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events since the latest restart or new session, oldest first (pure)."""
+    for i in range(len(events) - 1, -1, -1):
+        if events[i].get("event") in ("restart", "session_started"):
+            return events[i + 1 :]
+    return events
+
+
 #: The replies, by their names in domain.yml.
 RESTARTED = "utter_restarted"
 RESTARTED_UNDER_REFERRAL = "utter_restarted_under_referral"

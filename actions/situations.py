@@ -19,12 +19,6 @@ from scalpcare import situations
 from scalpcare.contract import SITUATIONS_ANSWERED
 
 
-def answered_before(tracker: Tracker) -> tuple[str, ...]:
-    """The situations already answered in this conversation (slot values)."""
-    value = tracker.get_slot(SITUATIONS_ANSWERED)
-    return tuple(str(v) for v in value) if isinstance(value, list) else ()
-
-
 class ActionSpecialSituation(Action):
     """Answer the special situations of the latest message (crisis first)."""
 
@@ -39,7 +33,7 @@ class ActionSpecialSituation(Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Say each unanswered situation's answer once; remember which were said."""
-        answered = answered_before(tracker)
+        answered = situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
         message = tracker.latest_message
         found = situations.from_parse(message, message.get("text"))
         todo = situations.to_answer(found, answered)

@@ -20,6 +20,8 @@ MASSAGE_MAX_SESSIONS_PER_DAY = "massage_max_sessions_per_day"
 MASSAGE_OVERUSE = "massage_overuse"
 # The assistant's own bookkeeping (not read by staff tools).
 SITUATIONS_ANSWERED = "situations_answered"
+#: Rasa's two-stage fallback: a loop of its own, never one to return to after an answer.
+TWO_STAGE_FALLBACK = "action_two_stage_fallback"
 
 
 class Referral(str, Enum):

@@ -261,7 +261,7 @@ def detect(text: str | None) -> tuple[Situation, ...]:
     found: list[Situation] = []
     if _found(_CRISIS, norm, ctx):
         found += [Situation.CRISIS, Situation.DISTRESS]
-    elif _found(_DISTRESS, norm, ctx) and about_hair_or_scalp(norm):
+    elif _found(_DISTRESS, norm, ctx) and _about_hair(norm):
         found.append(Situation.DISTRESS)
     for situation, pattern in (
         (Situation.CHEMO, _CHEMO),
@@ -295,8 +295,16 @@ def about_hair_or_scalp(text: str | None) -> bool:
     Distress is answered as distress about hair and scalp changes: "I feel anxious if I
     skip it" said of daily massage is the massage self-check's warning sign instead.
     """
-    norm = normalise((text or "")[:MAX_CHARS])
+    return _about_hair(normalise((text or "")[:MAX_CHARS]))
+
+
+def _about_hair(norm: str) -> bool:
     return bool(re.search(_HAIR, norm) or re.search(_SCALP_NOT_MASSAGE, norm))
+
+
+def answered(slot_value: object) -> tuple[str, ...]:
+    """The situations already answered, from the ``situations_answered`` slot's value."""
+    return tuple(str(v) for v in slot_value) if isinstance(slot_value, list) else ()
 
 
 def to_answer(

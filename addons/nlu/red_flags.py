@@ -176,6 +176,17 @@ def sentence_vector(message: Message, size: int) -> np.ndarray | None:
     return None
 
 
+def nlu_examples(training_data: TrainingData, size: int) -> list[tuple[str, np.ndarray]]:
+    """The NLU examples with an intent, each with its sentence vector of ``size``."""
+    return [
+        (str(m.get(TEXT)), vector)
+        for m in training_data.training_examples
+        if m.get(TEXT) and m.get(INTENT)
+        for vector in [sentence_vector(m, size)]
+        if vector is not None
+    ]
+
+
 def encode(texts: Sequence[str], model_path: str) -> dict[str, np.ndarray]:
     """Sentence vectors of texts, with the pipeline's encoder (same as its features)."""
     from addons.nlu.sentence_features import shared_encoder
@@ -254,13 +265,7 @@ class RedFlagScreener(GraphComponent):
         texts = [turn for item in items for turn in item.turns] + [text for text, _ in table]
         vectors = encode(texts, str(self._config["encoder_path"]))
         size = next(iter(vectors.values())).size
-        nlu = [
-            (str(m.get(TEXT)), vector)
-            for m in training_data.training_examples
-            if m.get(TEXT) and m.get(INTENT)
-            for vector in [sentence_vector(m, size)]
-            if vector is not None
-        ]
+        nlu = nlu_examples(training_data, size)
         self.model = train_model(items, vectors, nlu, self._config, table)
         self.persist()
         return self._resource

@@ -22,14 +22,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.nlu import stored_arrays
-from addons.nlu.red_flags import encode, sentence_vector
+from addons.nlu.red_flags import encode, nlu_examples, sentence_vector
 from scalpcare import consultation_text, other_languages, situation_model, situations, text_model
-from scalpcare.other_languages import detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -158,13 +157,7 @@ class SituationClassifier(GraphComponent):
         items = load_items()
         vectors = encode([str(i["text"]) for i in items], str(self._config["encoder_path"]))
         size = next(iter(vectors.values())).size
-        nlu = [
-            (str(m.get(TEXT)), vector)
-            for m in training_data.training_examples
-            if m.get(TEXT) and m.get(INTENT)
-            for vector in [sentence_vector(m, size)]
-            if vector is not None
-        ]
+        nlu = nlu_examples(training_data, size)
         self.model = train_model(items, vectors, nlu, self._config)
         self.persist()
         return self._resource
@@ -201,8 +194,8 @@ class SituationClassifier(GraphComponent):
         model = self.model
         if model is None or not text.strip() or text.startswith("/"):
             return rules
-        if situations.Situation.OTHER_LANGUAGE in rules or detect_language(text):
-            return rules
+        if situations.Situation.OTHER_LANGUAGE in rules:
+            return rules  # the encoder knows English only
         probs = model.probabilities(
             text[: situations.MAX_CHARS], sentence_vector(message, model.dense_size)
         )

@@ -46,6 +46,7 @@ from scalpcare.contract import (
     NUTRIENT_DEFICIENCY_SUSPECTED,
     REFERRAL,
     SITUATIONS_ANSWERED,
+    TWO_STAGE_FALLBACK,
     Referral,
 )
 from scalpcare.triage import ScreenResult, screen_parsed
@@ -160,14 +161,12 @@ def next_action(
     return None
 
 
-#: Rasa's two-stage fallback is a loop too, but not one to go back to after triage or a
-#: situation's answer: it would put the message back and have it answered again, and again.
-FALLBACK_LOOP = "action_two_stage_fallback"
-
-
 def form_in_progress(active_loop: str | None) -> str | None:
-    """The active loop to return to after triage: a form, never the two-stage fallback."""
-    return None if active_loop == FALLBACK_LOOP else active_loop
+    """The active loop to return to after triage: a form, never the two-stage fallback.
+
+    Returned to, the fallback would put the message back to be answered again, and again.
+    """
+    return None if active_loop == TWO_STAGE_FALLBACK else active_loop
 
 
 def session_results(tracker: DialogueStateTracker) -> list[ScreenResult]:
@@ -215,10 +214,8 @@ def pending_situations(
     latest = tracker.latest_message
     if latest is None or not latest.text:
         return ()
-    answered = tracker.get_slot(SITUATIONS_ANSWERED)
-    answered = tuple(str(v) for v in answered) if isinstance(answered, list) else ()
     found = situations.from_parse(latest.parse_data, latest.text)
-    todo = situations.to_answer(found, answered)
+    todo = situations.to_answer(found, situations.answered(tracker.get_slot(SITUATIONS_ANSWERED)))
     if paused:
         return tuple(s for s in todo if s is situations.Situation.CRISIS)
     return todo
