@@ -12,7 +12,7 @@ MODEL := models/scalp-care.tar.gz
 # components and policies (addons/nlu, addons/policies) and the core modules they read
 # (the red-flag rules and screener; tests/unit/test_boundaries.py keeps this list
 # complete). Everything else runs in the servers only: changing it needs no retraining.
-MODEL_CORE := $(wildcard scalpcare/triage/*.py) scalpcare/screening.py scalpcare/other_languages.py scalpcare/contract.py scalpcare/situations.py scalpcare/consultation_text.py scalpcare/situation_model.py scalpcare/text_model.py
+MODEL_CORE := $(wildcard scalpcare/triage/*.py) scalpcare/screening.py scalpcare/other_languages.py scalpcare/contract.py scalpcare/situations.py scalpcare/consultation_text.py scalpcare/situation_model.py scalpcare/text_model.py scalpcare/commands.py scalpcare/confirmation.py scalpcare/massage.py
 TRAINING_INPUTS := config.yml domain.yml $(MODEL_CORE) $(wildcard addons/nlu/*.py addons/policies/*.py) $(shell find data -name '*.yml' -o -name '*.jsonl' -o -name '*.csv' 2>/dev/null)
 
 # Runtime configuration (docs/configuration.md); set any of these in the
@@ -33,7 +33,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium cluster nginx bench-cluster screening-cv screening-heldout situations-eval situations-heldout
+.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium cluster nginx bench-cluster screening-cv screening-heldout situations-eval situations-heldout conversations-eval conversations-heldout
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -139,6 +139,12 @@ situations-eval: install ## Special situations (medicines, chemo, pregnancy, lic
 
 situations-heldout: install ## Special situations on the held-out side (never tune on it)
 	$(BIN)/python scripts/situations_eval.py heldout
+
+conversations-eval: install train ## The conversation set's dev side against the running assistant, with each failing turn (KIND=... to pick one kind)
+	$(BIN)/python scripts/conversations_eval.py dev --failures $(if $(KIND),--kind $(KIND))
+
+conversations-heldout: install train ## The conversation set's held-out side: pass rate by kind only (never tune on it)
+	$(BIN)/python scripts/conversations_eval.py heldout
 
 compare-configs: install ## Compare config.yml with experiments/ (FOLDS=5 cross-validation; FOLDS=0 held-out set)
 	scripts/compare_configs.sh $(FOLDS)

@@ -105,6 +105,20 @@ _NAME_PREFIX = re.compile(
     r"^\s*(?:my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|call me)\s+",
     re.IGNORECASE,
 )
+#: A correction of an answer already given ("actually make it friday", "I meant the 45 min one").
+_CORRECTION = re.compile(
+    r"\b(?:actually|i meant|i mean|instead|change (?:it|that|the \w+) to|make (?:it|that)|"
+    r"not the|rather have|wrong)\b",
+    re.IGNORECASE,
+)
+#: Words the name extractor sometimes tags that are no one's name ("her birthday...").
+_NOT_NAMES = frozenset(
+    (
+        *("her", "him", "his", "she", "he", "me", "my", "mine", "it", "they", "them", "their"),
+        *("mum", "mom", "mother", "dad", "father", "wife", "husband", "son", "daughter"),
+        *("friend", "sister", "brother", "partner"),
+    )
+)
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’ .-]*(?:[ '’.-]+[^\W\d_][^\W\d_'’.-]*){0,3}\.?$")
 
 
@@ -127,8 +141,13 @@ def parse_name(text: str, entity_values: list[str]) -> str | None:
     the extractor often tags only part of a full name ("Maria" of "Maria Lopez").
     """
     candidate = _NAME_PREFIX.sub("", text.strip()).strip(" .!")
-    is_name = 1 <= len(candidate) <= 60 and bool(_NAME.match(candidate))
-    found = " ".join(entity_values)[:80]
+    is_name = (
+        1 <= len(candidate) <= 60
+        and bool(_NAME.match(candidate))
+        and candidate.lower() not in _NOT_NAMES
+    )
+    found = " ".join(v for v in entity_values if v.lower() not in _NOT_NAMES)[:80]
+    entity_values = [v for v in entity_values if v.lower() not in _NOT_NAMES]
     if is_name and all(value.lower() in candidate.lower() for value in entity_values):
         return candidate
     return found or None
@@ -183,14 +202,19 @@ class ValidateBookingForm(FormValidationAction):
             who = referral_texts.WHO[referral]
             dispatcher.utter_message(response=BOOKING_UNDER_REFERRAL, who=who)
         service = parse_service(text, values("service"))
-        if service and (requested == BOOKING_SERVICE or not tracker.get_slot(BOOKING_SERVICE)):
+        # "actually, I meant the 45 min one": a correction replaces the answer given.
+        correction = bool(_CORRECTION.search(text))
+        if service and (
+            requested == BOOKING_SERVICE or correction or not tracker.get_slot(BOOKING_SERVICE)
+        ):
             events.append(SlotSet(BOOKING_SERVICE, service))
         # What else the message gives is kept for its own question, never thrown away.
         times_said = bool(_TIME_WORDS.search(text)) and not text.startswith("/")
         if (
             times_said
-            and requested not in (BOOKING_TIMES, BOOKING_NAME)
-            and not tracker.get_slot(BOOKING_TIMES)
+            and requested != BOOKING_TIMES
+            and (requested != BOOKING_NAME or correction)
+            and (correction or not tracker.get_slot(BOOKING_TIMES))
         ):
             events.append(SlotSet(BOOKING_TIMES, parse_times(text)))
         if requested != BOOKING_CONTACT and not tracker.get_slot(BOOKING_CONTACT):
@@ -205,7 +229,8 @@ class ValidateBookingForm(FormValidationAction):
         elif requested == BOOKING_NAME:
             name = parse_name(text, values("person"))
             events.append(SlotSet(BOOKING_NAME, name))
-            if name is None:
+            if name is None and not (correction and events[:-1]):
+                # (A correction of an earlier answer is no failed name: the form asks again.)
                 dispatcher.utter_message(response=NAME_REASK)
         elif requested == BOOKING_CONTACT:
             contact = parse_contact(text)
@@ -252,12 +277,18 @@ async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         service=SERVICE_TITLES.get(service, service),
         times=times,
     )
-    events: list[EventType] = [SlotSet(slot, None) for slot in BOOKING_SLOTS]
-    if consultation_interrupted(tracker.events):
-        # The booking interrupted a consultation: pick it up where it was.
-        dispatcher.utter_message(response=BACK_TO_CONSULTATION)
-        events.append(FollowupAction(CONSULTATION_FORM))
-    return events
+    return [
+        *(SlotSet(slot, None) for slot in BOOKING_SLOTS),
+        *resume_consultation(dispatcher, tracker),
+    ]
+
+
+def resume_consultation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """After a booking request (sent or not): the consultation it interrupted goes on."""
+    if not consultation_interrupted(tracker.events):
+        return []
+    dispatcher.utter_message(response=BACK_TO_CONSULTATION)
+    return [FollowupAction(CONSULTATION_FORM)]
 
 
 def consultation_interrupted(events: list[dict[str, Any]]) -> bool:

@@ -126,7 +126,9 @@ class ActionStopOrSkip(Action):
             events: list[EventType] = [SlotSet(SKIPPED, list(dict.fromkeys(skipped)))]
             if nxt:
                 dispatcher.utter_message(response=f"utter_ask_{nxt}")
-                return [*events, SlotSet(REQUESTED_SLOT, nxt)]
+                # The form goes on: its next answer is validated as usual (a loop
+                # interrupted by this action would otherwise wait for a rule).
+                return [*events, SlotSet(REQUESTED_SLOT, nxt), ActiveLoop(FORM)]
             return [
                 *events,
                 ActiveLoop(None),
@@ -136,4 +138,5 @@ class ActionStopOrSkip(Action):
         dispatcher.utter_message(response=NOT_A_COMMAND)
         if in_form and requested:
             dispatcher.utter_message(response=f"utter_ask_{requested}")
+            return [ActiveLoop(FORM)]
         return []

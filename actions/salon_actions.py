@@ -33,7 +33,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import submit_booking
+from actions.booking import resume_consultation, submit_booking
 from actions.salon_access import (
     BOOKING_CONTACT,
     BOOKING_SLOTS,
@@ -196,6 +196,7 @@ class ActionDeclineConsent(Action):
         events: list[EventType] = [SlotSet(CONSENT_OFFERED, False), SlotSet(CONSENT_GIVEN, False)]
         if booking:
             events += [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+            events += resume_consultation(dispatcher, tracker)
         return events
 
 

@@ -121,3 +121,33 @@ def asks_why(text: str | None) -> bool:
     """
     clean = _clean(text)
     return bool(clean) and len(clean) <= 80 and bool(_WHY.match(clean))
+
+
+# A short question about amount or frequency with no topic of its own ("is that too
+# much?", "how often should I do this?", "how hard should I press") follows up the answer
+# just given.
+_AMOUNT_QUESTION = re.compile(
+    r"\b(?:how (?:often|long|many|much|hard|frequently|firm)|too (?:much|long|often|hard|many)|"
+    r"over ?do\w*|longer|shorter|harder|gentler|per (?:day|week)|a (?:day|week)|times a|"
+    r"is (?:that|this|it) (?:ok|okay|alright|all right|fine|enough|normal|safe|bad|good)|"
+    r"max(?:imum)?|minutes?|mins?|morning|night|pressure|press)\b"
+)
+_OWN_TOPIC = re.compile(
+    r"\b(?:facial|routine|exfoliat\w*|scrub\w*|shampoo\w*|wash\w*|serum|salicylic|peel\w*|"
+    r"enzyme\w*|book\w*|appointment|salon|rinse|conditioner|dry shampoo|results?|work|"
+    r"notice|difference|until|grow\w*)\b"
+)
+MAX_FOLLOW_UP_CHARS = 120
+
+
+def follows_up_amount(text: str | None) -> bool:
+    """Is the message a short amount/frequency question without a topic of its own (pure)?
+
+    Right after the massage limits, "is that too much?", "how often should I do this?" or
+    "and how hard should I press" ask about the massage; "how often should I do the
+    routine?" names its own topic and is not a follow-up.
+    """
+    clean = _clean(text)
+    if not clean or len(clean) > MAX_FOLLOW_UP_CHARS:
+        return False
+    return bool(_AMOUNT_QUESTION.search(clean)) and not _OWN_TOPIC.search(clean)

@@ -13,18 +13,30 @@ import re
 
 _YES = re.compile(
     r"\b(?:yes|yeah|yea|yep|yup|ya|ok|okay|sure|please|go ahead|do it|confirm(?:ed)?|"
-    r"absolutely|definitely|of course|delete|erase|remove|wipe|forget|correct|right)\b"
+    r"absolutely|definitely|certainly|of course|delete|erase|remove|wipe|forget|correct|right|"
+    r"y|k|kk|aye|go on|go for it|proceed|fine|alright|all right|sounds good)\b"
+    r"|[\U0001F44D\u2705\u2714]"
 )
 _NO = re.compile(
     r"\b(?:no|nope|nah|cancel|stop|keep|wait|never ?mind|changed my mind|not now)\b"
     r"|\b(?:don'?t|do not|dont|doesn'?t|not)\b(?:\s+\w+){0,2}?\s*\b(?:delete|erase|remove|"
     r"wipe|forget|do it|go ahead)\b"
+    r"|\bnot\s+(?:fine|ok|okay|alright|all right|yet|happy)\b"
 )
 #: Phrases with "no" in them that are not a no.
 _NOT_A_NO = re.compile(r"\bno (?:problem|worries|doubt)\b")
 #: Not an answer yet.
 _UNSURE = re.compile(r"\b(?:not sure|unsure|don'?t know|dunno|idk|maybe|perhaps)\b")
-_QUESTION = re.compile(r"\?\s*$|^\s*(?:what|which|why|how|will|would|does|do|is|can)\b")
+#: "ok thank you very much": a thank-you with only a weak yes ("ok", "right", "fine") is a
+#: polite close, not a yes (it must never erase anything).
+_THANKS = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty|cheers|ta)\b")
+_STRONG_YES = re.compile(
+    r"\b(?:yes|yeah|yea|yep|yup|ya|sure|please|pls|go ahead|do it|confirm\w*|absolutely|"
+    r"definitely|certainly|of course|delete|erase|remove|wipe|forget|proceed|go for it)\b"
+)
+_QUESTION = re.compile(
+    r"\?\s*$|^\s*(?:what|which|why|how|will|would|does|is|can)\b|^\s*do\b(?!\s+(?:it|that)\b)"
+)
 
 
 def confirms(text: str | None) -> bool | None:
@@ -43,6 +55,8 @@ def confirms(text: str | None) -> bool | None:
     if _NO.search(clean):
         return False
     if _QUESTION.search(clean) or _UNSURE.search(clean):
+        return None
+    if _THANKS.search(clean) and not _STRONG_YES.search(clean):
         return None
     if _YES.search(clean):
         return True

@@ -258,6 +258,10 @@ def parse(text: object, expecting: str | None = None) -> ScalpFacts:
             scalp_type = "combination"
         elif _NEITHER.match(norm):
             scalp_type = "normal"
+        else:
+            # Asked how the scalp feels by day two, "kinda greasy by the second day" or
+            # "like an oil slick" is the answer: the type its concern words name.
+            scalp_type = _type_from_concerns(concerns)
 
     wash, products, goal = _delegate(norm)
     return ScalpFacts(
@@ -359,6 +363,14 @@ def _scalp_type(
     if {"oily", "dry"} <= kinds:
         return "combination"
     return max(evidence)[1] if evidence else None
+
+
+def _type_from_concerns(concerns: frozenset[str]) -> str | None:
+    """The scalp type an answer's concerns name: oiliness, dryness, or both."""
+    oily, dry = "oiliness" in concerns, "dryness" in concerns
+    if oily and dry:
+        return "combination"
+    return "oily" if oily else "dry" if dry else None
 
 
 def _bare_type(text: str) -> str | None:

@@ -166,7 +166,30 @@ _STOPWORDS = {
         "aber am auch auf aus bei bin danke das dem den der des die ein eine einen er es fur "
         "haare hab habe hallo hatte hilfe ich ihr im ist jetzt kann konnt kopf kopfhaut mein "
         "meine meinen meiner mit mutter nach nicht noch sehr seit sie sind sohn tagen tochter "
-        "tut und vater vom vor weh wie wir wird woche wurde zum zur"
+        "tut und vater vom vor weh wie wir wird woche wurde zum zur sprechen deutsch"
+    ),
+    # Languages without a red-flag lexicon: recognised so that they get the honest
+    # "English only" answer, and English rules do not misread their words. No word here
+    # is also a common English word ("do", "no", "come", "per" are left out).
+    "it": _words(
+        "gli della delle dei che non sono mio mia miei mie ho hai abbiamo capelli cuoio "
+        "capelluto testa prurito grazie ciao buongiorno posso vorrei scusi anche molto questo "
+        "questa quando dopo sempre perche cosa giorni settimana forfora pelle italiano "
+        "appuntamento sabato mattina di nel nella sul sulla uno ogni"
+    ),
+    "pt": _words(
+        "oi ola obrigado obrigada meu minha meus minhas couro cabeludo cabelo cabeca coceira "
+        "caspa muito rapido fica ja parece sujo dia fim nao tenho estou voce pode posso quero "
+        "tambem depois quando sempre uma dos das para por que isso esse essa"
+    ),
+    "pl": _words(
+        "dzien dobry kilku tygodni swedzi mnie skora glowy nie lupiezu moge "
+        "zrobic jest sie czy jak moja moje moj wlosy bardzo tak dziekuje prosze przez "
+        "ze juz jeszcze tylko byc"
+    ),
+    "nl": _words(
+        "ik mijn het een hoofdhuid haar heb hebben niet voor maar ook wat hoe kan "
+        "jeuk roos veel dank bedankt hallo goedemorgen graag afspraak zaterdag ochtend"
     ),
 }
 # Message-level qualifiers: a past condition, a general question, one a doctor looks
@@ -198,7 +221,9 @@ def fold(text: str) -> str:
 
 
 def detect_language(text: str) -> str | None:
-    """``es``, ``fr`` or ``de`` when the message is mostly in that language, else None.
+    """The message's language when it is mostly not English, else None.
+
+    ``es``, ``fr`` and ``de`` (which have red-flag lexicons), ``it``, ``pt``, ``pl``, ``nl``.
 
     Counts each language's frequent function words; English messages with one
     borrowed word ("my cuero cabelludo itches") stay English.
@@ -254,6 +279,7 @@ def foreign_flags(text: str) -> list[ForeignFlag]:
     if language is not None:
         for sign, level, pattern in _SHARED_COMPILED:
             add(language, sign, level, pattern)
-        if _QUALIFIERS[language].search(folded) and not _WORSE.search(folded):
+        qualifier = _QUALIFIERS.get(language)
+        if qualifier is not None and qualifier.search(folded) and not _WORSE.search(folded):
             return []  # past, a general question, or under a doctor's care
     return sorted(found, key=lambda flag: flag.start)

@@ -267,8 +267,8 @@ def triage_reply(
 _AMOUNT = (
     r"(?:(?:like|about|around|almost|nearly|roughly|maybe|approx\w*|at least|more than|"
     r"over|just over|just under|a good|the best part of)\s+)?"
-    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several|"
-    r"couple(?: of)?|\d+(?:\s*-\s*\d+)?)\s*)?"
+    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several|some|"
+    r"many|couple(?: of)?|\d+(?:\s*-\s*\d+)?)\s*)?"
     r"(?:days?|weeks?|months?|years?|yrs?|wks?|mo|mos)\b"
 )
 _DURATION = re.compile(
@@ -276,14 +276,21 @@ _DURATION = re.compile(
     r"\b(?:the\s+)?(?:last|past)\s+" + _AMOUNT + r"|"
     r"\b(?:\d+|a|an|a few|few|several|couple(?: of)?)\s+(?:days?|weeks?|months?|years?)\s+"
     r"(?:ago|now|already|and counting)\b"
-    r"|\bsince\s+(?:last\s+\w+|january|february|march|april|may|june|july|august|"
+    r"|\bsince\s+(?:(?:just\s+)?(?:before|after)\s+)?(?:last\s+\w+|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|christmas|summer|winter|spring|autumn|"
     r"i was \w+|\d{4})\b",
     re.IGNORECASE,
 )
+_WHERE = re.compile(
+    r"\b(?:on|at|along|behind|around|near|over|across|by|in)\s+(?:the\s+|my\s+|his\s+|her\s+)?"
+    r"(?:back|top|front|side|sides|crown|nape|hairline|temples?|parting|part|ears?|eyebrows?|"
+    r"forehead|neck)"
+    r"(?:\s+of\s+(?:my|the|his|her)\s+(?:head|scalp|neck))?\b",
+    re.IGNORECASE,
+)
 _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+)?(?:tried|been using|been putting|used|switched to|"
-    r"put)\s+([^.!?\n]{3,80})",
+    r"put|bought|been applying|applied)\s+([^.!?\n]{3,80})",
     re.IGNORECASE,
 )
 
@@ -297,6 +304,7 @@ class Summary:
     tried: tuple[str, ...]
     referral: Referral
     concerns: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
     def render(self) -> str:
         """The summary as a short message (no diagnosis, the user's own words)."""
@@ -306,6 +314,8 @@ class Summary:
             lines.append(
                 "- Also bothering me: " + ", ".join(CONCERN_WORDS.get(c, c) for c in self.concerns)
             )
+        if self.places:
+            lines.append("- Where: " + "; ".join(self.places))
         lines.append("- How long: " + ("; ".join(self.durations) or "not said"))
         lines.append("- What I've tried: " + ("; ".join(self.tried) or "not said"))
         if self.referral is not Referral.NONE:
@@ -330,7 +340,7 @@ def build_summary(
     referral: Referral,
     concerns: Sequence[str] = (),
 ) -> Summary:
-    """Collect what the user described, how long, what they tried and other concerns.
+    """Collect what the user described, where, how long, what they tried, other concerns.
 
     Args:
         user_messages: The user's messages in this conversation, oldest first.
@@ -343,7 +353,15 @@ def build_summary(
     """
     durations = (m.group(0) for text in user_messages for m in _DURATION.finditer(text))
     tried = (m.group(1) for text in user_messages for m in _TRIED.finditer(text))
-    return Summary(_unique(findings), _unique(durations), _unique(tried), referral, tuple(concerns))
+    places = (m.group(0) for text in user_messages for m in _WHERE.finditer(text))
+    return Summary(
+        _unique(findings),
+        _unique(durations),
+        _unique(tried),
+        referral,
+        tuple(concerns),
+        _unique(places, limit=3),
+    )
 
 
 #: The contract's concern values in the client's words (for the summary).

@@ -57,7 +57,8 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 _HAIR = (
-    r"\b(?:hair\w*|bald\w*|thinn\w*|shed\w*|patch\w*|looks?|mirror|appearance|"
+    r"\b(?:hair\w*|bald\w*|thinn\w*|shed\w*|patch\w*|looks?|mirror|appearance|dandruff|"
+    r"flak\w*|psoriasis|"
     r"alopecia|brows?|eyebrows?|lashes|beard|wigs?|hairline|regrow\w*|falling out)\b"
 )
 # The scalp itself counts too, except in a massage habit ("I massage my scalp whenever I'm
@@ -68,6 +69,7 @@ _CRISIS = _rx(
     r"\b(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?) myself\b",
     r"\bsuicid\w*",
     r"\bself[- ]?harm\w*",
+    r"\bcut(?:ting)? (?:myself|my (?:arms?|wrists?|legs?|thighs?))\b",
     r"\bend(?:ing)? (?:it all|my life|my own life)\b",
     r"\b(?:thought|thinking|think|thoughts) (?:about |of )?(?:ending it|not waking up)\b",
     r"\b(?:want|wanna|wish(?:ing)?) (?:to|i (?:was|were|could)) (?:die|be dead|disappear)\b",
@@ -95,7 +97,9 @@ _DISTRESS = _rx(
     r"\b(?:leave|leaving|go out of|going out of|left) the house\b",
     r"\b(?:avoid\w*|hiding from|cancel\w*|stopped seeing|turned down|turning down) "
     r"(?:\w+ )?(?:going out|people|friends|mirrors?|photos|social|dates?|work|invites?|"
-    r"invitations?|everyone|anyone)\b",
+    r"invitations?|everyone|anyone|plans?|parties|events?)\b",
+    r"\b(?:wrecking|destroying|breaking|eating) me\b",
+    r"\b(?:gets?|getting|got) me (?:so |really )?down\b",
     r"\b(?:can'?t|cannot|couldn'?t|could not) (?:even )?face (?:anyone|people|anybody|going|"
     r"the world|work)\b",
     r"\bhiding it\b",
@@ -320,10 +324,15 @@ def to_answer(
     return tuple(s for s in found if s in repeat or s.value not in answered)
 
 
-def suppresses_nutrient_referral(found: tuple[Situation, ...]) -> bool:
-    """Is a nutrient (``doctor``) finding not to be given as a deficiency guess?
+def defers_referral(found: tuple[Situation, ...], answered: tuple[str, ...] = ()) -> bool:
+    """Is a ``doctor`` or ``dermatologist`` finding left to the care the person already has?
 
-    Chemotherapy is the oncology team's question, never a deficiency guess; a
-    diagnosis under care is back to that professional (docs/content-rules.md).
+    Someone on chemotherapy is pointed to their oncology team, never to a deficiency guess
+    or a new dermatologist; someone whose condition is already diagnosed and treated is
+    pointed back to that professional ("anything new, worse or not settling goes back to
+    them"): their answer says so, in this message (``found``) or earlier in the
+    conversation (``answered``). An ``urgent`` finding is never deferred
+    (docs/content-rules.md).
     """
-    return Situation.CHEMO in found or Situation.UNDER_CARE in found
+    care = {Situation.CHEMO, Situation.UNDER_CARE}
+    return bool(care & set(found)) or bool({s.value for s in care} & set(answered))

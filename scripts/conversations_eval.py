@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
-import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -36,52 +34,17 @@ import yaml  # noqa: E402
 from tests import conversations as conv  # noqa: E402
 
 
-def play(assistant: Any, conversation: dict[str, Any]) -> conv.Outcome:
-    """Say each turn; stop at the first turn that fails its checks."""
-    sender = f"rest:conv-{conversation['id']}-{uuid.uuid4().hex[:8]}"
-    outcome = conv.Outcome(str(conversation["id"]), str(conversation["kind"]))
-    for number, step in enumerate(conversation["turns"], start=1):
-        assistant.say(sender, step["user"])
-        tracker = assistant.tracker(sender)
-        turn = conv.turn_from_events(tracker.get("events") or [], tracker.get("slots") or {})
-        problems = conv.check_turn(step.get("expect"), turn)
-        if problems:
-            said = " | ".join(f"[{name or '-'}] {text[:90]!r}" for name, text in turn.replies)
-            outcome.failures = [
-                f"turn {number} {step['user'][:80]!r}: " + "; ".join(problems),
-                f"    ran {list(turn.actions)}; replied {said}",
-            ]
-            break
-    return outcome
-
-
 def play_all(conversations: list[dict[str, Any]]) -> list[conv.Outcome]:
     """Start the assistant once and play every conversation."""
+    # tests/conftest.py sets the runtime defaults the Makefile exports (stores, Redis).
+    import tests.conftest  # noqa: F401
     from tests.e2e.conftest import running_assistant
 
-    os.environ.setdefault("CHECKIN_DELAY_SECONDS", "86400")
-    with tempfile.TemporaryDirectory() as workdir:
-        with running_assistant(Path(workdir), {"CHECKIN_DELAY_SECONDS": "86400"}) as assistant:
-            return [play(assistant, c) for c in conversations]
-
-
-def report(outcomes: list[conv.Outcome]) -> dict[str, dict[str, float]]:
-    """Pass counts and rates by kind, and overall."""
-    total, passed = Counter[str](), Counter[str]()
-    for outcome in outcomes:
-        total[outcome.kind] += 1
-        passed[outcome.kind] += outcome.passed
-    rows = {
-        kind: {"passed": passed[kind], "total": total[kind], "rate": passed[kind] / total[kind]}
-        for kind in sorted(total)
-    }
-    count = sum(total.values())
-    rows["ALL"] = {
-        "passed": sum(passed.values()),
-        "total": count,
-        "rate": sum(passed.values()) / count if count else 0.0,
-    }
-    return rows
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        running_assistant(Path(workdir), {"CHECKIN_DELAY_SECONDS": "86400"}) as assistant,
+    ):
+        return [conv.play(assistant, c) for c in conversations]
 
 
 def print_report(side: str, rows: dict[str, dict[str, float]]) -> None:
@@ -112,7 +75,9 @@ def split_pool(paths: list[Path]) -> None:
         )
         path.write_text(text, encoding="utf8")
     kinds = Counter(c["kind"] for c in sides["heldout"])
-    print(f"dev {len(sides['dev'])}, held-out {len(sides['heldout'])}: {dict(sorted(kinds.items()))}")
+    print(
+        f"dev {len(sides['dev'])}, held-out {len(sides['heldout'])}: {dict(sorted(kinds.items()))}"
+    )
 
 
 def main() -> None:
@@ -141,7 +106,7 @@ def main() -> None:
             if not outcome.passed:
                 print(f"\n{outcome.id} ({outcome.kind})")
                 print("\n".join(outcome.failures))
-    rows = report(outcomes)
+    rows = conv.report(outcomes)
     print_report(args.side, rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf8")

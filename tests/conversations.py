@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +95,9 @@ def load_side(side: str) -> list[dict[str, Any]]:
 
 def shape_problems(conversation: Mapping[str, Any]) -> list[str]:
     """What is missing or unknown in a conversation's fields."""
-    problems = [f"no {key}" for key in ("id", "kind", "sources", "turns") if not conversation.get(key)]
+    problems = [
+        f"no {key}" for key in ("id", "kind", "sources", "turns") if not conversation.get(key)
+    ]
     for number, turn in enumerate(conversation.get("turns") or [], start=1):
         if not isinstance(turn, Mapping) or not isinstance(turn.get("user"), str):
             problems.append(f"turn {number} has no user message")
@@ -171,7 +175,10 @@ def _slot_problem(name: str, expected: Any, actual: Any) -> str | None:
 
 def check_turn(expect: Mapping[str, Any] | None, turn: Turn) -> list[str]:
     """What is wrong with ``turn`` given the turn's ``expect`` (empty when it passes)."""
-    expect = expect or {}
+    expect = {
+        key: [value] if isinstance(value, str) and key != "confused" else value
+        for key, value in (expect or {}).items()
+    }
     names = [name for name, _ in turn.replies if name]
     texts = [text for _, text in turn.replies]
     joined = "\n".join(texts).lower()
@@ -182,14 +189,20 @@ def check_turn(expect: Mapping[str, Any] | None, turn: Turn) -> list[str]:
     if confused and not expect.get("confused"):
         problems.append(f"not understood ({', '.join(confused)})")
     problems += [f"said twice: {s!r}" for s in repeated_sentences(texts)]
-    problems += [f"no {item}" for item in expect.get("replies") or [] if not _any_named(names, item)]
-    problems += [f"said {item}" for item in expect.get("no_replies") or [] if _any_named(names, item)]
+    problems += [
+        f"no {item}" for item in expect.get("replies") or [] if not _any_named(names, item)
+    ]
+    problems += [
+        f"said {item}" for item in expect.get("no_replies") or [] if _any_named(names, item)
+    ]
     problems += [
         f"did not run {item}"
         for item in expect.get("actions") or []
         if not _any_named(turn.actions, item)
     ]
-    problems += [f"ran {item}" for item in expect.get("no_actions") or [] if _any_named(turn.actions, item)]
+    problems += [
+        f"ran {item}" for item in expect.get("no_actions") or [] if _any_named(turn.actions, item)
+    ]
     problems += [
         f"does not say {item!r}"
         for item in expect.get("says") or []
@@ -217,3 +230,41 @@ def turn_from_events(events: Sequence[Mapping[str, Any]], slots: Mapping[str, An
             metadata = event.get("metadata") or {}
             replies.append((str(metadata.get("utter_action") or ""), str(event.get("text") or "")))
     return Turn(tuple(actions), tuple(replies), dict(slots))
+
+
+def play(assistant: Any, conversation: dict[str, Any]) -> Outcome:
+    """Say each turn; stop at the first turn that fails its checks."""
+    sender = f"rest:conv-{conversation['id']}-{uuid.uuid4().hex[:8]}"
+    outcome = Outcome(str(conversation["id"]), str(conversation["kind"]))
+    for number, step in enumerate(conversation["turns"], start=1):
+        assistant.say(sender, step["user"])
+        tracker = assistant.tracker(sender)
+        turn = turn_from_events(tracker.get("events") or [], tracker.get("slots") or {})
+        problems = check_turn(step.get("expect"), turn)
+        if problems:
+            said = " | ".join(f"[{name or '-'}] {text[:90]!r}" for name, text in turn.replies)
+            outcome.failures = [
+                f"turn {number} {step['user'][:80]!r}: " + "; ".join(problems),
+                f"    ran {list(turn.actions)}; replied {said}",
+            ]
+            break
+    return outcome
+
+
+def report(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
+    """Pass counts and rates by kind, and overall."""
+    total, passed = Counter[str](), Counter[str]()
+    for outcome in outcomes:
+        total[outcome.kind] += 1
+        passed[outcome.kind] += outcome.passed
+    rows = {
+        kind: {"passed": passed[kind], "total": total[kind], "rate": passed[kind] / total[kind]}
+        for kind in sorted(total)
+    }
+    count = sum(total.values())
+    rows["ALL"] = {
+        "passed": sum(passed.values()),
+        "total": count,
+        "rate": sum(passed.values()) / count if count else 0.0,
+    }
+    return rows

@@ -338,8 +338,10 @@ class TriagePolicy(Policy):
         if latest_action == self.triage_action:
             # The triage reply already said "English only" with the salon's phone.
             found = tuple(f for f in found if f is not situations.Situation.OTHER_LANGUAGE)
-        if level is Referral.DOCTOR and situations.suppresses_nutrient_referral(found):
-            # Chemotherapy or a diagnosis under care: no deficiency guess.
+        if level in (Referral.DOCTOR, Referral.DERMATOLOGIST) and situations.defers_referral(
+            found, situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
+        ):
+            # Chemotherapy or a diagnosis under care: their team, not a new referral.
             level = Referral.NONE
         action = next_action(
             latest_action,

@@ -22,6 +22,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from addons.server import faults, message_limits, session_ids
+from scalpcare.contract import Referral
+from scalpcare.referral import referral_message
+from scalpcare.triage import screen
 
 logger = logging.getLogger(__name__)
 
@@ -120,11 +123,27 @@ def limit_rate(on_new_message: OnNewMessage, limiter: RateLimiter) -> OnNewMessa
     async def handle(message: UserMessage) -> Any:
         if not limiter.allow(str(message.sender_id)):
             logger.info("rate limit: a message was not handled")
-            await message.output_channel.send_response(message.sender_id, {"text": RATE_LIMITED})
+            await message.output_channel.send_response(
+                message.sender_id, {"text": rate_limited_reply(message.text)}
+            )
             return None
         return await on_new_message(message)
 
     return handle
+
+
+def rate_limited_reply(text: str | None) -> str:
+    """The note for a message over the rate, with the referral first if it has a red flag.
+
+    A refused message is not read by Rasa, so a red flag in it would go unanswered: the
+    rule screener (no model, a few milliseconds) reads it here, and a ``dermatologist`` or
+    ``urgent`` finding gets its referral before the note (what the user wrote is not quoted:
+    the message is not stored). A deficiency hint waits for the message to be sent again.
+    """
+    level = screen(message_limits.shorten(text or "")[0]).level if text else Referral.NONE
+    if level.rank < Referral.DERMATOLOGIST.rank:
+        return RATE_LIMITED
+    return referral_message(level, []) + "\n\n" + RATE_LIMITED
 
 
 def prefix_sender(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:

@@ -11,6 +11,7 @@ import pytest
 
 from actions import booking
 from actions import salon_actions as sa
+from tests.conversations import erasure_answers
 from tests.replies import reply
 
 pytestmark = pytest.mark.e2e
@@ -80,12 +81,13 @@ def test_no_consent_stores_nothing(assistant) -> None:
     assert "automated assistant" in _texts(assistant.say(sender, "are you a bot?"))
 
 
-@pytest.mark.parametrize(
-    ("answer", "erased"),
-    [("yes delete it", True), ("yes, delete everything", True), ("no, keep it", False)],
-)
+@pytest.mark.parametrize(("answer", "erased"), erasure_answers())
 def test_a_typed_answer_to_forget_me_is_its_answer(assistant, answer: str, erased: bool) -> None:
-    """On WhatsApp the buttons are text: a typed answer erases (or keeps), never loops."""
+    """On WhatsApp the buttons are text: a typed answer erases (or keeps), never loops.
+
+    The table (tests/data/erasure_answers.csv) holds the confirmations and refusals people
+    type: "go for it", "👍", the button's title typed out, "no, keep it"...
+    """
     sender = _sender()
     assistant.say(sender, "my scalp is oily")
     assert reply(sa.FORGET_QUESTION) in _texts(assistant.say(sender, "forget me"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scalpcare.confirmation import confirms
+from tests.conversations import erasure_answers
 
 CASES = [
     # yes, in the words people type when buttons become text (WhatsApp)
@@ -40,11 +41,17 @@ CASES = [
     ("maybe", None),
     ("hmm", None),
     ("dont", None),
+    ("i'm not fine with that", False),
+    # a thank-you with a weak yes is a polite close, not a yes
+    ("Okay thank you very much", None),
+    ("ok thanks", None),
+    ("yes please, thanks", True),
+    ("not ok", False),
     ("", None),
     (None, None),
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), CASES)
+@pytest.mark.parametrize(("text", "expected"), CASES + erasure_answers())
 def test_confirms(text: str | None, expected: bool | None) -> None:
     assert confirms(text) is expected

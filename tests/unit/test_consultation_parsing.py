@@ -111,6 +111,12 @@ def test_reported_and_denied_never_overlap() -> None:
 # --------------------------------------------------------------------------
 
 EXPECTING_CASES = [
+    # asked how the scalp feels by day two, the concern words name the type
+    (SCALP_TYPE, "kinda greasy by the second day", "oily", None),
+    (SCALP_TYPE, "like an oil slick by the next morning lol", "oily", None),
+    (SCALP_TYPE, "tight and itchy", "dry", None),
+    (SCALP_TYPE, "falling out a lot more than normal", None, None),
+    (SCALP_TYPE, "flaky", None, None),
     (SENSITIVE_SCALP, "yes", None, True),
     (SENSITIVE_SCALP, "Yeah", None, True),
     (SENSITIVE_SCALP, "a bit", None, True),

@@ -35,7 +35,11 @@ TWICE = conv.Turn(
         ({"actions": ["action_triage"]}, ROUTINE, ["did not run action_triage"]),
         ({"no_actions": ["consultation_form"]}, ROUTINE, ["ran consultation_form"]),
         ({"replies": ["utter_consent_question"]}, ROUTINE, []),
-        ({"replies": ["utter_goodbye|utter_youre_welcome"]}, ROUTINE, ["no utter_goodbye|utter_youre_welcome"]),
+        (
+            {"replies": ["utter_goodbye|utter_youre_welcome"]},
+            ROUTINE,
+            ["no utter_goodbye|utter_youre_welcome"],
+        ),
         ({"no_replies": ["utter_consent_question"]}, ROUTINE, ["said utter_consent_question"]),
         ({"replies": ["utter_faq/*"]}, FAQ, []),
         ({"replies": ["utter_faq/*"]}, ROUTINE, ["no utter_faq/*"]),
@@ -45,7 +49,11 @@ TWICE = conv.Turn(
         ({"says": ["dermatologist"]}, ROUTINE, ["does not say 'dermatologist'"]),
         ({"not_says": ["pre-cleanse"]}, ROUTINE, ["says 'pre-cleanse'"]),
         ({"slots": {"concerns": ["itch"]}}, ROUTINE, []),
-        ({"slots": {"concerns": ["oily"]}}, ROUTINE, ["slot concerns=['flaking', 'itch'], missing ['oily']"]),
+        (
+            {"slots": {"concerns": ["oily"]}},
+            ROUTINE,
+            ["slot concerns=['flaking', 'itch'], missing ['oily']"],
+        ),
         ({"slots": {"massage_overuse": None}}, ROUTINE, []),
         ({"slots": {"massage_overuse": True}}, ROUTINE, ["slot massage_overuse=None, not True"]),
         ({"slots": {"massage_max_minutes": 5}}, ROUTINE, []),
@@ -99,9 +107,17 @@ def test_a_conversation_citing_a_held_out_page_is_held_out() -> None:
     [
         ({"id": "x", "kind": "k", "sources": ["s"], "turns": [{"user": "hi"}]}, []),
         ({"id": "x", "kind": "k", "sources": [], "turns": [{"user": "hi"}]}, ["no sources"]),
-        ({"id": "x", "kind": "k", "sources": ["s"], "turns": [{"expect": {}}]}, ["turn 1 has no user message"]),
         (
-            {"id": "x", "kind": "k", "sources": ["s"], "turns": [{"user": "hi", "expect": {"reply": []}}]},
+            {"id": "x", "kind": "k", "sources": ["s"], "turns": [{"expect": {}}]},
+            ["turn 1 has no user message"],
+        ),
+        (
+            {
+                "id": "x",
+                "kind": "k",
+                "sources": ["s"],
+                "turns": [{"user": "hi", "expect": {"reply": []}}],
+            },
             ["turn 1: unknown expect keys ['reply']"],
         ),
     ],

@@ -175,3 +175,33 @@ def test_summary_render() -> None:
 def test_join_adjacent(spans: list[tuple[int, int, str]], phrases: list[str]) -> None:
     """Findings side by side are quoted as one phrase, never as fragments."""
     assert referral.join_adjacent(spans) == phrases
+
+
+@pytest.mark.parametrize(
+    ("message", "where", "how_long"),
+    [
+        (
+            "a bald patch on the back of my head about 2 weeks ago",
+            "on the back of my head",
+            "2 weeks ago",
+        ),
+        (
+            "for some years now I have had greasy scales along my hairline and behind my ears",
+            "along my hairline; behind my ears",
+            "for some years",
+        ),
+        (
+            "since just before christmas my scalp has thick plaques",
+            None,
+            "since just before christmas",
+        ),
+        ("sores at the crown since last summer", "at the crown", "since last summer"),
+    ],
+)
+def test_the_summary_keeps_where_and_how_long(
+    message: str, where: str | None, how_long: str
+) -> None:
+    """The user's own words for the place and the time are in the summary."""
+    text = referral.build_summary([message], ["sores"], Referral.DERMATOLOGIST).render()
+    assert f"- How long: {how_long}" in text.replace("For some", "for some")
+    assert (f"- Where: {where}" in text) if where else ("- Where:" not in text)

@@ -60,6 +60,9 @@ def test_parse_service(text: str, entities: list[str], expected: str | None) -> 
         ("i'm maria lopez", ["maria"], "maria lopez"),
         ("book it for Ana please, thanks", ["Ana"], "Ana"),
         ("Jane Doe", ["Priya"], "Priya"),
+        # a booking for someone else: "her" is no name
+        ("it's for my mum, her birthday is on the 12th", ["her"], None),
+        ("her", ["her"], None),
         ("12345", [], None),
         ("i don't want to say that to a bot right now honestly no", [], None),
         ("", [], None),
@@ -533,6 +536,43 @@ async def test_booking_keeps_what_was_said_before_its_question(
     )
     assert SlotSet("booking_contact", "jo@example.com") in events
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "expected"),
+    [
+        # a correction replaces the answer given earlier
+        (
+            "hmm actually no sorry, i meant the 45 min head massage not the facial",
+            {"booking_service": "scalp_facial"},
+            SlotSet("booking_service", "head_only_45"),
+        ),
+        (
+            "actually can we make it friday morning instead",
+            {"booking_service": "scalp_facial", "booking_times": "saturday morning"},
+            SlotSet("booking_times", "actually can we make it friday morning instead"),
+        ),
+        # without a correction, an answer already given stays
+        (
+            "the facial is for my sister, she prefers saturdays",
+            {"booking_service": "head_only_45", "booking_times": "weekday evenings"},
+            None,
+        ),
+    ],
+)
+async def test_a_correction_replaces_an_earlier_booking_answer(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    text: str,
+    slots: dict[str, Any],
+    expected: SlotSet | None,
+) -> None:
+    """ "I meant the 45 min one", "make it friday instead": the new answer counts."""
+    tracker = make_tracker(text, "inform", 0.9, slots={**slots, "requested_slot": "booking_name"})
+    events = await bk.ValidateBookingForm().run(dispatcher, tracker, domain)
+    changed = [e for e in events if e["name"] in slots]
+    assert changed == ([expected] if expected else [])
 
 
 def _action(name: str) -> dict[str, Any]:

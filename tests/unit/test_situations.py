@@ -6,8 +6,8 @@ import pytest
 
 from scalpcare.situations import (
     Situation,
+    defers_referral,
     detect,
-    suppresses_nutrient_referral,
     to_answer,
 )
 
@@ -112,12 +112,22 @@ def test_each_is_answered_once_except_questions() -> None:
 
 
 @pytest.mark.parametrize(
-    ("found", "expected"),
-    [((CHEMO,), True), ((UNDER_CARE,), True), ((PREGNANCY,), False), ((), False)],
+    ("found", "answered", "expected"),
+    [
+        ((CHEMO,), (), True),
+        ((UNDER_CARE,), (), True),
+        ((), ("chemo",), True),  # said earlier in the conversation
+        ((), ("under_care", "medicine"), True),
+        ((PREGNANCY,), (), False),
+        ((), ("pregnancy", "lice"), False),
+        ((), (), False),
+    ],
 )
-def test_suppresses_nutrient_referral(found: tuple[Situation, ...], expected: bool) -> None:
-    """Chemotherapy and a diagnosis under care get no deficiency guess."""
-    assert suppresses_nutrient_referral(found) is expected
+def test_defers_referral(
+    found: tuple[Situation, ...], answered: tuple[str, ...], expected: bool
+) -> None:
+    """Chemotherapy and a diagnosis under care: their team, not a new referral."""
+    assert defers_referral(found, answered) is expected
 
 
 def test_every_situation_has_a_reply_in_the_domain(domain) -> None:

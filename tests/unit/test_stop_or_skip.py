@@ -34,9 +34,11 @@ async def test_skip_moves_on_to_the_next_question(
     slots = {"requested_slot": "scalp_type", "concerns": ["itch"]}
     tracker = make_tracker("skip this one", "stop", 0.9, slots=slots, active_loop=FORM)
     events = await ActionStopOrSkip().run(dispatcher, tracker, domain)
+    # the form goes on (its next answer is validated: the loop is not left interrupted)
     assert events == [
         SlotSet("consultation_skipped", ["scalp_type"]),
         SlotSet("requested_slot", "sensitive_scalp"),
+        ActiveLoop(FORM),
     ]
     texts = [m["text"] for m in dispatcher.messages]
     assert texts == [reply("utter_skip_question"), reply("utter_ask_sensitive_scalp")]
@@ -65,7 +67,7 @@ async def test_words_about_something_else_stop_nothing(
     slots = {"requested_slot": "wash_frequency"}
     tracker = make_tracker("so should I stop the diet?", "stop", 0.7, slots=slots, active_loop=FORM)
     events = await ActionStopOrSkip().run(dispatcher, tracker, domain)
-    assert events == []
+    assert events == [ActiveLoop(FORM)]
     texts = [m["text"] for m in dispatcher.messages]
     assert texts == [reply("utter_not_a_command"), reply("utter_ask_wash_frequency")]
 

@@ -1,0 +1,249 @@
+"""A message read in the context of the conversation, whatever its intent.
+
+The intent classifier reads one message alone. Four kinds of message only make sense in
+context, and this policy answers them (pure decisions, table-tested):
+
+- **The answer to the yes/no question just asked.** "Shall I go ahead?" before erasing
+  (``forget_offered``), "Would you like the salon to keep a short note?" (``consent_offered``)
+  and "Would you like a short summary for the appointment?" (``summary_offered``). Rules
+  answer them when the intent is ``affirm`` or ``deny``; people answer in their own words,
+  and on WhatsApp the buttons become text: "go for it", "👍", "yes, delete everything"
+  (read as a new forget-me request), "fine by me" (read as small talk). Right after the
+  question the message is read with :func:`scalpcare.confirmation.confirms`; a question
+  back ("what gets deleted?"), "not sure", "ok thanks" or anything else is left to the other
+  policies, and so is any message once another message came in between.
+- **A skipped consultation question.** "skip", "pass" or "I'd rather not say" skips the
+  question asked (``action_stop_or_skip``); "I'd rather not say" reads as ``deny`` or as
+  nothing at all.
+- **A follow-up to the massage limits.** Right after them, a short question about amount
+  ("is that too much?", "how hard should I press?") is answered by the massage limits again.
+- **A massage habit reported.** "I've been rubbing rosemary oil in morning and night, 15
+  minutes each time" reads as a description of the scalp; it gets the massage limits.
+
+Triage (priority 7) outranks it: "yes, and my scalp is bleeding now" is triaged first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from scalpcare.commands import Command, follows_up_amount, read_command
+from scalpcare.confirmation import confirms
+from scalpcare.massage import parse_habit
+
+#: The slot set while a yes/no question waits -> (the action for yes, the action for no).
+QUESTIONS: Mapping[str, tuple[str, str]] = {
+    "forget_offered": ("action_forget_me", "action_keep_data"),
+    "consent_offered": ("action_give_consent", "action_decline_consent"),
+    "summary_offered": ("action_referral_summary", "action_decline_summary"),
+}
+
+
+def pending_question(events: Sequence[Event], questions: Mapping[str, Any]) -> str | None:
+    """The question (its slot) asked just before the latest user message, if still open.
+
+    A question is open when its slot was last set to true before the latest user message
+    and no other user message came since (pure, table-tested).
+    """
+    users_since = 0
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            users_since += 1
+            if users_since > 1:
+                return None
+        elif isinstance(event, SlotSet) and event.key in questions:
+            return event.key if event.value is True and users_since == 1 else None
+    return None
+
+
+def answer_action(
+    events: Sequence[Event],
+    text: str | None,
+    questions: Mapping[str, tuple[str, str]] = QUESTIONS,
+) -> str | None:
+    """The yes or no action for a typed answer to the open question; None to leave it."""
+    question = pending_question(events, questions)
+    if question is None:
+        return None
+    answer = confirms(text)
+    if answer is None:
+        return None
+    yes, no = questions[question]
+    return yes if answer else no
+
+
+#: A consultation question answered "skip", "pass" or "rather not say" (whatever the intent).
+CONSULTATION_FORM = "consultation_form"
+STOP_OR_SKIP_ACTION = "action_stop_or_skip"
+#: An answer whose short follow-up questions ("is that too much?") it answers again.
+FOLLOWED_UP_ANSWERS = frozenset(("action_massage_limits",))
+ANSWER_ACTIONS = frozenset(
+    [*(action for pair in QUESTIONS.values() for action in pair), STOP_OR_SKIP_ACTION]
+)
+
+
+def skip_action(active_loop: str | None, text: str | None) -> str | None:
+    """``action_stop_or_skip`` for a typed skip of the consultation question asked (pure).
+
+    Only the whole-message skip ("skip", "pass", "I'd rather not say") counts here: a
+    message that merely uses "stop" is left to the intent classifier and its rules.
+    """
+    if active_loop == CONSULTATION_FORM and read_command(text) is Command.SKIP:
+        return STOP_OR_SKIP_ACTION
+    return None
+
+
+def previous_turn_actions(events: Sequence[Event]) -> list[str]:
+    """The actions run between the previous user message and the latest one (pure)."""
+    users = [i for i, e in enumerate(events) if isinstance(e, UserUttered)]
+    if len(users) < 2:
+        return []
+    return [
+        e.action_name
+        for e in events[users[-2] + 1 : users[-1]]
+        if isinstance(e, ActionExecuted) and e.action_name
+    ]
+
+
+def follow_up_action(
+    events: Sequence[Event], active_loop: str | None, text: str | None
+) -> str | None:
+    """The previous answer again for a short follow-up about amount (pure).
+
+    Right after the massage limits, "is that too much?" or "how hard should I press"
+    asks about the massage, whatever the intent classifier makes of it. Outside forms
+    only: in a form the rules answer a massage question and resume the form.
+    """
+    if active_loop or not follows_up_amount(text):
+        return None
+    answered = FOLLOWED_UP_ANSWERS.intersection(previous_turn_actions(events))
+    return next(iter(answered), None)
+
+
+MASSAGE_ACTION = "action_massage_limits"
+#: Intents a reported massage habit is misread as (a description, feedback, nothing).
+HABIT_MISREAD_AS = frozenset(
+    ("describe_scalp", "routine_feedback", "inform", "nlu_fallback", "out_of_scope", "faq")
+)
+_MASSAGE_WORDS = re.compile(r"\b(?:massag\w*|rub(?:s|bing|bed)?|scalp brush\w*)\b", re.IGNORECASE)
+
+
+def habit_action(active_loop: str | None, intent: str | None, text: str | None) -> str | None:
+    """The massage limits for a reported massage habit read as something else (pure).
+
+    A habit is a massage word with a number of minutes or sessions a day. Outside forms
+    only: a consultation answer may mention a massage in passing.
+    """
+    if active_loop or intent not in HABIT_MISREAD_AS or not text:
+        return None
+    if not _MASSAGE_WORDS.search(text):
+        return None
+    habit = parse_habit(text)
+    if habit.minutes is None and habit.sessions_per_day is None:
+        return None
+    return MASSAGE_ACTION
+
+
+def after_answer(
+    latest_action: str | None, previous_action: str | None, active_loop: str | None = None
+) -> str | None:
+    """Listen after the action this policy predicted (no rule expects it)."""
+    if previous_action != ACTION_LISTEN_NAME:
+        return None
+    if latest_action in ANSWER_ACTIONS or (
+        latest_action in FOLLOWED_UP_ANSWERS and not active_loop
+    ):
+        return ACTION_LISTEN_NAME
+    return None
+
+
+def _previous_action(tracker: DialogueStateTracker) -> str | None:
+    """The action before the latest one in this turn (``action_listen`` when none)."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            if seen_latest:
+                return event.action_name
+            seen_latest = True
+        elif isinstance(event, UserUttered) and seen_latest:
+            return ACTION_LISTEN_NAME
+    return None
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class ContextPolicy(Policy):
+    """Predict what a message means in the context of the conversation (see the module)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Priority 6 with RulePolicy; its predictions overrule the intent-based ones."""
+        return {"priority": 6}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> None:
+        """Create the policy (nothing to learn)."""
+        super().__init__(config, model_storage, resource, execution_context, **kwargs)
+
+    def train(
+        self,
+        training_trackers: list[TrackerWithCachedStates],
+        domain: Domain,
+        **kwargs: Any,
+    ) -> Resource:
+        """Nothing to train: the decision is rule-based."""
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """The question's yes/no action right after a typed answer, or nothing."""
+        probabilities = self._default_predictions(domain)
+        if tracker.is_paused():
+            return self._prediction(probabilities)
+        if tracker.latest_action_name == ACTION_LISTEN_NAME:
+            latest = tracker.latest_message
+            text = latest.text if latest else None
+            events = list(tracker.events)
+            loop = tracker.active_loop_name
+            intent = (latest.intent or {}).get("name") if latest else None
+            action = (
+                answer_action(events, text)
+                or skip_action(loop, text)
+                or follow_up_action(events, loop, text)
+                or habit_action(loop, intent, text)
+            )
+        else:
+            action = after_answer(
+                tracker.latest_action_name, _previous_action(tracker), tracker.active_loop_name
+            )
+        if action is None or action not in domain.action_names_or_texts:
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(action)] = 1.0
+        # Like the triage policy: in the class that overrules RulePolicy's intent-based
+        # predictions, below triage's priority 7.
+        return self._prediction(probabilities, is_no_user_prediction=True)

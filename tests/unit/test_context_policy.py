@@ -1,0 +1,165 @@
+"""addons.policies.context_policy: a typed answer right after a yes/no question, as tables."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+from addons.policies.context_policy import (
+    after_answer,
+    answer_action,
+    follow_up_action,
+    habit_action,
+    pending_question,
+    skip_action,
+)
+
+FORGET = [
+    UserUttered("forget me"),
+    ActionExecuted("action_ask_forget"),
+    BotUttered("This deletes everything... Shall I go ahead?"),
+    SlotSet("forget_offered", True),
+    ActionExecuted("action_listen"),
+]
+CONSENT = [
+    UserUttered("twice a week"),
+    ActionExecuted("action_give_routine"),
+    SlotSet("consent_offered", True),
+    ActionExecuted("action_listen"),
+]
+SUMMARY = [
+    UserUttered("thick scales for months"),
+    ActionExecuted("action_triage"),
+    SlotSet("summary_offered", True),
+    ActionExecuted("action_listen"),
+]
+
+
+def _answered(before: list, text: str) -> list:
+    return [*before, UserUttered(text)]
+
+
+@pytest.mark.parametrize(
+    ("events", "text", "action"),
+    [
+        (FORGET, "go for it", "action_forget_me"),
+        (FORGET, "yes, delete everything", "action_forget_me"),
+        (FORGET, "👍", "action_forget_me"),
+        (FORGET, "no keep it", "action_keep_data"),
+        (FORGET, "what gets deleted?", None),
+        (FORGET, "not sure", None),
+        (FORGET, "my scalp is oily", None),
+        (CONSENT, "sure", "action_give_consent"),
+        (CONSENT, "no thanks", "action_decline_consent"),
+        (SUMMARY, "yes please", "action_referral_summary"),
+        (SUMMARY, "nah", "action_decline_summary"),
+        # another message came in between: the question is no longer open
+        ([*FORGET, UserUttered("hmm"), ActionExecuted("action_listen")], "yes", None),
+        # the question was answered (its slot set back to false)
+        ([*FORGET, UserUttered("no"), SlotSet("forget_offered", False)], "yes", None),
+        # no question asked
+        ([UserUttered("hi"), ActionExecuted("utter_greet")], "yes", None),
+    ],
+)
+def test_answer_action(events: list, text: str, action: str | None) -> None:
+    assert answer_action(_answered(events, text), text) == action
+
+
+def test_only_the_latest_question_counts() -> None:
+    events = [*_answered(FORGET, "no"), SlotSet("forget_offered", False), *CONSENT]
+    assert pending_question(
+        _answered(events, "yes"), {"forget_offered": 0, "consent_offered": 0}
+    ) == ("consent_offered")
+
+
+@pytest.mark.parametrize(
+    ("latest", "previous", "loop", "action"),
+    [
+        ("action_forget_me", "action_listen", None, "action_listen"),
+        ("action_keep_data", "action_listen", None, "action_listen"),
+        ("action_referral_summary", "action_listen", None, "action_listen"),
+        ("action_stop_or_skip", "action_listen", "consultation_form", "action_listen"),
+        ("action_massage_limits", "action_listen", None, "action_listen"),
+        # in a form the rules resume the form after a massage answer
+        ("action_massage_limits", "action_listen", "consultation_form", None),
+        # the action came after another one (a rule's or triage's flow): not this policy's
+        ("action_forget_me", "action_triage", None, None),
+        ("action_give_routine", "action_listen", None, None),
+    ],
+)
+def test_after_answer_listens(
+    latest: str, previous: str, loop: str | None, action: str | None
+) -> None:
+    assert after_answer(latest, previous, loop) == action
+
+
+@pytest.mark.parametrize(
+    ("loop", "text", "action"),
+    [
+        ("consultation_form", "I'd rather not say", "action_stop_or_skip"),
+        ("consultation_form", "skip", "action_stop_or_skip"),
+        ("consultation_form", "pass please", "action_stop_or_skip"),
+        # "stop" and sentences using the word are the intent classifier's and its rules'
+        ("consultation_form", "stop", None),
+        ("consultation_form", "I feel anxious if I skip it", None),
+        ("consultation_form", "oily by day 2", None),
+        ("booking_form", "rather not say", None),
+        (None, "skip", None),
+    ],
+)
+def test_skip_action(loop: str | None, text: str, action: str | None) -> None:
+    assert skip_action(loop, text) == action
+
+
+MASSAGE = [
+    UserUttered("i massage 20 min every night"),
+    ActionExecuted("action_massage_limits"),
+    BotUttered("Keep self-massage to 5-10 minutes..."),
+    ActionExecuted("action_listen"),
+]
+
+
+@pytest.mark.parametrize(
+    ("events", "loop", "text", "action"),
+    [
+        (MASSAGE, None, "is that too much?", "action_massage_limits"),
+        (MASSAGE, None, "how hard should i press", "action_massage_limits"),
+        (MASSAGE, None, "how often should I do this?", "action_massage_limits"),
+        # its own topic, or no amount: not a follow-up
+        (MASSAGE, None, "how often should I do the routine?", None),
+        (MASSAGE, None, "how long until i notice anything?", None),
+        (MASSAGE, None, "thanks!", None),
+        # not right after the massage answer, or inside a form (the rules answer there)
+        (CONSENT, None, "is that too much?", None),
+        (MASSAGE, "consultation_form", "is that too much?", None),
+    ],
+)
+def test_follow_up_action(events: list, loop: str | None, text: str, action: str | None) -> None:
+    assert follow_up_action(_answered(events, text), loop, text) == action
+
+
+@pytest.mark.parametrize(
+    ("loop", "intent", "text", "action"),
+    [
+        (
+            None,
+            "describe_scalp",
+            "been rubbing rosemary oil in morning and night, about fifteen minutes each time",
+            "action_massage_limits",
+        ),
+        (
+            None,
+            "nlu_fallback",
+            "scalp massages 20 min twice a day, good idea?",
+            "action_massage_limits",
+        ),
+        # no massage word, no amount, or another intent: not a habit report
+        (None, "describe_scalp", "my roots are greasy by 5pm every day", None),
+        (None, "describe_scalp", "i love a good scalp massage", None),
+        (None, "request_booking", "book me a 45 minute head massage", None),
+        # in a form the answer is the consultation's
+        ("consultation_form", "describe_scalp", "i massage 20 min a day, scalp is oily", None),
+    ],
+)
+def test_habit_action(loop: str | None, intent: str, text: str, action: str | None) -> None:
+    assert habit_action(loop, intent, text) == action
