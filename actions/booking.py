@@ -153,6 +153,21 @@ def parse_name(text: str, entity_values: list[str]) -> str | None:
     return found or None
 
 
+#: "name's Maya Brooks", "i'm Aisha btw": a capitalised name introduced in passing.
+_INTRODUCED = re.compile(
+    r"\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Ii]'m|[Ii] am|[Tt]his is|[Cc]all me)"
+    r"\s+([A-Z][^\W\d_]+(?:[ '-][A-Z][^\W\d_]+){0,2})\b"
+)
+
+
+def introduced_name(text: str) -> str | None:
+    """A name the user gives before being asked for it ("... name's Maya Brooks") (pure)."""
+    match = _INTRODUCED.search(text)
+    if match is None or match.group(1).lower() in _NOT_NAMES:
+        return None
+    return match.group(1)
+
+
 def parse_contact(text: str) -> str | None:
     """An email address or a phone number found in the text, normalised (pure)."""
     for token in re.findall(r"[^\s,;<>@]{1,64}@[^\s,;<>@]{1,255}", text):
@@ -166,11 +181,29 @@ def parse_contact(text: str) -> str | None:
     return None
 
 
+#: Clauses of a times answer that are about something else: a day ruled out ("saturday
+#: doesn't work"), a name or contact details given in the same message.
+_NOT_TIMES = re.compile(
+    r"\b(?:not|doesn'?t|dont|don'?t|can'?t|cannot|won'?t|isn'?t|no longer|name|email|"
+    r"number|phone|call me)\b|@|\d{5,}",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[,;!?\n]|\.(?=\s|$)")
+
+
 def parse_times(text: str) -> str | None:
-    """Preferred days/times: any short, real answer (pure)."""
+    """Preferred days/times: any short, real answer, without what is not a time (pure).
+
+    "oh wait, saturday doesn't work after all, friday evening instead. name is Jo" keeps
+    "friday evening instead": the day ruled out and the name are not the times.
+    """
     clean = " ".join(text.split())
     if clean.startswith("/") or not re.search(r"[^\W\d_]", clean):
         return None
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(clean) if c.strip()]
+    kept = [c for c in clauses if not _NOT_TIMES.search(c)]
+    if len(kept) < len(clauses) and any(_TIME_WORDS.search(c) for c in kept):
+        clean = ", ".join(kept)
     return clean[:200] if len(clean) >= 2 else None
 
 
@@ -217,6 +250,10 @@ class ValidateBookingForm(FormValidationAction):
             and (correction or not tracker.get_slot(BOOKING_TIMES))
         ):
             events.append(SlotSet(BOOKING_TIMES, parse_times(text)))
+        if requested != BOOKING_NAME and not tracker.get_slot(BOOKING_NAME):
+            name = introduced_name(text)
+            if name:
+                events.append(SlotSet(BOOKING_NAME, name))
         if requested != BOOKING_CONTACT and not tracker.get_slot(BOOKING_CONTACT):
             contact = parse_contact(text)
             if contact:

@@ -240,7 +240,8 @@ _NEITHER = re.compile(r"(?:neither|neither\s+really|in\s+between|in\s+the\s+midd
 _PRODUCT_WORDS = re.compile(
     r"\bdry[\s-]*sham?p?o+\w*|\bhair[\s-]*spray\w*|\boil(?:s|ing)?\b|\bgels?\b|\bmousse\b|"
     r"\bwax\b|\bstyling\b|\bserums?\b|\bmasks?\b|\bblow[\s-]*dr\w*|\bstraighten\w*|"
-    r"\bcurl(?:s|ing)?\b|\bflat[\s-]*iron\w*|\bmassag\w*"
+    r"\bcurl(?:s|ing)?\b|\bflat[\s-]*iron\w*|\bmassag\w*|\bpaste\b|\bpomade\b|\bputty\b|"
+    r"\bclay\b|\bleave[\s-]*ins?\b|\bedge\s+control\b|\bsprays?\b|\bproducts?\b"
 )
 _WASH_WORDS = re.compile(
     r"\bwash\w*|(?<!dry )(?<!dry-)\bshampoo\w*|\bcleans\w*|\blather\w*|\bshower\w*"

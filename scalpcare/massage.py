@@ -247,6 +247,11 @@ _TIMES_OF_DAY = (
     re.compile(r"\b(?:evening|evenings|after work|after dinner|dinner ?time)\b"),
     re.compile(r"\b(?:night|nights|bedtime|before bed|before sleep|in bed)\b"),
 )
+#: "morning or night?": a choice between times of day, one session.
+_TIME_CHOICE = re.compile(
+    r"\b(?:mornings?|afternoons?|evenings?|nights?|lunch\w*|bedtime)\s+or\s+(?:at\s+|in\s+the\s+)?"
+    r"(?:mornings?|afternoons?|evenings?|nights?|bedtime|before bed)\b"
+)
 _DAILY = re.compile(
     r"\b(?:every|each)\s+(?:day|night|morning|evening)\b|\bdaily\b|\bnightly\b|\bbefore bed\b"
     r"|\ba day\b|\bevery single day\b"
@@ -362,7 +367,7 @@ def _sessions(text: str) -> float | None:
     if _MORNING_NIGHT.search(text):
         return 2.0
     times = sum(1 for pattern in _TIMES_OF_DAY if pattern.search(text))
-    if times >= 2:
+    if times >= 2 and not _TIME_CHOICE.search(text):
         return float(times)
     weekly = _count(_PER_WEEK, text)
     if weekly is not None:

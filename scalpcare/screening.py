@@ -281,7 +281,7 @@ def conversation_state(results: Sequence[ScreenResult]) -> ConversationState:
 _SYMPTOM = re.compile(
     r"\b(?:pain\w*|hurt\w*|ache[sd]?|aching|achy|sore\w*|tender\w*|burn\w*|sting\w*"
     r"|bleed\w*|bled|blood\w*|lump\w*|bump\w*|swell\w*|swollen|fever\w*|temperature"
-    r"|pus|ooz\w*|weep\w*|rash\w*|blister\w*|numb\w*|tingl\w*|throb\w*|dizz\w*"
+    r"|pus|ooz\w*|weep\w*|rash\w*|blister\w*|numb(?:ness|ed|ing)?\b|tingl\w*|throb\w*|dizz\w*"
     r"|headache\w*|migraine\w*|wound\w*|scab\w*|crust\w*|inflam\w*|infect\w*|vomit\w*"
     r"|faint\w*|itch\w*|scaly|flak\w*|bald\w*|clumps?|patch\w*"
     r"|dolor\w*|duele|sangr\w*|fiebre|hinchad\w*|douleur\w*|saign\w*|fievre|fièvre"

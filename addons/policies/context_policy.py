@@ -17,8 +17,10 @@ context, and this policy answers them (pure decisions, table-tested):
   nothing at all.
 - **A follow-up to the massage limits.** Right after them, a short question about amount
   ("is that too much?", "how hard should I press?") is answered by the massage limits again.
-- **A massage habit reported.** "I've been rubbing rosemary oil in morning and night, 15
-  minutes each time" reads as a description of the scalp; it gets the massage limits.
+- **A massage habit reported, or a massage question not placed.** "I've been rubbing
+  rosemary oil in morning and night, 15 minutes each time" reads as a description of the
+  scalp, "what about a light massage with my fingertips?" as nothing: both get the massage
+  limits.
 
 Triage (priority 7) outranks it: "yes, and my scalp is bleeding now" is triaged first.
 """
@@ -40,6 +42,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from addons.policies.triage_policy import FAQ_FOLLOW_UP_CONFIDENCE, faq_confidence
 from scalpcare.commands import Command, follows_up_amount, read_command
 from scalpcare.confirmation import confirms
 from scalpcare.massage import parse_habit
@@ -88,8 +91,20 @@ def answer_action(
 #: A consultation question answered "skip", "pass" or "rather not say" (whatever the intent).
 CONSULTATION_FORM = "consultation_form"
 STOP_OR_SKIP_ACTION = "action_stop_or_skip"
-#: An answer whose short follow-up questions ("is that too much?") it answers again.
-FOLLOWED_UP_ANSWERS = frozenset(("action_massage_limits",))
+ROUTINE_ACTION = "action_give_routine"
+#: Answers whose short follow-up questions ("is that too much?", "how often should I do
+#: this?") refer to them, and what answers the follow-up.
+FAQ_ACTION = "utter_faq"
+TOPIC_ANSWERS = {
+    "action_massage_limits": "action_massage_limits",
+    "action_give_routine": FAQ_ACTION,
+}
+#: Actions that keep the topic of the answer before them.
+TOPIC_NEUTRAL = frozenset(
+    ("action_listen", "action_give_consent", "action_decline_consent", "utter_youre_welcome")
+)
+#: Answers this policy may give outside the rules (it then predicts listening itself).
+FOLLOWED_UP_ANSWERS = frozenset(("action_massage_limits", FAQ_ACTION))
 ANSWER_ACTIONS = frozenset(
     [*(action for pair in QUESTIONS.values() for action in pair), STOP_OR_SKIP_ACTION]
 )
@@ -118,19 +133,47 @@ def previous_turn_actions(events: Sequence[Event]) -> list[str]:
     ]
 
 
+def last_topic_answer(events: Sequence[Event], turns_back: int = 2) -> str | None:
+    """The massage limits or the routine, when one of them was the latest answer (pure).
+
+    Looks back over the last ``turns_back`` turns before the latest message; a consent
+    question answered or a thank-you in between keeps the topic, anything else ends it.
+    """
+    users_seen = 0
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            users_seen += 1
+            if users_seen > turns_back:
+                return None
+        elif isinstance(event, ActionExecuted) and users_seen >= 1:
+            name = event.action_name or ""
+            if name in TOPIC_ANSWERS:
+                return name
+            if name not in TOPIC_NEUTRAL:
+                return None
+    return None
+
+
 def follow_up_action(
-    events: Sequence[Event], active_loop: str | None, text: str | None
+    events: Sequence[Event],
+    active_loop: str | None,
+    text: str | None,
+    parse_data: Mapping[str, Any] | None = None,
 ) -> str | None:
-    """The previous answer again for a short follow-up about amount (pure).
+    """The answer a short follow-up about amount refers to (pure).
 
     Right after the massage limits, "is that too much?" or "how hard should I press"
-    asks about the massage, whatever the intent classifier makes of it. Outside forms
-    only: in a form the rules answer a massage question and resume the form.
+    asks about the massage; right after the routine, "how often should I do this?" asks
+    about the routine (the FAQ's answer, when the FAQ selector is sure of it), whatever
+    the intent classifier makes of them. Outside forms only: in a form the rules answer a
+    massage question and resume the form.
     """
     if active_loop or not follows_up_amount(text):
         return None
-    answered = FOLLOWED_UP_ANSWERS.intersection(previous_turn_actions(events))
-    return next(iter(answered), None)
+    topic = last_topic_answer(events)
+    if topic == ROUTINE_ACTION:
+        return FAQ_ACTION if faq_confidence(parse_data) >= FAQ_FOLLOW_UP_CONFIDENCE else None
+    return TOPIC_ANSWERS.get(topic or "")
 
 
 MASSAGE_ACTION = "action_massage_limits"
@@ -138,19 +181,25 @@ MASSAGE_ACTION = "action_massage_limits"
 HABIT_MISREAD_AS = frozenset(
     ("describe_scalp", "routine_feedback", "inform", "nlu_fallback", "out_of_scope", "faq")
 )
+#: Intents that mean the classifier could not place the message.
+UNPLACED_INTENTS = frozenset(("nlu_fallback", "out_of_scope"))
 _MASSAGE_WORDS = re.compile(r"\b(?:massag\w*|rub(?:s|bing|bed)?|scalp brush\w*)\b", re.IGNORECASE)
 
 
 def habit_action(active_loop: str | None, intent: str | None, text: str | None) -> str | None:
-    """The massage limits for a reported massage habit read as something else (pure).
+    """The massage limits for a massage habit or question read as something else (pure).
 
-    A habit is a massage word with a number of minutes or sessions a day. Outside forms
-    only: a consultation answer may mention a massage in passing.
+    A habit is a massage word with a number of minutes or sessions a day; a message about
+    massage that the classifier could not place at all ("what about a light massage with
+    my fingertips?") is a massage question too. Outside forms only: a consultation answer
+    may mention a massage in passing.
     """
     if active_loop or intent not in HABIT_MISREAD_AS or not text:
         return None
     if not _MASSAGE_WORDS.search(text):
         return None
+    if intent in UNPLACED_INTENTS:
+        return MASSAGE_ACTION
     habit = parse_habit(text)
     if habit.minutes is None and habit.sessions_per_day is None:
         return None
@@ -161,6 +210,8 @@ def after_answer(
     latest_action: str | None, previous_action: str | None, active_loop: str | None = None
 ) -> str | None:
     """Listen after the action this policy predicted (no rule expects it)."""
+    if latest_action == ROUTINE_ACTION and previous_action == STOP_OR_SKIP_ACTION:
+        return ACTION_LISTEN_NAME  # the last question skipped: the routine, then listen
     if previous_action != ACTION_LISTEN_NAME:
         return None
     if latest_action in ANSWER_ACTIONS or (
@@ -234,7 +285,7 @@ class ContextPolicy(Policy):
             action = (
                 answer_action(events, text)
                 or skip_action(loop, text)
-                or follow_up_action(events, loop, text)
+                or follow_up_action(events, loop, text, latest.parse_data if latest else None)
                 or habit_action(loop, intent, text)
             )
         else:

@@ -221,6 +221,44 @@ def pending_situations(
     return todo
 
 
+#: A message's own question is answered from the FAQ after a situation's answer when the
+#: answer selector is at least this sure, whatever the intent ("I'm pregnant, is my
+#: peppermint serum ok?" reads as feedback on a routine).
+FAQ_FOLLOW_UP_CONFIDENCE = 0.8
+
+
+def follows_up_situation(tracker: DialogueStateTracker, latest_action: str | None) -> bool:
+    """After a situation's answer, does the message's own question still get its answer?
+
+    Pregnancy and distress answer the situation, not the question ("is tea tree safe?",
+    "how long should I massage?"): that follows. A medicine question alongside them
+    changes nothing; any other situation's answer is the whole answer.
+    """
+    latest = tracker.latest_message
+    if latest_action != SITUATION_ACTION or latest is None or not latest.text:
+        return False
+    found = set(situations.from_parse(latest.parse_data, latest.text))
+    allowed = situations.FOLLOWED_UP | {situations.Situation.MEDICINE}
+    return bool(found & situations.FOLLOWED_UP) and found <= allowed
+
+
+def answer_intent(intent: str | None, parse_data: Mapping[str, Any] | None) -> str | None:
+    """The intent whose answer a message's own question gets (pure).
+
+    The message's intent when it has an answer (FAQ, massage); otherwise ``faq`` when the
+    FAQ selector is sure of an answer (:data:`FAQ_FOLLOW_UP_CONFIDENCE`).
+    """
+    if intent in SITUATION_FOLLOW_UPS:
+        return intent
+    return "faq" if faq_confidence(parse_data) >= FAQ_FOLLOW_UP_CONFIDENCE else intent
+
+
+def faq_confidence(parse_data: Mapping[str, Any] | None) -> float:
+    """How sure the FAQ selector is of its answer to the message (0 when it did not run)."""
+    selected = ((parse_data or {}).get("response_selector") or {}).get("faq") or {}
+    return float((selected.get("response") or {}).get("confidence") or 0.0)
+
+
 def describes_symptom(tracker: DialogueStateTracker) -> bool:
     """Does the latest message describe a body symptom (pain, bleeding, a lump...)?"""
     latest = tracker.latest_message
@@ -343,6 +381,8 @@ class TriagePolicy(Policy):
         ):
             # Chemotherapy or a diagnosis under care: their team, not a new referral.
             level = Referral.NONE
+        if latest_action == SITUATION_ACTION and latest is not None:
+            intent = answer_intent(intent, latest.parse_data)
         action = next_action(
             latest_action,
             previous_action_name(tracker),
@@ -354,7 +394,7 @@ class TriagePolicy(Policy):
             triage_action=self.triage_action,
             paused=paused,
             situation=bool(found),
-            situation_follow_up=bool(found) and set(found) <= situations.FOLLOWED_UP,
+            situation_follow_up=follows_up_situation(tracker, latest_action),
             symptom=(
                 latest_action == ACTION_LISTEN_NAME
                 and intent in SHRUG_INTENTS

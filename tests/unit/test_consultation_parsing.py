@@ -162,6 +162,8 @@ DELEGATION_CASES = [
     ("dry shampoo every day", None, {"dry_shampoo"}, None),
     ("I wash daily and oil my hair weekly", "daily", {"oils"}, None),
     ("I blow dry my hair every day", None, frozenset(), None),
+    # a styling product used daily is no wash frequency
+    ("i use paste in my hair every day and my scalp is itchy", None, {"styling"}, None),
     ("oily roots, I want to relax", None, frozenset(), "relaxation"),
     ("hairspray and gel, I want thicker hair", None, {"hairspray", "styling"}, "growth_support"),
     ("no dry shampoo, I wash every day", "daily", frozenset(), None),

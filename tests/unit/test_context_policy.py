@@ -80,6 +80,8 @@ def test_only_the_latest_question_counts() -> None:
         ("action_referral_summary", "action_listen", None, "action_listen"),
         ("action_stop_or_skip", "action_listen", "consultation_form", "action_listen"),
         ("action_massage_limits", "action_listen", None, "action_listen"),
+        # the last question skipped: the routine follows, then the user's turn
+        ("action_give_routine", "action_stop_or_skip", None, "action_listen"),
         # in a form the rules resume the form after a massage answer
         ("action_massage_limits", "action_listen", "consultation_form", None),
         # the action came after another one (a rule's or triage's flow): not this policy's
@@ -156,6 +158,14 @@ def test_follow_up_action(events: list, loop: str | None, text: str, action: str
         # no massage word, no amount, or another intent: not a habit report
         (None, "describe_scalp", "my roots are greasy by 5pm every day", None),
         (None, "describe_scalp", "i love a good scalp massage", None),
+        # a massage question the classifier could not place
+        (
+            None,
+            "nlu_fallback",
+            "what about a light massage with my fingertips?",
+            "action_massage_limits",
+        ),
+        (None, "nlu_fallback", "what about my flakes?", None),
         (None, "request_booking", "book me a 45 minute head massage", None),
         # in a form the answer is the consultation's
         ("consultation_form", "describe_scalp", "i massage 20 min a day, scalp is oily", None),
@@ -163,3 +173,34 @@ def test_follow_up_action(events: list, loop: str | None, text: str, action: str
 )
 def test_habit_action(loop: str | None, intent: str, text: str, action: str | None) -> None:
     assert habit_action(loop, intent, text) == action
+
+
+ROUTINE_DECLINED = [
+    UserUttered("itchy, combination, not sensitive, every other day"),
+    ActionExecuted("action_give_routine"),
+    SlotSet("consent_offered", True),
+    ActionExecuted("action_listen"),
+    UserUttered("nah dont keep anything"),
+    ActionExecuted("action_decline_consent"),
+    ActionExecuted("action_listen"),
+]
+SURE_FAQ = {"response_selector": {"faq": {"response": {"confidence": 0.99}}}}
+
+
+@pytest.mark.parametrize(
+    ("events", "parse_data", "action"),
+    [
+        # after the routine (a consent answer in between keeps the topic): the FAQ's answer
+        (ROUTINE_DECLINED, SURE_FAQ, "utter_faq"),
+        (ROUTINE_DECLINED, {}, None),
+        # a FAQ answer in between is another topic
+        (
+            [*ROUTINE_DECLINED, UserUttered("what is salicylic acid"), ActionExecuted("utter_faq")],
+            SURE_FAQ,
+            None,
+        ),
+    ],
+)
+def test_a_follow_up_after_the_routine(events: list, parse_data: dict, action: str | None) -> None:
+    text = "how often should i do this? my scalp got angry last time"
+    assert follow_up_action(_answered(events, text), None, text, parse_data) == action

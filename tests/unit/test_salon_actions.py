@@ -382,6 +382,13 @@ async def test_booking_needs_consent_then_is_a_request(
         ("booking_name", "it's Priya", [], "Priya", None),
         ("booking_name", "42", [], None, reply(bk.NAME_REASK)),
         ("booking_times", "weekday evenings", [], "weekday evenings", None),
+        (
+            "booking_times",
+            "oh wait, saturday doesnt work after all, friday evening instead. name is Jo Patel",
+            [],
+            "oh wait, friday evening instead",
+            None,
+        ),
         ("booking_service", "the 45 minute one", [], "head_only_45", None),
         ("booking_service", "hmm", [], None, reply(bk.SERVICE_REASK)),
     ],
@@ -531,9 +538,8 @@ async def test_booking_keeps_what_was_said_before_its_question(
     )
     events = await bk.ValidateBookingForm().run(dispatcher, tracker, domain)
     assert SlotSet("booking_service", "head_only_45") in events
-    assert SlotSet("booking_times", "the long one i think, saturday morning, jo@example.com") in (
-        events
-    )
+    # the e-mail address is no preferred time
+    assert SlotSet("booking_times", "the long one i think, saturday morning") in events
     assert SlotSet("booking_contact", "jo@example.com") in events
     assert dispatcher.messages == []
 
@@ -573,6 +579,21 @@ async def test_a_correction_replaces_an_earlier_booking_answer(
     events = await bk.ValidateBookingForm().run(dispatcher, tracker, domain)
     changed = [e for e in events if e["name"] in slots]
     assert changed == ([expected] if expected else [])
+
+
+async def test_a_name_given_in_passing_is_kept_for_its_question(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """ "..., name's Maya Brooks" with the booking request: the name is not asked again."""
+    tracker = make_tracker(
+        "id like a scalp facial, saturday morning if poss, name's Maya Brooks",
+        "request_booking",
+        0.9,
+        slots={"requested_slot": None},
+    )
+    events = await bk.ValidateBookingForm().run(dispatcher, tracker, domain)
+    assert SlotSet("booking_name", "Maya Brooks") in events
+    assert SlotSet("booking_times", "id like a scalp facial, saturday morning if poss") in events
 
 
 def _action(name: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from addons.policies.triage_policy import (
     TRIAGE_ACTION,
     TriagePolicy,
     _should_handle_message,
+    answer_intent,
     message_level,
     needed_level,
     next_action,
@@ -503,3 +504,24 @@ def test_never_back_into_the_two_stage_fallback(policy: TriagePolicy, rasa_domai
     assert _predict(policy, rasa_domain, [*listening, ActionExecuted(SITUATION)]) == LISTEN
     bleeding = [fallback, ActionExecuted(LISTEN), _user("my scalp is bleeding and won't stop")]
     assert _predict(policy, rasa_domain, [*bleeding, ActionExecuted(TRIAGE_ACTION)]) == LISTEN
+
+
+def _faq(confidence: float) -> dict:
+    return {"response_selector": {"faq": {"response": {"confidence": confidence}}}}
+
+
+@pytest.mark.parametrize(
+    ("intent", "parse_data", "expected"),
+    [
+        ("faq", _faq(0.95), "faq"),
+        ("ask_massage_limits", _faq(0.0), "ask_massage_limits"),
+        # read as feedback, but the FAQ selector is sure of the question's answer
+        ("routine_feedback", _faq(0.82), "faq"),
+        ("routine_feedback", _faq(0.5), "routine_feedback"),
+        ("describe_scalp", {}, "describe_scalp"),
+        (None, None, None),
+    ],
+)
+def test_answer_intent(intent: str | None, parse_data: dict | None, expected: str | None) -> None:
+    """After a situation's answer, the message's own question gets its answer."""
+    assert answer_intent(intent, parse_data) == expected
