@@ -235,18 +235,22 @@ class ValidateBookingForm(FormValidationAction):
             who = referral_texts.WHO[referral]
             dispatcher.utter_message(response=BOOKING_UNDER_REFERRAL, who=who)
         service = parse_service(text, values("service"))
-        # "actually, I meant the 45 min one": a correction replaces the answer given.
-        correction = bool(_CORRECTION.search(text))
+        # "actually, I meant the 45 min one": a correction replaces the answer given; so
+        # does a service named in answer to a later question ("the long one i think",
+        # asked for the days and times), which answers the service, not that question.
+        times_said = bool(_TIME_WORDS.search(text)) and not text.startswith("/")
+        about_service = (
+            bool(service) and not times_said and requested in (BOOKING_TIMES, BOOKING_NAME)
+        )
+        correction = bool(_CORRECTION.search(text)) or about_service
         if service and (
             requested == BOOKING_SERVICE or correction or not tracker.get_slot(BOOKING_SERVICE)
         ):
             events.append(SlotSet(BOOKING_SERVICE, service))
         # What else the message gives is kept for its own question, never thrown away.
-        times_said = bool(_TIME_WORDS.search(text)) and not text.startswith("/")
         if (
             times_said
             and requested != BOOKING_TIMES
-            and (requested != BOOKING_NAME or correction)
             and (correction or not tracker.get_slot(BOOKING_TIMES))
         ):
             events.append(SlotSet(BOOKING_TIMES, parse_times(text)))
@@ -258,15 +262,20 @@ class ValidateBookingForm(FormValidationAction):
             contact = parse_contact(text)
             if contact:
                 events.append(SlotSet(BOOKING_CONTACT, contact))
+        if about_service:
+            # The question asked is asked again (its slot stays empty).
+            return events
         if requested == BOOKING_TIMES:
             times = parse_times(text)
             events.append(SlotSet(BOOKING_TIMES, times))
             if times is None:
                 dispatcher.utter_message(response=TIMES_REASK)
         elif requested == BOOKING_NAME:
-            name = parse_name(text, values("person"))
+            # "sat morning" in answer to the name is a day, never a name; "friday instead,
+            # name is Jo Patel" gives both.
+            name = introduced_name(text) if times_said else parse_name(text, values("person"))
             events.append(SlotSet(BOOKING_NAME, name))
-            if name is None and not (correction and events[:-1]):
+            if name is None and not times_said and not (correction and events[:-1]):
                 # (A correction of an earlier answer is no failed name: the form asks again.)
                 dispatcher.utter_message(response=NAME_REASK)
         elif requested == BOOKING_CONTACT:

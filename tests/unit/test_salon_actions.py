@@ -596,6 +596,50 @@ async def test_a_name_given_in_passing_is_kept_for_its_question(
     assert SlotSet("booking_times", "id like a scalp facial, saturday morning if poss") in events
 
 
+@pytest.mark.parametrize(
+    ("requested", "text", "slots", "expected"),
+    [
+        # a service named in answer to the days and times answers the service
+        (
+            "booking_times",
+            "the long one i think",
+            {"booking_service": "scalp_facial"},
+            [SlotSet("booking_service", "head_only_45")],
+        ),
+        # days and times in answer to the name are the times, never a name
+        (
+            "booking_name",
+            "sat morning",
+            {"booking_service": "head_only_45"},
+            [SlotSet("booking_times", "sat morning"), SlotSet("booking_name", None)],
+        ),
+        (
+            "booking_name",
+            "oh wait, friday evening instead. name is Jo Patel",
+            {"booking_service": "head_only_45", "booking_times": "saturday morning"},
+            [
+                SlotSet("booking_times", "oh wait, friday evening instead"),
+                SlotSet("booking_name", "Jo Patel"),
+            ],
+        ),
+    ],
+)
+async def test_an_answer_to_another_question_fills_that_one(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    requested: str,
+    text: str,
+    slots: dict[str, Any],
+    expected: list[SlotSet],
+) -> None:
+    """The question asked is asked again by the form, without a "sorry"."""
+    tracker = make_tracker(text, "inform", 0.9, slots={**slots, "requested_slot": requested})
+    events = await bk.ValidateBookingForm().run(dispatcher, tracker, domain)
+    assert events == expected
+    assert dispatcher.messages == []
+
+
 def _action(name: str) -> dict[str, Any]:
     return {"event": "action", "name": name}
 
