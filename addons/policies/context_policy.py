@@ -121,18 +121,6 @@ def skip_action(active_loop: str | None, text: str | None) -> str | None:
     return None
 
 
-def previous_turn_actions(events: Sequence[Event]) -> list[str]:
-    """The actions run between the previous user message and the latest one (pure)."""
-    users = [i for i, e in enumerate(events) if isinstance(e, UserUttered)]
-    if len(users) < 2:
-        return []
-    return [
-        e.action_name
-        for e in events[users[-2] + 1 : users[-1]]
-        if isinstance(e, ActionExecuted) and e.action_name
-    ]
-
-
 def last_topic_answer(events: Sequence[Event], turns_back: int = 2) -> str | None:
     """The massage limits or the routine, when one of them was the latest answer (pure).
 
