@@ -325,14 +325,13 @@ def to_answer(
 
 
 def defers_referral(found: tuple[Situation, ...], answered: tuple[str, ...] = ()) -> bool:
-    """Is a ``doctor`` or ``dermatologist`` finding left to the care the person already has?
+    """Is a ``doctor`` (nutrient) finding left to the care the person already has?
 
-    Someone on chemotherapy is pointed to their oncology team, never to a deficiency guess
-    or a new dermatologist; someone whose condition is already diagnosed and treated is
-    pointed back to that professional ("anything new, worse or not settling goes back to
-    them"): their answer says so, in this message (``found``) or earlier in the
-    conversation (``answered``). An ``urgent`` finding is never deferred
-    (docs/content-rules.md).
+    Someone on chemotherapy is pointed to their oncology team, never to a deficiency guess;
+    someone whose condition is already diagnosed and treated is pointed back to that
+    professional: their answer says so, in this message (``found``) or earlier in the
+    conversation (``answered``). A ``dermatologist`` or ``urgent`` finding is never
+    deferred (docs/content-rules.md).
     """
     care = {Situation.CHEMO, Situation.UNDER_CARE}
     return bool(care & set(found)) or bool({s.value for s in care} & set(answered))

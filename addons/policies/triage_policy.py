@@ -376,10 +376,12 @@ class TriagePolicy(Policy):
         if latest_action == self.triage_action:
             # The triage reply already said "English only" with the salon's phone.
             found = tuple(f for f in found if f is not situations.Situation.OTHER_LANGUAGE)
-        if level in (Referral.DOCTOR, Referral.DERMATOLOGIST) and situations.defers_referral(
+        if level is Referral.DOCTOR and situations.defers_referral(
             found, situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
         ):
-            # Chemotherapy or a diagnosis under care: their team, not a new referral.
+            # Chemotherapy or a diagnosis under care: no deficiency guess. (A dermatologist
+            # finding still gets its referral: "worried about skin cancer, a scaly spot that
+            # bleeds" reads as chemotherapy too, and safety comes first.)
             level = Referral.NONE
         if latest_action == SITUATION_ACTION and latest is not None:
             intent = answer_intent(intent, latest.parse_data)
