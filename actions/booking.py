@@ -146,8 +146,8 @@ def parse_name(text: str, entity_values: list[str]) -> str | None:
         and bool(_NAME.match(candidate))
         and candidate.lower() not in _NOT_NAMES
     )
-    found = " ".join(v for v in entity_values if v.lower() not in _NOT_NAMES)[:80]
     entity_values = [v for v in entity_values if v.lower() not in _NOT_NAMES]
+    found = " ".join(entity_values)[:80]
     if is_name and all(value.lower() in candidate.lower() for value in entity_values):
         return candidate
     return found or None

@@ -32,17 +32,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from addons.policies.triage_policy import FAQ_FOLLOW_UP_CONFIDENCE, faq_confidence
+from addons.policies.triage_policy import (
+    FAQ_FOLLOW_UP_CONFIDENCE,
+    faq_confidence,
+    previous_action_name,
+)
 from scalpcare.commands import Command, follows_up_amount, read_command
 from scalpcare.confirmation import confirms
 from scalpcare.massage import parse_habit
@@ -92,19 +94,17 @@ def answer_action(
 CONSULTATION_FORM = "consultation_form"
 STOP_OR_SKIP_ACTION = "action_stop_or_skip"
 ROUTINE_ACTION = "action_give_routine"
+MASSAGE_ACTION = "action_massage_limits"
 #: Answers whose short follow-up questions ("is that too much?", "how often should I do
 #: this?") refer to them, and what answers the follow-up.
 FAQ_ACTION = "utter_faq"
-TOPIC_ANSWERS = {
-    "action_massage_limits": "action_massage_limits",
-    "action_give_routine": FAQ_ACTION,
-}
+TOPIC_ANSWERS = {MASSAGE_ACTION: MASSAGE_ACTION, ROUTINE_ACTION: FAQ_ACTION}
 #: Actions that keep the topic of the answer before them.
 TOPIC_NEUTRAL = frozenset(
     ("action_listen", "action_give_consent", "action_decline_consent", "utter_youre_welcome")
 )
 #: Answers this policy may give outside the rules (it then predicts listening itself).
-FOLLOWED_UP_ANSWERS = frozenset(("action_massage_limits", FAQ_ACTION))
+FOLLOWED_UP_ANSWERS = frozenset((MASSAGE_ACTION, FAQ_ACTION))
 ANSWER_ACTIONS = frozenset(
     [*(action for pair in QUESTIONS.values() for action in pair), STOP_OR_SKIP_ACTION]
 )
@@ -164,7 +164,6 @@ def follow_up_action(
     return TOPIC_ANSWERS.get(topic or "")
 
 
-MASSAGE_ACTION = "action_massage_limits"
 #: Intents a reported massage habit is misread as (a description, feedback, nothing).
 HABIT_MISREAD_AS = frozenset(
     ("describe_scalp", "routine_feedback", "inform", "nlu_fallback", "out_of_scope", "faq")
@@ -209,19 +208,6 @@ def after_answer(
     return None
 
 
-def _previous_action(tracker: DialogueStateTracker) -> str | None:
-    """The action before the latest one in this turn (``action_listen`` when none)."""
-    seen_latest = False
-    for event in reversed(tracker.events):
-        if isinstance(event, ActionExecuted):
-            if seen_latest:
-                return event.action_name
-            seen_latest = True
-        elif isinstance(event, UserUttered) and seen_latest:
-            return ACTION_LISTEN_NAME
-    return None
-
-
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
@@ -232,17 +218,6 @@ class ContextPolicy(Policy):
     def get_default_config() -> dict[str, Any]:
         """Priority 6 with RulePolicy; its predictions overrule the intent-based ones."""
         return {"priority": 6}
-
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> None:
-        """Create the policy (nothing to learn)."""
-        super().__init__(config, model_storage, resource, execution_context, **kwargs)
 
     def train(
         self,
@@ -278,7 +253,7 @@ class ContextPolicy(Policy):
             )
         else:
             action = after_answer(
-                tracker.latest_action_name, _previous_action(tracker), tracker.active_loop_name
+                tracker.latest_action_name, previous_action_name(tracker), tracker.active_loop_name
             )
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(probabilities)
