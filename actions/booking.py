@@ -24,6 +24,7 @@ from actions.salon_access import (
     CONSENT_GIVEN,
     CONSENT_OFFERED,
     channel_of,
+    notify_staff_soon,
     with_repository,
 )
 from actions.session import this_session
@@ -317,6 +318,7 @@ async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
             referral=referral.value if referral else None,
         )
     )
+    notify_staff_soon()
     dispatcher.utter_message(
         response=BOOKING_HELD if referral else BOOKING_DONE,
         name=name.split()[0],

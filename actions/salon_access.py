@@ -3,6 +3,7 @@
 One engine per URL, created on first use, and one session per action run; repository
 calls block, so they run in a worker thread. Used by :mod:`actions.salon_actions`
 (consent, returning clients, check-ins, erasure, handoff) and :mod:`actions.booking`.
+A handoff, a booking or an urgent referral also wakes the staff notification sender.
 """
 
 from __future__ import annotations
@@ -48,6 +49,22 @@ async def with_repository(work: Callable[[SalonRepository], T]) -> T:
             return work(SalonRepository(session))
 
     return await asyncio.to_thread(run)
+
+
+#: Wakes the action server's notification sender (actions/server.py sets it).
+_wake_notifier: Callable[[], None] | None = None
+
+
+def set_notifier(wake: Callable[[], None] | None) -> None:
+    """Register what :func:`notify_staff_soon` calls (the action server's sender)."""
+    global _wake_notifier
+    _wake_notifier = wake
+
+
+def notify_staff_soon() -> None:
+    """Ask for the staff notifications just recorded to be sent now, not at the next poll."""
+    if _wake_notifier is not None:
+        _wake_notifier()
 
 
 def channel_of(tracker: Tracker) -> str:

@@ -41,9 +41,11 @@ from actions.salon_access import (
     CONSENT_OFFERED,
     channel_of,
     engine,
+    notify_staff_soon,
     with_repository,
 )
 from salon import db, retention
+from salon import profile as salon_profile
 from salon.repository import SalonRepository
 from scalpcare import confirmation, contract
 
@@ -67,6 +69,7 @@ FORGET_QUESTION = "utter_forget_question"
 FORGOTTEN = "utter_forgotten"
 NOT_FORGOTTEN = "utter_not_forgotten"
 HANDOFF = "utter_handoff"
+HANDOFF_NO_HOURS = "utter_handoff_no_hours"
 BOOKING_NOT_SENT = "utter_booking_not_sent"
 
 #: Channels whose conversation id proves its owner (a server-issued widget token, a
@@ -230,6 +233,8 @@ async def record_referral(tracker: Tracker, level: str, conditions: list[str]) -
     sender, channel = tracker.sender_id, channel_of(tracker)
     try:
         await with_repository(lambda repo: repo.record_referral(channel, sender, level, conditions))
+        if level == "urgent":
+            notify_staff_soon()
     except Exception:  # the referral reply matters more than the record
         logger.exception("could not record a referral in the salon database")
 
@@ -440,7 +445,12 @@ class ActionHandoff(Action):
         await with_repository(
             lambda repo: repo.create_handoff(channel, sender, reason=reason, transcript=transcript)
         )
-        dispatcher.utter_message(response=HANDOFF)
+        notify_staff_soon()
+        salon = salon_profile.profile()
+        if salon.opening_hours:
+            dispatcher.utter_message(response=HANDOFF, salon=salon.name, hours=salon.opening_hours)
+        else:
+            dispatcher.utter_message(response=HANDOFF_NO_HOURS, salon=salon.name)
         # Rasa predicts nothing more once paused, so the action itself marks the
         # bot as listening: when staff hand back, the next message starts a
         # normal turn instead of continuing this one.

@@ -8,7 +8,9 @@ name. This module serves rasa-sdk's own app and refuses every request but
 
 It also keeps the retention period: conversations are deleted ``TRACKER_RETENTION_DAYS``
 days after their last message, by a purge at start-up and every few hours
-(``salon/retention.py``).
+(``salon/retention.py``), and sends staff their notifications (a handoff, a booking
+request, an urgent referral) at once and retries the ones that failed
+(``salon/notify.py``; ``NOTIFY_POLL_SECONDS``).
 
 Usage: python -m actions.server [--port 5055]   (scripts/run.sh starts it)
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hmac
 import logging
 import os
@@ -29,7 +32,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from salon import db, retention, tracker
+from actions import salon_access
+from salon import db, notify, retention, tracker
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 #: Paths anyone may call: the health check, for start-up scripts and balancers.
@@ -69,6 +73,11 @@ def create_app(token: str, actions_package: str = "actions") -> Sanic:
     async def start_retention(app: Sanic, _loop: Any) -> None:
         if retention_enabled():
             app.add_task(keep_retention())
+        settings = notification_settings()
+        if settings is not None and settings.configured:
+            wake = asyncio.Event()
+            salon_access.set_notifier(wake.set)
+            app.add_task(keep_notifying(settings, wake))
 
     return app
 
@@ -109,6 +118,41 @@ async def keep_retention() -> None:
         except Exception:  # a database that is down now may be up at the next run
             logger.exception("retention: the scheduled purge failed")
         await asyncio.sleep(retention.interval_hours() * 3600)
+
+
+def notification_settings() -> notify.NotifySettings | None:
+    """The staff notification targets, or None (logged) when they cannot be used."""
+    try:
+        settings = notify.NotifySettings.from_env()
+    except notify.NotifyConfigError as error:
+        logger.error("staff notifications are off: %s", error)
+        return None
+    if not settings.configured:
+        logger.warning(
+            "staff notifications are off: set %s and %s (or %s) to tell staff about "
+            "handoffs, bookings and urgent referrals",
+            notify.SMTP_URL_ENV,
+            notify.STAFF_EMAIL_ENV,
+            notify.WEBHOOK_ENV,
+        )
+    return settings
+
+
+async def keep_notifying(settings: notify.NotifySettings, wake: asyncio.Event) -> None:
+    """Send due staff notifications when woken by a request, or every poll, until stopped."""
+    salon_db = db.engine_from_env()
+    try:
+        while True:
+            try:
+                await asyncio.to_thread(notify.deliver_due, salon_db, settings)
+            except Exception:  # a database that is down now may be up at the next run
+                logger.exception("staff notifications: the delivery run failed")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=notify.poll_seconds())
+            wake.clear()
+    finally:
+        salon_access.set_notifier(None)
+        salon_db.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,11 @@ BOOKING_STATUSES = ("requested", "held", "confirmed", "cancelled", "done")
 HANDOFF_STATUSES = ("open", "closed")
 #: Referral levels worth recording (``none`` is not a referral).
 REFERRAL_LEVELS = ("doctor", "dermatologist", "urgent")
+#: What staff are told about at once (salon/notify.py).
+NOTIFICATION_KINDS = ("handoff", "booking", "urgent_referral")
+#: ``pending`` until every configured target (e-mail, webhook) took it; ``failed`` after
+#: the last retry (staff see it and can send it again).
+NOTIFICATION_STATUSES = ("pending", "sent", "failed")
 
 
 def utcnow() -> datetime:
@@ -180,4 +185,56 @@ class HandoffRequest(Base):
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
 
-ALL_MODELS = (Client, ConsultationSummary, Referral, BookingRequest, HandoffRequest)
+class Notification(Base):
+    """A message to staff about a handoff, a booking or an urgent referral (an outbox row).
+
+    Written in the same transaction as the request it is about, so a request is never
+    recorded without its notification; delivered (and retried) by :mod:`salon.notify`.
+    It goes with its request: erasing a client or purging old rows removes it too.
+    """
+
+    __tablename__ = "salon_notifications"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    kind = sa.Column(sa.String(32), nullable=False)
+    subject = sa.Column(sa.String(200), nullable=False)
+    body = sa.Column(sa.Text, nullable=False)
+    handoff_id = sa.Column(
+        sa.Integer,
+        sa.ForeignKey("salon_handoff_requests.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    )
+    booking_id = sa.Column(
+        sa.Integer,
+        sa.ForeignKey("salon_booking_requests.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    )
+    referral_id = sa.Column(
+        sa.Integer,
+        sa.ForeignKey("salon_referrals.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    )
+    status = sa.Column(sa.String(16), nullable=False, default="pending", index=True)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    last_error = sa.Column(sa.Text, nullable=True)
+    #: Per target, so that a retry never sends the same e-mail twice.
+    email_sent_at = sa.Column(UTCDateTime, nullable=True)
+    webhook_sent_at = sa.Column(UTCDateTime, nullable=True)
+    next_attempt_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    #: A sender holds the row until then, so two action servers never send it twice.
+    claimed_until = sa.Column(UTCDateTime, nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    sent_at = sa.Column(UTCDateTime, nullable=True)
+
+
+ALL_MODELS = (
+    Client,
+    ConsultationSummary,
+    Referral,
+    BookingRequest,
+    HandoffRequest,
+    Notification,
+)

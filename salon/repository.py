@@ -11,6 +11,8 @@ Privacy rules (docs/threat-model.md, "What is kept, for how long"):
   conditions only, no client and no sender id) so that staff can still count them;
 - a handoff is requested by the person themselves and keeps their sender id (staff
   need it to take the conversation over) until it is forgotten or purged;
+- a handoff, a booking request and an urgent referral each write a staff notification
+  in the same transaction (:mod:`salon.notify` sends it), which goes with its row;
 - :meth:`SalonRepository.forget_client` removes every row of a sender and
   :meth:`SalonRepository.purge_older_than` applies a retention period.
 """
@@ -23,6 +25,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from salon import notify
 from salon.models import (
     BOOKING_STATUSES,
     REFERRAL_LEVELS,
@@ -322,6 +325,9 @@ class SalonRepository(StaffQueries):
         )
         self.session.add(referral)
         self.session.flush()
+        if level == "urgent":
+            self.session.add(notify.for_urgent_referral(referral))
+            self.session.flush()
         return referral
 
     # Bookings and handoffs -------------------------------------------------------------
@@ -400,6 +406,8 @@ class SalonRepository(StaffQueries):
         client.contact_phone = clean_phone or client.contact_phone
         client.last_seen_at = utcnow()
         self.session.flush()
+        self.session.add(notify.for_booking(booking))
+        self.session.flush()
         return booking
 
     def set_booking_status(self, booking_id: int, status: str) -> BookingRequest:
@@ -448,6 +456,8 @@ class SalonRepository(StaffQueries):
             created_at=utcnow(),
         )
         self.session.add(handoff)
+        self.session.flush()
+        self.session.add(notify.for_handoff(handoff))
         self.session.flush()
         return handoff
 

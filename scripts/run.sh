@@ -80,6 +80,11 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 echo "Action server on http://127.0.0.1:$ACTION_PORT (log: logs/actions.log)"
+if [ -n "${SALON_SMTP_URL:-}${SALON_NOTIFY_WEBHOOK:-}" ]; then
+  echo "Staff are notified of handoffs, bookings and urgent referrals (docs/staff.md#notifications)"
+else
+  echo "Staff notifications are off: set SALON_SMTP_URL and SALON_STAFF_EMAIL (docs/staff.md#notifications)"
+fi
 
 # Only the channels whose variables are set (docs/channels.md). Every mode
 # needs it: `rasa shell` reads the credentials file too.

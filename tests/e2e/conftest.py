@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.mail import Mailbox, smtp_server
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "scalp-care.tar.gz"
 START_TIMEOUT_S = 240
@@ -44,6 +46,8 @@ class Assistant:
     log_path: Path | None = None
     #: Rasa's HTTP API token (``--auth-token``); channel webhooks need none.
     api_token: str = ""
+    #: The staff mailbox of the SMTP server the action server notifies (tests/mail.py).
+    mailbox: Mailbox | None = None
 
     def url(self, path: str) -> str:
         """The full URL of ``path``, with the API token unless it is a channel webhook."""
@@ -168,6 +172,9 @@ def running_assistant(
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    """One assistant for the whole e2e session."""
-    with running_assistant(tmp_path_factory.mktemp("assistant")) as running:
-        yield running
+    """One assistant for the whole e2e session; staff notifications go to a real SMTP server."""
+    with smtp_server() as (smtp_url, mailbox):
+        staff = {"SALON_SMTP_URL": smtp_url, "SALON_STAFF_EMAIL": "desk@salon.example"}
+        with running_assistant(tmp_path_factory.mktemp("assistant"), staff) as running:
+            running.mailbox = mailbox
+            yield running

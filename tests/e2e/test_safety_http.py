@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -107,12 +108,23 @@ def test_referral_never_drops_and_massage_stays_paused(assistant) -> None:
     assert slots["nutrient_deficiency_suspected"] is True
 
 
+def _urgent_mails(assistant) -> list:
+    return [m for m in list(assistant.mailbox.messages) if "Urgent referral #" in m["Subject"]]
+
+
 def test_red_flag_mid_consultation_ends_it_with_the_referral_first(assistant) -> None:
     """Urgent signs during the form: the urgent reply first, no routine, form over."""
     sender = _sender()
     assistant.say(sender, "can you give me a routine for my scalp")
+    urgent_mails = len(_urgent_mails(assistant))
     replies = assistant.say(sender, "it's hot and swollen, there's pus and i have a fever")
     assert replies[0]["text"].startswith(OPENINGS["urgent"])
+    # Staff hear about it at once (anonymously: no consent), by e-mail.
+    deadline = time.monotonic() + 20
+    while len(_urgent_mails(assistant)) <= urgent_mails and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(_urgent_mails(assistant)) > urgent_mails
+    assert "fever" not in _urgent_mails(assistant)[-1].get_payload()
     assert not any("Step" in (r.get("text") or "") for r in replies)
     tracker = assistant.tracker(sender)
     assert tracker["slots"]["referral"] == "urgent"

@@ -144,6 +144,26 @@ def test_booking_request(assistant) -> None:
         "requested",
         "saturday morning",
     )
+    [(booking_id,)] = _rows(
+        assistant,
+        "SELECT b.id FROM salon_booking_requests b "
+        "JOIN salon_clients c ON c.id = b.client_id WHERE c.sender_id = ?",
+        sender,
+    )
+    mail = _staff_mail(assistant, f"New booking request #{booking_id}:")
+    assert "saturday morning" in mail.get_payload() and "jane" not in mail.get_payload()
+
+
+def _staff_mail(assistant, subject: str, timeout: float = 20.0):
+    """The e-mail to staff whose subject contains ``subject`` (the action server sends it)."""
+    assert assistant.mailbox is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in list(assistant.mailbox.messages):
+            if subject in message["Subject"]:
+                return message
+        time.sleep(0.2)
+    pytest.fail(f"no staff e-mail with {subject!r} within {timeout}s")
 
 
 def test_handoff_pauses_until_staff_hand_back(assistant) -> None:
@@ -166,6 +186,11 @@ def test_handoff_pauses_until_staff_hand_back(assistant) -> None:
         assistant, "SELECT transcript FROM salon_handoff_requests WHERE sender_id = ?", sender
     )
     assert "client: my scalp is itchy" in transcript
+    [(handoff_id,)] = _rows(
+        assistant, "SELECT id FROM salon_handoff_requests WHERE sender_id = ?", sender
+    )
+    mail = _staff_mail(assistant, f"(handoff #{handoff_id})")
+    assert "itchy" not in mail.get_payload() and sender not in mail.get_payload()
 
 
 def test_feedback_from_a_first_time_visitor_starts_the_consultation(assistant) -> None:

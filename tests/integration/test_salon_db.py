@@ -44,6 +44,7 @@ SALON_TABLES = {
     "salon_referrals",
     "salon_booking_requests",
     "salon_handoff_requests",
+    "salon_notifications",
 }
 WEB = "socketio"
 
@@ -145,7 +146,7 @@ def test_migration_upgrade_creates_and_downgrade_drops_every_table(
             assert tables >= SALON_TABLES
             with engine.connect() as connection:
                 version = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
-                assert version.scalar_one() == "0002"
+                assert version.scalar_one() == "0003"
                 # The migration and the models agree (what autogenerate would see).
                 diff = compare_metadata(
                     MigrationContext.configure(connection, opts={"compare_type": True}),

@@ -20,6 +20,8 @@ from actions import booking as bk
 from actions import salon_access
 from actions import salon_actions as sa
 from salon import db
+from salon.models import Notification
+from salon.profile import profile
 from salon.repository import SalonRepository
 from tests.conftest import TrackerFactory
 from tests.databases import fresh_database
@@ -346,6 +348,30 @@ async def test_handoff_records_the_conversation_and_pauses(
     [handoff] = _rows(salon_db, lambda r: r.list_handoffs("open"))
     assert "client: my scalp is oily" in handoff.transcript
     assert handoff.reason == "can i talk to a person"
+    # The client is told who answers and when; staff are notified in the same transaction.
+    [told] = [m["text"] for m in dispatcher.messages]
+    salon = profile()
+    assert salon.opening_hours  # the project's salon.yml names them
+    assert told == reply(sa.HANDOFF, salon=salon.name, hours=salon.opening_hours)
+    [note] = _rows(salon_db, lambda r: r.session.query(Notification).all())
+    assert (note.kind, note.handoff_id, note.status) == ("handoff", handoff.id, "pending")
+
+
+async def test_handoff_without_opening_hours_in_the_profile(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "salon.yml").write_text("name: Studio Nine\n", encoding="utf8")
+    monkeypatch.setenv("SALON_PROFILE", str(tmp_path / "salon.yml"))
+    tracker = make_tracker("a person please", "human_handoff", 0.99)
+    await sa.ActionHandoff().run(dispatcher, tracker, domain)
+    [told] = [m["text"] for m in dispatcher.messages]
+    assert told == reply(sa.HANDOFF_NO_HOURS, salon="Studio Nine")
+    assert "{" not in told
 
 
 async def test_booking_needs_consent_then_is_a_request(
