@@ -26,7 +26,6 @@ from rasa_sdk.events import (
     ConversationPaused,
     EventType,
     FollowupAction,
-    ReminderScheduled,
     SessionStarted,
     SlotSet,
 )
@@ -138,14 +137,9 @@ def last_bot_text(tracker: Tracker, starts_with: str) -> str | None:
     return None
 
 
-def checkin_reminder() -> ReminderScheduled:
-    """The follow-up that asks how the routine went."""
-    return ReminderScheduled(
-        CHECKIN_INTENT,
-        trigger_date_time=datetime.now(timezone.utc) + checkin_delay(),
-        name="routine_checkin",
-        kill_on_user_message=False,
-    )
+def checkin_due() -> datetime:
+    """When the check-in that asks how the routine went is due (``$CHECKIN_DELAY_SECONDS``)."""
+    return datetime.now(timezone.utc) + checkin_delay()
 
 
 async def store_summary(tracker: Tracker, overrides: dict[str, Any] | None = None) -> None:
@@ -171,15 +165,22 @@ class ActionGiveConsent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Store consent and the summary; follow up later."""
+        """Store consent and the summary; schedule the check-in (kept across restarts)."""
         sender, channel = tracker.sender_id, channel_of(tracker)
-        await with_repository(lambda repo: repo.give_consent(channel, sender))
+        booking = bool(tracker.get_slot(BOOKING_CONTACT))
+
+        def consent(repo: SalonRepository) -> None:
+            repo.give_consent(channel, sender)
+            if not booking:  # a routine to ask about
+                repo.schedule_message(channel, sender, CHECKIN_INTENT, checkin_due())
+
+        await with_repository(consent)
         events: list[EventType] = [SlotSet(CONSENT_OFFERED, False), SlotSet(CONSENT_GIVEN, True)]
-        if tracker.get_slot(BOOKING_CONTACT):
+        if booking:
             return events + await submit_booking(dispatcher, tracker)
         await store_summary(tracker)
         dispatcher.utter_message(response=CONSENT_THANKS)
-        return [*events, checkin_reminder()]
+        return events
 
 
 class ActionDeclineConsent(Action):

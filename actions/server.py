@@ -10,7 +10,9 @@ It also keeps the retention period: conversations are deleted ``TRACKER_RETENTIO
 days after their last message, by a purge at start-up and every few hours
 (``salon/retention.py``), and sends staff their notifications (a handoff, a booking
 request, an urgent referral) at once and retries the ones that failed
-(``salon/notify.py``; ``NOTIFY_POLL_SECONDS``).
+(``salon/notify.py``; ``NOTIFY_POLL_SECONDS``), and sends the scheduled check-ins when
+they are due, through Rasa's HTTP API at ``RASA_URL`` (``salon/schedule.py``;
+``SCHEDULE_POLL_SECONDS``): they are kept in the salon database, so a restart loses none.
 
 Usage: python -m actions.server [--port 5055]   (scripts/run.sh starts it)
 """
@@ -33,7 +35,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions import salon_access
-from salon import db, notify, retention, tracker
+from salon import db, notify, retention, schedule, tracker
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 #: Paths anyone may call: the health check, for start-up scripts and balancers.
@@ -73,6 +75,9 @@ def create_app(token: str, actions_package: str = "actions") -> Sanic:
     async def start_retention(app: Sanic, _loop: Any) -> None:
         if retention_enabled():
             app.add_task(keep_retention())
+        rasa = scheduler_target()
+        if rasa is not None:
+            app.add_task(keep_scheduled(rasa))
         settings = notification_settings()
         if settings is not None and settings.configured:
             wake = asyncio.Event()
@@ -118,6 +123,37 @@ async def keep_retention() -> None:
         except Exception:  # a database that is down now may be up at the next run
             logger.exception("retention: the scheduled purge failed")
         await asyncio.sleep(retention.interval_hours() * 3600)
+
+
+def scheduler_target() -> schedule.RasaApi | None:
+    """Rasa's HTTP API for the scheduled check-ins, or None (logged) without ``RASA_URL``."""
+    try:
+        rasa = schedule.RasaApi.from_env()
+    except ValueError as error:
+        logger.error("scheduled check-ins are not sent: %s", error)
+        return None
+    if rasa is None:
+        logger.warning(
+            "scheduled check-ins are not sent: set %s to Rasa's HTTP API (scripts/run.sh does)",
+            schedule.RASA_URL_ENV,
+        )
+    return rasa
+
+
+async def keep_scheduled(rasa: schedule.RasaApi) -> None:
+    """Send the scheduled messages that are due, every poll, until stopped."""
+    salon_db = db.engine_from_env()
+    try:
+        while True:
+            try:
+                done = await asyncio.to_thread(schedule.send_due, salon_db, rasa)
+                if done.sent or done.skipped or done.failed:
+                    logger.info("scheduled messages: %s", done)
+            except Exception:  # a database that is down now may be up at the next run
+                logger.exception("scheduled messages: the run failed")
+            await asyncio.sleep(schedule.poll_seconds())
+    finally:
+        salon_db.dispose()
 
 
 def notification_settings() -> notify.NotifySettings | None:

@@ -30,6 +30,9 @@ NOTIFICATION_KINDS = ("handoff", "booking", "urgent_referral")
 #: ``pending`` until every configured target (e-mail, webhook) took it; ``failed`` after
 #: the last retry (staff see it and can send it again).
 NOTIFICATION_STATUSES = ("pending", "sent", "failed")
+#: A scheduled message (the routine check-in) is ``scheduled`` until it is ``sent``,
+#: ``skipped`` (its channel cannot take it now), ``failed`` or ``cancelled``.
+SCHEDULED_STATUSES = ("scheduled", "sent", "skipped", "failed", "cancelled")
 
 
 def utcnow() -> datetime:
@@ -230,6 +233,36 @@ class Notification(Base):
     sent_at = sa.Column(UTCDateTime, nullable=True)
 
 
+class ScheduledMessage(Base):
+    """A message the assistant sends later (the routine check-in), kept across restarts.
+
+    Sent by :mod:`salon.schedule` through Rasa's HTTP API (``trigger_intent``) on the
+    client's channel; only for a client who consented, and erased with them.
+    """
+
+    __tablename__ = "salon_scheduled_messages"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    client_id = sa.Column(
+        sa.Integer,
+        sa.ForeignKey("salon_clients.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    channel = sa.Column(sa.String(64), nullable=False)
+    sender_id = sa.Column(sa.String(255), nullable=False)
+    #: The external intent Rasa is asked to handle (``EXTERNAL_routine_checkin``).
+    intent = sa.Column(sa.String(64), nullable=False)
+    due_at = sa.Column(UTCDateTime, nullable=False, index=True)
+    status = sa.Column(sa.String(16), nullable=False, default="scheduled", index=True)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    #: Why it was not sent yet, was skipped or failed.
+    last_error = sa.Column(sa.Text, nullable=True)
+    claimed_until = sa.Column(UTCDateTime, nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = sa.Column(UTCDateTime, nullable=True)
+
+
 ALL_MODELS = (
     Client,
     ConsultationSummary,
@@ -237,4 +270,5 @@ ALL_MODELS = (
     BookingRequest,
     HandoffRequest,
     Notification,
+    ScheduledMessage,
 )

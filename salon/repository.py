@@ -35,6 +35,7 @@ from salon.models import (
     ConsultationSummary,
     HandoffRequest,
     Referral,
+    ScheduledMessage,
     utcnow,
 )
 from salon.records import (
@@ -329,6 +330,53 @@ class SalonRepository(StaffQueries):
             self.session.add(notify.for_urgent_referral(referral))
             self.session.flush()
         return referral
+
+    def schedule_message(
+        self, channel: str, sender_id: str, intent: str, due_at: datetime
+    ) -> ScheduledMessage:
+        """Schedule ``intent`` (e.g. the routine check-in) for a client who consented.
+
+        An earlier one of the same intent still waiting is cancelled: a client gets one
+        check-in, for their latest routine. :mod:`salon.schedule` sends it when due.
+
+        Args:
+            channel: The input channel's name.
+            sender_id: Rasa's conversation id on that channel.
+            intent: The external intent Rasa is asked to handle.
+            due_at: When (aware).
+
+        Returns:
+            The new, ``scheduled`` message.
+
+        Raises:
+            UnknownRecordError: No client with that sender id.
+            ConsentRequiredError: The client has not consented.
+        """
+        client = self._require_client(channel, sender_id)
+        if not client.consent_given:
+            raise ConsentRequiredError(f"sender {sender_id!r} has not consented: not scheduled")
+        self.session.execute(
+            sa.update(ScheduledMessage)
+            .where(
+                ScheduledMessage.client_id == client.id,
+                ScheduledMessage.intent == intent,
+                ScheduledMessage.status == "scheduled",
+            )
+            .values(status="cancelled", last_error="replaced by a later one")
+            .execution_options(synchronize_session=False)
+        )
+        message = ScheduledMessage(
+            client_id=client.id,
+            channel=channel,
+            sender_id=sender_id,
+            intent=intent,
+            due_at=_aware(due_at, "due_at"),
+            status="scheduled",
+            created_at=utcnow(),
+        )
+        self.session.add(message)
+        self.session.flush()
+        return message
 
     # Bookings and handoffs -------------------------------------------------------------
 

@@ -12,6 +12,7 @@ Usage (from the repository root, with the same environment as the assistant)::
     python -m salon.staff report --from YYYY-MM-DD --to YYYY-MM-DD --out report.html
     python -m salon.staff notifications [--all] [--retry ID]
     python -m salon.staff notify
+    python -m salon.staff scheduled [--all]
 
 The salon database is ``$SALON_DB_URL`` (default ``sqlite:///var/salon.db``) and Rasa's
 tracker store ``$TRACKER_DB_URL`` (default ``sqlite:///var/tracker.db``); ``--salon-db``
@@ -36,12 +37,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
-from salon import db, notify, tracker
+from salon import db, tracker
 from salon.models import (
     BOOKING_STATUSES,
     HANDOFF_STATUSES,
     REFERRAL_LEVELS,
-    Notification,
     utcnow,
 )
 from salon.report import render_report_html
@@ -390,75 +390,6 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _targets() -> str:
-    try:
-        settings = notify.NotifySettings.from_env()
-    except notify.NotifyConfigError as error:
-        return f"not sent: {error}"
-    targets = []
-    if settings.smtp is not None:
-        targets.append(f"e-mail to {', '.join(settings.staff_emails)}")
-    if settings.webhook_url:
-        targets.append("the webhook")
-    if not targets:
-        return (
-            f"not configured: set {notify.SMTP_URL_ENV} and {notify.STAFF_EMAIL_ENV} "
-            f"(or {notify.WEBHOOK_ENV}) for the action server"
-        )
-    return "sent by " + " and ".join(targets)
-
-
-def _cmd_notifications(args: argparse.Namespace, out: TextIO) -> int:
-    """List staff notifications not yet sent (``--all``: every one); ``--retry ID``."""
-    engine = _salon_engine(args)
-    try:
-        if args.retry is not None:
-            if not notify.retry(engine, args.retry):
-                raise StaffError(f"no notification {args.retry} waiting to be sent")
-            out.write(f"notification {args.retry} will be sent at the next run\n")
-            return EXIT_OK
-        statement = sa.select(Notification).order_by(Notification.created_at, Notification.id)
-        if not args.all:
-            statement = statement.where(Notification.status != "sent")
-        with db.session_scope(engine) as session:
-            rows = [
-                [
-                    str(n.id),
-                    _when(n.created_at),
-                    n.kind,
-                    n.status,
-                    str(n.attempts),
-                    _short(n.last_error or "-"),
-                ]
-                for n in session.execute(statement).scalars()
-            ]
-    finally:
-        engine.dispose()
-    out.write(f"staff notifications: {_targets()}\n")
-    if not rows:
-        out.write("no notifications waiting\n" if not args.all else "no notifications\n")
-        return EXIT_OK
-    _print_rows(out, ["id", "created (UTC)", "kind", "status", "attempts", "last error"], rows)
-    return EXIT_OK
-
-
-def _cmd_notify(args: argparse.Namespace, out: TextIO) -> int:
-    """Send the staff notifications that are due now (the action server does it by itself)."""
-    try:
-        settings = notify.NotifySettings.from_env()
-    except notify.NotifyConfigError as error:
-        raise StaffError(str(error)) from None
-    if not settings.configured:
-        raise StaffError(_targets())
-    engine = _salon_engine(args)
-    try:
-        done = notify.deliver_due(engine, settings, limit=1000)
-    finally:
-        engine.dispose()
-    out.write(f"sent {done.sent}, will retry {done.retrying}, failed {done.failed}\n")
-    return EXIT_OK
-
-
 # Command line --------------------------------------------------------------------------
 
 
@@ -528,12 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
     period(report, required=True)
     report.add_argument("--out", required=True, metavar="FILE", help="the HTML file to write")
     report.add_argument("--title", default="Salon report", help="the page title")
-    notifications = command(
-        "notifications", _cmd_notifications, "list staff notifications not yet sent"
-    )
-    notifications.add_argument("--all", action="store_true", help="sent ones too")
-    notifications.add_argument("--retry", type=int, metavar="ID", help="send a failed one again")
-    command("notify", _cmd_notify, "send the staff notifications that are due now")
+    from salon import staff_messages  # its commands use this module's helpers
+
+    staff_messages.add_commands(command)
     return parser
 
 

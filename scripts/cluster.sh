@@ -134,6 +134,18 @@ if [ "$(id -u)" = 0 ]; then nginx_args+=(--user "$(id -un)"); fi
 "$BIN/python" scripts/nginx_conf.py "${nginx_args[@]}" >"$CLUSTER_DIR/nginx.conf"
 
 # ------------------------------------------------------------------ start
+# As scripts/run.sh: the HTTP API needs a token; one per run unless set, in
+# $API_TOKEN_FILE (var/api-token, owner only), given to Rasa in the environment.
+if [ -z "${RASA_API_TOKEN:-}" ]; then
+  RASA_API_TOKEN="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  API_TOKEN_FILE="${API_TOKEN_FILE:-var/api-token}"
+  (umask 077 && printf '%s\n' "$RASA_API_TOKEN" >"$API_TOKEN_FILE")
+  echo "HTTP API token for this run in $API_TOKEN_FILE"
+fi
+export RASA_API_TOKEN RASA_TELEMETRY_ENABLED=false
+# The action servers send the scheduled check-ins through the API, behind nginx
+# (salon/schedule.py).
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 for port in "${action_ports[@]}"; do
   start "actions-$port" env SANIC_HOST=127.0.0.1 "$BIN/python" -m actions.server --port "$port"
 done
@@ -151,15 +163,6 @@ if [ "$WEB_PORT" != 0 ]; then
 fi
 
 read -ra cors <<<"$CORS_ORIGINS"
-# As scripts/run.sh: the HTTP API needs a token; one per run unless set, in
-# $API_TOKEN_FILE (var/api-token, owner only), given to Rasa in the environment.
-if [ -z "${RASA_API_TOKEN:-}" ]; then
-  RASA_API_TOKEN="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')"
-  API_TOKEN_FILE="${API_TOKEN_FILE:-var/api-token}"
-  (umask 077 && printf '%s\n' "$RASA_API_TOKEN" >"$API_TOKEN_FILE")
-  echo "HTTP API token for this run in $API_TOKEN_FILE"
-fi
-export RASA_API_TOKEN RASA_TELEMETRY_ENABLED=false
 # The widget's conversation ids are signed with it (addons/server/session_ids.py): the replicas
 # must share one, kept in var/session-secret across restarts unless set.
 if [ -z "${SESSION_ID_SECRET:-}" ]; then

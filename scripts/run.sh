@@ -65,6 +65,10 @@ export RASA_TELEMETRY_ENABLED=false
 ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')}"
 export ACTION_SERVER_TOKEN
 
+# The action server sends the scheduled check-ins through Rasa's HTTP API (with the
+# token above; salon/schedule.py).
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
+
 SANIC_HOST=127.0.0.1 "$BIN/python" -m actions.server --port "$ACTION_PORT" \
   >logs/actions.log 2>&1 &
 pids+=($!)

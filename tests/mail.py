@@ -1,4 +1,4 @@
-"""A real SMTP server for the tests (aiosmtpd, in a thread) and a real webhook receiver."""
+"""A real SMTP server for the tests (aiosmtpd, in a thread) and an HTTP receiver of JSON POSTs."""
 
 from __future__ import annotations
 
@@ -61,6 +61,8 @@ class Webhook:
     """What the webhook receiver got, and the status it answers with (settable)."""
 
     payloads: list[dict[str, Any]] = field(default_factory=list)
+    #: The path and query of each request taken.
+    paths: list[str] = field(default_factory=list)
     status: int = 200
 
 
@@ -74,6 +76,7 @@ def webhook_server() -> Iterator[tuple[str, Webhook]]:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             if hook.status == 200:
                 hook.payloads.append(json.loads(body))
+                hook.paths.append(self.path)
             self.send_response(hook.status)
             self.send_header("Content-Length", "0")
             self.end_headers()

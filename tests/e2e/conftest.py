@@ -107,6 +107,7 @@ def running_assistant(
         "LOCK_STORE_TYPE": "in_memory",
         "SALON_DB_URL": f"sqlite:///{workdir / 'salon.db'}",
         "CHECKIN_DELAY_SECONDS": str(CHECKIN_DELAY_S),
+        "SCHEDULE_POLL_SECONDS": "1",
         "PYTHONPATH": str(ROOT),
         "MODEL": str(MODEL),
         # Every test talks to an API that requires its token, as in production.

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
+from actions import salon_actions
 from tests.e2e.conftest import running_assistant
+from tests.replies import reply
 
 pytestmark = pytest.mark.e2e
 
@@ -28,3 +32,36 @@ def test_conversation_survives_a_restart(tmp_path: Path) -> None:
         slots = second.tracker(sender)["slots"]
         assert {"flaking", "itch"} <= set(slots["concerns"])  # "dry" adds dryness
         assert slots["scalp_type"] == "dry"
+
+
+def test_a_check_in_scheduled_before_a_restart_comes_once_after_it(tmp_path: Path) -> None:
+    """The check-in is kept in the salon database, not in Rasa's memory: none is lost."""
+    sender = "rest:checkin-restart"
+    checkin = reply(salon_actions.CHECKIN)
+    # Due 20 s after consent: after this run has stopped, before the next one is up.
+    with running_assistant(tmp_path, {"CHECKIN_DELAY_SECONDS": "20"}) as first:
+        first.say(sender, "oily scalp, flakes, not sensitive, i wash daily")
+        first.say(sender, "yes")
+    with sqlite3.connect(tmp_path / "salon.db") as connection:
+        waiting = connection.execute(
+            "SELECT status FROM salon_scheduled_messages WHERE sender_id = ?", (sender,)
+        ).fetchall()
+    assert waiting == [("scheduled",)]
+    with running_assistant(tmp_path) as second:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            events = second.tracker(sender)["events"]
+            sent = [e for e in events if e["event"] == "bot" and e.get("text") == checkin]
+            if sent:
+                break
+            time.sleep(1)
+        else:
+            pytest.fail("the check-in scheduled before the restart never came")
+        time.sleep(3)  # a few more polls: it must not come again
+        events = second.tracker(sender)["events"]
+        assert sum(e["event"] == "bot" and e.get("text") == checkin for e in events) == 1
+    with sqlite3.connect(tmp_path / "salon.db") as connection:
+        done = connection.execute(
+            "SELECT status, attempts FROM salon_scheduled_messages WHERE sender_id = ?", (sender,)
+        ).fetchall()
+    assert done == [("sent", 1)]

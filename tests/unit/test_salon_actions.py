@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from actions import booking as bk
 from actions import salon_access
 from actions import salon_actions as sa
 from salon import db
-from salon.models import Notification
+from salon.models import Notification, ScheduledMessage
 from salon.profile import profile
 from salon.repository import SalonRepository
 from tests.conftest import TrackerFactory
@@ -178,12 +179,14 @@ async def test_consent_stores_the_summary_and_schedules_the_checkin(
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
 ) -> None:
-    """Yes: consent and summary stored, a check-in reminder scheduled."""
+    """Yes: consent and summary stored, the check-in scheduled in the salon database."""
     tracker = make_tracker("yes", "affirm", 1.0, slots={**ROUTINE_SLOTS, "consent_offered": True})
+    before = datetime.now(timezone.utc)
     events = await sa.ActionGiveConsent().run(dispatcher, tracker, domain)
-    assert events[:2] == [SlotSet("consent_offered", False), SlotSet("consent_given", True)]
-    assert isinstance(events[2], dict) and events[2]["event"] == "reminder"
-    assert events[2]["intent"] == sa.CHECKIN_INTENT
+    assert events == [SlotSet("consent_offered", False), SlotSet("consent_given", True)]
+    [checkin] = _rows(salon_db, lambda r: r.session.query(ScheduledMessage).all())
+    assert (checkin.intent, checkin.status) == (sa.CHECKIN_INTENT, "scheduled")
+    assert checkin.due_at - before >= sa.checkin_delay()
     summary = _rows(salon_db, lambda r: r.latest_summary("unknown", "test-user"))
     assert summary.concerns == ["oiliness"] and summary.scalp_type == "oily"
     assert dispatcher.messages[0]["text"] == reply(sa.CONSENT_THANKS)
@@ -448,11 +451,11 @@ async def test_booking_validator_lets_interruptions_through(
     assert await bk.ValidateBookingForm().run(dispatcher, tracker, domain) == []
 
 
-def test_reminder_type() -> None:
-    """The check-in is a Rasa reminder with the external intent."""
-    reminder = sa.checkin_reminder()
-    assert reminder["event"] == "reminder" and reminder["intent"] == sa.CHECKIN_INTENT
-    assert reminder["kill_on_user_msg"] is False
+def test_checkin_delay_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHECKIN_DELAY_SECONDS", "90")
+    assert sa.checkin_delay() == timedelta(seconds=90)
+    monkeypatch.setenv("CHECKIN_DELAY_SECONDS", "soon")
+    assert sa.checkin_delay() == timedelta(days=7)
 
 
 ROUTINE_GIVEN = [

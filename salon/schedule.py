@@ -1,0 +1,227 @@
+"""Messages the assistant sends later (the routine check-in), kept in the salon database.
+
+Rasa's own ``ReminderScheduled`` lives in the memory of one Rasa process, so a restart
+loses it. Here a check-in is a :class:`~salon.models.ScheduledMessage` row, written when
+the client consents (:meth:`salon.repository.SalonRepository.schedule_message`), and the
+action server sends the due ones (:func:`send_due`, at start-up and every
+``SCHEDULE_POLL_SECONDS``) by asking Rasa to handle the external intent on the client's
+conversation: ``POST /conversations/<id>/trigger_intent?output_channel=latest``. Rasa
+then runs the check-in action and sends its reply on the channel the client last used.
+
+Each row is claimed before it is sent, and marked ``sent`` after, so a restart between
+scheduling and the due time delivers it once, and two action servers never both send it.
+
+What happens per channel:
+
+- **website chat** (``socketio``): sent into the conversation; a visitor who is on the
+  page sees it at once, one who has left sees the check-in question asked again on
+  their next visit (the welcome back asks how the routine went);
+- **Telegram**: sent (a bot may write to a user who wrote to it);
+- **WhatsApp** (``twilio``) and **Messenger** (``facebook``): these accept a free-form
+  message only within 24 hours of the client's last one. A check-in due later would
+  need an approved message template, which this project does not send: it is
+  ``skipped``, with the reason, and staff see it in ``python -m salon.staff scheduled``;
+- **REST** and ``rasa shell``: no push; the check-in is added to the conversation.
+
+Rasa being unreachable (not started yet, restarting) is not an attempt: the message
+stays due. Any other failure is retried with :func:`salon.notify.backoff` and is
+``failed`` after :data:`salon.notify.MAX_ATTEMPTS`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import quote, urlencode, urlsplit
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from salon import db
+from salon.models import ScheduledMessage, utcnow
+from salon.notify import CLAIM, MAX_ATTEMPTS, TIMEOUT, backoff
+
+logger = logging.getLogger(__name__)
+
+RASA_URL_ENV = "RASA_URL"
+TOKEN_ENV = "RASA_API_TOKEN"
+POLL_ENV = "SCHEDULE_POLL_SECONDS"
+#: Channels that take a free-form message only within this long of the client's last one.
+WINDOWED_CHANNELS = {"twilio": "WhatsApp", "facebook": "Messenger"}
+WINDOW = timedelta(hours=24)
+
+
+class RasaUnreachableError(Exception):
+    """Rasa did not answer at all (not up yet, restarting): try again later."""
+
+
+@dataclass(frozen=True)
+class RasaApi:
+    """Where Rasa's HTTP API answers, and its token."""
+
+    url: str
+    token: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> RasaApi | None:
+        """``RASA_URL`` and ``RASA_API_TOKEN``; None when no URL is set."""
+        env = os.environ if env is None else env
+        url = env.get(RASA_URL_ENV, "").strip().rstrip("/")
+        if not url:
+            return None
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError(f"{RASA_URL_ENV} must be an http:// or https:// URL")
+        return cls(url, env.get(TOKEN_ENV, "").strip())
+
+    def trigger_intent(self, sender_id: str, intent: str) -> None:
+        """Have Rasa handle ``intent`` on the conversation, replying on its latest channel."""
+        query = {"output_channel": "latest", **({"token": self.token} if self.token else {})}
+        request = urllib.request.Request(
+            f"{self.url}/conversations/{quote(sender_id, safe='')}/trigger_intent?"
+            + urlencode(query),
+            data=json.dumps({"name": intent}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT * 3):
+                return
+        except urllib.error.HTTPError:
+            raise
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, ConnectionError):
+                raise RasaUnreachableError(str(error.reason)) from None
+            raise
+
+
+def channel_refuses(message: ScheduledMessage) -> str | None:
+    """Why the message's channel cannot take it at its due time, or None (pure)."""
+    app = WINDOWED_CHANNELS.get(message.channel)
+    if app and message.due_at - message.created_at >= WINDOW:
+        return (
+            f"{app} accepts a message more than 24 hours after the client's last one only "
+            "as an approved template, which is not configured"
+        )
+    return None
+
+
+@dataclass
+class Sent:
+    """What one :func:`send_due` run did."""
+
+    sent: int = 0
+    skipped: int = 0
+    retrying: int = 0
+    failed: int = 0
+    waiting_for_rasa: int = 0
+
+
+def _claim(engine: Engine, message_id: int, now: datetime) -> ScheduledMessage | None:
+    with db.session_scope(engine) as session:
+        claimed = session.execute(
+            sa.update(ScheduledMessage)
+            .where(
+                ScheduledMessage.id == message_id,
+                ScheduledMessage.status == "scheduled",
+                sa.or_(
+                    ScheduledMessage.claimed_until.is_(None),
+                    ScheduledMessage.claimed_until < now,
+                ),
+            )
+            .values(claimed_until=now + CLAIM)
+            .execution_options(synchronize_session=False)
+        )
+        if not claimed.rowcount:
+            return None
+        return session.get(ScheduledMessage, message_id)
+
+
+def _record(engine: Engine, message_id: int, **values: object) -> None:
+    with db.session_scope(engine) as session:
+        session.execute(
+            sa.update(ScheduledMessage)
+            .where(ScheduledMessage.id == message_id)
+            .values(claimed_until=None, **values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def send_due(engine: Engine, rasa: RasaApi, now: datetime | None = None, limit: int = 50) -> Sent:
+    """Send the scheduled messages that are due, oldest first; record every outcome.
+
+    Args:
+        engine: The salon database.
+        rasa: Rasa's HTTP API.
+        now: The reference time (aware); now by default.
+        limit: At most this many per run.
+
+    Returns:
+        What was sent, skipped, will be retried or failed.
+    """
+    done = Sent()
+    now = now or utcnow()
+    with db.session_scope(engine) as session:
+        due = list(
+            session.execute(
+                sa.select(ScheduledMessage.id)
+                .where(ScheduledMessage.status == "scheduled", ScheduledMessage.due_at <= now)
+                .order_by(ScheduledMessage.due_at, ScheduledMessage.id)
+                .limit(limit)
+            ).scalars()
+        )
+    for message_id in due:
+        message = _claim(engine, message_id, now)
+        if message is None:
+            continue
+        refused = channel_refuses(message)
+        if refused:
+            _record(engine, message_id, status="skipped", last_error=refused)
+            done.skipped += 1
+            continue
+        try:
+            rasa.trigger_intent(message.sender_id, message.intent)
+        except RasaUnreachableError as error:
+            _record(engine, message_id, last_error=f"Rasa not reachable: {error}"[:300])
+            done.waiting_for_rasa += 1
+            break  # the rest would fail the same way
+        except (OSError, ValueError) as error:
+            attempts = message.attempts + 1
+            reason = f"{error.__class__.__name__}: {error}"[:300]
+            if attempts >= MAX_ATTEMPTS:
+                _record(engine, message_id, attempts=attempts, status="failed", last_error=reason)
+                done.failed += 1
+            else:
+                _record(
+                    engine,
+                    message_id,
+                    attempts=attempts,
+                    last_error=reason,
+                    due_at=now + backoff(attempts),
+                )
+                done.retrying += 1
+            logger.warning("scheduled message #%d not sent: %s", message_id, reason)
+            continue
+        _record(
+            engine,
+            message_id,
+            attempts=message.attempts + 1,
+            status="sent",
+            sent_at=now,
+            last_error=None,
+        )
+        done.sent += 1
+    return done
+
+
+def poll_seconds() -> float:
+    """How often the action server looks for due messages (``SCHEDULE_POLL_SECONDS``)."""
+    try:
+        return max(0.5, float(os.environ.get(POLL_ENV, "30")))
+    except ValueError:
+        return 30.0
