@@ -2,7 +2,8 @@
 
 A tiny static server on 127.0.0.1 (standard library only). Besides the files in
 web/dist it answers ``/config.js`` with the address of Rasa's socket.io channel,
-so the page talks to whichever port Rasa runs on.
+so the page talks to whichever port Rasa runs on, and with how many days the widget keeps
+the conversation in the browser (``WIDGET_HISTORY_DAYS``, default 7; 0: none).
 
 Usage: python scripts/serve_web.py --port 8080 --server http://localhost:5005
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +35,8 @@ def content_security_policy(server: str) -> str:
 
 class Handler(SimpleHTTPRequestHandler):
     server_url = "http://localhost:5005"
+    #: How long the widget keeps the conversation in the browser (WIDGET_HISTORY_DAYS).
+    history_days = 7.0
 
     def end_headers(self) -> None:
         self.send_header("Content-Security-Policy", content_security_policy(self.server_url))
@@ -42,7 +46,8 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if urlsplit(self.path).path == "/config.js":
-            body = f"window.SCALP_CARE = {json.dumps({'server': self.server_url})};\n".encode()
+            config = {"server": self.server_url, "historyDays": self.history_days}
+            body = f"window.SCALP_CARE = {json.dumps(config)};\n".encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/javascript; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -55,6 +60,15 @@ class Handler(SimpleHTTPRequestHandler):
         pass
 
 
+def history_days(value: str, default: float = 7.0) -> float:
+    """``WIDGET_HISTORY_DAYS`` as a number of days (0: the browser keeps no history)."""
+    try:
+        days = float(value) if value.strip() else default
+    except ValueError:
+        return default
+    return days if days >= 0 else default
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -65,6 +79,7 @@ def main() -> None:
     if not (Path(args.directory) / "index.html").exists():
         raise SystemExit(f"{args.directory}/index.html is missing: run `make web`")
     Handler.server_url = args.server.rstrip("/")
+    Handler.history_days = history_days(os.environ.get("WIDGET_HISTORY_DAYS", ""))
     handler = partial(Handler, directory=args.directory)
     with ThreadingHTTPServer((args.host, args.port), handler) as httpd:
         httpd.serve_forever()

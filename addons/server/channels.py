@@ -65,7 +65,7 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from addons.server import session_ids
+from addons.server import session_ids, tracker_store
 from addons.server.choices import (
     MESSENGER_MAX_QUICK_REPLIES,
     MESSENGER_MAX_TITLE,
@@ -110,6 +110,22 @@ def _origins(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(origin for origin in re.split(r"[\s,]+", value) if origin)
     return tuple(str(origin) for origin in value or [])
+
+
+async def conversation_kept(conversation: str) -> bool:
+    """Tell whether the tracker store still holds ``conversation`` (True when unsure).
+
+    A conversation erased by staff (``python -m salon.staff forget``) or by the retention
+    purge holds nothing: the widget that comes back with its id is given a new one, and a
+    new id makes the widget drop the history it kept in the browser.
+    """
+    store = tracker_store.active_store()
+    if store is None:
+        return True
+    try:
+        return await asyncio.to_thread(store.has_events, conversation)
+    except Exception:  # the store's own failure handling has logged it
+        return True
 
 
 class SocketIOInput(RasaSocketIOInput):
@@ -158,6 +174,10 @@ class SocketIOInput(RasaSocketIOInput):
         async def session_request(sid: str, data: Any) -> None:
             token = data.get("session_id") if isinstance(data, dict) else None
             random_part = session_ids.verify(token)
+            if random_part is not None and not await conversation_kept(
+                session_ids.prefixed(self.name(), random_part)
+            ):
+                random_part = None  # erased or expired: a new id, and the history goes
             if random_part is None:
                 token = session_ids.issue()
                 random_part = session_ids.verify(token)

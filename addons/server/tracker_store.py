@@ -58,6 +58,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -237,6 +238,16 @@ class CachedConversation:
         return [row.event for row in self.session]
 
 
+#: The store this process serves conversations from (the widget channel asks it whether a
+#: conversation still exists: an erased one gets a new id, and the widget its history cleared).
+_active: weakref.ReferenceType[ScalpCareTrackerStore] | None = None
+
+
+def active_store() -> ScalpCareTrackerStore | None:
+    """The tracker store this Rasa process created last, or None (another store, or none)."""
+    return _active() if _active is not None else None
+
+
 class ScalpCareTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` that honours "forget me" and keeps per-message cost flat.
 
@@ -276,6 +287,18 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         # Errors name the statement but not its parameters (conversation ids, messages):
         # Rasa logs them when it falls back to memory.
         self.engine.hide_parameters = True
+        global _active
+        _active = weakref.ref(self)
+
+    def has_events(self, sender_id: str) -> bool:
+        """Tell whether anything is stored for ``sender_id`` (blocking; one indexed query)."""
+        with self._failures_reported("checking", sender_id), self.session_scope() as session:
+            first = (
+                session.query(self.SQLEvent.id)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .first()
+            )
+            return first is not None
 
     @contextmanager
     def _failures_reported(self, what: str, sender_id: str | None = None) -> Iterator[None]:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -173,12 +176,17 @@ def test_bot_text_and_button_titles_are_never_markup(
         "sessionId": "xss-check",
         "open": False,
         "messages": [
-            {"from": "bot", "text": '<img src=x onerror="window.__xss = 2"> <b>bold</b>'},
+            {
+                "from": "bot",
+                "text": '<img src=x onerror="window.__xss = 2"> <b>bold</b>',
+                "at": now_ms(),
+            },
             {
                 "from": "bot",
                 "text": "Pick one",
                 "active": True,
                 "quickReplies": [{"title": "<i>choice</i>", "payload": "/greet"}],
+                "at": now_ms(),
             },
         ],
     }
@@ -193,6 +201,101 @@ def test_bot_text_and_button_titles_are_never_markup(
     expect(page.locator(".sc-quick-reply")).to_have_text(["<i>choice</i>"])
     assert page.locator(".sc-log img, .sc-log b, .sc-log i").count() == 0
     assert page.evaluate("window.__xss") is None
+    context.close()
+
+
+def now_ms(days_ago: float = 0) -> int:
+    return int((time.time() - days_ago * 86400) * 1000)
+
+
+def stored_messages(page: Page) -> list[str]:
+    return list(
+        page.evaluate(
+            "(JSON.parse(localStorage.getItem('scalp-care-chat') || '{}').messages || [])"
+            ".map(m => m.text)"
+        )
+    )
+
+
+def test_the_browser_keeps_the_history_for_a_set_number_of_days(
+    assistant: Assistant, browser: Browser
+) -> None:
+    """WIDGET_HISTORY_DAYS (7 here): older messages, and undated ones, are not shown or kept."""
+    stored = {
+        "sessionId": "expiry-check",
+        "open": False,
+        "messages": [
+            {"from": "user", "text": "eight days ago", "at": now_ms(days_ago=8)},
+            {"from": "user", "text": "undated, from an older widget"},
+            {"from": "user", "text": "six days ago", "at": now_ms(days_ago=6)},
+        ],
+    }
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(assistant.web_url)
+    assert page.evaluate("window.SCALP_CARE.historyDays") == 7
+    page.evaluate("state => localStorage.setItem('scalp-care-chat', state)", json.dumps(stored))
+    page.reload()
+    expect(page.locator(".sc-message .sc-text")).to_have_text(["six days ago"])
+    context.close()
+
+
+def test_forget_me_in_the_chat_clears_the_browsers_history(
+    assistant: Assistant, browser: Browser
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    open_chat(page, assistant.web_url)
+    say(page, "my scalp is oily and itchy")
+    say(page, "forget me")
+    assert any("oily" in text for text in stored_messages(page))
+    page.get_by_role("button", name="Yes, delete everything").click()
+    expect(page.locator(".sc-message")).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
+    expect(page.locator(".sc-message")).to_have_text([re.compile("Done: I've deleted")])
+    assert stored_messages(page) == [page.locator(".sc-message .sc-text").inner_text()]
+    page.reload()
+    expect(page.locator(".sc-message .sc-text")).to_have_text([re.compile("Done: I've deleted")])
+    assert not any("oily" in text for text in stored_messages(page))
+    context.close()
+
+
+def test_staff_erasure_clears_the_history_on_the_next_visit(
+    assistant: Assistant, browser: Browser
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    open_chat(page, assistant.web_url)
+    say(page, "my scalp is oily and itchy")
+    token = session_id(page)
+    page.close()  # the visitor leaves; staff erase them from the staff tools
+    erased = subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "python"),
+            "-m",
+            "salon.staff",
+            "--salon-db",
+            f"sqlite:///{assistant.salon_database}",
+            "--tracker-db",
+            f"sqlite:///{assistant.database}",
+            "forget",
+            "web:" + token.split(".")[0],
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert erased.returncode == 0, erased.stderr
+    page = context.new_page()
+    # The chat was left open, so it reconnects at once: the stored history shows until the
+    # server answers with a new id, then goes.
+    page.goto(assistant.web_url)
+    page.wait_for_function(
+        f"() => JSON.parse(localStorage.getItem('scalp-care-chat')).sessionId !== {token!r}",
+        timeout=REPLY_TIMEOUT_MS,
+    )
+    expect(page.locator(".sc-message")).to_have_count(0)
+    assert stored_messages(page) == []
     context.close()
 
 

@@ -8,7 +8,11 @@
 // The server issues the conversation's id (`session_confirm`, a signed token) and the
 // widget sends it back with `session_request` on every connection; Rasa keeps the
 // conversation (the tracker) under it, but it does not send old messages back. The widget keeps
-// the visible history itself, in this browser's localStorage, next to the session id.
+// the visible history itself, in this browser's localStorage, next to the session id,
+// for `historyDays` days (data-history-days, window.SCALP_CARE.historyDays; default 7,
+// 0: nothing kept). It is dropped when the client is forgotten: at once after "forget
+// me" in the chat (the server's `{"scalp_care": "forgotten"}`), and on the next
+// connection after staff erased them (the server then issues a new conversation id).
 // Every text from the user or the bot is put on the page with textContent, never
 // parsed as HTML.
 import { io } from "socket.io-client";
@@ -16,6 +20,8 @@ import { io } from "socket.io-client";
 const STORAGE_KEY = "scalp-care-chat";
 const MAX_STORED_MESSAGES = 200;
 const TYPING_TIMEOUT_MS = 30000;
+const DEFAULT_HISTORY_DAYS = 7;
+const DAY_MS = 24 * 3600 * 1000;
 
 function serverUrl(script) {
   const fromAttribute = script && script.dataset ? script.dataset.server : "";
@@ -23,13 +29,23 @@ function serverUrl(script) {
   return fromAttribute || fromConfig || `${location.protocol}//${location.hostname}:5005`;
 }
 
-function loadState() {
+function historyDays(script) {
+  const fromAttribute = script && script.dataset ? script.dataset.historyDays : undefined;
+  const value = Number(fromAttribute ?? (window.SCALP_CARE || {}).historyDays ?? DEFAULT_HISTORY_DAYS);
+  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_HISTORY_DAYS;
+}
+
+// Messages older than the history period (or from before messages were dated) are dropped.
+function loadState(keepMs) {
   try {
     const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
     if (stored && Array.isArray(stored.messages)) {
+      const now = Date.now();
       return {
         sessionId: typeof stored.sessionId === "string" ? stored.sessionId : null,
-        messages: stored.messages,
+        messages: stored.messages.filter(
+          (message) => message && typeof message.at === "number" && now - message.at <= keepMs,
+        ),
         open: Boolean(stored.open),
       };
     }
@@ -47,11 +63,13 @@ function el(tag, attributes = {}, text) {
 }
 
 function createWidget(script) {
-  const state = loadState();
+  const keepMs = historyDays(script) * DAY_MS;
+  const state = loadState(keepMs);
   const save = () => {
     state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
     try {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+      const kept = keepMs > 0 ? state.messages : [];
+      localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...state, messages: kept }));
     } catch (_error) {
       // Private mode or a full storage: the chat still works, without history.
     }
@@ -148,6 +166,7 @@ function createWidget(script) {
   }
 
   function add(message) {
+    message.at = Date.now();
     state.messages.push(message);
     save();
     render(message);
@@ -208,9 +227,22 @@ function createWidget(script) {
     }
   });
 
+  // The client was forgotten: only the reply that says so stays, here and in storage.
+  function forgetHistory() {
+    const last = state.messages.filter((message) => message.from === "bot").slice(-1);
+    state.messages = last;
+    log.replaceChildren();
+    for (const message of last) render(message);
+    save();
+  }
+
   socket.on("bot_uttered", (data) => {
     showTyping(false);
     if (!data || typeof data !== "object") return;
+    if (data.scalp_care === "forgotten") {
+      forgetHistory();
+      return;
+    }
     const message = { from: "bot" };
     if (typeof data.text === "string") message.text = data.text;
     const attachment = data.attachment || {};
