@@ -57,6 +57,8 @@ SERVICE_TITLES = {
 BOOKING_INTERRUPTIONS = frozenset(
     {
         "faq",
+        "ask_salon",
+        "cancel_booking",
         "ask_massage_limits",
         "bot_challenge",
         "help",

@@ -26,7 +26,7 @@ HANDOFF_STATUSES = ("open", "closed")
 #: Referral levels worth recording (``none`` is not a referral).
 REFERRAL_LEVELS = ("doctor", "dermatologist", "urgent")
 #: What staff are told about at once (salon/notify.py).
-NOTIFICATION_KINDS = ("handoff", "booking", "urgent_referral")
+NOTIFICATION_KINDS = ("handoff", "booking", "booking_cancelled", "urgent_referral")
 #: ``pending`` until every configured target (e-mail, webhook) took it; ``failed`` after
 #: the last retry (staff see it and can send it again).
 NOTIFICATION_STATUSES = ("pending", "sent", "failed")

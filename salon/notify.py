@@ -220,6 +220,22 @@ def for_booking(booking: BookingRequest) -> Notification:
     )
 
 
+def for_booking_cancelled(booking: BookingRequest) -> Notification:
+    """The notification that a client cancelled their own booking request in the chat."""
+    service = SERVICE_NAMES.get(booking.service, booking.service)
+    body = (
+        f"The client cancelled booking request #{booking.id} ({service}; preferred times: "
+        f"{booking.preferred_times or 'not given'}) in the chat, {_at(None)}.\n"
+        "If a time was already arranged, free it (python -m salon.staff bookings)."
+    )
+    return Notification(
+        kind="booking_cancelled",
+        subject=f"{_prefix()} Booking request #{booking.id} cancelled by the client",
+        body=body,
+        booking_id=booking.id,
+    )
+
+
 def for_urgent_referral(referral: Referral) -> Notification:
     """The notification for an urgent referral: when and where, never the symptoms."""
     who = (

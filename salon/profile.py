@@ -1,4 +1,4 @@
-"""The salon's profile (``salon.yml``): its name, address, phone, e-mail, hours, crisis lines.
+"""The salon's profile (``salon.yml``): name, address, contact, hours, services, crisis lines.
 
 Read once per process from ``$SALON_PROFILE`` (default: ``salon.yml`` at the project's
 root). A missing or broken file never stops a conversation: the assistant then says
@@ -22,6 +22,26 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "salon.yml"
 
 
 @dataclass(frozen=True)
+class Service:
+    """A service clients can book: its fixed key, and what the assistant says about it."""
+
+    key: str
+    name: str
+    minutes: int | None = None
+    price: str = ""
+
+    @property
+    def described(self) -> str:
+        """The service in words, e.g. "Scalp facial, 60 minutes, £55"."""
+        parts = [self.name]
+        if self.minutes:
+            parts.append(f"{self.minutes} minutes")
+        if self.price:
+            parts.append(self.price)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
 class SalonProfile:
     """What the assistant may say about the salon."""
 
@@ -33,6 +53,11 @@ class SalonProfile:
     #: Where the salon is, what a person in danger should call: said in a crisis.
     emergency_number: str = ""
     crisis_line: str = ""
+    services: tuple[Service, ...] = ()
+
+    def service(self, key: str) -> Service | None:
+        """The service with that key, if the profile describes it."""
+        return next((service for service in self.services if service.key == key), None)
 
     @property
     def emergency(self) -> str:
@@ -61,7 +86,27 @@ def _load(path: str) -> SalonProfile:
         logger.error("the salon profile %s is not a mapping", path)
         return SalonProfile()
     fields = SalonProfile.__dataclass_fields__
-    return SalonProfile(**{k: str(v).strip() for k, v in data.items() if k in fields and v})
+    text = {k: str(v).strip() for k, v in data.items() if k in fields and k != "services" and v}
+    return SalonProfile(**text, services=_services(data.get("services")))
+
+
+def _services(data: object) -> tuple[Service, ...]:
+    """The ``services`` mapping (key -> name, minutes, price); a broken entry is left out."""
+    if not isinstance(data, dict):
+        return ()
+    services = []
+    for key, value in data.items():
+        if not isinstance(value, dict) or not value.get("name"):
+            logger.error("the salon profile's service %r has no name: left out", key)
+            continue
+        try:
+            minutes = int(value["minutes"]) if value.get("minutes") else None
+        except (TypeError, ValueError):
+            minutes = None
+        services.append(
+            Service(str(key), str(value["name"]).strip(), minutes, str(value.get("price") or ""))
+        )
+    return tuple(services)
 
 
 def profile() -> SalonProfile:

@@ -458,6 +458,36 @@ class SalonRepository(StaffQueries):
         self.session.flush()
         return booking
 
+    def open_bookings(self, channel: str, sender_id: str) -> list[BookingRequest]:
+        """The sender's booking requests not yet done or cancelled, newest first."""
+        statement = (
+            sa.select(BookingRequest)
+            .join(Client, Client.id == BookingRequest.client_id)
+            .where(
+                Client.channel == channel,
+                Client.sender_id == sender_id,
+                BookingRequest.status.in_(("requested", "held", "confirmed")),
+            )
+            .order_by(BookingRequest.created_at.desc(), BookingRequest.id.desc())
+        )
+        return list(self.session.execute(statement).scalars())
+
+    def cancel_own_booking(self, channel: str, sender_id: str, booking_id: int) -> BookingRequest:
+        """A client cancels their own request: ``cancelled``, and staff are notified.
+
+        Raises:
+            UnknownRecordError: No such open request of this sender.
+        """
+        booking = next(
+            (b for b in self.open_bookings(channel, sender_id) if b.id == booking_id), None
+        )
+        if booking is None:
+            raise UnknownRecordError(f"no open booking {booking_id} for this sender")
+        booking.status = "cancelled"
+        self.session.add(notify.for_booking_cancelled(booking))
+        self.session.flush()
+        return booking
+
     def set_booking_status(self, booking_id: int, status: str) -> BookingRequest:
         """Move a booking request to ``confirmed``, ``cancelled`` or ``done``.
 

@@ -54,6 +54,7 @@ QUESTIONS: Mapping[str, tuple[str, str]] = {
     "forget_offered": ("action_forget_me", "action_keep_data"),
     "consent_offered": ("action_give_consent", "action_decline_consent"),
     "summary_offered": ("action_referral_summary", "action_decline_summary"),
+    "cancel_offered": ("action_cancel_booking", "action_keep_booking"),
 }
 
 

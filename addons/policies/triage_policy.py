@@ -81,6 +81,7 @@ def message_level(parse_data: dict[str, Any] | None, text: str | None = None) ->
 DEFAULT_FOLLOW_UPS = {
     "ask_massage_limits": "action_massage_limits",
     "faq": "utter_faq",
+    "ask_salon": "action_salon_info",
     "start_consultation": "consultation_form",
     "describe_scalp": "consultation_form",
 }
@@ -89,6 +90,7 @@ DEFAULT_FOLLOW_UPS = {
 SITUATION_FOLLOW_UPS = {
     "ask_massage_limits": "action_massage_limits",
     "faq": "utter_faq",
+    "ask_salon": "action_salon_info",
 }
 
 

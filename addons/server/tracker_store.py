@@ -294,9 +294,7 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         """Tell whether anything is stored for ``sender_id`` (blocking; one indexed query)."""
         with self._failures_reported("checking", sender_id), self.session_scope() as session:
             first = (
-                session.query(self.SQLEvent.id)
-                .filter(self.SQLEvent.sender_id == sender_id)
-                .first()
+                session.query(self.SQLEvent.id).filter(self.SQLEvent.sender_id == sender_id).first()
             )
             return first is not None
 

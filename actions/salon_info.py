@@ -1,0 +1,177 @@
+"""Questions about the salon itself, answered from its profile; a client cancels a request.
+
+"what are your opening hours?", "where are you?", "how much is a scalp facial?" are
+answered from ``salon.yml`` (:mod:`salon.profile`) with the domain's responses; what the
+question asks is read by :func:`scalpcare.salon_questions.salon_topics`. "can I cancel my
+booking?" asks which request and whether to cancel it; a yes cancels it and tells staff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.booking import parse_service
+from actions.salon_access import channel_of, notify_staff_soon, with_repository
+from salon import profile as salon_profile
+from scalpcare import salon_questions as questions
+
+HOURS = "utter_salon_hours"
+LOCATION = "utter_salon_location"
+CONTACT = "utter_salon_contact"
+SERVICES = "utter_salon_services"
+PRICE = "utter_salon_price"
+UNKNOWN = "utter_salon_unknown"
+CANCEL_QUESTION = "utter_cancel_booking_question"
+CANCELLED = "utter_booking_cancelled"
+KEPT = "utter_booking_kept"
+NOTHING_TO_CANCEL = "utter_no_booking_to_cancel"
+#: Set while "Shall I cancel your request...?" waits for its answer.
+CANCEL_OFFERED = "cancel_offered"
+#: The request the question is about.
+CANCEL_BOOKING_ID = "cancel_booking_id"
+
+
+def salon_answers(text: str, entity_values: list[str]) -> list[dict[str, Any]]:
+    """The responses (name and variables) that answer ``text`` from the profile.
+
+    Args:
+        text: The client's question about the salon.
+        entity_values: DIET's ``service`` values in it.
+
+    Returns:
+        ``utter_message`` keyword arguments, one per answer.
+    """
+    salon = salon_profile.profile()
+    topics = questions.salon_topics(text) or (questions.LOCATION, questions.HOURS)
+    contact = " or ".join(part for part in (salon.phone, salon.email) if part)
+    answers: list[dict[str, Any]] = []
+    for topic in topics:
+        if topic == questions.HOURS and salon.opening_hours:
+            answers.append({"response": HOURS, "salon": salon.name, "hours": salon.opening_hours})
+        elif topic == questions.LOCATION and salon.address:
+            answers.append({"response": LOCATION, "salon": salon.name, "address": salon.address})
+        elif topic == questions.CONTACT and contact:
+            answers.append({"response": CONTACT, "salon": salon.name, "contact": contact})
+        elif topic in (questions.PRICES, questions.SERVICES) and salon.services:
+            named = salon.service(parse_service(text, entity_values) or "")
+            if topic == questions.PRICES and named is not None:
+                answers.append({"response": PRICE, "service": named.described})
+            else:
+                listed = "\n".join(f"- {service.described}" for service in salon.services)
+                answers.append({"response": SERVICES, "salon": salon.name, "services": listed})
+    if not answers:
+        answers.append({"response": UNKNOWN, "contact": salon.contact})
+    return answers
+
+
+class ActionSalonInfo(Action):
+    """Answer a question about the salon (hours, where, contact, services and prices)."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_salon_info"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Say what the profile says; the service a price is for comes from the message."""
+        text = tracker.latest_message.get("text") or ""
+        services = [
+            str(e.get("value"))
+            for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == "service"
+        ]
+        for answer in salon_answers(text, services):
+            dispatcher.utter_message(**answer)
+        return []
+
+
+def _service_name(key: str) -> str:
+    service = salon_profile.profile().service(key)
+    return service.name if service else key.replace("_", " ")
+
+
+class ActionAskCancelBooking(Action):
+    """Asked to cancel a booking: which request, and shall I cancel it."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_ask_cancel_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask about the newest open request of this conversation, or say there is none."""
+        sender, channel = tracker.sender_id, channel_of(tracker)
+        bookings = await with_repository(
+            lambda repo: [
+                (b.id, b.service, b.preferred_times) for b in repo.open_bookings(channel, sender)
+            ]
+        )
+        if not bookings:
+            dispatcher.utter_message(
+                response=NOTHING_TO_CANCEL, contact=salon_profile.profile().contact
+            )
+            return [SlotSet(CANCEL_OFFERED, False), SlotSet(CANCEL_BOOKING_ID, None)]
+        booking_id, service, times = bookings[0]
+        dispatcher.utter_message(
+            response=CANCEL_QUESTION, service=_service_name(service), times=times or "any time"
+        )
+        return [SlotSet(CANCEL_OFFERED, True), SlotSet(CANCEL_BOOKING_ID, float(booking_id))]
+
+
+class ActionCancelBooking(Action):
+    """Yes: cancel the request and tell staff."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_cancel_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Cancel the request asked about (if it is still open)."""
+        sender, channel = tracker.sender_id, channel_of(tracker)
+        booking_id = tracker.get_slot(CANCEL_BOOKING_ID)
+        events: list[EventType] = [SlotSet(CANCEL_OFFERED, False), SlotSet(CANCEL_BOOKING_ID, None)]
+        if booking_id is None:
+            dispatcher.utter_message(
+                response=NOTHING_TO_CANCEL, contact=salon_profile.profile().contact
+            )
+            return events
+
+        def cancel(repo: Any) -> str | None:
+            open_ids = {b.id for b in repo.open_bookings(channel, sender)}
+            if int(booking_id) not in open_ids:
+                return None
+            return str(repo.cancel_own_booking(channel, sender, int(booking_id)).service)
+
+        service = await with_repository(cancel)
+        if service is None:
+            dispatcher.utter_message(
+                response=NOTHING_TO_CANCEL, contact=salon_profile.profile().contact
+            )
+            return events
+        notify_staff_soon()
+        dispatcher.utter_message(response=CANCELLED, service=_service_name(service))
+        return events
+
+
+class ActionKeepBooking(Action):
+    """No: the request stays as it is."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_keep_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Say so."""
+        dispatcher.utter_message(response=KEPT)
+        return [SlotSet(CANCEL_OFFERED, False), SlotSet(CANCEL_BOOKING_ID, None)]
