@@ -47,7 +47,7 @@ def salon_answers(text: str, entity_values: list[str]) -> list[dict[str, Any]]:
         ``utter_message`` keyword arguments, one per answer.
     """
     salon = salon_profile.profile()
-    topics = questions.salon_topics(text) or (questions.LOCATION, questions.HOURS)
+    topics = questions.salon_topics(text) or (questions.HOURS, questions.LOCATION)
     contact = " or ".join(part for part in (salon.phone, salon.email) if part)
     answers: list[dict[str, Any]] = []
     for topic in topics:

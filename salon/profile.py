@@ -31,14 +31,15 @@ class Service:
     price: str = ""
 
     @property
+    def details(self) -> str:
+        """Its length and price in words, e.g. "60 minutes, £55" (what the profile gives)."""
+        parts = [f"{self.minutes} minutes"] if self.minutes else []
+        return ", ".join([*parts, *([self.price] if self.price else [])])
+
+    @property
     def described(self) -> str:
         """The service in words, e.g. "Scalp facial, 60 minutes, £55"."""
-        parts = [self.name]
-        if self.minutes:
-            parts.append(f"{self.minutes} minutes")
-        if self.price:
-            parts.append(self.price)
-        return ", ".join(parts)
+        return ", ".join(part for part in (self.name, self.details) if part)
 
 
 @dataclass(frozen=True)

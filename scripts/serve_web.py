@@ -1,6 +1,7 @@
 """Serve the demo salon page and the chat widget (web/dist) for `make run`.
 
-A tiny static server on 127.0.0.1 (standard library only). Besides the files in
+A tiny static server on 127.0.0.1 (standard library, and the salon's profile: the page's
+name, address, hours, phone and services come from ``salon.yml``). Besides the files in
 web/dist it answers ``/config.js`` with the address of Rasa's socket.io channel,
 so the page talks to whichever port Rasa runs on, and with how many days the widget keeps
 the conversation in the browser (``WIDGET_HISTORY_DAYS``, default 7; 0: none).
@@ -11,14 +12,34 @@ Usage: python scripts/serve_web.py --port 8080 --server http://localhost:5005
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
+import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from salon.profile import SalonProfile, profile  # noqa: E402
+
+
+def render_page(template: str, salon: SalonProfile) -> str:
+    """The demo page with the salon's details from its profile, every value HTML-escaped."""
+    services = "\n".join(
+        f"        <li><h3>{html.escape(service.name)}</h3>"
+        f"<p>{html.escape(service.details)}</p></li>"
+        for service in salon.services
+    )
+    visit = " · ".join(part for part in (salon.address, salon.opening_hours, salon.phone) if part)
+    values = {"name": salon.name, "visit": visit}
+    page = template.replace("{{services}}", services)
+    for key, value in values.items():
+        page = page.replace("{{" + key + "}}", html.escape(value))
+    return page
 
 
 def content_security_policy(server: str) -> str:
@@ -45,6 +66,15 @@ class Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
+        if urlsplit(self.path).path in ("/", "/index.html"):
+            template = (Path(self.directory) / "index.html").read_text(encoding="utf8")
+            body = render_page(template, profile()).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if urlsplit(self.path).path == "/config.js":
             config = {"server": self.server_url, "historyDays": self.history_days}
             body = f"window.SCALP_CARE = {json.dumps(config)};\n".encode()

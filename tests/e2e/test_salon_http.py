@@ -154,6 +154,46 @@ def test_booking_request(assistant) -> None:
     assert "saturday morning" in mail.get_payload() and "jane" not in mail.get_payload()
 
 
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("what are your opening hours?", "is open"),
+        ("where are you", "You'll find"),
+        ("how much is a scalp facial?", "Scalp facial, 60 minutes"),
+        ("whats ur phone number", "You can reach"),
+    ],
+)
+def test_questions_about_the_salon_are_answered_from_its_profile(
+    assistant, question: str, answer: str
+) -> None:
+    replies = _texts(assistant.say(_sender(), question))
+    assert answer in replies and "{" not in replies
+
+
+def test_a_client_cancels_their_booking_request_and_staff_are_told(assistant) -> None:
+    sender = _sender()
+    assistant.say(sender, "i'd like to book a 45 minute head massage")
+    assistant.say(sender, "friday evening")
+    assistant.say(sender, "Ana Lima")
+    assistant.say(sender, "ana@example.com")
+    assert "not a confirmed appointment" in _texts(assistant.say(sender, "yes"))
+    asked = _texts(assistant.say(sender, "something came up, can i cancel my booking?"))
+    assert "Shall I cancel your request" in asked and "friday evening" in asked
+    assert "is cancelled" in _texts(assistant.say(sender, "yes cancel it"))
+    [(booking_id, status)] = _rows(
+        assistant,
+        "SELECT b.id, b.status FROM salon_booking_requests b "
+        "JOIN salon_clients c ON c.id = b.client_id WHERE c.sender_id = ?",
+        sender,
+    )
+    assert status == "cancelled"
+    _staff_mail(assistant, f"Booking request #{booking_id} cancelled by the client")
+    # A question about the salon in the middle of a new booking: answered, then it goes on.
+    assistant.say(sender, "can i book a scalp facial")
+    mid = _texts(assistant.say(sender, "wait, where are you exactly?"))
+    assert "You'll find" in mid and "Which days and times suit you?" in mid
+
+
 def _staff_mail(assistant, subject: str, timeout: float = 20.0):
     """The e-mail to staff whose subject contains ``subject`` (the action server sends it)."""
     assert assistant.mailbox is not None

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from salon.profile import profile
 from tests.e2e.conftest import ROOT, Assistant, free_port
 
 pytestmark = pytest.mark.e2e
@@ -234,6 +235,10 @@ def test_the_browser_keeps_the_history_for_a_set_number_of_days(
     page = context.new_page()
     page.goto(assistant.web_url)
     assert page.evaluate("window.SCALP_CARE.historyDays") == 7
+    # The page itself is the salon's profile (salon.yml), not text in the code.
+    salon = profile()
+    assert page.title() == salon.name
+    expect(page.locator(".services h3")).to_have_text([s.name for s in salon.services])
     page.evaluate("state => localStorage.setItem('scalp-care-chat', state)", json.dumps(stored))
     page.reload()
     expect(page.locator(".sc-message .sc-text")).to_have_text(["six days ago"])

@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import booking as bk
 from actions import salon_access
 from actions import salon_actions as sa
+from actions import salon_info as si
 from salon import db
 from salon.models import Notification, ScheduledMessage
 from salon.profile import profile
@@ -723,3 +724,93 @@ async def test_a_booking_mid_consultation_picks_the_consultation_up_again(
     events = await bk.ActionSubmitBooking().run(dispatcher, tracker, domain)
     assert events[-1] == FollowupAction("consultation_form")
     assert dispatcher.messages[-1]["text"] == reply(bk.BACK_TO_CONSULTATION)
+
+
+# ---------------------------------------------------------------------------
+# A client cancels their own booking request (actions/salon_info.py)
+# ---------------------------------------------------------------------------
+def _book(url: str, sender: str = "test-user", channel: str = "unknown") -> int:
+    def work(repo: SalonRepository) -> int:
+        repo.give_consent(channel, sender)
+        return repo.create_booking(
+            channel,
+            sender,
+            "head_only_45",
+            name="Ana",
+            phone="07700900123",
+            preferred_times="friday evening",
+        ).id
+
+    return _rows(url, work)
+
+
+async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    booking_id = _book(salon_db)
+    tracker = make_tracker("can i cancel my booking", "cancel_booking", 0.95)
+    events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("cancel_offered", True), SlotSet("cancel_booking_id", booking_id)]
+    service = profile().service("head_only_45").name
+    assert [m["text"] for m in dispatcher.messages] == [
+        reply(si.CANCEL_QUESTION, service=service, times="friday evening")
+    ]
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == [
+        "Yes, cancel it",
+        "No, keep it",
+    ]
+
+    dispatcher.messages.clear()
+    slots = {"cancel_offered": True, "cancel_booking_id": float(booking_id)}
+    yes = make_tracker("yes", "affirm", 0.99, slots=slots)
+    events = await si.ActionCancelBooking().run(dispatcher, yes, domain)
+    assert events == [SlotSet("cancel_offered", False), SlotSet("cancel_booking_id", None)]
+    assert [m["text"] for m in dispatcher.messages] == [reply(si.CANCELLED, service=service)]
+    [booking] = _rows(salon_db, lambda r: r.list_bookings())
+    assert booking.status == "cancelled"
+    kinds = _rows(salon_db, lambda r: [n.kind for n in r.session.query(Notification).all()])
+    assert kinds == ["booking", "booking_cancelled"]  # staff hear about both
+
+    # Asked again: nothing open any more.
+    dispatcher.messages.clear()
+    events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("cancel_offered", False), SlotSet("cancel_booking_id", None)]
+    assert [m["text"] for m in dispatcher.messages] == [
+        reply(si.NOTHING_TO_CANCEL, contact=profile().contact)
+    ]
+
+
+async def test_another_clients_request_is_never_cancelled(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    """A booking id from someone else's conversation, put in the slot, cancels nothing."""
+    theirs = _book(salon_db, sender="someone-else")
+    slots = {"cancel_offered": True, "cancel_booking_id": float(theirs)}
+    tracker = make_tracker("yes", "affirm", 0.99, slots=slots)
+    await si.ActionCancelBooking().run(dispatcher, tracker, domain)
+    assert [m["text"] for m in dispatcher.messages] == [
+        reply(si.NOTHING_TO_CANCEL, contact=profile().contact)
+    ]
+    [booking] = _rows(salon_db, lambda r: r.list_bookings())
+    assert booking.status == "requested"
+
+
+async def test_keeping_the_request_changes_nothing(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    _book(salon_db)
+    tracker = make_tracker("no keep it", "deny", 0.99, slots={"cancel_offered": True})
+    events = await si.ActionKeepBooking().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("cancel_offered", False), SlotSet("cancel_booking_id", None)]
+    assert [m["text"] for m in dispatcher.messages] == [reply(si.KEPT)]
+    [booking] = _rows(salon_db, lambda r: r.list_bookings())
+    assert booking.status == "requested"
