@@ -86,8 +86,8 @@ lint: $(INSTALLED) ## Lint with ruff
 	$(BIN)/ruff check scalpcare salon actions addons tests scripts migrations bench
 	$(BIN)/ruff format --check scalpcare salon actions addons tests scripts migrations bench
 
-typecheck: $(INSTALLED) ## Type-check scalpcare/, salon/, actions/ and addons/ with mypy
-	$(BIN)/mypy scalpcare salon actions addons
+typecheck: $(INSTALLED) ## Type-check scalpcare/, salon/, actions/, addons/ and console/ with mypy
+	$(BIN)/mypy scalpcare salon actions addons console
 
 validate: $(INSTALLED) ## rasa data validate --fail-on-warnings
 	$(BIN)/rasa data validate --fail-on-warnings

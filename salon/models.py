@@ -263,6 +263,78 @@ class ScheduledMessage(Base):
     sent_at = sa.Column(UTCDateTime, nullable=True)
 
 
+class StaffAccount(Base):
+    """A member of staff who may use the staff console (console/accounts.py)."""
+
+    __tablename__ = "salon_staff_accounts"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    username = sa.Column(sa.String(64), nullable=False, unique=True)
+    #: argon2id; never the password itself.
+    password_hash = sa.Column(sa.String(255), nullable=False)
+    active = sa.Column(sa.Boolean, nullable=False, default=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    last_login_at = sa.Column(UTCDateTime, nullable=True)
+
+
+class StaffSession(Base):
+    """A logged-in console session; the cookie holds a random token, the row its hash."""
+
+    __tablename__ = "salon_staff_sessions"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    account_id = sa.Column(
+        sa.Integer,
+        sa.ForeignKey("salon_staff_accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    #: The forms' CSRF token of this session.
+    csrf_token = sa.Column(sa.String(64), nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = sa.Column(UTCDateTime, nullable=False)
+
+
+class StaffAuditEntry(Base):
+    """Who did what in the console, and when (kept for the salon's records)."""
+
+    __tablename__ = "salon_staff_audit"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    username = sa.Column(sa.String(64), nullable=False)
+    action = sa.Column(sa.String(64), nullable=False)
+    target = sa.Column(sa.String(255), nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+class StaffReply(Base):
+    """A message staff sent to a client from the console, and whether it was delivered."""
+
+    __tablename__ = "salon_staff_replies"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    handoff_id = sa.Column(
+        sa.Integer,
+        sa.ForeignKey("salon_handoff_requests.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    )
+    booking_id = sa.Column(
+        sa.Integer,
+        sa.ForeignKey("salon_booking_requests.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    )
+    sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+    text = sa.Column(sa.Text, nullable=False)
+    username = sa.Column(sa.String(64), nullable=False)
+    #: ``delivered`` or ``failed`` (with the error; staff can retry).
+    status = sa.Column(sa.String(16), nullable=False)
+    error = sa.Column(sa.Text, nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
 ALL_MODELS = (
     Client,
     ConsultationSummary,
@@ -271,4 +343,8 @@ ALL_MODELS = (
     HandoffRequest,
     Notification,
     ScheduledMessage,
+    StaffAccount,
+    StaffSession,
+    StaffAuditEntry,
+    StaffReply,
 )

@@ -30,74 +30,27 @@ stays due. Any other failure is retried with :func:`salon.notify.backoff` and is
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import urllib.error
-import urllib.request
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import quote, urlencode, urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from salon import db
 from salon.models import ScheduledMessage, utcnow
-from salon.notify import CLAIM, MAX_ATTEMPTS, TIMEOUT, backoff
+from salon.notify import CLAIM, MAX_ATTEMPTS, backoff
+from salon.rasa_api import RASA_URL_ENV, RasaApi, RasaUnreachableError
+
+__all__ = ["RASA_URL_ENV", "RasaApi", "RasaUnreachableError", "Sent", "send_due"]
 
 logger = logging.getLogger(__name__)
 
-RASA_URL_ENV = "RASA_URL"
-TOKEN_ENV = "RASA_API_TOKEN"
 POLL_ENV = "SCHEDULE_POLL_SECONDS"
 #: Channels that take a free-form message only within this long of the client's last one.
 WINDOWED_CHANNELS = {"twilio": "WhatsApp", "facebook": "Messenger"}
 WINDOW = timedelta(hours=24)
-
-
-class RasaUnreachableError(Exception):
-    """Rasa did not answer at all (not up yet, restarting): try again later."""
-
-
-@dataclass(frozen=True)
-class RasaApi:
-    """Where Rasa's HTTP API answers, and its token."""
-
-    url: str
-    token: str = ""
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> RasaApi | None:
-        """``RASA_URL`` and ``RASA_API_TOKEN``; None when no URL is set."""
-        env = os.environ if env is None else env
-        url = env.get(RASA_URL_ENV, "").strip().rstrip("/")
-        if not url:
-            return None
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise ValueError(f"{RASA_URL_ENV} must be an http:// or https:// URL")
-        return cls(url, env.get(TOKEN_ENV, "").strip())
-
-    def trigger_intent(self, sender_id: str, intent: str) -> None:
-        """Have Rasa handle ``intent`` on the conversation, replying on its latest channel."""
-        query = {"output_channel": "latest", **({"token": self.token} if self.token else {})}
-        request = urllib.request.Request(
-            f"{self.url}/conversations/{quote(sender_id, safe='')}/trigger_intent?"
-            + urlencode(query),
-            data=json.dumps({"name": intent}).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT * 3):
-                return
-        except urllib.error.HTTPError:
-            raise
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, ConnectionError):
-                raise RasaUnreachableError(str(error.reason)) from None
-            raise
 
 
 def channel_refuses(message: ScheduledMessage) -> str | None:

@@ -11,6 +11,7 @@ MODEL="${MODEL:-models/scalp-care.tar.gz}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 RASA_PORT="${RASA_PORT:-5005}"
 WEB_PORT="${WEB_PORT:-8080}"
+CONSOLE_PORT="${CONSOLE_PORT:-8090}"
 # The pages allowed to talk to Rasa from a browser (HTTP API and the socket.io
 # widget channel), space-separated; RASA_PUBLIC_URL is where the page finds Rasa.
 export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
@@ -100,10 +101,15 @@ elif [ "${1:-}" = "interactive" ]; then
   "$BIN/rasa" interactive --model "$MODEL" --endpoints endpoints.yml --port "$RASA_PORT" \
     --skip-visualization
 else
+  # The staff console (console/app.py), behind the salon page's server at /staff/.
+  "$BIN/python" -m console.app --port "$CONSOLE_PORT" >logs/console.log 2>&1 &
+  pids+=($!)
   "$BIN/python" scripts/serve_web.py --port "$WEB_PORT" --server "$RASA_PUBLIC_URL" \
-    >logs/web.log 2>&1 &
+    --console "http://127.0.0.1:$CONSOLE_PORT" >logs/web.log 2>&1 &
   pids+=($!)
   echo "Salon page with the chat widget on http://localhost:$WEB_PORT (log: logs/web.log)"
+  echo "Staff console on http://localhost:$WEB_PORT/staff/ (log: logs/console.log); first account:"
+  echo "  $BIN/python -m console.accounts create NAME"
   read -ra cors <<<"$CORS_ORIGINS"
   echo "Starting Rasa on http://127.0.0.1:$RASA_PORT (Ctrl-C stops everything)..."
   # Sanic refuses bigger request bodies with 413 before Rasa reads them (its

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import argparse
 import html
+import http.client
 import json
 import os
 import sys
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,8 +55,23 @@ def content_security_policy(server: str) -> str:
     )
 
 
+#: Request headers passed on to the staff console, and response headers passed back.
+_TO_CONSOLE = ("Cookie", "Content-Type", "Content-Length", "Accept", "User-Agent")
+_FROM_CONSOLE = (
+    "Content-Type",
+    "Set-Cookie",
+    "Location",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Cache-Control",
+    "Referrer-Policy",
+)
+
+
 class Handler(SimpleHTTPRequestHandler):
     server_url = "http://localhost:5005"
+    #: The staff console (console/app.py) that /staff/ is passed on to; empty: none.
+    console_url = ""
     #: How long the widget keeps the conversation in the browser (WIDGET_HISTORY_DAYS).
     history_days = 7.0
 
@@ -65,7 +81,43 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
+    def proxy_to_console(self) -> None:
+        """Pass a /staff/ request on to the console and its answer back, as they are."""
+        if not self.console_url:
+            self.send_error(404, "The staff console is not running")
+            return
+        target = urlsplit(self.console_url)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(min(length, 1_048_576)) if length else None
+        headers = {k: v for k in _TO_CONSOLE if (v := self.headers.get(k)) is not None}
+        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+        try:
+            connection.request(self.command, self.path, body=body, headers=headers)
+            answer = connection.getresponse()
+            content = answer.read()
+        except OSError:
+            self.send_error(502, "The staff console is not reachable")
+            return
+        finally:
+            connection.close()
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.title() in _FROM_CONSOLE or name in _FROM_CONSOLE:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        BaseHTTPRequestHandler.end_headers(self)  # the console's own headers, not the page's
+        self.wfile.write(content)
+
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path.startswith("/staff"):
+            self.proxy_to_console()
+            return
+        self.send_error(405)
+
     def do_GET(self) -> None:
+        if urlsplit(self.path).path.startswith("/staff"):
+            self.proxy_to_console()
+            return
         if urlsplit(self.path).path in ("/", "/index.html"):
             template = (Path(self.directory) / "index.html").read_text(encoding="utf8")
             body = render_page(template, profile()).encode()
@@ -105,10 +157,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--server", default="http://localhost:5005", help="Rasa's public URL")
     parser.add_argument("--directory", default=str(ROOT / "web" / "dist"))
+    parser.add_argument("--console", default="", help="the staff console's URL, for /staff/")
     args = parser.parse_args()
     if not (Path(args.directory) / "index.html").exists():
         raise SystemExit(f"{args.directory}/index.html is missing: run `make web`")
     Handler.server_url = args.server.rstrip("/")
+    Handler.console_url = args.console.rstrip("/")
     Handler.history_days = history_days(os.environ.get("WIDGET_HISTORY_DAYS", ""))
     handler = partial(Handler, directory=args.directory)
     with ThreadingHTTPServer((args.host, args.port), handler) as httpd:

@@ -100,6 +100,7 @@ def running_assistant(
         "RASA_PORT": str(rasa_port),
         "ACTION_PORT": str(action_port),
         "WEB_PORT": str(web_port),
+        "CONSOLE_PORT": str(free_port()),
         "CORS_ORIGINS": f"{web_url} http://127.0.0.1:{web_port}",
         "CREDENTIALS_FILE": str(workdir / f"credentials-{rasa_port}.yml"),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",

@@ -45,6 +45,11 @@ SALON_TABLES = {
     "salon_booking_requests",
     "salon_handoff_requests",
     "salon_notifications",
+    "salon_scheduled_messages",
+    "salon_staff_accounts",
+    "salon_staff_sessions",
+    "salon_staff_audit",
+    "salon_staff_replies",
 }
 WEB = "socketio"
 
@@ -146,7 +151,7 @@ def test_migration_upgrade_creates_and_downgrade_drops_every_table(
             assert tables >= SALON_TABLES
             with engine.connect() as connection:
                 version = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
-                assert version.scalar_one() == "0003"
+                assert version.scalar_one() == "0004"
                 # The migration and the models agree (what autogenerate would see).
                 diff = compare_metadata(
                     MigrationContext.configure(connection, opts={"compare_type": True}),

@@ -6,6 +6,8 @@
   packages or the assistant's glue.
 - ``actions`` (rasa-sdk glue) and ``addons`` (parts of the Rasa server) never import
   each other: the action server and the Rasa server are separate processes.
+- ``console`` (the staff console) reaches clients through Rasa's HTTP API only: it uses
+  ``salon`` and the core, never Rasa's packages or the assistant's glue.
 - What a trained model holds (``addons.nlu``, ``addons.policies``) never imports the
   server's parts (``addons.server``), so changing those needs no retraining.
 
@@ -24,13 +26,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT = ("scalpcare", "salon", "actions", "addons")
+PROJECT = ("scalpcare", "salon", "actions", "addons", "console")
 #: Top-level packages each project package must not import.
 FORBIDDEN = {
-    "scalpcare": {"rasa", "rasa_sdk", "sqlalchemy", "alembic", "salon", "actions", "addons"},
-    "salon": {"rasa", "rasa_sdk", "actions", "addons"},
-    "actions": {"rasa", "addons"},
-    "addons": {"rasa_sdk", "actions"},
+    "scalpcare": {
+        *("rasa", "rasa_sdk", "sqlalchemy", "alembic"),
+        *("salon", "actions", "addons", "console"),
+    },
+    "salon": {"rasa", "rasa_sdk", "actions", "addons", "console"},
+    "actions": {"rasa", "addons", "console"},
+    "addons": {"rasa_sdk", "actions", "console"},
+    "console": {"rasa", "rasa_sdk", "actions", "addons"},
 }
 
 

@@ -1,0 +1,1 @@
+"""The salon's staff console (a web application at /staff/): see console/app.py."""

@@ -1,0 +1,82 @@
+"""Rasa's HTTP API as the action server and the staff console use it (token-checked).
+
+``RASA_URL`` is where it answers and ``RASA_API_TOKEN`` its token. Three calls: have Rasa
+handle an external intent (a scheduled check-in), send a message from staff on the
+client's latest channel, and hand a paused conversation back to the assistant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+RASA_URL_ENV = "RASA_URL"
+TOKEN_ENV = "RASA_API_TOKEN"
+#: Seconds to wait for Rasa (a turn may run actions).
+TIMEOUT = 30.0
+
+
+class RasaUnreachableError(Exception):
+    """Rasa did not answer at all (not up yet, restarting): try again later."""
+
+
+@dataclass(frozen=True)
+class RasaApi:
+    """Where Rasa's HTTP API answers, and its token."""
+
+    url: str
+    token: str = field(default="", repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> RasaApi | None:
+        """``RASA_URL`` and ``RASA_API_TOKEN``; None when no URL is set."""
+        env = os.environ if env is None else env
+        url = env.get(RASA_URL_ENV, "").strip().rstrip("/")
+        if not url:
+            return None
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError(f"{RASA_URL_ENV} must be an http:// or https:// URL")
+        return cls(url, env.get(TOKEN_ENV, "").strip())
+
+    def _post(self, sender_id: str, what: str, body: Any, **query: str) -> None:
+        """POST ``body`` to ``/conversations/<id>/<what>``; raise on anything but 2xx."""
+        query = {**query, **({"token": self.token} if self.token else {})}
+        request = urllib.request.Request(
+            f"{self.url}/conversations/{quote(sender_id, safe='')}/{what}?" + urlencode(query),
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT):
+                return
+        except urllib.error.HTTPError:
+            raise
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, ConnectionError | TimeoutError):
+                raise RasaUnreachableError(str(error.reason)) from None
+            raise
+
+    def trigger_intent(self, sender_id: str, intent: str) -> None:
+        """Have Rasa handle ``intent`` on the conversation, replying on its latest channel."""
+        self._post(sender_id, "trigger_intent", {"name": intent}, output_channel="latest")
+
+    def send_staff_message(self, sender_id: str, text: str) -> None:
+        """Send ``text`` from staff to the client on the channel they last wrote from."""
+        self._post(
+            sender_id,
+            "tracker/events",
+            [{"event": "bot", "text": text}],
+            execute_side_effects="true",
+            output_channel="latest",
+        )
+
+    def resume(self, sender_id: str) -> None:
+        """Hand a paused conversation back to the assistant."""
+        self._post(sender_id, "tracker/events", [{"event": "resume"}])
