@@ -67,7 +67,7 @@ class Webhook:
 
 
 @contextmanager
-def webhook_server() -> Iterator[tuple[str, Webhook]]:
+def webhook_server(port: int | None = None) -> Iterator[tuple[str, Webhook]]:
     """Run an HTTP server that records JSON POSTs; yield its URL and its record."""
     hook = Webhook()
 
@@ -84,7 +84,7 @@ def webhook_server() -> Iterator[tuple[str, Webhook]]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port or free_port()), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -1,0 +1,173 @@
+"""The staff console's accounts (SQLite and PostgreSQL) and its behaviour when Rasa is down.
+
+The console runs for real (``python -m console.app``) on a SQLite salon database; an
+HTTP receiver stands in for Rasa's API, first absent (a reply is kept as not delivered),
+then present (the retry delivers it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from console import accounts
+from salon import db
+from salon.models import Base, StaffSession
+from salon.repository import SalonRepository
+from tests.databases import BACKENDS, fresh_database
+from tests.e2e.test_console_http import PASSWORD, Browser
+from tests.mail import free_port, webhook_server
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def migrated_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    with fresh_database(request.param, tmp_path_factory.mktemp("console")) as url:
+        db.upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def engine(migrated_url: str) -> Iterator[Engine]:
+    engine = db.make_engine(migrated_url)
+    yield engine
+    with db.session_scope(engine) as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(sa.delete(table))
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "error"),
+    [
+        ("s", PASSWORD, "user name"),
+        ("sam smith", PASSWORD, "user name"),
+        ("<script>", PASSWORD, "user name"),
+        ("sam", "short", "at least 10"),
+    ],
+)
+def test_bad_accounts_are_refused(engine: Engine, username: str, password: str, error: str) -> None:
+    with db.session_scope(engine) as session, pytest.raises(accounts.AccountError, match=error):
+        accounts.create_account(session, username, password)
+
+
+def test_passwords_are_hashed_and_checked(engine: Engine) -> None:
+    with db.session_scope(engine) as session:
+        account = accounts.create_account(session, "Sam", PASSWORD)
+        assert account.username == "sam" and PASSWORD not in account.password_hash
+        assert account.password_hash.startswith("$argon2id$")
+    with db.session_scope(engine) as session:
+        assert accounts.check_password(session, "SAM", PASSWORD) is not None
+        assert accounts.check_password(session, "sam", PASSWORD + "!") is None
+        assert accounts.check_password(session, "nobody", PASSWORD) is None
+
+
+def test_a_session_expires_and_a_disabled_account_loses_its_sessions(engine: Engine) -> None:
+    with db.session_scope(engine) as session:
+        account = accounts.create_account(session, "sam", PASSWORD)
+        token = accounts.start_session(session, account, hours=1)
+        assert accounts.staff_for(session, token).username == "sam"
+        assert accounts.staff_for(session, token + "x") is None
+        assert accounts.staff_for(session, None) is None
+        # Expired: no longer valid.
+        row = session.execute(sa.select(StaffSession)).scalar_one()
+        row.expires_at = row.expires_at - timedelta(hours=2)
+        session.flush()
+        assert accounts.staff_for(session, token) is None
+        fresh = accounts.start_session(session, account, hours=1)
+        assert accounts.disable_account(session, "sam")
+        assert accounts.staff_for(session, fresh) is None
+        assert accounts.check_password(session, "sam", PASSWORD) is None
+        assert not accounts.disable_account(session, "nobody")
+
+
+@pytest.mark.parametrize(
+    ("failures", "other_user", "other_address", "blocked"),
+    [
+        (4, False, False, False),
+        (5, False, False, True),
+        (5, True, False, True),  # the same address, another name: still blocked
+        (5, False, True, True),  # the same name from elsewhere: still blocked
+        (5, True, True, False),
+    ],
+)
+def test_failed_logins_are_limited(
+    failures: int, other_user: bool, other_address: bool, blocked: bool
+) -> None:
+    limiter = accounts.LoginLimiter(attempts=5, window=900)
+    for second in range(failures):
+        limiter.failed("sam", "10.0.0.1", now=float(second))
+    name = "alex" if other_user else "sam"
+    address = "10.0.0.2" if other_address else "10.0.0.1"
+    assert limiter.blocked(name, address, now=10.0) is blocked
+    assert not limiter.blocked(name, address, now=2000.0)  # the window has passed
+
+
+def test_a_reply_while_rasa_is_down_is_kept_and_delivered_on_retry(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'salon.db'}"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as session:
+        accounts.create_account(session, "sam", PASSWORD)
+        handoff = SalonRepository(session).create_handoff("socketio", "web:abc", reason="help")
+    engine.dispose()
+    rasa_port, console_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "SALON_DB_URL": url,
+        "TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "RASA_API_TOKEN": "token-for-the-test",
+    }
+    console = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "console.app", "--port", str(console_port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{console_port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/staff/health", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the console did not start"
+                time.sleep(0.3)
+        staff = Browser(base)
+        assert staff.login("sam") == 302
+        page = f"/staff/handoffs/{handoff.id}"
+        text = "Hello from the salon"
+        staff.request("POST", page + "/reply", {"csrf": staff.csrf(page), "text": text})
+        _, _, shown = staff.request("GET", page)
+        assert "Not delivered" in shown and "not reachable" in shown
+        reply_id = re.search(r"/staff/replies/(\d+)/retry", shown).group(1)
+        with webhook_server(rasa_port) as (_, rasa):
+            staff.request("POST", f"/staff/replies/{reply_id}/retry", {"csrf": staff.csrf(page)})
+        assert rasa.payloads == [[{"event": "bot", "text": text}]]
+        parts = urlsplit(rasa.paths[0])
+        assert parts.path == "/conversations/web%3Aabc/tracker/events"
+        assert parse_qs(parts.query) == {
+            "execute_side_effects": ["true"],
+            "output_channel": ["latest"],
+            "token": ["token-for-the-test"],
+        }
+        _, _, shown = staff.request("GET", page)
+        assert "Not delivered" not in shown
+    finally:
+        console.terminate()
+        console.wait(timeout=30)
