@@ -6,7 +6,8 @@
 - A session is a random token in an HttpOnly, SameSite=Strict cookie; the database keeps
   only its SHA-256, with the session's CSRF token and its expiry
   (``CONSOLE_SESSION_HOURS``, 12 by default).
-- Failed logins are limited per user name and per address (:class:`LoginLimiter`).
+- Failed logins are limited: 5 per user name and 20 per address in 15 minutes
+  (:class:`LoginLimiter`).
 """
 
 from __future__ import annotations
@@ -152,11 +153,16 @@ def audit(session: Session, username: str, action: str, target: str | None = Non
 
 
 class LoginLimiter:
-    """At most ``attempts`` failed logins per user name and per address in ``window`` s."""
+    """Failed logins allowed per user name and per address within ``window`` seconds.
 
-    def __init__(self, attempts: int = 5, window: float = 900.0) -> None:
-        """Set the limit."""
-        self.attempts = attempts
+    Per name it is strict (guessing one account's password); per address it is looser,
+    because a salon's front desk shares one address and one colleague's typos must not
+    lock everyone out.
+    """
+
+    def __init__(self, per_user: int = 5, per_address: int = 20, window: float = 900.0) -> None:
+        """Set the limits."""
+        self.limits = {"user": per_user, "addr": per_address}
         self.window = window
         self._failures: dict[str, deque[float]] = defaultdict(deque)
 
@@ -166,16 +172,23 @@ class LoginLimiter:
             failures.popleft()
         return failures
 
+    def _keys(self, username: str, address: str) -> tuple[tuple[str, int], ...]:
+        return (
+            (f"user:{username.strip().lower()}", self.limits["user"]),
+            (f"addr:{address}", self.limits["addr"]),
+        )
+
     def blocked(self, username: str, address: str, now: float | None = None) -> bool:
         """Tell whether a login for this name or from this address must wait."""
         now = time.monotonic() if now is None else now
-        keys = (f"user:{username.strip().lower()}", f"addr:{address}")
-        return any(len(self._recent(key, now)) >= self.attempts for key in keys)
+        return any(
+            len(self._recent(key, now)) >= limit for key, limit in self._keys(username, address)
+        )
 
     def failed(self, username: str, address: str, now: float | None = None) -> None:
         """Count a failed login."""
         now = time.monotonic() if now is None else now
-        for key in (f"user:{username.strip().lower()}", f"addr:{address}"):
+        for key, _ in self._keys(username, address):
             self._recent(key, now).append(now)
 
 

@@ -23,6 +23,7 @@ import os
 import secrets
 import sys
 import urllib.error
+from argparse import ArgumentTypeError
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,9 +38,19 @@ from sqlalchemy.orm import Session
 
 from console import accounts
 from salon import db, notify, tracker
-from salon.models import BookingRequest, HandoffRequest, Notification, StaffReply, utcnow
+from salon.models import (
+    REFERRAL_LEVELS,
+    BookingRequest,
+    HandoffRequest,
+    Notification,
+    StaffReply,
+    utcnow,
+)
 from salon.profile import profile
 from salon.rasa_api import RasaApi, RasaUnreachableError
+from salon.report import render_report_html
+from salon.repository import SalonRepository
+from salon.staff import StaffError, day_range, parse_day
 from salon.validation import mask_email, mask_name, mask_phone
 
 logger = logging.getLogger(__name__)
@@ -120,7 +131,8 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
 
     @app.middleware("response")
     async def headers(request: Request, resp: HTTPResponse) -> None:
-        resp.headers["Content-Security-Policy"] = CSP
+        if "Content-Security-Policy" not in resp.headers:
+            resp.headers["Content-Security-Policy"] = CSP
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Cache-Control"] = "no-store"
         resp.headers["Referrer-Policy"] = "same-origin"
@@ -354,21 +366,22 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
         if handoff is None:
             return gone(request)
         staff: accounts.Staff = request.ctx.staff
-        if action == "handback":
-            try:
-                if rasa is None:
-                    raise RasaUnreachableError("RASA_URL is not configured")
-                await asyncio.to_thread(rasa.resume, handoff.sender_id)
-            except (RasaUnreachableError, urllib.error.URLError, OSError) as failure:
-                return page(
-                    "message.html",
-                    request,
-                    503,
-                    title="Not handed back",
-                    message="The assistant's server did not answer "
-                    f"({failure.__class__.__name__}). The conversation is still with staff; "
-                    "try again in a moment.",
-                )
+        # Either way the assistant answers again if the client writes: a closed request
+        # must not leave anyone unanswered.
+        try:
+            if rasa is None:
+                raise RasaUnreachableError("RASA_URL is not configured")
+            await asyncio.to_thread(rasa.resume, handoff.sender_id)
+        except (RasaUnreachableError, urllib.error.URLError, OSError) as failure:
+            return page(
+                "message.html",
+                request,
+                503,
+                title="Not handed back",
+                message="The assistant's server did not answer "
+                f"({failure.__class__.__name__}). The conversation is still with staff; "
+                "try again in a moment.",
+            )
 
         def close(s: Session) -> None:
             row = s.get(HandoffRequest, handoff_id)
@@ -464,6 +477,117 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
         await in_db(change)
         await deliver(staff, sender, text, booking_id=booking_id)
         return response.redirect(f"/staff/bookings/{booking_id}")
+
+    # ------------------------------------------------------------------ referrals
+    def period(request: Request) -> tuple[Any, Any, str | None]:
+        """``from``/``to`` (YYYY-MM-DD, UTC, ``to`` inclusive) of a page's query; or an error."""
+        try:
+            start = parse_day(request.args.get("from")) if request.args.get("from") else None
+            end = parse_day(request.args.get("to")) if request.args.get("to") else None
+            since, until = day_range(start, end)
+        except (ArgumentTypeError, StaffError) as error:
+            return None, None, str(error)
+        return since, until, None
+
+    @app.get("/staff/referrals")
+    async def referrals(request: Request) -> HTTPResponse:
+        since, until, error = period(request)
+        level = request.args.get("level") or None
+        if level not in (None, *REFERRAL_LEVELS):
+            level, error = None, f"unknown level {level!r}"
+        rows = await in_db(lambda s: SalonRepository(s).list_referrals(since, until, level=level))
+        return page(
+            "referrals.html",
+            request,
+            referrals=list(reversed(rows)),
+            error=error,
+            levels=REFERRAL_LEVELS,
+            query=request.args,
+        )
+
+    # ------------------------------------------------------------------ conversations
+    def tracker_or_none() -> Engine | None:
+        try:
+            return tracker.tracker_engine(tracker_url)
+        except tracker.TrackerStoreError:
+            return None
+
+    @app.get("/staff/conversations")
+    async def conversations(request: Request) -> HTTPResponse:
+        since, until, error = period(request)
+        contains = (request.args.get("sender") or "").strip()[:200]
+
+        def read() -> list[tracker.ConversationSummary]:
+            engine_ = tracker_or_none()
+            if engine_ is None:
+                return []
+            try:
+                return tracker.list_conversations(engine_, contains, since, until)
+            finally:
+                engine_.dispose()
+
+        found = await asyncio.to_thread(read)
+        return page("conversations.html", request, found=found, error=error, query=request.args)
+
+    @app.get("/staff/conversation")
+    async def conversation(request: Request) -> HTTPResponse:
+        sender = (request.args.get("sender") or "")[:255]
+        lines = await asyncio.to_thread(transcript_of, sender) if sender else []
+        if not lines:
+            return gone(request)
+        return page("conversation.html", request, sender=sender, lines=lines)
+
+    @app.post("/staff/conversation/erase")
+    async def erase(request: Request) -> HTTPResponse:
+        sender = (request.form.get("sender") or "")[:255]
+        staff: accounts.Staff = request.ctx.staff
+
+        def forget() -> int:
+            engine_ = tracker_or_none()
+            events = 0
+            if engine_ is not None:
+                try:
+                    events = tracker.delete_events(engine_, sender)
+                finally:
+                    engine_.dispose()
+            with db.session_scope(engine) as s:
+                deleted = SalonRepository(s).forget_client(sender)
+                accounts.audit(s, staff.username, "erase client", sender)
+            return events + deleted.total
+
+        erased = await asyncio.to_thread(forget) if sender else 0
+        return page(
+            "message.html",
+            request,
+            200 if erased else 404,
+            title="Client erased" if erased else "Nothing to erase",
+            message=(
+                "Their conversation and every salon record about them are deleted. If they "
+                "use the website chat, it drops its history the next time it connects."
+                if erased
+                else "Nothing was stored for that conversation."
+            ),
+        )
+
+    # ------------------------------------------------------------------ report
+    @app.get("/staff/report")
+    async def report(request: Request) -> HTTPResponse:
+        since, until, error = period(request)
+        if error or since is None or until is None:
+            return page(
+                "report_form.html",
+                request,
+                400 if error or request.args else 200,
+                error=error or ("Give both dates." if request.args else None),
+                query=request.args,
+            )
+        counts = await in_db(lambda s: SalonRepository(s).report_counts(since, until))
+        resp = response.html(render_report_html(counts, title=f"{profile().name}: report"))
+        # The report is one self-contained page with its own styles.
+        resp.headers["Content-Security-Policy"] = CSP.replace(
+            "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+        )
+        return resp
 
     @app.get("/staff/health")
     async def health(request: Request) -> HTTPResponse:

@@ -26,6 +26,16 @@ class RasaUnreachableError(Exception):
     """Rasa did not answer at all (not up yet, restarting): try again later."""
 
 
+def conversation_path(sender_id: str) -> str:
+    """The conversation id as Rasa's routes take it: literal, only unsafe characters encoded.
+
+    Rasa's ``/conversations/<conversation_id:path>/...`` routes do not decode ``%3A``: an
+    id sent as ``rest%3Aabc`` would name another, new conversation. The channels' ids
+    (``web:...``, ``whatsapp:+44...``) go through as they are.
+    """
+    return quote(sender_id, safe=":/@+!$&'()*,;=-._~")
+
+
 @dataclass(frozen=True)
 class RasaApi:
     """Where Rasa's HTTP API answers, and its token."""
@@ -48,7 +58,7 @@ class RasaApi:
         """POST ``body`` to ``/conversations/<id>/<what>``; raise on anything but 2xx."""
         query = {**query, **({"token": self.token} if self.token else {})}
         request = urllib.request.Request(
-            f"{self.url}/conversations/{quote(sender_id, safe='')}/{what}?" + urlencode(query),
+            f"{self.url}/conversations/{conversation_path(sender_id)}/{what}?" + urlencode(query),
             data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",

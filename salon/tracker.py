@@ -161,6 +161,54 @@ def delete_events(engine: Engine, sender_id: str) -> int:
         return int(result.rowcount or 0)
 
 
+@dataclass(frozen=True)
+class ConversationSummary:
+    """A conversation in the tracker store: its id and when it was last active."""
+
+    sender_id: str
+    last_active: datetime | None
+    events: int
+
+
+def list_conversations(
+    engine: Engine,
+    sender_contains: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+) -> list[ConversationSummary]:
+    """Conversations last active in ``[since, until)`` whose id contains a text, newest first.
+
+    Args:
+        engine: From :func:`tracker_engine`.
+        sender_contains: Part of the conversation id (``web:``, a phone number...).
+        since: Inclusive lower bound of the last activity (aware), or None.
+        until: Exclusive upper bound (aware), or None.
+        limit: At most this many.
+    """
+    last = sa.func.max(EVENTS.c.timestamp)
+    statement = sa.select(EVENTS.c.sender_id, last, sa.func.count(EVENTS.c.id)).group_by(
+        EVENTS.c.sender_id
+    )
+    if sender_contains:
+        escaped = sender_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(EVENTS.c.sender_id.like(f"%{escaped}%", escape="\\"))
+    if since is not None:
+        statement = statement.having(last >= since.timestamp())
+    if until is not None:
+        statement = statement.having(last < until.timestamp())
+    statement = statement.order_by(last.desc()).limit(limit)
+    with engine.connect() as connection:
+        return [
+            ConversationSummary(
+                sender,
+                datetime.fromtimestamp(stamp, tz=timezone.utc) if stamp is not None else None,
+                int(count),
+            )
+            for sender, stamp, count in connection.execute(statement)
+        ]
+
+
 def delete_conversations_idle_since(engine: Engine, cutoff: datetime) -> tuple[int, int]:
     """Delete whole conversations whose latest event is older than ``cutoff``.
 

@@ -20,7 +20,7 @@ _YES = re.compile(
 _NO = re.compile(
     r"\b(?:no|nope|nah|cancel|stop|keep|wait|never ?mind|changed my mind|not now)\b"
     r"|\b(?:don'?t|do not|dont|doesn'?t|not)\b(?:\s+\w+){0,2}?\s*\b(?:delete|erase|remove|"
-    r"wipe|forget|do it|go ahead)\b"
+    r"wipe|forget|do it|go ahead|cancel)\b"
     r"|\bnot\s+(?:fine|ok|okay|alright|all right|yet|happy)\b"
 )
 #: Phrases with "no" in them that are not a no.
@@ -39,11 +39,18 @@ _QUESTION = re.compile(
 )
 
 
-def confirms(text: str | None) -> bool | None:
+#: "cancel it", "yes cancel": a yes when the question is whether to cancel something.
+_CANCEL = re.compile(r"\bcancel(?:led|ling)?\b")
+_NEGATED_CANCEL = re.compile(r"\b(?:don'?t|do not|dont|not|never)\b(?:\s+\w+){0,2}?\s*\bcancel")
+
+
+def confirms(text: str | None, cancelling: bool = False) -> bool | None:
     """True for a yes, False for a no, None when the answer is neither.
 
     Args:
         text: The client's message, as typed.
+        cancelling: The question asks whether to cancel something ("Shall I cancel your
+            request?"): "cancel it" is then a yes, and "don't cancel" still a no.
 
     Returns:
         Whether it confirms; ``None`` for a question back or anything else.
@@ -52,6 +59,10 @@ def confirms(text: str | None) -> bool | None:
     if not clean:
         return None
     clean = _NOT_A_NO.sub(" ", clean)
+    if cancelling:
+        if _NEGATED_CANCEL.search(clean):
+            return False
+        clean = _CANCEL.sub("yes", clean)
     if _NO.search(clean):
         return False
     if _QUESTION.search(clean) or _UNSURE.search(clean):

@@ -56,6 +56,8 @@ QUESTIONS: Mapping[str, tuple[str, str]] = {
     "summary_offered": ("action_referral_summary", "action_decline_summary"),
     "cancel_offered": ("action_cancel_booking", "action_keep_booking"),
 }
+#: Questions that ask whether to cancel something: "cancel it" answers yes to them.
+CANCELLING = frozenset({"cancel_offered"})
 
 
 def pending_question(events: Sequence[Event], questions: Mapping[str, Any]) -> str | None:
@@ -84,7 +86,7 @@ def answer_action(
     question = pending_question(events, questions)
     if question is None:
         return None
-    answer = confirms(text)
+    answer = confirms(text, cancelling=question in CANCELLING)
     if answer is None:
         return None
     yes, no = questions[question]

@@ -17,6 +17,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 import pytest
 
@@ -225,3 +226,37 @@ def test_a_reply_to_an_erased_conversation_sends_nothing(
     )
     assert status == 404 and "Nothing was sent" in page
     assert _bot_texts(assistant, sender) == []
+
+
+def test_referrals_conversations_erasure_and_the_report(
+    assistant: Assistant, staff: Browser
+) -> None:
+    sender = f"rest:console-{uuid.uuid4().hex[:8]}"
+    # A client who consents to notes, then describes a red flag: a named referral.
+    assistant.say(sender, "oily scalp, flakes, not sensitive, i wash daily")
+    assistant.say(sender, "yes")
+    assistant.say(sender, "i have silvery scaly plaques behind my ears <b>bold</b>")
+    _, _, page = staff.request("GET", "/staff/referrals?level=dermatologist")
+    assert sender in page
+    status, _, page = staff.request("GET", "/staff/referrals?from=2026-13-01")
+    assert status == 200 and "not a valid date" in page
+    _, _, found = staff.request("GET", f"/staff/conversations?sender={sender[5:]}")
+    assert sender in found
+    status, _, transcript = staff.request(
+        "GET", f"/staff/conversation?sender={urllib.parse.quote(sender)}"
+    )
+    assert status == 200 and "&lt;b&gt;bold&lt;/b&gt;" in transcript
+    today = datetime.now(timezone.utc).date().isoformat()
+    status, headers, report = staff.request("GET", f"/staff/report?from={today}&to={today}")
+    assert status == 200 and "report</h1>" in report
+    assert "unsafe-inline" in headers["Content-Security-Policy"]
+    csrf = staff.csrf("/staff/conversations")
+    status, _, done = staff.request(
+        "POST", "/staff/conversation/erase", {"csrf": csrf, "sender": sender}
+    )
+    assert status == 200 and "Client erased" in done
+    assert _bot_texts(assistant, sender) == []
+    assert sender not in staff.request("GET", "/staff/referrals")[2]
+    assert (
+        staff.request("GET", f"/staff/conversation?sender={urllib.parse.quote(sender)}")[0] == 404
+    )

@@ -11,6 +11,7 @@ import pytest
 
 from actions import booking
 from actions import salon_actions as sa
+from salon.profile import profile
 from tests.conversations import erasure_answers
 from tests.replies import reply
 
@@ -210,7 +211,9 @@ def test_handoff_pauses_until_staff_hand_back(assistant) -> None:
     """The bot stays quiet while paused; staff reply and resume through the HTTP API."""
     sender = _sender()
     assistant.say(sender, "my scalp is itchy")
-    assert reply(sa.HANDOFF) in _texts(assistant.say(sender, "can i talk to a real person"))
+    salon = profile()
+    told = _texts(assistant.say(sender, "can i talk to a real person"))
+    assert reply(sa.HANDOFF, salon=salon.name, hours=salon.opening_hours) in told
     assert assistant.say(sender, "hello? anyone there?") == []
     assistant.request(
         "POST",

@@ -379,3 +379,62 @@ def test_an_unreachable_server_is_said_plainly_and_the_widget_reconnects(
     finally:
         forwarder.stop()
         context.close()
+
+
+def test_staff_answer_a_client_from_the_console(assistant: Assistant, browser: Browser) -> None:
+    """Receptionist and client side by side: a handoff arrives live, the reply reaches the
+    widget, the conversation is handed back, and a confirmed booking reaches the client."""
+    from tests.e2e.test_console_http import PASSWORD, make_account
+
+    make_account(assistant, "reception")
+    desk = browser.new_context().new_page()
+    desk.goto(assistant.web_url + "/staff/")
+    desk.get_by_label("User name").fill("reception")
+    desk.get_by_label("Password").fill(PASSWORD)
+    desk.get_by_role("button", name="Log in").click()
+    expect(desk.get_by_role("heading", name="Clients waiting for a person")).to_be_visible()
+    links = desk.locator("a[href^='/staff/handoffs/']")
+    before = links.count()
+
+    client = browser.new_context().new_page()
+    open_chat(client, assistant.web_url)
+    say(client, "my scalp has been really dry lately")
+    say(client, "can i talk to a real person please")
+    # The open inbox shows the new request by itself.
+    expect(links).to_have_count(before + 1, timeout=REPLY_TIMEOUT_MS)
+    links.first.click()
+    expect(desk.locator("#transcript")).to_contain_text("my scalp has been really dry lately")
+    desk.get_by_label("Reply to the client").fill("Hi, it's Jess at the salon. Let me help.")
+    desk.get_by_role("button", name="Send").click()
+    expect(client.locator(".sc-bot").last).to_have_text(
+        re.compile("Hi, it's Jess at the salon"), timeout=REPLY_TIMEOUT_MS
+    )
+    # The client's next message shows in the console without a reload.
+    client.get_by_label("Your message").fill("thanks jess, is it ok to oil my scalp?")
+    client.keyboard.press("Enter")
+    expect(desk.locator("#transcript")).to_contain_text("thanks jess", timeout=REPLY_TIMEOUT_MS)
+    desk.get_by_role("button", name="Hand back to the assistant").click()
+    expect(desk.get_by_role("heading", name="Clients waiting for a person")).to_be_visible()
+    assert any("automated assistant" in r for r in say(client, "are you a bot?"))
+
+    for text in (
+        "i'd like to book a scalp facial",
+        "saturday morning",
+        "Jess Client",
+        "jess.client@example.com",
+        "yes",
+    ):
+        say(client, text)
+    desk.get_by_role("link", name=re.compile("Bookings")).click()
+    desk.locator("a[href^='/staff/bookings/']").first.click()
+    expect(desk.get_by_text("jess.client@example.com")).to_be_visible()
+    desk.get_by_label("Confirm").fill("Confirmed: your scalp facial, Saturday 10:00.")
+    desk.get_by_role("button", name="Confirm and tell the client").click()
+    expect(desk.get_by_role("heading", name=re.compile(r"\(confirmed\)"))).to_be_visible()
+    expect(client.locator(".sc-bot").last).to_have_text(
+        "Assistant: Confirmed: your scalp facial, Saturday 10:00.", timeout=REPLY_TIMEOUT_MS
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    desk.screenshot(path=str(SCREENSHOTS / "console-booking.png"))
+    desk.context.close()
+    client.context.close()

@@ -55,3 +55,27 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES + erasure_answers())
 def test_confirms(text: str | None, expected: bool | None) -> None:
     assert confirms(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yes cancel it", True),
+        ("cancel it please", True),
+        ("cancel", True),
+        ("yes", True),
+        ("go ahead", True),
+        ("no keep it", False),
+        ("keep it", False),
+        ("don't cancel it", False),
+        ("do not cancel", False),
+        ("no", False),
+        ("wait, which one?", False),
+        ("can i change it instead?", None),
+    ],
+)
+def test_confirms_a_cancellation(text: str, expected: bool | None) -> None:
+    """To "Shall I cancel your request?", "cancel it" is a yes (elsewhere it is a no)."""
+    assert confirms(text, cancelling=True) is expected
+    if "cancel" in text and expected:
+        assert confirms(text) is False
