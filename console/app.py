@@ -25,10 +25,12 @@ import sys
 import urllib.error
 from argparse import ArgumentTypeError
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.request import Request
@@ -61,6 +63,19 @@ COOKIE = "staff_session"
 LOGIN_COOKIE = "staff_login_csrf"
 OPEN_PATHS = ("/staff/login", "/staff/static/", "/staff/health")
 MAX_REPLY_CHARS = 2000
+#: The domain's response said when staff hand a conversation back.
+BACK = "utter_assistant_back"
+DOMAIN = HERE.parent / "domain.yml"
+
+
+@lru_cache(maxsize=8)
+def domain_reply(name: str) -> str:
+    """The text of a domain response (its first variation without a channel)."""
+    responses = yaml.safe_load(DOMAIN.read_text(encoding="utf8"))["responses"][name]
+    plain = [r for r in responses if not r.get("channel")] or responses
+    return " ".join(str(plain[0]["text"]).split())
+
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -372,6 +387,11 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
             if rasa is None:
                 raise RasaUnreachableError("RASA_URL is not configured")
             await asyncio.to_thread(rasa.resume, handoff.sender_id)
+            # The client is told, and the website chat shows typing dots again.
+            widget = {"scalp_care": "assistant_back"} if handoff.channel == "socketio" else None
+            await asyncio.to_thread(
+                rasa.send_staff_message, handoff.sender_id, domain_reply(BACK), widget
+            )
         except (RasaUnreachableError, urllib.error.URLError, OSError) as failure:
             return page(
                 "message.html",

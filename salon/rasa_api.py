@@ -77,12 +77,22 @@ class RasaApi:
         """Have Rasa handle ``intent`` on the conversation, replying on its latest channel."""
         self._post(sender_id, "trigger_intent", {"name": intent}, output_channel="latest")
 
-    def send_staff_message(self, sender_id: str, text: str) -> None:
-        """Send ``text`` from staff to the client on the channel they last wrote from."""
+    def send_staff_message(
+        self, sender_id: str, text: str, widget: dict[str, str] | None = None
+    ) -> None:
+        """Send ``text`` from staff to the client on the channel they last wrote from.
+
+        ``widget`` is a signal for the website chat (``{"scalp_care": ...}``), sent after
+        the text; only for ``socketio`` conversations (other channels' outputs would try
+        to read it as one of their own API calls).
+        """
+        event: dict[str, Any] = {"event": "bot", "text": text}
+        if widget:
+            event["data"] = {"custom": {"data": widget}}
         self._post(
             sender_id,
             "tracker/events",
-            [{"event": "bot", "text": text}],
+            [event],
             execute_side_effects="true",
             output_channel="latest",
         )

@@ -144,7 +144,7 @@ def test_wrong_passwords_are_refused_then_limited(assistant: Assistant) -> None:
 def test_a_handoff_is_answered_from_the_console_and_handed_back(
     assistant: Assistant, staff: Browser
 ) -> None:
-    sender = f"console-{uuid.uuid4().hex[:8]}"
+    sender = f"rest:console-{uuid.uuid4().hex[:8]}"
     assistant.say(sender, "my scalp is itchy <script>alert(1)</script>")
     assistant.say(sender, "can i talk to a real person please")
     _, _, inbox = staff.request("GET", "/staff/")
@@ -170,7 +170,7 @@ def test_a_handoff_is_answered_from_the_console_and_handed_back(
 def test_a_booking_confirmed_in_the_console_tells_the_client(
     assistant: Assistant, staff: Browser
 ) -> None:
-    sender = f"console-{uuid.uuid4().hex[:8]}"
+    sender = f"rest:console-{uuid.uuid4().hex[:8]}"
     for text in (
         "i'd like to book a scalp facial",
         "saturday morning",
@@ -198,7 +198,7 @@ def test_a_booking_confirmed_in_the_console_tells_the_client(
 def test_a_reply_to_an_erased_conversation_sends_nothing(
     assistant: Assistant, staff: Browser
 ) -> None:
-    sender = f"console-{uuid.uuid4().hex[:8]}"
+    sender = f"rest:console-{uuid.uuid4().hex[:8]}"
     assistant.say(sender, "a person please")
     _, _, inbox = staff.request("GET", "/staff/")
     handoff_id = int(re.findall(r'href="/staff/handoffs/(\d+)"', inbox)[0])

@@ -409,12 +409,19 @@ def test_staff_answer_a_client_from_the_console(assistant: Assistant, browser: B
     expect(client.locator(".sc-bot").last).to_have_text(
         re.compile("Hi, it's Jess at the salon"), timeout=REPLY_TIMEOUT_MS
     )
-    # The client's next message shows in the console without a reload.
+    # While staff have it, the client is told a person will answer, with no typing dots.
+    expect(client.locator(".sc-staff-note")).to_be_visible()
     client.get_by_label("Your message").fill("thanks jess, is it ok to oil my scalp?")
     client.keyboard.press("Enter")
+    expect(client.locator(".sc-typing")).to_be_hidden()
+    # The client's message shows in the console without a reload.
     expect(desk.locator("#transcript")).to_contain_text("thanks jess", timeout=REPLY_TIMEOUT_MS)
     desk.get_by_role("button", name="Hand back to the assistant").click()
     expect(desk.get_by_role("heading", name="Clients waiting for a person")).to_be_visible()
+    expect(client.locator(".sc-bot").last).to_have_text(
+        re.compile("You're back with the salon's automated assistant"), timeout=REPLY_TIMEOUT_MS
+    )
+    expect(client.locator(".sc-staff-note")).to_be_hidden()
     assert any("automated assistant" in r for r in say(client, "are you a bot?"))
 
     for text in (

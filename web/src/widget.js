@@ -13,6 +13,8 @@
 // 0: nothing kept). It is dropped when the client is forgotten: at once after "forget
 // me" in the chat (the server's `{"scalp_care": "forgotten"}`), and on the next
 // connection after staff erased them (the server then issues a new conversation id).
+// While a person from the salon has the conversation (`{"scalp_care": "handoff"}` until
+// `"assistant_back"`), it shows a note instead of typing dots.
 // Every text from the user or the bot is put on the page with textContent, never
 // parsed as HTML.
 import { io } from "socket.io-client";
@@ -43,6 +45,7 @@ function loadState(keepMs) {
       const now = Date.now();
       return {
         sessionId: typeof stored.sessionId === "string" ? stored.sessionId : null,
+        waitingForStaff: Boolean(stored.waitingForStaff),
         messages: stored.messages.filter(
           (message) => message && typeof message.at === "number" && now - message.at <= keepMs,
         ),
@@ -52,7 +55,7 @@ function loadState(keepMs) {
   } catch (_error) {
     // A broken entry starts a new conversation.
   }
-  return { sessionId: null, messages: [], open: false };
+  return { sessionId: null, messages: [], open: false, waitingForStaff: false };
 }
 
 function el(tag, attributes = {}, text) {
@@ -112,6 +115,13 @@ function createWidget(script) {
   typing.append(typingText, el("span", { class: "sc-dot", "aria-hidden": "true" }),
     el("span", { class: "sc-dot", "aria-hidden": "true" }),
     el("span", { class: "sc-dot", "aria-hidden": "true" }));
+  // While a person from the salon has the conversation: no typing dots, this note instead.
+  const staffNote = el(
+    "p",
+    { class: "sc-staff-note", role: "status" },
+    "A person from the salon will reply here.",
+  );
+  staffNote.hidden = !state.waitingForStaff;
   const status = el("div", { class: "sc-status", role: "alert" });
   status.hidden = true;
   const statusText = el("span", { class: "sc-status-text" });
@@ -129,7 +139,7 @@ function createWidget(script) {
   });
   const send = el("button", { type: "submit", class: "sc-send" }, "Send");
   form.append(label, input, send);
-  panel.append(header, notice, log, typing, status, form);
+  panel.append(header, notice, log, typing, staffNote, status, form);
   document.body.append(launcher, panel);
 
   // --- rendering ---------------------------------------------------------------
@@ -243,6 +253,12 @@ function createWidget(script) {
       forgetHistory();
       return;
     }
+    if (data.scalp_care === "handoff" || data.scalp_care === "assistant_back") {
+      state.waitingForStaff = data.scalp_care === "handoff";
+      staffNote.hidden = !state.waitingForStaff;
+      save();
+      return;
+    }
     const message = { from: "bot" };
     if (typeof data.text === "string") message.text = data.text;
     const attachment = data.attachment || {};
@@ -269,7 +285,7 @@ function createWidget(script) {
     if (!text) return;
     retireQuickReplies();
     add({ from: "user", text });
-    showTyping(true);
+    showTyping(!state.waitingForStaff);
     if (ready) emitMessage(payload);
     else pending.push(payload);
     input.focus();
