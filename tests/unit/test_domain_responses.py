@@ -20,6 +20,13 @@ def action_variables() -> set[str]:
     names: set[str] = set()
     for path in ACTIONS.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf8"))):
+            # A reply built as a dict first ({"response": ..., "salon": ...}, then
+            # utter_message(**answer)): its other keys are variables too.
+            if isinstance(node, ast.Dict):
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                if "response" in keys:
+                    names.update(str(k) for k in keys if k != "response")
+                continue
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             keywords = {keyword.arg for keyword in node.keywords}
