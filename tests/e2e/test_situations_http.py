@@ -9,6 +9,7 @@ import pytest
 
 from actions import salon_actions as sa
 from salon import profile as salon_profile
+from salon.profile import profile
 from tests.replies import reply
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +26,9 @@ def _texts(replies: list[dict]) -> str:
 def test_a_crisis_during_a_handoff_is_answered(assistant) -> None:
     """Paused for staff: thoughts of not wanting to live still get the numbers at once."""
     sender = _sender()
-    assert reply(sa.HANDOFF) in _texts(assistant.say(sender, "can i talk to a real person"))
+    salon = profile()
+    told = _texts(assistant.say(sender, "can i talk to a real person"))
+    assert reply(sa.HANDOFF, salon=salon.name, hours=salon.opening_hours) in told
     assert assistant.say(sender, "also do you sell gift cards?") == []  # staff answer that
     answer = _texts(assistant.say(sender, "my hair is all gone and i don't want to live anymore"))
     salon = salon_profile.profile()

@@ -445,3 +445,29 @@ def test_staff_answer_a_client_from_the_console(assistant: Assistant, browser: B
     desk.screenshot(path=str(SCREENSHOTS / "console-booking.png"))
     desk.context.close()
     client.context.close()
+
+
+def test_a_new_conversation_is_not_left_waiting_for_staff(
+    assistant: Assistant, browser: Browser
+) -> None:
+    """A stored "a person will reply" from an erased conversation goes with its id."""
+    stored = {
+        "sessionId": "erased-long-ago",
+        "open": False,
+        "waitingForStaff": True,
+        "messages": [{"from": "bot", "text": "I've asked the team", "at": now_ms()}],
+    }
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(assistant.web_url)
+    page.evaluate("state => localStorage.setItem('scalp-care-chat', state)", json.dumps(stored))
+    page.reload()
+    open_chat(page, assistant.web_url)
+    page.wait_for_function(
+        "() => JSON.parse(localStorage.getItem('scalp-care-chat')).sessionId !== 'erased-long-ago'",
+        timeout=REPLY_TIMEOUT_MS,
+    )
+    expect(page.locator(".sc-staff-note")).to_be_hidden()
+    expect(page.locator(".sc-message")).to_have_count(0)
+    assert say(page, "hi")  # and the typing dots show again
+    context.close()

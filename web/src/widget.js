@@ -216,6 +216,8 @@ function createWidget(script) {
     if (id && state.sessionId && id !== state.sessionId) {
       state.messages = [];
       log.replaceChildren();
+      state.waitingForStaff = false; // a new conversation: nobody from the salon has it
+      staffNote.hidden = true;
     }
     if (id) state.sessionId = id;
     save();
