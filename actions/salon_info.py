@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.booking import parse_service
 from actions.salon_access import channel_of, notify_staff_soon, with_repository
 from salon import profile as salon_profile
+from salon.repository import SalonRepository, UnknownRecordError
 from scalpcare import salon_questions as questions
 
 HOURS = "utter_salon_hours"
@@ -145,11 +146,11 @@ class ActionCancelBooking(Action):
             )
             return events
 
-        def cancel(repo: Any) -> str | None:
-            open_ids = {b.id for b in repo.open_bookings(channel, sender)}
-            if int(booking_id) not in open_ids:
+        def cancel(repo: SalonRepository) -> str | None:
+            try:
+                return str(repo.cancel_own_booking(channel, sender, int(booking_id)).service)
+            except UnknownRecordError:  # not this client's, or no longer open
                 return None
-            return str(repo.cancel_own_booking(channel, sender, int(booking_id)).service)
 
         service = await with_repository(cancel)
         if service is None:

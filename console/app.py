@@ -253,10 +253,15 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
 
         return page("inbox.html", request, **await in_db(read))
 
-    def transcript_of(sender: str) -> list[dict[str, str]]:
+    def tracker_or_none() -> Engine | None:
         try:
-            engine_ = tracker.tracker_engine(tracker_url)
+            return tracker.tracker_engine(tracker_url)
         except tracker.TrackerStoreError:
+            return None
+
+    def transcript_of(sender: str) -> list[dict[str, str]]:
+        engine_ = tracker_or_none()
+        if engine_ is None:
             return []
         try:
             return [
@@ -526,12 +531,6 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
         )
 
     # ------------------------------------------------------------------ conversations
-    def tracker_or_none() -> Engine | None:
-        try:
-            return tracker.tracker_engine(tracker_url)
-        except tracker.TrackerStoreError:
-            return None
-
     @app.get("/staff/conversations")
     async def conversations(request: Request) -> HTTPResponse:
         since, until, error = period(request)

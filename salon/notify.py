@@ -38,10 +38,9 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from urllib.parse import unquote, urlsplit
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from salon import db
+from salon import db, outbox
 from salon.models import BookingRequest, HandoffRequest, Notification, Referral, utcnow
 from salon.profile import profile
 
@@ -55,8 +54,6 @@ POLL_ENV = "NOTIFY_POLL_SECONDS"
 
 #: After this many failed attempts a notification is ``failed`` (about 7 hours in all).
 MAX_ATTEMPTS = 12
-#: How long one sender holds a row it is sending.
-CLAIM = timedelta(minutes=2)
 #: Seconds to wait for an SMTP server or a webhook.
 TIMEOUT = 10.0
 #: How channels are named to staff.
@@ -316,24 +313,6 @@ class Delivery:
     failed: int = 0
 
 
-def _claim(engine: Engine, notification_id: int, now: datetime) -> Notification | None:
-    """Hold a due row for :data:`CLAIM`; None when someone else holds it or it was sent."""
-    with db.session_scope(engine) as session:
-        claimed = session.execute(
-            sa.update(Notification)
-            .where(
-                Notification.id == notification_id,
-                Notification.status == "pending",
-                sa.or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
-            )
-            .values(claimed_until=now + CLAIM)
-            .execution_options(synchronize_session=False)
-        )
-        if not claimed.rowcount:
-            return None
-        return session.get(Notification, notification_id)
-
-
 def _send(settings: NotifySettings, notification: Notification, now: datetime) -> list[str]:
     """Send to the targets still missing; record each success on ``notification``."""
     errors = []
@@ -370,17 +349,17 @@ def deliver_due(
     if not settings.configured:
         return done
     now = now or utcnow()
-    with db.session_scope(engine) as session:
-        due = list(
-            session.execute(
-                sa.select(Notification.id)
-                .where(Notification.status == "pending", Notification.next_attempt_at <= now)
-                .order_by(Notification.created_at, Notification.id)
-                .limit(limit)
-            ).scalars()
-        )
+    due = outbox.due_ids(
+        engine,
+        Notification,
+        "pending",
+        Notification.next_attempt_at,
+        Notification.created_at,
+        now,
+        limit,
+    )
     for notification_id in due:
-        notification = _claim(engine, notification_id, now)
+        notification = outbox.claim(engine, Notification, notification_id, "pending", now)
         if notification is None:
             continue
         errors = _send(settings, notification, now)
@@ -389,7 +368,6 @@ def deliver_due(
             "attempts": attempts,
             "email_sent_at": notification.email_sent_at,
             "webhook_sent_at": notification.webhook_sent_at,
-            "claimed_until": None,
             "last_error": "; ".join(errors) or None,
         }
         if not errors:
@@ -405,13 +383,7 @@ def deliver_due(
             logger.warning(
                 "staff notification #%d not sent, will retry: %s", notification_id, errors
             )
-        with db.session_scope(engine) as session:
-            session.execute(
-                sa.update(Notification)
-                .where(Notification.id == notification_id)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
+        outbox.release(engine, Notification, notification_id, **values)
     return done
 
 

@@ -35,12 +35,11 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from salon import db
+from salon import outbox
 from salon.models import ScheduledMessage, utcnow
-from salon.notify import CLAIM, MAX_ATTEMPTS, backoff
+from salon.notify import MAX_ATTEMPTS, backoff
 from salon.rasa_api import RASA_URL_ENV, RasaApi, RasaUnreachableError
 
 __all__ = ["RASA_URL_ENV", "RasaApi", "RasaUnreachableError", "Sent", "send_due"]
@@ -75,34 +74,8 @@ class Sent:
     waiting_for_rasa: int = 0
 
 
-def _claim(engine: Engine, message_id: int, now: datetime) -> ScheduledMessage | None:
-    with db.session_scope(engine) as session:
-        claimed = session.execute(
-            sa.update(ScheduledMessage)
-            .where(
-                ScheduledMessage.id == message_id,
-                ScheduledMessage.status == "scheduled",
-                sa.or_(
-                    ScheduledMessage.claimed_until.is_(None),
-                    ScheduledMessage.claimed_until < now,
-                ),
-            )
-            .values(claimed_until=now + CLAIM)
-            .execution_options(synchronize_session=False)
-        )
-        if not claimed.rowcount:
-            return None
-        return session.get(ScheduledMessage, message_id)
-
-
 def _record(engine: Engine, message_id: int, **values: object) -> None:
-    with db.session_scope(engine) as session:
-        session.execute(
-            sa.update(ScheduledMessage)
-            .where(ScheduledMessage.id == message_id)
-            .values(claimed_until=None, **values)
-            .execution_options(synchronize_session=False)
-        )
+    outbox.release(engine, ScheduledMessage, message_id, **values)
 
 
 def send_due(engine: Engine, rasa: RasaApi, now: datetime | None = None, limit: int = 50) -> Sent:
@@ -119,17 +92,17 @@ def send_due(engine: Engine, rasa: RasaApi, now: datetime | None = None, limit: 
     """
     done = Sent()
     now = now or utcnow()
-    with db.session_scope(engine) as session:
-        due = list(
-            session.execute(
-                sa.select(ScheduledMessage.id)
-                .where(ScheduledMessage.status == "scheduled", ScheduledMessage.due_at <= now)
-                .order_by(ScheduledMessage.due_at, ScheduledMessage.id)
-                .limit(limit)
-            ).scalars()
-        )
+    due = outbox.due_ids(
+        engine,
+        ScheduledMessage,
+        "scheduled",
+        ScheduledMessage.due_at,
+        ScheduledMessage.due_at,
+        now,
+        limit,
+    )
     for message_id in due:
-        message = _claim(engine, message_id, now)
+        message = outbox.claim(engine, ScheduledMessage, message_id, "scheduled", now)
         if message is None:
             continue
         refused = channel_refuses(message)

@@ -12,7 +12,6 @@ import re
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,30 +22,12 @@ from sqlalchemy.engine import Engine
 
 from console import accounts
 from salon import db
-from salon.models import Base, StaffSession
+from salon.models import StaffSession
 from salon.repository import SalonRepository
-from tests.databases import BACKENDS, fresh_database
 from tests.e2e.test_console_http import PASSWORD, Browser
 from tests.mail import free_port, webhook_server
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def migrated_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    with fresh_database(request.param, tmp_path_factory.mktemp("console")) as url:
-        db.upgrade(url)
-        yield url
-
-
-@pytest.fixture
-def engine(migrated_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(migrated_url)
-    yield engine
-    with db.session_scope(engine) as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            session.execute(sa.delete(table))
-    engine.dispose()
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ receiver, retries what failed without sending twice, and gives up after MAX_ATTE
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,34 +18,10 @@ from sqlalchemy.engine import Engine
 from salon import db, notify
 from salon.models import Notification, utcnow
 from salon.repository import SalonRepository
-from tests.databases import BACKENDS, fresh_database
 from tests.mail import free_port, smtp_server, webhook_server
 
 WEB = "socketio"
 STAFF = ("desk@salon.example", "owner@salon.example")
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def migrated_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    with fresh_database(request.param, tmp_path_factory.mktemp("notify")) as url:
-        db.upgrade(url)
-        yield url
-
-
-@pytest.fixture
-def engine(migrated_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(migrated_url)
-    yield engine
-    with db.session_scope(engine) as session:
-        for table in reversed(db_tables()):
-            session.execute(sa.delete(table))
-    engine.dispose()
-
-
-def db_tables() -> list[sa.Table]:
-    from salon.models import Base
-
-    return list(Base.metadata.sorted_tables)
 
 
 def settings(smtp_url: str | None = None, webhook: str | None = None) -> notify.NotifySettings:

@@ -8,7 +8,6 @@ assistant sends a check-in across a restart in tests/e2e/test_restart.py.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,30 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from salon import db, notify, schedule
-from salon.models import Base, ScheduledMessage, utcnow
+from salon.models import ScheduledMessage, utcnow
 from salon.repository import ConsentRequiredError, SalonRepository
-from tests.databases import BACKENDS, fresh_database
 from tests.mail import free_port, webhook_server
 
 INTENT = "EXTERNAL_routine_checkin"
 WEB = "socketio"
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def migrated_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    with fresh_database(request.param, tmp_path_factory.mktemp("schedule")) as url:
-        db.upgrade(url)
-        yield url
-
-
-@pytest.fixture
-def engine(migrated_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(migrated_url)
-    yield engine
-    with db.session_scope(engine) as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            session.execute(sa.delete(table))
-    engine.dispose()
 
 
 def scheduled(
