@@ -126,7 +126,7 @@ _NAME = re.compile(r"^[^\W\d_][^\W\d_'’ .-]*(?:[ '’.-]+[^\W\d_][^\W\d_'’.-
 
 
 def parse_service(text: str, entity_values: list[str]) -> str | None:
-    """The service asked for: a DIET entity value or words in the text (pure)."""
+    """The service asked for: an NLU entity value or words in the text (pure)."""
     for value in entity_values:
         if value in SERVICES:
             return value

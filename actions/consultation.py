@@ -2,7 +2,7 @@
 
 The form (``consultation_form`` in the domain) asks only for what is still
 missing. Every answer is read by the negation-aware parser
-(:mod:`scalpcare.consultation_parsing`) together with DIET's ``concern``,
+(:mod:`scalpcare.consultation_parsing`) together with the NLU's ``concern``,
 ``scalp_type`` and ``product`` entities, merged into what the user said before
 (so corrections work), and written to the contract slots.
 
@@ -185,7 +185,7 @@ def read_message(
         text: The user's message.
         intent: Its intent.
         requested: The slot the form just asked for, if any.
-        entities: DIET entity values by entity name (``concern``, ``scalp_type``,
+        entities: NLU entity values by entity name (``concern``, ``scalp_type``,
             ``product``).
 
     Returns:
@@ -193,7 +193,7 @@ def read_message(
     """
     # A button payload ("/describe_scalp{...}") carries its values as entities.
     facts = parsing.parse("" if text.startswith("/") else text, expecting=requested)
-    # The negation-aware parser decides; DIET's entities only fill in when it
+    # The negation-aware parser decides; the NLU's entities only fill in when it
     # found no concern at all (a phrasing its rules do not know yet) in an
     # answer that is about concerns, not "dry" answering the scalp-type question.
     concerns = set(facts.concerns)

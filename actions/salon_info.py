@@ -42,7 +42,7 @@ def salon_answers(text: str, entity_values: list[str]) -> list[dict[str, Any]]:
 
     Args:
         text: The client's question about the salon.
-        entity_values: DIET's ``service`` values in it.
+        entity_values: the NLU's ``service`` values in it.
 
     Returns:
         ``utter_message`` keyword arguments, one per answer.

@@ -12,17 +12,17 @@ import sys
 from pathlib import Path
 
 REPORTS = {
-    "intent": "intent_report.json",
-    # DIETClassifier_report.json, or FastLoadDIETClassifier_report.json for
-    # config.yml's subclass (addons/nlu/fast_load.py).
-    "entity": "*DIETClassifier_report.json",
-    "response": "response_selection_report.json",
+    "intent": ("intent_report.json",),
+    # CRFEntityExtractor_report.json (config.yml), or (FastLoad)DIETClassifier_report.json
+    # for the experiments that tag entities with DIET.
+    "entity": ("CRFEntityExtractor_report.json", "*DIETClassifier_report.json"),
+    "response": ("response_selection_report.json",),
 }
 
 
-def macro_f1(report_file: Path) -> float | None:
-    """Return the macro-averaged F1 of a Rasa report, or None when absent."""
-    matches = sorted(report_file.parent.glob(report_file.name))
+def macro_f1(run: Path, patterns: tuple[str, ...]) -> float | None:
+    """Return the macro-averaged F1 of a run's report, or None when absent."""
+    matches = [match for pattern in patterns for match in sorted(run.glob(pattern))]
     if not matches:
         return None
     report = json.loads(matches[0].read_text())
@@ -46,7 +46,7 @@ def main(results_dir: str, check: str | None = None) -> int:
     for run in sorted(p for p in root.iterdir() if p.is_dir()):
         cells = []
         for report in REPORTS.values():
-            value = macro_f1(run / report)
+            value = macro_f1(run, report)
             cells.append("-" if value is None else f"{value:.3f}")
         seconds = times.get(run.name, "-")
         print(f"{run.name:<24}{cells[0]:>11}{cells[1]:>11}{cells[2]:>13}{seconds:>8}")
@@ -54,7 +54,7 @@ def main(results_dir: str, check: str | None = None) -> int:
         return 0
     failed = []
     for task, report in REPORTS.items():
-        value = macro_f1(root / check / report)
+        value = macro_f1(root / check, report)
         if value is None or value < BAR[task]:
             failed.append(f"{task} F1 {value} < {BAR[task]}")
     print("quality bar:", "; ".join(failed) if failed else "met")

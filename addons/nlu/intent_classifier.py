@@ -4,9 +4,8 @@ DIET learns intents and entities together from a few thousand examples. On this
 assistant's data it scored intent macro-F1 0.911 in 5-fold cross-validation even with
 the pretrained sentence encoder's features, while this regularised linear model over
 the same features scored 0.955 in the same folds (docs/pipeline.md):
-with this little data, fewer parameters generalise better. DIET still learns both (its
-entities are better for it) and this component, after DIET in the pipeline, replaces
-the message's intent and intent ranking.
+with this little data, fewer parameters generalise better. It sets the message's
+intent and intent ranking; the CRF entity tagger before it sets the entities.
 
 The model is multinomial logistic regression over every sentence-level feature the
 featurizers produce for the text, one block per featurizer, in pipeline order:

@@ -1,4 +1,4 @@
-"""Dense features from a pretrained sentence encoder (all-MiniLM-L6-v2) for DIET.
+"""Dense features from a pretrained sentence encoder (all-MiniLM-L6-v2).
 
 Rasa's sparse features (word and character n-grams) know only the words of the
 training data; a client who writes "my hair is falling out in clumps" where the data
@@ -8,7 +8,7 @@ knows of English:
 - a sentence feature per message: the encoder's mean-pooled, normalised sentence
   vector (what the model was trained to produce), and
 - a sequence feature per token: the contextual vectors of the word pieces inside
-  each spaCy token, averaged, which help DIET's entity tagger with unseen names
+  each spaCy token, averaged, which help the entity tagger (the CRF) with unseen names
   and products.
 
 The encoder is :class:`addons.nlu.minilm.MiniLMEncoder` (NumPy, no PyTorch), reading the

@@ -25,7 +25,7 @@ from tests.replies import reply
 NO_ENTITIES: dict[str, list[str]] = {}
 NONE3 = (None, None, False)  # no scalp type, sensitivity unknown, not a "no concerns" answer
 
-# text, intent, requested slot, DIET entities -> concerns, scalp type, sensitive, no-concerns
+# text, intent, requested slot, NLU entities -> concerns, scalp type, sensitive, no-concerns
 READ_CASES: list[tuple[str, str, str | None, dict[str, list[str]], set[str], Any, Any, bool]] = [
     ("yes", "affirm", "sensitive_scalp", NO_ENTITIES, set(), None, True, False),
     ("nope", "deny", "sensitive_scalp", NO_ENTITIES, set(), None, False, False),
@@ -43,7 +43,7 @@ READ_CASES: list[tuple[str, str, str | None, dict[str, list[str]], set[str], Any
         None,
         False,
     ),
-    # DIET found a concern the parser missed: kept, unless the parser saw it negated.
+    # The NLU found a concern the parser missed: kept, unless the parser saw it negated.
     (
         "my scalp is gunky",
         "describe_scalp",
@@ -93,7 +93,7 @@ def test_read_message(
     sensitive: bool | None,
     nothing: bool,
 ) -> None:
-    """Contextual short answers, DIET entities and negation combine as expected."""
+    """Contextual short answers, NLU entities and negation combine as expected."""
     facts, no_concerns = read_message(text, intent, requested, entities)
     assert set(facts.concerns) == concerns
     assert facts.scalp_type == scalp_type

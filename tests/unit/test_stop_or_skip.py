@@ -109,7 +109,7 @@ async def test_a_routine_without_known_sensitivity_has_no_scrub(
 async def test_more_than_normal_is_no_scalp_type(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
-    """DIET's "normal" in "more than normal" does not become scalp_type=normal."""
+    """The NLU's "normal" in "more than normal" does not become scalp_type=normal."""
     entities = [{"entity": "scalp_type", "value": "normal", "start": 30, "end": 36}]
     tracker = make_tracker(
         "falling out a lot more than normal",

@@ -198,7 +198,7 @@ def test_only_dermatologist_and_urgent_findings_become_entities() -> None:
 
 
 def test_component_adds_entities_and_keeps_others() -> None:
-    """The component keeps DIET's entities and replaces stale red flags."""
+    """The component keeps the NLU's entities and replaces stale red flags."""
     other = {"entity": "concern", "value": "itch", "start": 0, "end": 5}
     stale = {"entity": RED_FLAG_ENTITY, "value": "stale", "start": 0, "end": 1}
     message = Message(
