@@ -1,0 +1,103 @@
+"""The stored CRF tagger (addons/nlu/crf_entities.py) loads without training and tags as Rasa's.
+
+Trained on the booking examples of data/nlu/salon.yml, then loaded back from the model
+storage with Rasa's training function made to fail: the loaded tagger must tag the
+held-out salon messages exactly as Rasa's own ``CRFEntityExtractor``, trained on the
+same examples and loaded Rasa's way (which trains again from its stored tokens).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.graph_components.validators.default_recipe_validator import GraphSchema
+from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer,
+)
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from addons.nlu.crf_entities import StoredCRFEntityExtractor
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _entities(message: Message) -> list[tuple[str, str, int, int]]:
+    return [(e["entity"], e["value"], e["start"], e["end"]) for e in message.get("entities", [])]
+
+
+@pytest.fixture(scope="module")
+def featurized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The salon examples and the held-out salon messages, tokenized and featurized."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("features"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    counts = CountVectorsFeaturizer.create(
+        CountVectorsFeaturizer.get_default_config(), storage, Resource("counts"), context
+    )
+    training = load_data(str(ROOT / "data" / "nlu" / "salon.yml"))
+    tokenizer.process_training_data(training)
+    counts.train(training)
+    counts.process_training_data(training)
+    texts = [
+        m.get("text")
+        for m in load_data(str(ROOT / "tests" / "nlu" / "heldout_salon.yml")).intent_examples
+    ]
+    return {"training": training, "texts": texts, "tokenizer": tokenizer, "counts": counts}
+
+
+def _tag(extractor: CRFEntityExtractor, setup: dict[str, Any]) -> list[list[tuple]]:
+    messages = [Message(data={"text": text}) for text in setup["texts"]]
+    setup["tokenizer"].process(messages)
+    setup["counts"].process(messages)
+    extractor.process(messages)
+    return [_entities(message) for message in messages]
+
+
+def _trained(cls: type[CRFEntityExtractor], training: TrainingData, storage: LocalModelStorage):
+    context = ExecutionContext(GraphSchema({}), "test")
+    resource = Resource(cls.__name__)
+    config = cls.get_default_config()
+    extractor = cls.create(config, storage, resource, context)
+    extractor.train(training)
+    return config, storage, resource, context
+
+
+def test_loading_trains_nothing_and_tags_as_rasa_does(
+    featurized: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = LocalModelStorage(tmp_path)
+    rasa_loaded = CRFEntityExtractor.load(
+        *_trained(CRFEntityExtractor, featurized["training"], storage)
+    )
+    stored = _trained(StoredCRFEntityExtractor, featurized["training"], storage)
+
+    def no_training(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("loading trained the CRF again")
+
+    monkeypatch.setattr(CRFEntityExtractor, "train_model", classmethod(no_training))
+    ours = StoredCRFEntityExtractor.load(*stored)
+
+    expected = _tag(rasa_loaded, featurized)
+    assert sum(len(found) for found in expected) >= 10  # the held-out messages name services
+    assert _tag(ours, featurized) == expected
+    files = sorted(p.name for p in (tmp_path / stored[2].name).iterdir())
+    assert files == ["crf_entity.crfsuite", "crf_order.json"]  # no training set
+
+
+def test_a_model_without_taggers_loads_untrained(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = StoredCRFEntityExtractor.get_default_config()
+    loaded = StoredCRFEntityExtractor.load(config, storage, Resource("nothing"), context)
+    assert not loaded.entity_taggers
+    message = Message(data={"text": "hello"})
+    assert loaded.process([message]) == [message]
