@@ -13,9 +13,9 @@ from pathlib import Path
 
 REPORTS = {
     "intent": ("intent_report.json",),
-    # CRFEntityExtractor_report.json (config.yml), or (FastLoad)DIETClassifier_report.json
+    # StoredCRFEntityExtractor_report.json (config.yml), or (FastLoad)DIETClassifier_report.json
     # for the experiments that tag entities with DIET.
-    "entity": ("CRFEntityExtractor_report.json", "*DIETClassifier_report.json"),
+    "entity": ("*CRFEntityExtractor_report.json", "*DIETClassifier_report.json"),
     "response": ("response_selection_report.json",),
 }
 
