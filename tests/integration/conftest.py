@@ -1,6 +1,6 @@
 """A migrated salon database on SQLite and on PostgreSQL, emptied after each test.
 
-Used by the notification, check-in and console tests; test_salon_db.py has its own.
+Used by the salon database, notification, check-in and console tests.
 """
 
 from __future__ import annotations

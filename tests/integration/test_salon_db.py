@@ -54,24 +54,6 @@ SALON_TABLES = {
 WEB = "socketio"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def migrated_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    with fresh_database(request.param, tmp_path_factory.mktemp("salon")) as url:
-        db.upgrade(url)
-        yield url
-
-
-@pytest.fixture
-def engine(migrated_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(migrated_url)
-    yield engine
-    # Each test starts from empty tables.
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
-    engine.dispose()
-
-
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     with db.session_scope(engine) as session:
