@@ -13,7 +13,7 @@ from pathlib import Path
 
 REPORTS = {
     "intent": ("intent_report.json",),
-    # StoredCRFEntityExtractor_report.json (config.yml), or (FastLoad)DIETClassifier_report.json
+    # StoredCRFEntityExtractor_report.json (config.yml), or DIETClassifier_report.json
     # for the experiments that tag entities with DIET.
     "entity": ("*CRFEntityExtractor_report.json", "*DIETClassifier_report.json"),
     "response": ("response_selection_report.json",),

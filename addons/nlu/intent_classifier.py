@@ -282,15 +282,31 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
     # Storage ---------------------------------------------------------------
 
-    def persist(self) -> None:
-        """Store the class names, blocks and arrays (no pickle)."""
-        meta = {
+    def meta(self) -> dict[str, Any]:
+        """What is stored beside the arrays: the class names and the feature blocks."""
+        return {
             "classes": self.classes,
             "blocks": [{"sparse": b.sparse, "size": b.size} for b in self.blocks],
         }
+
+    def persist(self) -> None:
+        """Store the meta and the arrays (no pickle)."""
         stored_arrays.write(
-            self._model_storage, self._resource, _FILES, self.weights, meta, compressed=False
+            self._model_storage, self._resource, _FILES, self.weights, self.meta(), compressed=False
         )
+
+    @classmethod
+    def from_stored(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        weights: dict[str, np.ndarray],
+        meta: dict[str, Any],
+    ) -> LinearIntentClassifier:
+        """A trained classifier from what :meth:`persist` stored."""
+        blocks = [Block(bool(b["sparse"]), int(b["size"])) for b in meta["blocks"]]
+        return cls(config, model_storage, resource, meta["classes"], blocks, weights)
 
     @classmethod
     def load(
@@ -306,6 +322,4 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         if stored is None:
             logger.debug("No trained %s in the model.", cls.__name__)
             return cls.create(config, model_storage, resource, execution_context)
-        weights, meta = stored
-        blocks = [Block(bool(b["sparse"]), int(b["size"])) for b in meta["blocks"]]
-        return cls(config, model_storage, resource, meta["classes"], blocks, weights)
+        return cls.from_stored(config, model_storage, resource, *stored)

@@ -1,6 +1,6 @@
 """The response selector answers questions and skips what is plainly not one.
 
-``FastLoadResponseSelector`` (addons/nlu/fast_load.py) selects no FAQ answer for a
+``LinearResponseSelector`` (addons/nlu/response_selector.py) selects no FAQ answer for a
 message whose intent ranking gives the retrieval intent less than
 ``min_retrieval_intent_confidence`` (config.yml). Checked on the trained model: every
 held-out question still gets its answer, plain non-questions get none, and the
@@ -18,7 +18,7 @@ import yaml
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.nlu.fast_load import MIN_RETRIEVAL_CONFIDENCE, intent_confidence
+from addons.nlu.response_selector import MIN_RETRIEVAL_CONFIDENCE, intent_confidence
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "scalp-care.tar.gz"
@@ -82,8 +82,11 @@ def test_every_held_out_question_gets_an_answer(agent) -> None:
         if m.get("intent") == "faq"
     ]
     assert len(questions) > 50
-    missing = [text for text, _ in questions if faq_answer(parse(agent, text)) is None]
-    assert missing == []
+    answers = {text: faq_answer(parse(agent, text)) for text, _ in questions}
+    assert [text for text, answer in answers.items() if answer is None] == []
+    # And the right answer: Rasa's TensorFlow selector chose 77 of these 78 (2026-12-07).
+    right = sum(answers[text] == topic for text, topic in questions)
+    assert right / len(questions) >= 0.95
 
 
 @pytest.mark.parametrize(

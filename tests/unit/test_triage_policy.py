@@ -517,6 +517,8 @@ def _faq(confidence: float) -> dict:
         ("ask_massage_limits", _faq(0.0), "ask_massage_limits"),
         # read as feedback, but the FAQ selector is sure of the question's answer
         ("routine_feedback", _faq(0.82), "faq"),
+        ("routine_feedback", _faq(0.72), "faq"),
+        ("routine_feedback", _faq(0.68), "routine_feedback"),
         ("routine_feedback", _faq(0.5), "routine_feedback"),
         ("describe_scalp", {}, "describe_scalp"),
         (None, None, None),
