@@ -33,7 +33,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium cluster nginx bench-cluster screening-cv screening-heldout situations-eval situations-heldout conversations-eval conversations-heldout
+.PHONY: help install train run shell interactive test lint typecheck unit validate test-stories lock nlu-quality compare-configs compare-policies bench clean web chromium cluster nginx bench-cluster screening-cv screening-vectors screening-heldout situations-eval situations-heldout conversations-eval conversations-heldout
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -130,6 +130,9 @@ nlu-quality: install ## NLU bar: 5-fold cross-validation + held-out test sets, f
 
 screening-cv: install ## Red-flag screening: cross-validation on the corpus' training side, the thresholds' precision/recall curve
 	$(BIN)/python scripts/screening_eval.py cv
+
+screening-vectors: install ## After changing data/screening: store the sentence vectors of its training side (training reads them)
+	$(BIN)/python scripts/screening_vectors.py
 
 screening-heldout: install ## Red-flag screening on the corpus' held-out side: rules alone, model alone, both (never tune on it)
 	$(BIN)/python scripts/screening_eval.py heldout

@@ -34,6 +34,7 @@ import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
 from addons.nlu import red_flags  # noqa: E402
+from addons.nlu.corpus_vectors import STORE, VectorStore  # noqa: E402
 from addons.nlu.screening_corpus import Item, load, source_key, split, team_table  # noqa: E402
 from scalpcare import screening, triage  # noqa: E402
 from scalpcare.contract import Referral  # noqa: E402
@@ -160,26 +161,17 @@ def nlu_texts() -> list[str]:
 
 
 def vectors_for(texts: Sequence[str], config: dict[str, object]) -> dict[str, np.ndarray]:
-    """Sentence vectors, cached in build/ by text (the encoder is slow on 2 cores)."""
-    import hashlib
-
-    cache_path = ROOT / "build" / "screening-vectors.npz"
-    cache: dict[str, np.ndarray] = {}
-    if cache_path.exists():
-        with np.load(cache_path) as stored:
-            cache = {k: stored[k] for k in stored.files}
-
-    def key(text: str) -> str:
-        return hashlib.sha1(text.encode("utf8")).hexdigest()
-
-    missing = sorted({t for t in texts if key(t) not in cache})
-    if missing:
-        print(f"encoding {len(missing)} texts...", flush=True)
-        for text, vector in red_flags.encode(missing, str(config["encoder_path"])).items():
-            cache[key(text)] = vector
-        cache_path.parent.mkdir(exist_ok=True)
-        np.savez(cache_path, **cache)
-    return {t: cache[key(t)] for t in texts}
+    """Sentence vectors: the corpus's store, then a cache in build/ (held-out texts too)."""
+    committed = VectorStore(STORE)
+    cache = VectorStore(ROOT / "build" / "screening-vectors.npz")
+    known = {t: v for t in set(texts) if (v := committed.get(t)) is not None}
+    missing = [t for t in set(texts) if t not in known]
+    encoded = cache.vectors_for(
+        missing, lambda todo: red_flags.encode(todo, str(config["encoder_path"])), remember=True
+    )
+    if len(cache) and any(t not in known for t in texts):
+        cache.save()
+    return {t: known[t] if t in known else encoded[t] for t in texts}
 
 
 def run_cv(args: argparse.Namespace) -> int:

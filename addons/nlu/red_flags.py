@@ -34,6 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.nlu import screening_corpus, stored_arrays
+from addons.nlu.corpus_vectors import STORE, VectorStore
 from addons.nlu.screening_corpus import SOURCES, Item, load, split
 from scalpcare import other_languages, screening, text_model, triage
 from scalpcare.contract import Referral
@@ -196,6 +197,26 @@ def encode(texts: Sequence[str], model_path: str) -> dict[str, np.ndarray]:
     return {text: sentence for text, (sentence, _, _) in zip(unique, encoded, strict=True)}
 
 
+def corpus_texts(items: Iterable[Item], table: Iterable[tuple[str, str]]) -> list[str]:
+    """Every text the screener trains on besides the NLU examples: turns and table rows."""
+    return sorted({turn for item in items for turn in item.turns} | {text for text, _ in table})
+
+
+def corpus_vectors(
+    items: Sequence[Item],
+    table: Sequence[tuple[str, str]],
+    model_path: str,
+    store: VectorStore | None = None,
+) -> dict[str, np.ndarray]:
+    """The sentence vectors of :func:`corpus_texts`: from the corpus's store, or encoded.
+
+    The store (``data/screening/sentence_vectors.npz``, addons/nlu/corpus_vectors.py)
+    holds the encoder's vectors of the training side; a text it lacks is encoded here.
+    """
+    store = store if store is not None else VectorStore(STORE)
+    return store.vectors_for(corpus_texts(items, table), lambda texts: encode(texts, model_path))
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class RedFlagScreener(GraphComponent):
     """Screen each message with rules and a learned model; add red flags and a level."""
@@ -262,8 +283,7 @@ class RedFlagScreener(GraphComponent):
             return self._resource
         items = training_items()
         table = screening_corpus.team_table()
-        texts = [turn for item in items for turn in item.turns] + [text for text, _ in table]
-        vectors = encode(texts, str(self._config["encoder_path"]))
+        vectors = corpus_vectors(items, table, str(self._config["encoder_path"]))
         size = next(iter(vectors.values())).size
         nlu = nlu_examples(training_data, size)
         self.model = train_model(items, vectors, nlu, self._config, table)
