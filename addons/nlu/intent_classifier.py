@@ -222,13 +222,17 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the model on every example that has an intent and a text."""
-        from sklearn.linear_model import LogisticRegression
-
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if not examples:
             logger.debug("No intent examples: %s is not trained.", type(self).__name__)
             return self._resource
-        labels = [str(example.get(INTENT)) for example in examples]
+        self.fit(examples, [str(example.get(INTENT)) for example in examples])
+        return self._resource
+
+    def fit(self, examples: list[Message], labels: list[str]) -> None:
+        """Learn the blocks, IDF and weights from ``examples`` and their labels; persist."""
+        from sklearn.linear_model import LogisticRegression
+
         features = self._matrix(examples, fit=True)
         model = LogisticRegression(
             C=float(self._config["C"]),
@@ -246,7 +250,6 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self.weights["coef"] = np.asarray(coef, dtype=np.float64)
         self.weights["intercept"] = np.asarray(intercept, dtype=np.float64)
         self.persist()
-        return self._resource
 
     def probabilities(self, messages: list[Message]) -> np.ndarray:
         """Class probabilities [messages, classes] in the order of ``classes``.

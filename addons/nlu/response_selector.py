@@ -20,7 +20,6 @@ import logging
 from typing import Any
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -111,23 +110,10 @@ class LinearResponseSelector(LinearIntentClassifier):
         self.retrieval_intent = str(self._config["retrieval_intent"])
         self.retrieval_intents = retrieval_intents or []
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LinearResponseSelector:
-        """Create an untrained selector."""
-        return cls(config, model_storage, resource)
-
     # Training ---------------------------------------------------------------
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the model on the retrieval intent's examples, labelled ``faq/<topic>``."""
-        from sklearn.linear_model import LogisticRegression
-
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         examples = [
             example
@@ -140,22 +126,7 @@ class LinearResponseSelector(LinearIntentClassifier):
         if len(labels) < 2:
             logger.debug("Fewer than two %s topics: nothing to select.", self.retrieval_intent)
             return self._resource
-        features = self._matrix(examples, fit=True)
-        model = LogisticRegression(
-            C=float(self._config["C"]),
-            max_iter=int(self._config["max_iter"]),
-            class_weight="balanced",
-            solver="lbfgs",
-        )
-        model.fit(features, [example.get_full_intent() for example in examples])
-        self.classes = [str(name) for name in model.classes_]
-        coef, intercept = model.coef_, model.intercept_
-        if len(self.classes) == 2:  # scikit-learn keeps one row for two classes
-            coef = np.vstack([-coef[0], coef[0]])
-            intercept = np.array([-intercept[0], intercept[0]])
-        self.weights["coef"] = np.asarray(coef, dtype=np.float64)
-        self.weights["intercept"] = np.asarray(intercept, dtype=np.float64)
-        self.persist()
+        self.fit(examples, [example.get_full_intent() for example in examples])
         return self._resource
 
     # Prediction -------------------------------------------------------------
