@@ -41,6 +41,7 @@ class _Rule:
     needs_words: tuple[str, ...] = ()  # the sentence must hold one of these lemmas
     needs_hair_loss: bool = False  # the message must report hair loss (not negated)
     not_before: tuple[str, ...] = ()  # lemmas that cancel a match they follow directly
+    not_after: tuple[str, ...] = ()  # lemmas that cancel a match they come directly before
 
 
 _U, _D, _C = Referral.URGENT, Referral.DERMATOLOGIST, Referral.DOCTOR
@@ -246,6 +247,33 @@ _RULES: tuple[_Rule, ...] = (
         "skin_cancer",
         _D,
         ("melanoma|carcinoma", "skin =cancer", "cancer", "=basal|=squamous =cell"),
+        # "chemo for breast cancer" is the oncology team's (a special situation), not a
+        # sign on the scalp.
+        not_after=(
+            "breast",
+            "bowel",
+            "lung",
+            "prostate",
+            "ovarian",
+            "blood",
+            "colon",
+            "colorectal",
+            "cervical",
+            "pancreatic",
+            "stomach",
+            "throat",
+            "bladder",
+            "kidney",
+            "liver",
+            "bone",
+            "brain",
+            "testicular",
+            "uterine",
+            "womb",
+            "thyroid",
+            "oesophageal",
+            "esophageal",
+        ),
     ),
     # ---------------- described signs ----------------
     _Rule(

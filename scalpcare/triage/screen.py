@@ -86,6 +86,8 @@ def _screen_chunk(
             continue
         if rule.not_before and cand.end < len(doc) and doc[cand.end].lemma_ in rule.not_before:
             continue
+        if rule.not_after and cand.start > 0 and doc[cand.start - 1].lemma_ in rule.not_after:
+            continue
         if rule.kind == "nutrient" and hair_fine:
             continue
         if managed and rule.kind != "nutrient":
