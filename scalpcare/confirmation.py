@@ -13,7 +13,8 @@ import re
 
 _YES = re.compile(
     r"\b(?:yes|yeah|yea|yep|yup|ya|ok|okay|sure|please|go ahead|do it|confirm(?:ed)?|"
-    r"absolutely|definitely|certainly|of course|delete|erase|remove|wipe|forget|correct|right|"
+    r"absolutely|definitely|certainly|of course|delete|delte|dlete|deleet|erase|remove|wipe|forget|"
+    r"correct|right|pls|plz|"
     r"y|k|kk|aye|go on|go for it|proceed|fine|alright|all right|sounds good)\b"
     r"|[\U0001F44D\u2705\u2714]"
 )
@@ -32,12 +33,25 @@ _UNSURE = re.compile(r"\b(?:not sure|unsure|don'?t know|dunno|idk|maybe|perhaps)
 _THANKS = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty|cheers|ta)\b")
 _STRONG_YES = re.compile(
     r"\b(?:yes|yeah|yea|yep|yup|ya|sure|please|pls|go ahead|do it|confirm\w*|absolutely|"
-    r"definitely|certainly|of course|delete|erase|remove|wipe|forget|proceed|go for it)\b"
+    r"definitely|certainly|of course|delete|delte|dlete|deleet|erase|remove|wipe|forget|proceed|"
+    r"go for it|plz)\b"
 )
+#: A question back: a question mark, or a question word first, after an "and", "so",
+#: "ok"... ("and how long till i'd see results if i do it").
+_LEAD = r"^\s*(?:(?:and|so|but|ok|okay|oh|also|um+|hm+|wait)\b[\s,.]*)*"
 _QUESTION = re.compile(
-    r"\?\s*$|^\s*(?:what|which|why|how|will|would|does|is|can)\b|^\s*do\b(?!\s+(?:it|that)\b)"
+    r"\?\s*$|" + _LEAD + r"(?:what|which|why|how|when|where|will|would|does|is|can|could|should)\b"
+    r"|" + _LEAD + r"do\b(?!\s+(?:it|that)\b)"
 )
 
+
+#: "changed my mind" followed by a clear yes is that yes ("sorry, changed my mind again,
+#: yes pls delete it all"); on its own it is a no.
+_CHANGED_MIND = re.compile(r"\b(?:i(?:'ve| have)? )?changed my mind(?: again)?\b")
+_CHANGED_TO_YES = re.compile(
+    r"\bchanged my mind(?: again)?\b[\s,.!-]*(?:(?:so|ok|okay|actually|now)[\s,]+)*"
+    r"(?:yes|yeah|yep|yup|please|pls|plz|go ahead|do it|delete|erase|remove|wipe|forget)\b"
+)
 
 #: "cancel it", "yes cancel": a yes when the question is whether to cancel something.
 _CANCEL = re.compile(r"\bcancel(?:led|ling)?\b")
@@ -63,6 +77,8 @@ def confirms(text: str | None, cancelling: bool = False) -> bool | None:
         if _NEGATED_CANCEL.search(clean):
             return False
         clean = _CANCEL.sub("yes", clean)
+    if _CHANGED_TO_YES.search(clean):
+        clean = _CHANGED_MIND.sub(" ", clean)  # "changed my mind, yes delete it": a yes
     if _NO.search(clean):
         return False
     if _QUESTION.search(clean) or _UNSURE.search(clean):
