@@ -24,7 +24,7 @@ import secrets
 import sys
 import urllib.error
 from argparse import ArgumentTypeError
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -80,6 +80,18 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+def secure_cookies(scheme: str, environ: Mapping[str, str] | None = None) -> bool:
+    """Should the console's cookies be ``Secure``? Over HTTPS, or always.
+
+    Always with ``CONSOLE_SECURE_COOKIES=1`` (a proxy that ends TLS without saying so).
+    Behind nginx, Sanic reads the scheme from ``X-Forwarded-Proto`` once
+    ``SANIC_PROXIES_COUNT`` is set (deploy/). Plain ``http://localhost`` keeps working.
+    """
+    env = os.environ if environ is None else environ
+    forced = env.get("CONSOLE_SECURE_COOKIES", "").strip().lower() in {"1", "true", "yes"}
+    return forced or scheme in {"https", "wss"}
 
 
 def session_hours() -> float:
@@ -152,11 +164,15 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
         resp.headers["Cache-Control"] = "no-store"
         resp.headers["Referrer-Policy"] = "same-origin"
 
-    def set_cookie(resp: HTTPResponse, name: str, value: str, max_age: int) -> None:
+    def set_cookie(
+        request: Request, resp: HTTPResponse, name: str, value: str, max_age: int
+    ) -> None:
         resp.cookies[name] = value
         cookie = resp.cookies[name]
         cookie["httponly"] = True
         cookie["samesite"] = "Strict"
+        if secure_cookies(request.scheme):
+            cookie["secure"] = True
         cookie["path"] = "/staff"
         cookie["max-age"] = max_age
 
@@ -165,7 +181,7 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
     async def login_form(request: Request) -> HTTPResponse:
         login_csrf = secrets.token_urlsafe(24)
         resp = page("login.html", request, login_csrf=login_csrf, error=None)
-        set_cookie(resp, LOGIN_COOKIE, login_csrf, 3600)
+        set_cookie(request, resp, LOGIN_COOKIE, login_csrf, 3600)
         return resp
 
     @app.post("/staff/login")
@@ -196,13 +212,13 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
 
         token = await in_db(start)
         resp = response.redirect("/staff/")
-        set_cookie(resp, COOKIE, token, int(hours * 3600))
+        set_cookie(request, resp, COOKIE, token, int(hours * 3600))
         return resp
 
     async def error_login(request: Request, message: str, status: int) -> HTTPResponse:
         login_csrf = secrets.token_urlsafe(24)
         resp = page("login.html", request, status, login_csrf=login_csrf, error=message)
-        set_cookie(resp, LOGIN_COOKIE, login_csrf, 3600)
+        set_cookie(request, resp, LOGIN_COOKIE, login_csrf, 3600)
         return resp
 
     @app.post("/staff/logout")
@@ -210,7 +226,7 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
         token = request.cookies.get(COOKIE)
         await in_db(lambda s: accounts.end_session(s, token))
         resp = response.redirect("/staff/login")
-        set_cookie(resp, COOKIE, "", 0)
+        set_cookie(request, resp, COOKIE, "", 0)
         return resp
 
     # ------------------------------------------------------------------ counts

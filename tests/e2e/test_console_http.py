@@ -122,6 +122,7 @@ def test_login_sets_a_private_cookie_and_forms_need_their_token(assistant: Assis
     assert status == 302
     cookie = headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "Secure" not in cookie  # plain http://localhost: Secure only over HTTPS
     assert browser.request("GET", "/staff/api/counts")[0] == 200
     # A forged form (no token, or another session's) is refused.
     assert browser.request("POST", "/staff/handoffs/1/close", {})[0] == 403
