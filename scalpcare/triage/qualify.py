@@ -19,7 +19,7 @@ from scalpcare.triage.cues import (
     _UNCERTAIN,
     _WELL_AGAIN,
 )
-from scalpcare.triage.rules import _Rule
+from scalpcare.triage.rule_language import _Rule
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc

@@ -2,50 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from scalpcare.contract import Referral
-
-# --------------------------------------------------------------------------
-# Rules
-# --------------------------------------------------------------------------
-# Pattern mini-language (one string = one spaCy Matcher pattern):
-#   a|b     LEMMA in {a, b, lemma(a), lemma(b)}  (lemmas after typo correction)
-#   =a|b    LOWER in {a, b}
-#   #       a number;  re:RX  LOWER matches regex RX
-#   ~N      up to N optional non-punctuation tokens of the same sentence
-#   x?      the token x is optional
-_NOT = "not|never"  # lemma of n't / nt / not
-_FLAKE = "flake|flakes|flaking|flaky|scale|scales|scaling|scaly|dandruff|crust|crusts|crusting"
-_RED = "red|redness|rash|inflammation|inflamed|irritation"
-_PERSIST = (
-    "~5 keep come back",
-    f"~5 {_NOT} go|going|goes away",
-    "~5 =for ~2 month|months|year|years",
-    "~8 nothing work|help|works|helps|worked|helped",
-    "~6 =tried =everything",
+from scalpcare.triage.nutrient_rules import NUTRIENT_RULES
+from scalpcare.triage.rule_language import (
+    _D,
+    _FLAKE,
+    _N,
+    _NOT,
+    _PERSIST,
+    _RED,
+    _SEB_ADJ,
+    _U,
+    _Rule,
 )
-_SEB_ADJ = "yellow|yellowish|greasy|oily|waxy|sticky"
-
-
-@dataclass(frozen=True)
-class _Rule:
-    """A named set of patterns and the referral level a surviving match gives."""
-
-    name: str
-    level: Referral
-    patterns: tuple[str, ...]
-    kind: str = "flag"  # flag | nutrient | component
-    needs_location: bool = False  # the sentence must mention the scalp/a lesion
-    skip_sentence: tuple[str, ...] = ()  # lemmas that cancel the rule in a sentence
-    needs_words: tuple[str, ...] = ()  # the sentence must hold one of these lemmas
-    needs_hair_loss: bool = False  # the message must report hair loss (not negated)
-    not_before: tuple[str, ...] = ()  # lemmas that cancel a match they follow directly
-    not_after: tuple[str, ...] = ()  # lemmas that cancel a match they come directly before
-
-
-_U, _D, _C = Referral.URGENT, Referral.DERMATOLOGIST, Referral.DOCTOR
-_N = Referral.NONE
 
 _RULES: tuple[_Rule, ...] = (
     # ---------------- urgent on their own ----------------
@@ -416,137 +384,7 @@ _RULES: tuple[_Rule, ...] = (
             f"{_RED}|patch|swelling ~5 spread|spreading",
         ),
     ),
-    # ---------------- nutrient-deficiency context (doctor) ----------------
-    _Rule(
-        "vegan_or_vegetarian",
-        _C,
-        (
-            "vegan|vegetarian|veggie",
-            "=plant =-? =based",
-            f"{_NOT} eat ~1 any? meat|fish|animal|dairy|egg",
-        ),
-        kind="nutrient",
-        # "vegan dyes", "a vegetarian restaurant": a product or a place, not a diet.
-        not_before=(
-            "dye",
-            "shampoo",
-            "product",
-            "conditioner",
-            "brand",
-            "colour",
-            "color",
-            "option",
-            "leather",
-            "food",
-            "recipe",
-            "restaurant",
-            "friendly",
-            "formula",
-            "range",
-        ),
-    ),
-    _Rule(
-        "restrictive_diet",
-        _C,
-        (
-            "crash|strict|extreme|restrictive|restricted|starvation|fad|juice|liquid|detox ~2"
-            " diet|dieting|cleanse",
-            "=very =low ~1 calorie|calories",
-            r"# re:^k?cals?$|^calories?$|^kcals?$",
-            r"re:^\d+k?cals?$|^\d+kcals?$",
-            "keto|ketogenic|carnivore|=omad",
-            "=intermittent =fasting",
-            "=fasting",
-            "barely|hardly|rarely ~1 eat|eating",
-            f"{_NOT} eat|eating ~1 much|enough|properly|anything",
-            "skip|skipping ~1 meal|meals|breakfast|lunch|dinner",
-            f"{_NOT} ~3 proper|real|decent|square|full ~1 meal|meals",
-            "=eating =disorder",
-            "anorexia|anorexic|bulimia|bulimic|=arfid",
-            "=one =meal =a =day",
-            "=only eat|eating ~2 =once|=one",
-        ),
-        kind="nutrient",
-    ),
-    _Rule(
-        "heavy_periods",
-        _C,
-        (
-            "heavy|heavier ~2 period|periods|menstruation|menses",
-            "period|periods ~3 heavy|heavier|flooding",
-            "menorrhagia",
-            "heavy ~2 bleeding ~3 period|periods",
-        ),
-        kind="nutrient",
-    ),
-    _Rule(
-        "low_lab_result",
-        _C,
-        (
-            "low|lowish|deficient|deficiency|insufficient|borderline ~3"
-            " iron|ferritin|vitamin|vit|=b12|=d3|folate|zinc|hemoglobin|haemoglobin|protein|level",
-            "iron|ferritin|=b12|vitamin|folate|zinc|hemoglobin|haemoglobin|level|protein|intake ~4"
-            " low|lowish|deficient|deficiency|borderline",
-            "anemia|anaemia|anemic|anaemic",
-            "ferritin ~4 #",
-            "deficient|deficiency",
-        ),
-        kind="nutrient",
-    ),
-    _Rule(
-        "low_protein",
-        _C,
-        (
-            f"{_NOT} ~3 =enough|=much protein",
-            "barely|hardly|little|rarely ~2 protein",
-        ),
-        kind="nutrient",
-    ),
-    _Rule(
-        "after_illness",
-        _C,
-        (
-            "after|since|post|following|recover|recovering|from ~3 covid|flu|illness|sickness"
-            "|surgery|operation|hospital|virus|pneumonia|fever|infection|sick|ill|icu|sepsis",
-            "have|had|get|got|catch|caught ~2 covid|flu|surgery|operation|pneumonia",
-            "covid|coronavirus",
-            "=been ~2 =sick|=ill",
-        ),
-        kind="nutrient",
-        # Chemotherapy is the oncology team's question, not a deficiency guess, and an
-        # illness is context only with shedding (docs/content-rules.md, "Special situations").
-        needs_hair_loss=True,
-    ),
-    _Rule(
-        "postpartum",
-        _C,
-        (
-            "postpartum|postnatal|breastfeeding|breastfeed|pregnancy|pregnant|childbirth",
-            "=post =-? =partum",
-            "give|gave|giving =birth",
-            "have|had|having =a|=my =baby",
-            "=new =baby",
-            "newborn",
-            "baby ~2 be #",
-            "=since ~2 =the|=my =baby",
-            "=breast =-? =feeding",
-        ),
-        kind="nutrient",
-        # Pregnancy or a new baby is context only with shedding (docs/content-rules.md).
-        needs_hair_loss=True,
-    ),
-    _Rule(
-        "rapid_weight_loss",
-        _C,
-        (
-            "lose|lost|losing|drop|dropped ~3 # kg|kgs|kilo|kilos|pound|pounds|lb|lbs|stone",
-            r"lose|lost|losing|drop|dropped ~3 re:^\d+(kg|kgs|kilos?|lbs?|st)$",
-            "lose|lost|losing ~3 weight ~3 fast|quickly|quick|rapidly",
-            "rapid|fast|quick|sudden|dramatic ~1 weight ~1 loss",
-            "lose|lost|losing ~3 lot =of =weight",
-        ),
-        kind="nutrient",
-    ),
+    *NUTRIENT_RULES,
 )
 _RULE_BY_NAME = {rule.name: rule for rule in _RULES}
 _NUTRIENT_RULES = frozenset(rule.name for rule in _RULES if rule.kind == "nutrient")
