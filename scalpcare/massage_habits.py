@@ -1,0 +1,313 @@
+"""Reading a self-massage habit from free text ("3x a day for 20 mins until it burns").
+
+Pure Python, table-tested (tests/unit/test_massage.py). :mod:`scalpcare.massage` sets
+the limits and checks a habit against them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["WAKING_HOURS", "MassageHabit", "parse_habit"]
+
+#: Hours a day someone is awake; "every hour" means this many sessions.
+WAKING_HOURS = 16
+
+
+@dataclass(frozen=True)
+class MassageHabit:
+    """What the user says they do (fields are None/False when not said).
+
+    Attributes:
+        sessions_per_day: Sessions a day (weekly habits as a fraction, e.g. 1/7).
+        minutes: Minutes per session (the upper end of a range).
+        hard_pressure: Pressing or rubbing hard / aggressively.
+        chases_sensation: Massaging until it burns, stings, feels hot, sore or hurts.
+        escalates: Harder or more often when shedding or anxiety rises.
+        gentle: The user describes gentle / light pressure.
+        tool: The riskiest tool mentioned (``derma_roller``, ``nails``,
+            ``electric_massager``, ``silicone_massager``, ``fingertips``).
+        tools: Every tool mentioned.
+        professional: The text describes a salon/therapist session.
+        drift_signs: ``mandatory_task`` / ``uneasy_skipping`` if said.
+    """
+
+    sessions_per_day: float | None = None
+    minutes: float | None = None
+    hard_pressure: bool = False
+    chases_sensation: bool = False
+    escalates: bool = False
+    gentle: bool = False
+    tool: str | None = None
+    tools: tuple[str, ...] = ()
+    professional: bool = False
+    drift_signs: tuple[str, ...] = ()
+
+    @property
+    def mentioned(self) -> bool:
+        """True when anything about a massage habit was found."""
+        return any(
+            (
+                self.sessions_per_day is not None,
+                self.minutes is not None,
+                self.hard_pressure,
+                self.chases_sensation,
+                self.escalates,
+                self.gentle,
+                self.tools,
+                self.drift_signs,
+            )
+        )
+
+
+_NUM_WORDS = {
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "sixty": 60,
+    "couple": 2,
+    "a couple of": 2,
+    "couple of": 2,
+    "a few": 3,
+    "few": 3,
+    "several": 3,
+    "multiple": 3,
+    "many": 4,
+    "once": 1,
+    "twice": 2,
+    "thrice": 3,
+}
+_NUM = (
+    r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty"
+    r"|forty-five|forty|sixty|a couple of|couple of|a few|few|several|multiple|many)"
+)
+_RANGE = rf"{_NUM}(?:\s*(?:-|–|to|or)\s*{_NUM})?"
+_MIN_UNIT = r"(?:minutes?|mins?|m)\b"
+_HOUR_UNIT = r"(?:hours?|hrs?|h)\b"
+
+_EVERY_N_HOURS = re.compile(rf"\bevery\s+(?:{_NUM}\s*)?{_HOUR_UNIT}|\bhourly\b")
+_PER = r"\s*(?:a|per|each|/|every)?\s*"
+_PER_DAY = (
+    re.compile(rf"\b{_RANGE}\s*(?:x|times?){_PER}(?:day|daily)\b"),
+    re.compile(rf"\b(once|twice|thrice)(){_PER}(?:day|daily)\b"),
+)
+_PER_WEEK = (
+    re.compile(rf"\b{_RANGE}\s*(?:x|times?){_PER}week\b"),
+    re.compile(rf"\b(once|twice|thrice)(){_PER}week\b"),
+)
+_MORNING_NIGHT = re.compile(
+    r"\b(?:morning|am)\s+(?:and|&|\+|n)\s+(?:night|evening|pm|bedtime)\b|\bday and night\b"
+)
+#: Times of day a session is given at: two or more named are that many sessions a day
+#: ("10 min in the morning and 10 at night").
+_TIMES_OF_DAY = (
+    re.compile(r"\b(?:morning|mornings|when i wake(?: up)?|after waking|first thing|breakfast)\b"),
+    re.compile(r"\b(?:lunch|lunchtime|midday|noon|afternoon|afternoons)\b"),
+    re.compile(r"\b(?:evening|evenings|after work|after dinner|dinner ?time)\b"),
+    re.compile(r"\b(?:night|nights|bedtime|before bed|before sleep|in bed)\b"),
+)
+#: "morning or night?": a choice between times of day, one session.
+_TIME_CHOICE = re.compile(
+    r"\b(?:mornings?|afternoons?|evenings?|nights?|lunch\w*|bedtime)\s+or\s+(?:at\s+|in\s+the\s+)?"
+    r"(?:mornings?|afternoons?|evenings?|nights?|bedtime|before bed)\b"
+)
+_DAILY = re.compile(
+    r"\b(?:every|each)\s+(?:day|night|morning|evening)\b|\bdaily\b|\bnightly\b|\bbefore bed\b"
+    r"|\ba day\b|\bevery single day\b"
+)
+_EVERY_OTHER = re.compile(r"\bevery other day\b|\bevery second day\b")
+_RANGE_MIN = re.compile(rf"\b{_RANGE}\s*-?\s*{_MIN_UNIT}")
+_RANGE_HOUR = re.compile(rf"(?<!every )\b{_RANGE}\s*-?\s*{_HOUR_UNIT}")
+_GLUED = re.compile(r"\b(\d+(?:\.\d+)?)(mins?|minutes?|m|h|hrs?|hours?)\b")
+_PHRASE_MIN = (
+    (re.compile(r"\ban hour and a half\b|\bhour and a half\b"), 90.0),
+    (re.compile(r"\bhalf (?:an )?hour\b"), 30.0),
+    (re.compile(r"\bquarter of an hour\b"), 15.0),
+    (re.compile(r"\b(?:an|one|a full) hour\b"), 60.0),
+    (re.compile(r"\ba minute or two\b"), 2.0),
+    (re.compile(r"\b(?:a few|a couple of|couple of|few) minutes?\b"), 3.0),
+)
+
+_CHASE = re.compile(
+    r"\b(?:until|till|til|untill|to the point)\b[^.!?]{0,25}?\b(?:burn\w*|sore\w*|hurt\w*|sting\w*"
+    r"|tingl\w*|hot|warm|red|raw|throb\w*|pain\w*|ache\w*|numb)\b"
+    r"|\bfeel the burn\b|\bno pain,? no gain\b|\bhow i know it'?s working\b"
+    r"|\bthe more it hurts\b"
+)
+_HARD = re.compile(
+    r"\b(?:really|very|super|so|too|pretty|quite|extra|real)\s+hard\b|\bas hard as\b"
+    r"|\baggressive\w*|\bvigorous\w*|\bharsh(?:ly)?\b|\bdig(?:ging)? (?:my )?(?:nails|fingers) in"
+    r"|\b(?:massag\w*|rub\w*|press\w*|scrub\w*|push\w*)\b[^.!?]{0,20}?\bhard(?:er)?\b"
+    r"|\bdeep pressure\b|\bhard pressure\b|\bstrong pressure\b"
+)
+_ESCALATE_TRIGGER = re.compile(
+    r"\b(?:shed\w*|hair ?loss|falling out|fall(?:s)? out|thinning|anxious|anxiety|stress\w*"
+    r"|panic\w*|worried|worse)\b"
+)
+_ESCALATE_ACTION = re.compile(
+    r"\bharder\b|\blonger\b|\bmore often\b|\b(?:massag\w*|rub\w*|do it|press\w*)\s+(?:even\s+)?"
+    r"more\b|\bincreas\w*|\bextra\b|\bstronger\b|\bwhenever\b|\bevery time\b|\bbecause\b"
+    r"|\bto (?:stop|fight|counteract|prevent|make up)\b"
+)
+_GENTLE = re.compile(
+    r"\bgentl\w*|\blight(?:ly)?\b|\bsoft(?:ly)?\b|\bslow circles\b|\bbarely any pressure\b"
+)
+_TOOLS = (
+    ("derma_roller", re.compile(r"\bderma ?(?:roller|stamp|pen)\b|\bmicro ?needl\w*")),
+    ("nails", re.compile(r"\b(?:finger)?nails?\b")),
+    ("electric_massager", re.compile(r"\b(?:electric|vibrating|battery)\b[^.!?]{0,15}massager")),
+    (
+        "silicone_massager",
+        re.compile(
+            r"\bsilicone\b|\bscalp (?:scrubber|brush|massager)\b|\bmassag(?:e|ing) brush\b"
+            r"|\bshampoo brush\b|\bmassager\b"
+        ),
+    ),
+    ("fingertips", re.compile(r"\bfinger ?tips?\b|\bfinger pads?\b|\bfingers\b")),
+)
+_TOOL_RISK = ("derma_roller", "nails", "electric_massager", "silicone_massager", "fingertips")
+_PROFESSIONAL = re.compile(
+    r"\bsalon\b|\bspa\b|\btherapist\b|\bmasseu[rs]e?\b|\bbarber\b|\bhairdresser\b"
+    r"|\bprofessional\b|\bappointment\b|\bget (?:a|my) [^.!?]{0,25}massage\b"
+)
+_SELF = re.compile(
+    r"\b(?:i|i'm|im|i've|ive)\s+(?:\w+\s+){0,2}?(?:massag|rub|scrub|press)\w*"
+    r"|\bon myself\b|\bmy own (?:head|scalp)\b|\bat home\b|\bself[- ]?massag\w*"
+)
+_MANDATORY = re.compile(
+    r"\b(?:have to|must|need to|can'?t skip|never skip|obsess\w*|compulsi\w*|religiously)\b"
+)
+_UNEASY = re.compile(
+    r"\b(?:uneasy|anxious|guilty|panic\w*|nervous|stressed|worried|bad)\b[^.!?]{0,25}?"
+    r"\b(?:skip\w*|miss\w*|don'?t)\b|\b(?:skip\w*|miss\w*)\b[^.!?]{0,25}?"
+    r"\b(?:uneasy|anxious|guilty|panic\w*|nervous|worried)\b"
+)
+
+
+def _num(token: str | None) -> float | None:
+    """A number from digits or an English number word."""
+    if token is None:
+        return None
+    token = token.strip().lower()
+    if token in _NUM_WORDS:
+        return float(_NUM_WORDS[token])
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def _range_upper(match: re.Match[str]) -> float | None:
+    """The upper end of ``N``, ``N-M`` or ``N to M`` (first two groups)."""
+    values = [v for v in (_num(g) for g in match.groups()[:2] if g) if v is not None]
+    return max(values) if values else None
+
+
+def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> float | None:
+    """The largest count any of the patterns gives ("6 or 7 times" gives 7)."""
+    best: float | None = None
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            value = _range_upper(m)
+            if value is not None:
+                best = value if best is None else max(best, value)
+    return best
+
+
+def _sessions(text: str) -> float | None:
+    """Sessions per day, from the most explicit phrase present."""
+    best = _count(_PER_DAY, text)
+    if best is not None:
+        return best
+    m = _EVERY_N_HOURS.search(text)
+    if m:
+        hours = _num(m.group(1)) if m.groups() and m.group(1) else 1.0
+        return float(WAKING_HOURS) / max(hours or 1.0, 1.0)
+    if _MORNING_NIGHT.search(text):
+        return 2.0
+    times = sum(1 for pattern in _TIMES_OF_DAY if pattern.search(text))
+    if times >= 2 and not _TIME_CHOICE.search(text):
+        return float(times)
+    weekly = _count(_PER_WEEK, text)
+    if weekly is not None:
+        return weekly / 7.0
+    if _EVERY_OTHER.search(text):
+        return 0.5
+    if _DAILY.search(text):
+        return 1.0
+    return None
+
+
+def _minutes(text: str) -> float | None:
+    """Minutes per session (upper end of a range; the largest duration named)."""
+    text = _EVERY_N_HOURS.sub(" ", text)  # "every 2 hours" is a frequency
+    found: list[float] = []
+    for m in _RANGE_MIN.finditer(text):
+        value = _range_upper(m)
+        if value is not None:
+            found.append(value)
+    for m in _RANGE_HOUR.finditer(text):
+        value = _range_upper(m)
+        if value is not None:
+            found.append(value * 60)
+    for m in _GLUED.finditer(text):
+        unit = m.group(2)
+        value = float(m.group(1))
+        found.append(value * 60 if unit.startswith("h") else value)
+    for pattern, value in _PHRASE_MIN:
+        if pattern.search(text):
+            found.append(value)
+            text = pattern.sub(" ", text)  # "half an hour" must not also read as "an hour"
+    return max(found) if found else None
+
+
+def parse_habit(text: str) -> MassageHabit:
+    """Read a self-massage habit from free text.
+
+    Args:
+        text: What the user wrote ("3x a day for 20 mins until it burns").
+
+    Returns:
+        The habit; fields the user did not mention stay ``None``/``False``.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return MassageHabit()
+    low = " ".join(text.lower().replace("’", "'").split())
+    tools = tuple(name for name, rx in _TOOLS if rx.search(low))
+    tool = next((name for name in _TOOL_RISK if name in tools), None)
+    escalates = any(
+        _ESCALATE_TRIGGER.search(s) and _ESCALATE_ACTION.search(s) for s in re.split(r"[.!?;]", low)
+    )
+    professional = bool(_PROFESSIONAL.search(low)) and not _SELF.search(low)
+    drift = []
+    if _MANDATORY.search(low):
+        drift.append("mandatory_task")
+    if _UNEASY.search(low):
+        drift.append("uneasy_skipping")
+    return MassageHabit(
+        sessions_per_day=_sessions(low),
+        minutes=_minutes(low),
+        hard_pressure=bool(_HARD.search(low)),
+        chases_sensation=bool(_CHASE.search(low)),
+        escalates=bool(escalates),
+        gentle=bool(_GENTLE.search(low)),
+        tool=tool,
+        tools=tools,
+        professional=professional,
+        drift_signs=tuple(drift),
+    )
