@@ -48,8 +48,18 @@ ANSWER_INTENTS = frozenset(
 #: Actions that may run between a message and the form's reading of it. Any
 #: other action in between (an FAQ answer, massage limits...) means the form is
 #: resuming after an interruption and the message was not an answer.
+#: A special situation's answer ("that sounds really hard", "good that you're under a
+#: dermatologist's care") is said beside the message, like a red flag's: the message may
+#: still answer the question ("flakes. and honestly it's wrecking me").
 BEFORE_READING = frozenset(
-    {FORM, "action_triage", "action_listen", "action_extract_slots", f"validate_{FORM}"}
+    {
+        FORM,
+        "action_triage",
+        "action_special_situation",
+        "action_listen",
+        "action_extract_slots",
+        f"validate_{FORM}",
+    }
 )
 
 NOTHING_CONCERNS = (

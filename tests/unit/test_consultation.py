@@ -150,6 +150,7 @@ def test_is_answer(intent: str, text: str, requested: str | None, expected: bool
         ([], True),
         ([{"event": "user"}], True),
         ([{"event": "user"}, {"event": "action", "name": "action_triage"}], True),
+        ([{"event": "user"}, {"event": "action", "name": "action_special_situation"}], True),
         ([{"event": "user"}, {"event": "action", "name": "consultation_form"}], True),
         ([{"event": "user"}, {"event": "action", "name": "utter_faq"}], False),
         (
