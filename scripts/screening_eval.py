@@ -5,9 +5,11 @@ Usage:
         Cross-validation on the TRAINING side only, folds grouped by source page: the
         out-of-fold precision/recall curve of each level head (with the rules) and the
         thresholds it suggests (recall first, urgent first of all).
-    .venv/bin/python scripts/screening_eval.py heldout [--json FILE]
+    .venv/bin/python scripts/screening_eval.py heldout [--json FILE] [--without P1,P2]
         Train on the whole training side exactly as ``rasa train`` does (same examples,
-        same settings: config.yml's RedFlagScreener) and measure on the held-out side.
+        same settings: config.yml's RedFlagScreener) and measure on the held-out side
+        (``--without``: leave out the held-out items whose ids start with these prefixes,
+        to compare with a round measured before those files were added).
 
 Both report, for single messages and for whole conversations (the referral after the
 last turn, signs combined across turns): recall at or above the needed level for doctor,
@@ -267,6 +269,10 @@ def run_cv(args: argparse.Namespace) -> int:
 def run_heldout(args: argparse.Namespace) -> int:
     config = screener_config()
     train_items, held = split(load())
+    if args.without:
+        # Compare with an earlier round: leave out the held-out items of files added since.
+        prefixes = tuple(f"{p.strip()}-" for p in args.without.split(",") if p.strip())
+        held = [i for i in held if not i.id.startswith(prefixes)]
     nlu = nlu_texts()
     table = team_table()
     texts = sorted({t for i in train_items + held for t in i.turns})
@@ -306,6 +312,11 @@ def main(argv: list[str] | None = None) -> int:
         "heldout", help="train on the training side, measure on the held-out side"
     )
     held.add_argument("--json", help="also write the figures to this file")
+    held.add_argument(
+        "--without",
+        help="comma-separated id prefixes whose held-out items are left out of the report"
+        " (e.g. ben4,hn4,conv4,pos4: the items held out before those files were added)",
+    )
     args = parser.parse_args(argv)
     return run_cv(args) if args.cmd == "cv" else run_heldout(args)
 
