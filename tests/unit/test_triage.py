@@ -145,7 +145,10 @@ def test_nutrient_flag_matches_table(row: dict[str, str]) -> None:
         ("i'm having chemo for breast cancer", Referral.NONE),
         ("my mum has bowel cancer and her scalp is fine", Referral.NONE),
         ("could this spot on my scalp be cancer?", Referral.DERMATOLOGIST),
-        ("i had skin cancer removed from my nose, now a new spot on my scalp", Referral.DERMATOLOGIST),
+        (
+            "i had skin cancer removed from my nose, now a new spot on my scalp",
+            Referral.DERMATOLOGIST,
+        ),
         ("breast cancer survivor, now a sore on my scalp that won't heal", Referral.DERMATOLOGIST),
     ],
 )
