@@ -84,7 +84,11 @@ _SERVICE_WORDS = (
         "head_only_45",
     ),
     (re.compile(r"\b(?:facial|treatment|scalp care)\b"), "scalp_facial"),
-    # Described rather than named: by length, or by its place in the list offered.
+)
+#: Described rather than named: by length, or by its place in the list offered. Only an
+#: answer to the service question (or a later one) is read this way: in the request itself
+#: "had the longest week" or "my hair is really long" names no service.
+_SERVICE_DESCRIPTIONS = (
     (
         re.compile(r"\b(?:long|longer|longest)\b|" + _ORDINAL.format("third|3rd|last|3")),
         "head_only_45",
@@ -125,13 +129,20 @@ _NOT_NAMES = frozenset(
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’ .-]*(?:[ '’.-]+[^\W\d_][^\W\d_'’.-]*){0,3}\.?$")
 
 
-def parse_service(text: str, entity_values: list[str]) -> str | None:
-    """The service asked for: an NLU entity value or words in the text (pure)."""
+def parse_service(text: str, entity_values: list[str], described: bool = True) -> str | None:
+    """The service asked for: an NLU entity value or words in the text (pure).
+
+    Args:
+        text: The client's message.
+        entity_values: The NLU's ``service`` values.
+        described: Also read a service described by its length or place in the list
+            ("the long one"): only once the services have been offered.
+    """
     for value in entity_values:
         if value in SERVICES:
             return value
     lowered = text.lower()
-    for pattern, service in _SERVICE_WORDS:
+    for pattern, service in _SERVICE_WORDS + (_SERVICE_DESCRIPTIONS if described else ()):
         if pattern.search(lowered):
             return service
     return None
@@ -237,7 +248,7 @@ class ValidateBookingForm(FormValidationAction):
             # The form starts: say first why the request will be held.
             who = referral_texts.WHO[referral]
             dispatcher.utter_message(response=BOOKING_UNDER_REFERRAL, who=who)
-        service = parse_service(text, values("service"))
+        service = parse_service(text, values("service"), described=requested is not None)
         # "actually, I meant the 45 min one": a correction replaces the answer given; so
         # does a service named in answer to a later question ("the long one i think",
         # asked for the days and times), which answers the service, not that question.

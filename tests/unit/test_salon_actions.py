@@ -53,6 +53,22 @@ def test_parse_service(text: str, entities: list[str], expected: str | None) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The request itself: only a service named counts, never a length or a place.
+        ("can I book a head massage? had the longest week at work", None),
+        ("can i book something for thursday? my hair is really long and thick", None),
+        ("can i book the first available slot", None),
+        ("can i book a scalp facial, my hair is long", "scalp_facial"),
+        ("can i book the 45 minute head massage", "head_only_45"),
+    ],
+)
+def test_parse_service_in_the_request(text: str, expected: str | None) -> None:
+    """Before the services are offered, a description is not a choice."""
+    assert bk.parse_service(text, [], described=False) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "entities", "expected"),
     [
         ("Jane Doe", [], "Jane Doe"),
