@@ -84,6 +84,12 @@ _SERVICE_WORDS = (
         "head_only_45",
     ),
     (re.compile(r"\b(?:facial|treatment|scalp care)\b"), "scalp_facial"),
+    # A length said of the massage itself names it ("the long head massage").
+    (re.compile(r"\b(?:long|longer|longest) (?:head )?(?:massage|session)\b"), "head_only_45"),
+    (
+        re.compile(r"\b(?:short|shorter|shortest|quick|quicker) (?:head )?(?:massage|session)\b"),
+        "head_massage_add_on_20",
+    ),
 )
 #: Described rather than named: by length, or by its place in the list offered. Only an
 #: answer to the service question (or a later one) is read this way: in the request itself
