@@ -84,16 +84,25 @@ _SERVICE_WORDS = (
         "head_only_45",
     ),
     (re.compile(r"\b(?:facial|treatment|scalp care)\b"), "scalp_facial"),
-    # A length said of the massage itself names it ("the long head massage").
-    (re.compile(r"\b(?:long|longer|longest) (?:head )?(?:massage|session)\b"), "head_only_45"),
+    # A length or a place said of a service names it ("the long head massage", "the long
+    # one", "the second option"), even in the request.
     (
-        re.compile(r"\b(?:short|shorter|shortest|quick|quicker) (?:head )?(?:massage|session)\b"),
+        re.compile(r"\b(?:long|longer|longest) (?:head )?(?:one|massage|session|option)\b"),
+        "head_only_45",
+    ),
+    (
+        re.compile(
+            r"\b(?:short|shorter|shortest|quick|quicker) (?:head )?(?:one|massage|session|option)\b"
+        ),
         "head_massage_add_on_20",
     ),
+    (re.compile(r"\b(?:the )?(?:third|3rd|last) (?:one|option)\b"), "head_only_45"),
+    (re.compile(r"\b(?:the )?(?:second|2nd) (?:one|option)\b"), "head_massage_add_on_20"),
+    (re.compile(r"\bthe (?:first|1st) (?:one|option)\b"), "scalp_facial"),
 )
-#: Described rather than named: by length, or by its place in the list offered. Only an
-#: answer to the service question (or a later one) is read this way: in the request itself
-#: "had the longest week" or "my hair is really long" names no service.
+#: Described more loosely, by length or place ("longer", "number 2"): only in an answer to
+#: the service question (or a later one). In the request itself "had the longest week" or
+#: "my hair is really long" names no service.
 _SERVICE_DESCRIPTIONS = (
     (
         re.compile(r"\b(?:long|longer|longest)\b|" + _ORDINAL.format("third|3rd|last|3")),

@@ -63,6 +63,8 @@ def test_parse_service(text: str, entities: list[str], expected: str | None) -> 
         ("can i book the 45 minute head massage", "head_only_45"),
         ("Can I book the long head massage please", "head_only_45"),
         ("a quick head massage with my back massage", "head_massage_add_on_20"),
+        ("actually can i book the long one, saturday morning", "head_only_45"),
+        ("can i book the second option for friday", "head_massage_add_on_20"),
     ],
 )
 def test_parse_service_in_the_request(text: str, expected: str | None) -> None:
