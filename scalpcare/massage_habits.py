@@ -188,6 +188,8 @@ _PROFESSIONAL = re.compile(
 _SELF = re.compile(
     r"\b(?:i|i'm|im|i've|ive)\s+(?:\w+\s+){0,2}?(?:massag|rub|scrub|press)\w*"
     r"|\bon myself\b|\bmy own (?:head|scalp)\b|\bat home\b|\bself[- ]?massag\w*"
+    # "i've been doing 45 min a day because the salon does 45": the person's own habit
+    r"|\b(?:i|i've|ive)\s+(?:been\s+)?(?:doing|do|did)\s+(?:it\s+)?(?:for\s+)?(?:\d|an?\b|half)"
 )
 _MANDATORY = re.compile(
     r"\b(?:have to|must|need to|can'?t skip|never skip|obsess\w*|compulsi\w*|religiously)\b"

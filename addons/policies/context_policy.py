@@ -176,18 +176,27 @@ UNPLACED_INTENTS = frozenset(("nlu_fallback", "out_of_scope"))
 _MASSAGE_WORDS = re.compile(r"\b(?:massag\w*|rub(?:s|bing|bed)?|scalp brush\w*)\b", re.IGNORECASE)
 
 
-def habit_action(active_loop: str | None, intent: str | None, text: str | None) -> str | None:
+def habit_action(
+    active_loop: str | None,
+    intent: str | None,
+    text: str | None,
+    after_massage: bool = False,
+) -> str | None:
     """The massage limits for a massage habit or question read as something else (pure).
 
     A habit is a massage word with a number of minutes or sessions a day; a message about
     massage that the classifier could not place at all ("what about a light massage with
-    my fingertips?") is a massage question too. Outside forms only: a consultation answer
-    may mention a massage in passing.
+    my fingertips?") is a massage question too. Right after the massage limits the massage
+    word may be left out ("i've been doing 45 min a day because the salon does 45").
+    Outside forms only: a consultation answer may mention a massage in passing.
     """
     if active_loop or intent not in HABIT_MISREAD_AS or not text:
         return None
     if not _MASSAGE_WORDS.search(text):
-        return None
+        if not after_massage:
+            return None
+        habit = parse_habit(text)
+        return MASSAGE_ACTION if habit.minutes is not None else None
     if intent in UNPLACED_INTENTS:
         return MASSAGE_ACTION
     habit = parse_habit(text)
@@ -252,7 +261,7 @@ class ContextPolicy(Policy):
                 answer_action(events, text)
                 or skip_action(loop, text)
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
-                or habit_action(loop, intent, text)
+                or habit_action(loop, intent, text, last_topic_answer(events) == MASSAGE_ACTION)
             )
         else:
             action = after_answer(

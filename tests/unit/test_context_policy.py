@@ -175,6 +175,29 @@ def test_habit_action(loop: str | None, intent: str, text: str, action: str | No
     assert habit_action(loop, intent, text) == action
 
 
+@pytest.mark.parametrize(
+    ("intent", "text", "after_massage", "action"),
+    [
+        # right after the massage limits, minutes are enough to read a habit
+        (
+            "nlu_fallback",
+            "i've been doing 45 min a day because the salon does 45",
+            True,
+            ("action_massage_limits"),
+        ),
+        ("inform", "usually 20 mins every evening", True, "action_massage_limits"),
+        # without minutes, or without the limits just before, it is not a habit report
+        ("nlu_fallback", "i've been doing 45 min a day because the salon does 45", False, None),
+        ("nlu_fallback", "twice a day", True, None),
+        ("describe_scalp", "my roots are greasy by 5pm every day", True, None),
+    ],
+)
+def test_habit_action_after_the_massage_limits(
+    intent: str, text: str, after_massage: bool, action: str | None
+) -> None:
+    assert habit_action(None, intent, text, after_massage) == action
+
+
 ROUTINE_DECLINED = [
     UserUttered("itchy, combination, not sensitive, every other day"),
     ActionExecuted("action_give_routine"),

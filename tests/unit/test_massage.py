@@ -81,6 +81,8 @@ def test_parse_and_assess_table(row: dict[str, str]) -> None:
         ("i have to do it every single day", "drift_signs", ("mandatory_task",)),
         ("45 minute head massage at the salon", "professional", True),
         ("i massage at home before the salon visit", "professional", False),
+        ("i've been doing 45 min a day because the salon does 45", "professional", False),
+        ("i do an hour every night like the spa does", "professional", False),
     ],
 )
 def test_parse_signals(text: str, field: str, value: object) -> None:
