@@ -150,8 +150,8 @@ def parse_service(text: str, entity_values: list[str], described: bool = True) -
     Args:
         text: The client's message.
         entity_values: The NLU's ``service`` values.
-        described: Also read a service described by its length or place in the list
-            ("the long one"): only once the services have been offered.
+        described: Also read the looser descriptions by length or place ("longer",
+            "number 2"): only once the services have been offered.
     """
     for value in entity_values:
         if value in SERVICES:
