@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import re
 
+#: Words that ask for the deletion itself, and the typos of "delete" read as a yes on
+#: their own.
+_DELETE = r"delete|erase|remove|wipe|forget"
+_DELETE_TYPOS = r"delte|dlete|deleet"
+#: "changed my mind", "changed my mind again".
+_CHANGED = r"changed my mind(?: again)?"
+
 _YES = re.compile(
     r"\b(?:yes|yeah|yea|yep|yup|ya|ok|okay|sure|please|go ahead|do it|confirm(?:ed)?|"
-    r"absolutely|definitely|certainly|of course|delete|delte|dlete|deleet|erase|remove|wipe|forget|"
-    r"correct|right|pls|plz|"
+    r"absolutely|definitely|certainly|of course|" + _DELETE + "|" + _DELETE_TYPOS + r"|correct|"
+    r"right|pls|plz|"
     r"y|k|kk|aye|go on|go for it|proceed|fine|alright|all right|sounds good)\b"
     r"|[\U0001F44D\u2705\u2714]"
 )
 _NO = re.compile(
     r"\b(?:no|nope|nah|cancel|stop|keep|wait|never ?mind|changed my mind|not now)\b"
-    r"|\b(?:don'?t|do not|dont|doesn'?t|not)\b(?:\s+\w+){0,2}?\s*\b(?:delete|erase|remove|"
-    r"wipe|forget|do it|go ahead|cancel)\b"
+    r"|\b(?:don'?t|do not|dont|doesn'?t|not)\b(?:\s+\w+){0,2}?\s*\b(?:"
+    + _DELETE
+    + r"|do it|go ahead|cancel)\b"
     r"|\bnot\s+(?:fine|ok|okay|alright|all right|yet|happy)\b"
 )
 #: Phrases with "no" in them that are not a no.
@@ -33,8 +41,11 @@ _UNSURE = re.compile(r"\b(?:not sure|unsure|don'?t know|dunno|idk|maybe|perhaps)
 _THANKS = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty|cheers|ta)\b")
 _STRONG_YES = re.compile(
     r"\b(?:yes|yeah|yea|yep|yup|ya|sure|please|pls|go ahead|do it|confirm\w*|absolutely|"
-    r"definitely|certainly|of course|delete|delte|dlete|deleet|erase|remove|wipe|forget|proceed|"
-    r"go for it|plz)\b"
+    r"definitely|certainly|of course|"
+    + _DELETE
+    + "|"
+    + _DELETE_TYPOS
+    + r"|proceed|go for it|plz)\b"
 )
 #: A question back: a question mark, or a question word first, after an "and", "so",
 #: "ok"... ("and how long till i'd see results if i do it").
@@ -47,10 +58,10 @@ _QUESTION = re.compile(
 
 #: "changed my mind" followed by a clear yes is that yes ("sorry, changed my mind again,
 #: yes pls delete it all"); on its own it is a no.
-_CHANGED_MIND = re.compile(r"\b(?:i(?:'ve| have)? )?changed my mind(?: again)?\b")
+_CHANGED_MIND = re.compile(r"\b(?:i(?:'ve| have)? )?" + _CHANGED + r"\b")
 _CHANGED_TO_YES = re.compile(
-    r"\bchanged my mind(?: again)?\b[\s,.!-]*(?:(?:so|ok|okay|actually|now)[\s,]+)*"
-    r"(?:yes|yeah|yep|yup|please|pls|plz|go ahead|do it|delete|erase|remove|wipe|forget)\b"
+    r"\b" + _CHANGED + r"\b[\s,.!-]*(?:(?:so|ok|okay|actually|now)[\s,]+)*"
+    r"(?:yes|yeah|yep|yup|please|pls|plz|go ahead|do it|" + _DELETE + r")\b"
 )
 
 #: "cancel it", "yes cancel": a yes when the question is whether to cancel something.
