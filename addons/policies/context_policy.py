@@ -192,15 +192,14 @@ def habit_action(
     """
     if active_loop or intent not in HABIT_MISREAD_AS or not text:
         return None
-    if not _MASSAGE_WORDS.search(text):
-        if not after_massage:
-            return None
-        habit = parse_habit(text)
-        return MASSAGE_ACTION if habit.minutes is not None else None
-    if intent in UNPLACED_INTENTS:
+    massage_said = bool(_MASSAGE_WORDS.search(text))
+    if not (massage_said or after_massage):
+        return None
+    if massage_said and intent in UNPLACED_INTENTS:
         return MASSAGE_ACTION
     habit = parse_habit(text)
-    if habit.minutes is None and habit.sessions_per_day is None:
+    # Sessions alone ("twice a day") are a habit only when the massage is named.
+    if habit.minutes is None and (habit.sessions_per_day is None or not massage_said):
         return None
     return MASSAGE_ACTION
 
