@@ -18,6 +18,8 @@ import yaml
 from rasa.core.nlg.interpolator import interpolate_text
 from rasa_sdk.executor import CollectingDispatcher
 
+from scalpcare.phrases import Value, render
+
 DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
 #: What rasa-sdk puts in every message; anything else an action passes is a variable.
 MESSAGE_KEYS = frozenset(
@@ -36,6 +38,16 @@ def reply(response: str, /, **variables: Any) -> str:
     """The text of ``response`` (its first variation) with ``variables`` filled in."""
     text = str(responses()[response][0]["text"])
     return str(interpolate_text(text, {k: str(v) for k, v in variables.items()}))
+
+
+def response_text(name: str) -> str:
+    """The text of ``name``'s first variation (the lookup the core's phrases use in tests)."""
+    return str(responses()[name][0]["text"])
+
+
+def rendered(value: Value) -> str:
+    """A core phrase (or joined phrases) as the client reads it, worded by domain.yml."""
+    return render(value, response_text)
 
 
 def reply_buttons(response: str) -> list[dict[str, Any]]:

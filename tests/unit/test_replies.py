@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from actions import booking, consultation, fallback, safety, salon_actions, session
+from actions import booking, consultation, fallback, massage_limits, safety, salon_actions, session
 from tests.replies import reply
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,8 +30,8 @@ SENTENCE = re.compile(r"[A-Za-z]{2,}.* .*[A-Za-z)\"'][.?!:]\s*$|[.?!] [A-Z]", re
 #: Replies still composed in Python: (file, function) pairs whose sentences are allowed.
 COMPOSED = {
     ("consultation.py", "correction_note"),
-    ("safety.py", "limits_message"),
-    ("safety.py", "<module>"),  # SALON_SESSIONS, SELF_CHECK_INTRO, PAUSED_NO_HABIT
+    ("massage_limits.py", "limits_message"),
+    ("massage_limits.py", "<module>"),  # SALON_SESSIONS, SELF_CHECK_INTRO, PAUSED_NO_HABIT
     ("fallback.py", "<module>"),  # TOPIC_TITLES, the fallback's button titles
     ("booking.py", "<module>"),  # SERVICE_TITLES, named inside the booking replies
     ("salon_actions.py", "alert_handoff"),  # a note for staff on the handoff, not a reply
@@ -111,7 +111,7 @@ def test_no_reply_is_written_in_the_actions(path: Path) -> None:
 
 def _response_names() -> set[str]:
     names: set[str] = set()
-    for module in (salon_actions, booking, session, safety, fallback, consultation):
+    for module in (salon_actions, booking, session, safety, massage_limits, fallback, consultation):
         for value in vars(module).values():
             if isinstance(value, str) and value.startswith("utter_"):
                 names.add(value)

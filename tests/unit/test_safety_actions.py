@@ -13,11 +13,11 @@ from actions.safety import (
     SAFETY_NET,
     YES_NO_SUMMARY,
     ActionDeclineSummary,
-    ActionMassageLimits,
     ActionReferralSummary,
     ActionSafetyNet,
     ActionTriage,
 )
+from actions.massage_limits import ActionMassageLimits
 from addons.nlu.red_flags import triage_data
 from scalpcare import referral, triage
 from tests.conftest import TrackerFactory
@@ -436,7 +436,7 @@ async def test_the_long_massage_block_is_said_once(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     """A second massage question gets the same limit in one line, not the whole block."""
-    from actions.safety import SELF_CHECK_INTRO
+    from actions.massage_limits import SELF_CHECK_INTRO
 
     first = make_tracker("how long should i massage my scalp?", "ask_massage_limits", 0.9)
     events = await ActionMassageLimits().run(dispatcher, first, domain)
