@@ -8,6 +8,7 @@ import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.massage_limits import ActionMassageLimits
 from actions.safety import (
     NO_SUMMARY,
     SAFETY_NET,
@@ -17,7 +18,6 @@ from actions.safety import (
     ActionSafetyNet,
     ActionTriage,
 )
-from actions.massage_limits import ActionMassageLimits
 from addons.nlu.red_flags import triage_data
 from scalpcare import referral, triage
 from tests.conftest import TrackerFactory
