@@ -25,10 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -36,6 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from addons.nlu import screening_corpus, stored_arrays
 from addons.nlu.corpus_vectors import STORE, VectorStore
 from addons.nlu.screening_corpus import SOURCES, Item, load, split
+from addons.nlu.trained_reader import TrainedReader
 from scalpcare import other_languages, screening, text_model, triage
 from scalpcare.contract import Referral
 from scalpcare.other_languages import detect_language
@@ -218,8 +217,11 @@ def corpus_vectors(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class RedFlagScreener(GraphComponent):
+class RedFlagScreener(TrainedReader):
     """Screen each message with rules and a learned model; add red flags and a level."""
+
+    FILES = _FILES
+    model: screening.ScreeningModel | None
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -242,37 +244,21 @@ class RedFlagScreener(GraphComponent):
         }
 
     @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+    def training_fingerprint(cls) -> str:
         """The corpus's hash: a changed corpus retrains the model."""
-        return corpus_fingerprint() if config.get("use_model", True) else None
-
-    def __init__(
-        self,
-        config: dict[str, Any] | None = None,
-        model_storage: ModelStorage | None = None,
-        resource: Resource | None = None,
-        model: screening.ScreeningModel | None = None,
-    ) -> None:
-        """A screener; with ``model``, the learned model runs beside the rules.
-
-        Without a model storage (tests, scripts) it screens but cannot be trained.
-        """
-        self._config = {**self.get_default_config(), **(config or {})}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.model = model
+        return corpus_fingerprint()
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RedFlagScreener:
-        """Create the component and warm the rules up once."""
+    def model_from_stored(
+        cls, arrays: dict[str, np.ndarray], meta: dict[str, Any]
+    ) -> screening.ScreeningModel:
+        """The screening model from its stored arrays and heads."""
+        return screening.ScreeningModel.from_stored(arrays, meta)
+
+    @classmethod
+    def warm_up(cls) -> None:
+        """Compile the rules once (spaCy matcher), before the first message."""
         triage.warm_up()
-        return cls(config, model_storage, resource)
 
     # Training ---------------------------------------------------------------
 
@@ -289,32 +275,6 @@ class RedFlagScreener(GraphComponent):
         self.model = train_model(items, vectors, nlu, self._config, table)
         self.persist()
         return self._resource
-
-    def persist(self) -> None:
-        """Store the model's arrays and heads (no pickle)."""
-        if self.model is None or self._model_storage is None or self._resource is None:
-            return
-        stored_arrays.write(
-            self._model_storage, self._resource, _FILES, self.model.arrays(), self.model.meta()
-        )
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> RedFlagScreener:
-        """Load the trained model (rules only when nothing was stored)."""
-        triage.warm_up()
-        stored = stored_arrays.read(model_storage, resource, _FILES)
-        if stored is None:
-            logger.debug("No trained screening model: rules only.")
-            return cls(config, model_storage, resource)
-        model = screening.ScreeningModel.from_stored(*stored)
-        return cls(config, model_storage, resource, model)
 
     # Prediction -------------------------------------------------------------
 
@@ -348,10 +308,6 @@ class RedFlagScreener(GraphComponent):
             and not text.startswith("/")
             and detect_language(text) is None
         )
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leave training data alone."""
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Add ``red_flag`` entities and the ``triage`` property to each message."""

@@ -18,16 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.nlu import stored_arrays
 from addons.nlu.red_flags import encode, nlu_examples, sentence_vector
+from addons.nlu.trained_reader import TrainedReader
 from scalpcare import consultation_text, other_languages, situation_model, situations, text_model
 
 logger = logging.getLogger(__name__)
@@ -102,8 +101,11 @@ def model_finding(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class SituationClassifier(GraphComponent):
+class SituationClassifier(TrainedReader):
     """Find special situations with the rules and a learned model; add them to the parse."""
+
+    FILES = _FILES
+    model: situation_model.SituationModel | None
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -121,33 +123,16 @@ class SituationClassifier(GraphComponent):
         }
 
     @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+    def training_fingerprint(cls) -> str:
         """The training files' hash: a change retrains the model."""
-        return fingerprint() if config.get("use_model", True) else None
-
-    def __init__(
-        self,
-        config: dict[str, Any] | None = None,
-        model_storage: ModelStorage | None = None,
-        resource: Resource | None = None,
-        model: situation_model.SituationModel | None = None,
-    ) -> None:
-        """A reader; with ``model``, the learned model runs beside the rules."""
-        self._config = {**self.get_default_config(), **(config or {})}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.model = model
+        return fingerprint()
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SituationClassifier:
-        """Create the component (untrained)."""
-        return cls(config, model_storage, resource)
+    def model_from_stored(
+        cls, arrays: dict[str, np.ndarray], meta: dict[str, Any]
+    ) -> situation_model.SituationModel:
+        """The situation model from its stored arrays and heads."""
+        return situation_model.SituationModel.from_stored(arrays, meta)
 
     def train(self, training_data: TrainingData) -> Resource:
         """Train on ``data/situations`` and the NLU examples."""
@@ -161,31 +146,6 @@ class SituationClassifier(GraphComponent):
         self.model = train_model(items, vectors, nlu, self._config)
         self.persist()
         return self._resource
-
-    def persist(self) -> None:
-        """Store the model's arrays and heads (no pickle)."""
-        if self.model is None or self._model_storage is None or self._resource is None:
-            return
-        stored_arrays.write(
-            self._model_storage, self._resource, _FILES, self.model.arrays(), self.model.meta()
-        )
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> SituationClassifier:
-        """Load the trained model (rules only when nothing was stored)."""
-        stored = stored_arrays.read(model_storage, resource, _FILES)
-        if stored is None:
-            logger.debug("No trained situation model: rules only.")
-            return cls(config, model_storage, resource)
-        model = situation_model.SituationModel.from_stored(*stored)
-        return cls(config, model_storage, resource, model)
 
     def read(self, message: Message) -> tuple[situations.Situation, ...]:
         """The message's situations: the rules' and the model's together."""
@@ -201,10 +161,6 @@ class SituationClassifier(GraphComponent):
         )
         found = model_finding(model, probs, text)
         return situation_model.combine(rules, found)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leave training data alone."""
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Add the ``situations`` property to each message."""
