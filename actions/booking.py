@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.replies import worded
 from actions.salon_access import (
     BOOKING_CONTACT,
     BOOKING_NAME,
@@ -32,6 +33,7 @@ from salon.models import SERVICES
 from salon.validation import normalise_email, normalise_phone, valid_email
 from scalpcare import contract
 from scalpcare import referral as referral_texts
+from scalpcare.phrases import phrase
 
 BOOKING_DONE = "utter_booking_sent"
 BOOKING_UNDER_REFERRAL = "utter_booking_under_referral"
@@ -45,11 +47,11 @@ CONSULTATION_FORM = "consultation_form"
 TIMES_REASK = "utter_reask_booking_times"
 
 
-#: How the booking replies name each service ({service} in utter_booking_sent / _held).
+#: The response naming each service ({service} in utter_booking_sent / _held).
 SERVICE_TITLES = {
-    "scalp_facial": "a professional scalp facial",
-    "head_massage_add_on_20": "a 20-minute head massage added to a body treatment",
-    "head_only_45": "a 45-minute head-only massage session",
+    "scalp_facial": "utter_service_scalp_facial",
+    "head_massage_add_on_20": "utter_service_head_massage_add_on_20",
+    "head_only_45": "utter_service_head_only_45",
 }
 
 
@@ -261,7 +263,7 @@ class ValidateBookingForm(FormValidationAction):
         referral = referral_blocks_treatment(tracker)
         if requested is None and referral is not None:
             # The form starts: say first why the request will be held.
-            who = referral_texts.WHO[referral]
+            who = worded(referral_texts.WHO[referral], domain, tracker)
             dispatcher.utter_message(response=BOOKING_UNDER_REFERRAL, who=who)
         service = parse_service(text, values("service"), described=requested is not None)
         # "actually, I meant the 45 min one": a correction replaces the answer given; so
@@ -324,7 +326,9 @@ def referral_blocks_treatment(tracker: Tracker) -> contract.Referral | None:
     return level if level.rank >= contract.Referral.DERMATOLOGIST.rank else None
 
 
-async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+async def submit_booking(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType]:
     """Store the booking request and confirm it as a request (held under a referral)."""
     service = str(tracker.get_slot(BOOKING_SERVICE))
     contact = str(tracker.get_slot(BOOKING_CONTACT))
@@ -350,7 +354,9 @@ async def submit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     dispatcher.utter_message(
         response=BOOKING_HELD if referral else BOOKING_DONE,
         name=name.split()[0],
-        service=SERVICE_TITLES.get(service, service),
+        service=worded(phrase(SERVICE_TITLES[service]), domain, tracker)
+        if service in SERVICE_TITLES
+        else service,
         times=times,
     )
     return [
@@ -399,6 +405,6 @@ class ActionSubmitBooking(Action):
     ) -> list[EventType]:
         """Store it with consent; otherwise ask once."""
         if tracker.get_slot(CONSENT_GIVEN) is True:
-            return await submit_booking(dispatcher, tracker)
+            return await submit_booking(dispatcher, tracker, domain)
         dispatcher.utter_message(response=BOOKING_NEEDS_CONSENT)
         return [SlotSet(CONSENT_OFFERED, True)]

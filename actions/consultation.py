@@ -4,7 +4,9 @@ The form (``consultation_form`` in the domain) asks only for what is still
 missing. Every answer is read by the negation-aware parser
 (:mod:`scalpcare.consultation_parsing`) together with the NLU's ``concern``,
 ``scalp_type`` and ``product`` entities, merged into what the user said before
-(so corrections work), and written to the contract slots.
+(so corrections work), and written to the contract slots. A correction is
+acknowledged, and the routine sent, as phrases worded by the domain
+(``utter_correction_*``, ``utter_routine_*``).
 
 Interruptions (a question, massage limits, "are you a bot", "stop") are left
 alone here: returning no event makes Rasa reject the form for that turn, so
@@ -21,10 +23,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import salon_actions
+from actions.replies import say
 from scalpcare import consultation_parsing as parsing
 from scalpcare import contract, habits, massage, routine
 from scalpcare.commands import asks_why
 from scalpcare.contract import Referral
+from scalpcare.phrases import Phrase, Value, joined, phrase
 
 FORM = "consultation_form"
 WASH_FREQUENCY = "wash_frequency"
@@ -92,6 +96,18 @@ STOPPED = "utter_consultation_stopped"
 SKIP_ACK = "utter_skip_question"
 NOT_A_COMMAND = "utter_not_a_command"
 NOT_CAUGHT = "utter_answer_not_caught"
+#: A changed answer, acknowledged (``correction_note``): the replies' names in domain.yml.
+CORRECTION_NOTE = "utter_correction_note"
+CORRECTED_SCALP_TYPE = {
+    "oily": "utter_correction_scalp_type_oily",
+    "dry": "utter_correction_scalp_type_dry",
+    "normal": "utter_correction_scalp_type_normal",
+    "combination": "utter_correction_scalp_type_combination",
+}
+CORRECTED_SENSITIVE = "utter_correction_sensitive"
+CORRECTED_NOT_SENSITIVE = "utter_correction_not_sensitive"
+CORRECTED_NO_CONCERNS = "utter_correction_no_concerns"
+WORD_OR = "utter_word_or"
 #: "more than normal", "back to normal": a comparison, not a scalp type.
 _COMPARED_NORMAL = re.compile(
     r"\b(?:than|as|to|from|of)\s+(?:\w+\s+)?(?:normal|usual)\b|\bnormal\s+(?:amount|rate|loss)\b",
@@ -300,19 +316,28 @@ def slot_events(
     return events
 
 
-def correction_note(before: parsing.ScalpFacts, after: parsing.ScalpFacts) -> str | None:
-    """Acknowledge a changed answer, e.g. "Got it: sensitivity changed to yes."."""
-    changes = []
+def correction_note(before: parsing.ScalpFacts, after: parsing.ScalpFacts) -> Phrase | None:
+    """Acknowledge a changed answer, e.g. "Got it, I've changed that: not sensitive."."""
+    changes: list[Value] = []
     if before.scalp_type and after.scalp_type != before.scalp_type and after.scalp_type:
-        changes.append(f"scalp type is {after.scalp_type}")
+        changes.append(phrase(CORRECTED_SCALP_TYPE[after.scalp_type]))
     if None not in (before.sensitive, after.sensitive) and after.sensitive != before.sensitive:
-        changes.append("your scalp is sensitive" if after.sensitive else "not sensitive")
+        changes.append(phrase(CORRECTED_SENSITIVE if after.sensitive else CORRECTED_NOT_SENSITIVE))
     dropped = sorted(set(before.concerns) - set(after.concerns))
     if dropped:
-        changes.append("no " + " or ".join(dropped))
+        named = _any_of([phrase(contract.CONCERN_NAMES[concern]) for concern in dropped])
+        changes.append(phrase(CORRECTED_NO_CONCERNS, dropped=named))
     if not changes:
         return None
-    return "Got it, I've changed that: " + "; ".join(changes) + "."
+    return phrase(CORRECTION_NOTE, changes=joined(changes, "; "))
+
+
+def _any_of(parts: list[Value]) -> Value:
+    """``parts`` as "a or b or c": each one joined to the next by the reply for "or"."""
+    either = parts[0]
+    for part in parts[1:]:
+        either = joined([either, part], last=phrase(WORD_OR))
+    return either
 
 
 class ValidateConsultationForm(Action):
@@ -349,8 +374,8 @@ class ValidateConsultationForm(Action):
         after = parsing.merge(before, facts)
         events = slot_events(before, after, no_concerns)
         note = correction_note(before, after)
-        if note:
-            dispatcher.utter_message(text=note)
+        if note is not None:
+            say(dispatcher, note, domain, tracker)
         filled = {e["name"] for e in events}
         misses = float(tracker.get_slot(MISSES) or 0)
         if requested and requested not in filled:
@@ -424,8 +449,7 @@ class ActionGiveRoutine(Action):
             nutrient_deficiency=nutrient,
         )
         built = routine.build_routine(profile, limit.max_minutes)
-        text = routine.render(built)
-        dispatcher.utter_message(text=text)
+        text = say(dispatcher, routine.render(built), domain, tracker)
         minutes = float(built.massage_minutes)
         sessions = limit.max_sessions_per_day if built.massage_minutes > 0 else 0.0
         events: list[EventType] = [

@@ -13,24 +13,29 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.replies import worded
 from scalpcare.contract import TWO_STAGE_FALLBACK
+from scalpcare.phrases import phrase
 from scalpcare.situations import mostly_non_latin
 
-# What each intent means to a client, as a button title. Intents missing here
+# What each intent means to a client, as a button title (the response in domain.yml
+# that words it). Intents missing here
 # (affirm, deny, nlu_fallback...) are never offered: "Did you mean 'yes'?" helps nobody.
 # Nor is the FAQ: the button's payload ("/faq") carries no question, so the FAQ
 # answer would have nothing to answer; asking to rephrase does better.
 TOPIC_TITLES: dict[str, str] = {
-    "greet": "Just saying hello",
-    "goodbye": "I'm leaving",
-    "thank": "Saying thanks",
-    "bot_challenge": "Am I talking to a bot?",
-    "help": "What can you help with?",
-    "restart": "Start over",
-    "start_consultation": "A routine for my scalp",
-    "describe_scalp": "Telling you about my scalp",
-    "ask_massage_limits": "How much scalp massage is safe",
+    "greet": "utter_topic_greet",
+    "goodbye": "utter_topic_goodbye",
+    "thank": "utter_topic_thank",
+    "bot_challenge": "utter_topic_bot_challenge",
+    "help": "utter_topic_help",
+    "restart": "utter_topic_restart",
+    "start_consultation": "utter_topic_start_consultation",
+    "describe_scalp": "utter_topic_describe_scalp",
+    "ask_massage_limits": "utter_topic_ask_massage_limits",
 }
+#: The last button's title (its payload: out of scope).
+SOMETHING_ELSE = "utter_topic_something_else"
 
 MAX_TOPICS = 3
 MIN_CONFIDENCE = 0.05
@@ -63,7 +68,8 @@ def likeliest_topics(
 
     Args:
         intent_ranking: NLU's ranking, best first, as in ``latest_message``.
-        titles: Button title for each intent that may be offered.
+        titles: Each intent that may be offered, with its button title (or the title's
+            response name).
         limit: How many topics to offer at most.
         min_confidence: Intents below this confidence are not offered.
 
@@ -102,8 +108,16 @@ class ActionDefaultAskAffirmation(Action):
         text = tracker.latest_message.get("text") or ""
         ranking = tracker.latest_message.get("intent_ranking") or []
         topics = likeliest_topics(ranking)
-        buttons = [{"title": title, "payload": f"/{intent}"} for intent, title in topics]
-        buttons.append({"title": "Something else", "payload": SOMETHING_ELSE_PAYLOAD})
+        buttons = [
+            {"title": worded(phrase(title), domain, tracker), "payload": f"/{intent}"}
+            for intent, title in topics
+        ]
+        buttons.append(
+            {
+                "title": worded(phrase(SOMETHING_ELSE), domain, tracker),
+                "payload": SOMETHING_ELSE_PAYLOAD,
+            }
+        )
         if mostly_non_latin(text):
             message = ENGLISH_ONLY
         elif topics:

@@ -8,78 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.replies import say
 from actions.safety import latest_screen
 from actions.session import this_session
 from scalpcare import consultation_parsing, contract, massage
 from scalpcare.contract import Referral
 
-SALON_SESSIONS = (
-    f"The salon's {massage.SALON_ADD_ON_MINUTES}- and {massage.SALON_HEAD_ONLY_MINUTES}-minute "
-    "head massages are professional relaxation sessions, a different thing from daily "
-    "self-massage."
-)
-SELF_CHECK_INTRO = "A quick self-check, from time to time:"
-PAUSED_NO_HABIT = (
-    "Please pause scalp massage for now, at home and at the salon, until a professional "
-    "says it is fine."
-)
-
-
-def limits_message(
-    limit: massage.MassageLimit,
-    assessment: massage.MassageAssessment | None,
-    repeat: bool = False,
-) -> str:
-    """The massage-limit reply: the limit with its context, problems, self-check.
-
-    Args:
-        limit: The personal limit.
-        assessment: The user's habit checked against it, if they described one.
-        repeat: The same limit was given earlier in this conversation: say it in one
-            line and leave out the salon note and the self-check already given.
-
-    Returns:
-        A short, scannable message.
-    """
-    lines: list[str] = []
-    if limit.paused:
-        lines.append(PAUSED_NO_HABIT)
-    else:
-        minutes = f"{limit.max_minutes:g}"
-        span = f"5-{minutes}" if limit.max_minutes > 5 else minutes
-        if repeat:
-            lines.append(
-                f"As before: {span} minutes, at most {limit.max_sessions_per_day:g} session a "
-                f"day, {limit.intensity} pressure, for {limit.context}."
-            )
-        else:
-            lines.append(
-                f"Your limit: {span} minutes, at most {limit.max_sessions_per_day:g} session a "
-                f"day, {limit.intensity} pressure (the skin moves slightly under your "
-                "fingertips; no heat, soreness or pain)."
-            )
-            lines.append(f"This is for {limit.context}.")
-            lines.append(SALON_SESSIONS)
-    if assessment is not None and assessment.overuse:
-        lines.append("What you describe goes past that:")
-        lines += [f"- {text}" for text in assessment.explanations]
-    elif assessment is not None and assessment.professional_only:
-        lines.append(massage.PROFESSIONAL_SESSION_NOTE)
-    elif assessment is not None and not limit.paused:
-        lines.append("What you describe sounds within that limit.")
-    if not limit.paused and not repeat:
-        lines.append(
-            "Massage eases tension and supports a calm scalp; it can't create nutrients "
-            "or replace nutrition."
-        )
-        lines.append(SELF_CHECK_INTRO)
-        lines += [f"- {q}" for q in massage.SELF_CHECK_QUESTIONS]
-    if assessment is not None and assessment.drifted:
-        lines.append(
-            "If massage has become a must, feels uneasy to skip or keeps getting harder, "
-            "it has drifted from its role: step back to the gentle version."
-        )
-    return "\n".join(lines)
+#: The self-check's opening line (tests look for it).
+SELF_CHECK_INTRO = massage.SELF_CHECK_INTRO
 
 
 def limits_given_before(tracker: Tracker) -> bool:
@@ -124,7 +60,7 @@ class ActionMassageLimits(Action):
             tracker.get_slot(contract.MASSAGE_MAX_MINUTES),
             tracker.get_slot(contract.MASSAGE_MAX_SESSIONS_PER_DAY),
         ) == (limit.max_minutes, limit.max_sessions_per_day)
-        dispatcher.utter_message(text=limits_message(limit, assessment, repeat))
+        say(dispatcher, massage.limits_reply(limit, assessment, repeat), domain, tracker)
         return [
             SlotSet(contract.MASSAGE_MAX_MINUTES, limit.max_minutes),
             SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, limit.max_sessions_per_day),

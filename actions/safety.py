@@ -1,4 +1,8 @@
-"""Rasa glue for safety: triage on every turn, the appointment summary, the safety net."""
+"""Rasa glue for safety: triage on every turn, the appointment summary, the safety net.
+
+The replies are the core's phrases (scalpcare/referral.py), worded by their responses in
+the domain the action receives (actions/replies.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback, salon_actions
+from actions.replies import say, worded
 from actions.session import this_session
 from salon import profile as salon_profile
 from scalpcare import (
@@ -21,12 +26,9 @@ from scalpcare import (
     triage,
 )
 from scalpcare.contract import Referral
+from scalpcare.phrases import Value, lines, phrase
 
 SUMMARY_OFFERED = "summary_offered"
-YES_NO_SUMMARY = [
-    {"title": "Yes, a summary please", "payload": "/affirm"},
-    {"title": "No thanks", "payload": "/deny"},
-]
 #: Replies by their names in domain.yml.
 NO_SUMMARY_YET = "utter_nothing_to_summarise"
 NO_SUMMARY = "utter_no_summary"
@@ -58,12 +60,12 @@ def session_results(tracker: Tracker) -> list[triage.ScreenResult]:
     ]
 
 
-def finding_words(flags: Sequence[triage.RedFlag]) -> tuple[list[str], list[str]]:
+def finding_words(flags: Sequence[triage.RedFlag]) -> tuple[list[str], list[Value]]:
     """The user's words for findings (to quote) and plain words for the rest."""
     quoted = referral.join_adjacent(
         (flag.start, flag.end, flag.text) for flag in flags if flag.text.strip()
     )
-    plain = []
+    plain: list[Value] = []
     for flag in flags:
         if flag.text.strip() or flag.condition == "described_sign":
             continue
@@ -91,16 +93,26 @@ def in_other_language(text: str, result: triage.ScreenResult) -> bool:
     )
 
 
-def english_only_note() -> str:
+def english_only_note() -> Value:
     """The line added for a message in another language: English only, the salon's phone."""
-    return "\n" + referral.ENGLISH_ONLY.format(contact=salon_profile.profile().contact)
+    return phrase(referral.ENGLISH_ONLY, contact=salon_profile.profile().contact)
+
+
+def summary_buttons(domain: dict[str, Any]) -> list[dict[str, Any]]:
+    """The buttons of the offer of a summary ("Yes, a summary please"), from the domain.
+
+    Raises:
+        KeyError: The domain has no such response (its question is in the reply too).
+    """
+    offer = domain["responses"][referral.SUMMARY_OFFER][0]
+    return [dict(button) for button in offer.get("buttons") or []]
 
 
 def triage_text(
     result: triage.ScreenResult,
     state: screening.ConversationState,
     previous: Referral,
-) -> tuple[Referral, str]:
+) -> tuple[Referral, Value]:
     """The level this message raises the conversation to, and what to say (pure).
 
     Args:
@@ -128,10 +140,10 @@ def triage_text(
     quoted, plain = finding_words(top)
     about, person = subject_of(top)
     nutrient_words = [f.text for f in result.flags if f.level is Referral.DOCTOR and f.text.strip()]
-    text = referral.triage_reply(
+    reply = referral.triage_reply(
         level, quoted, previous, nutrient_words, plain=plain, about=about, person=person
     )
-    return level, text
+    return level, reply
 
 
 class ActionTriage(Action):
@@ -151,7 +163,7 @@ class ActionTriage(Action):
         result = latest_screen(tracker)
         state = screening.conversation_state(session_results(tracker) or [result])
         previous = Referral.parse(tracker.get_slot(contract.REFERRAL))
-        found, text = triage_text(result, state, previous)
+        found, reply = triage_text(result, state, previous)
         level = contract.strongest(previous, found)
         events: list[EventType] = [
             *fallback.leave_fallback(tracker),
@@ -175,11 +187,13 @@ class ActionTriage(Action):
             and previous.rank < Referral.DERMATOLOGIST.rank
             and not paused
         )
+        said = [reply]
         if paused:
-            text += "\n" + referral.STAFF_TOLD
+            said.append(phrase(referral.STAFF_TOLD))
         if in_other_language(message, result):
-            text += english_only_note()
-        dispatcher.utter_message(text=text, buttons=YES_NO_SUMMARY if offer_summary else [])
+            said.append(english_only_note())
+        buttons = summary_buttons(domain) if offer_summary else []
+        say(dispatcher, lines(said), domain, tracker, buttons=buttons)
         conditions = list(result.conditions) + list(state.combinations)
         if found.rank > previous.rank:
             await salon_actions.record_referral(tracker, found.value, conditions)
@@ -212,19 +226,21 @@ class ActionReferralSummary(Action):
     ) -> list[EventType]:
         """Quote the user's own words: what, how long, what they tried."""
         messages = user_texts(tracker)
-        findings = []
+        findings: list[str] = []
         for result in session_results(tracker):
             quoted, plain = finding_words(
                 [flag for flag in result.flags if flag.level is not Referral.NONE]
             )
-            findings += quoted + plain
+            # Plain words are worded now, so that the summary lists each finding once
+            # whether the client said it or it is in plain words.
+            findings += quoted + [worded(words, domain, tracker) for words in plain]
         level = Referral.parse(tracker.get_slot(contract.REFERRAL))
         concerns = list(tracker.get_slot(contract.CONCERNS) or [])
         if not findings and not messages:
             dispatcher.utter_message(response=NO_SUMMARY_YET)
         else:
             summary = referral.build_summary(messages, findings, level, concerns)
-            dispatcher.utter_message(text=summary.render())
+            say(dispatcher, summary.render(), domain, tracker)
         return [SlotSet(SUMMARY_OFFERED, False)]
 
 
@@ -247,6 +263,10 @@ class ActionDeclineSummary(Action):
 
 
 SAFETY_NET = "utter_safety_net"
+#: Its ``{what}`` when the message named no symptom word.
+HOW_YOU_FEEL = "utter_safety_net_how_you_feel"
+#: Its ``{note}`` for a message in another language: the English-only note on its own line.
+SAFETY_NET_NOTE = "utter_safety_net_note"
 #: The symptom words quoted back ("since you mention pain").
 _SYMPTOM_WORDS = 2
 
@@ -267,7 +287,13 @@ class ActionSafetyNet(Action):
         """Say what to watch for and when to get care; the conversation carries on."""
         message = str(tracker.latest_message.get("text") or "")
         words = screening.symptom_words(message)[:_SYMPTOM_WORDS]
-        what = " and ".join(f'"{w}"' for w in words) if words else "how you feel"
-        note = english_only_note() if other_languages.detect_language(message) else ""
-        dispatcher.utter_message(response=SAFETY_NET, what=what, note=note)
+        quoted: list[Value] = [f'"{word}"' for word in words]
+        what = referral.and_list(quoted, phrase(HOW_YOU_FEEL))
+        foreign = other_languages.detect_language(message)
+        note: Value = phrase(SAFETY_NET_NOTE, note=english_only_note()) if foreign else ""
+        dispatcher.utter_message(
+            response=SAFETY_NET,
+            what=worded(what, domain, tracker),
+            note=worded(note, domain, tracker),
+        )
         return fallback.leave_fallback(tracker)

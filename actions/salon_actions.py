@@ -33,6 +33,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking import resume_consultation, submit_booking
+from actions.replies import worded
 from actions.salon_access import (
     BOOKING_CONTACT,
     BOOKING_SLOTS,
@@ -47,6 +48,8 @@ from salon import db, retention
 from salon import profile as salon_profile
 from salon.repository import SalonRepository
 from scalpcare import confirmation, contract
+from scalpcare.phrases import Value, phrase
+from scalpcare.referral import and_list
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,9 @@ CONSENT_THANKS = "utter_consent_thanks"
 CONSENT_DECLINED = "utter_consent_declined"
 WELCOME_BACK_PLAIN = "utter_welcome_back"
 WELCOME_BACK = "utter_welcome_back_with_notes"
+HEALTHY_SCALP = "utter_welcome_back_no_concerns"
+#: The action that sends the routine (its text is kept with the consented summary).
+ROUTINE_ACTION = "action_give_routine"
 FEEDBACK_NO_NOTES = "utter_feedback_no_notes"
 FEEDBACK_THANKS = "utter_feedback_noted"
 CHECKIN = "utter_checkin"
@@ -104,12 +110,12 @@ def transcript_of(events: list[dict[str, Any]], limit: int = 40) -> str:
     return "\n".join(lines[-limit:])
 
 
-def concerns_text(concerns: list[str] | None) -> str:
-    """Concerns in plain words, e.g. "oiliness and flaking"."""
-    names = [c for c in (concerns or []) if c in contract.CONCERN_VALUES]
-    if not names:
-        return "a healthy scalp"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def concerns_text(concerns: list[str] | None) -> Value:
+    """Concerns in plain words, e.g. "oiliness and flaking" ("a healthy scalp" if none)."""
+    names = [
+        phrase(contract.CONCERN_NAMES[c]) for c in (concerns or []) if c in contract.CONCERN_NAMES
+    ]
+    return and_list(names, phrase(HEALTHY_SCALP))
 
 
 # ---------------------------------------------------------------------------
@@ -124,17 +130,23 @@ def summary_values(tracker: Tracker) -> dict[str, Any]:
         "referral": contract.Referral.parse(tracker.get_slot(contract.REFERRAL)).value,
         "massage_max_minutes": tracker.get_slot(contract.MASSAGE_MAX_MINUTES),
         "massage_max_sessions_per_day": tracker.get_slot(contract.MASSAGE_MAX_SESSIONS_PER_DAY),
-        "routine_text": last_bot_text(tracker, "Your at-home scalp facial"),
+        "routine_text": routine_sent(tracker),
     }
 
 
-def last_bot_text(tracker: Tracker, starts_with: str) -> str | None:
-    """The latest bot message that starts with ``starts_with``."""
-    for event in reversed(tracker.events):
-        text = event.get("text") or ""
-        if event.get("event") == "bot" and text.startswith(starts_with):
-            return str(text)
-    return None
+def routine_sent(tracker: Tracker) -> str | None:
+    """The latest routine the client was given (the text ``action_give_routine`` sent).
+
+    Found by the action that sent it, not by its words, which staff may change.
+    """
+    routine, action = None, None
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "action":
+            action = event.get("name")
+        elif kind == "bot" and action == ROUTINE_ACTION and event.get("text"):
+            routine = str(event["text"])
+    return routine
 
 
 def checkin_due() -> datetime:
@@ -177,7 +189,7 @@ class ActionGiveConsent(Action):
         await with_repository(consent)
         events: list[EventType] = [SlotSet(CONSENT_OFFERED, False), SlotSet(CONSENT_GIVEN, True)]
         if booking:
-            return events + await submit_booking(dispatcher, tracker)
+            return events + await submit_booking(dispatcher, tracker, domain)
         await store_summary(tracker)
         dispatcher.utter_message(response=CONSENT_THANKS)
         return events
@@ -285,7 +297,8 @@ class ActionSessionStart(Action):
             events += [SlotSet(CONSENT_GIVEN, True), SlotSet(AWAITING_FEEDBACK, True)]
         elif previous is not None:
             dispatcher.utter_message(
-                response=WELCOME_BACK, what=concerns_text(previous["concerns"])
+                response=WELCOME_BACK,
+                what=worded(concerns_text(previous["concerns"]), domain, tracker),
             )
             events += [
                 SlotSet(CONSENT_GIVEN, True),

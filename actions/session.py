@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.replies import worded
 from scalpcare import contract
 from scalpcare.referral import WHO
 
@@ -52,7 +53,8 @@ class ActionRestart(Action):
             dispatcher.utter_message(response=RESTARTED)
             return [Restarted()]
         if level.rank >= contract.Referral.DERMATOLOGIST.rank:
-            dispatcher.utter_message(response=RESTARTED_UNDER_REFERRAL, who=WHO[level])
+            who = worded(WHO[level], domain, tracker)
+            dispatcher.utter_message(response=RESTARTED_UNDER_REFERRAL, who=who)
         else:
             dispatcher.utter_message(response=RESTARTED)
         kept = [

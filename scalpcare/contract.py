@@ -75,4 +75,15 @@ CONCERN_VALUES = (
     "breakage",
     "tension",
 )
+#: Each concern's own name for a client (the response in domain.yml that words it).
+CONCERN_NAMES = {
+    "buildup": "utter_concern_buildup",
+    "oiliness": "utter_concern_oiliness",
+    "dryness": "utter_concern_dryness",
+    "flaking": "utter_concern_flaking",
+    "itch": "utter_concern_itch",
+    "shedding": "utter_concern_shedding",
+    "breakage": "utter_concern_breakage",
+    "tension": "utter_concern_tension",
+}
 SCALP_TYPE_VALUES = ("oily", "dry", "normal", "combination")

@@ -16,7 +16,8 @@ docs/content-rules.md:
 * The salon's 20-minute add-on and 45-minute head-only sessions (seed 000) are
   professional relaxation sessions, not daily self-massage.
 
-Every limit carries a ``context`` phrase saying which situation it is for.
+Every limit carries a ``context`` phrase saying which situation it is for. What is said
+(:func:`limits_reply`) is made of phrases worded by ``domain.yml`` (scalpcare/phrases.py).
 """
 
 from __future__ import annotations
@@ -25,13 +26,18 @@ from dataclasses import dataclass
 
 from scalpcare.contract import Referral
 from scalpcare.massage_habits import WAKING_HOURS, MassageHabit, parse_habit
+from scalpcare.phrases import Phrase, Value, joined, lines, phrase
 
 __all__ = [
     "DRIFT_SIGNS",
+    "INTENSITY_WORDS",
+    "PAUSED_NO_HABIT",
     "PROFESSIONAL_SESSION_NOTE",
     "REASON_TEXT",
     "SALON_ADD_ON_MINUTES",
     "SALON_HEAD_ONLY_MINUTES",
+    "SALON_SESSIONS",
+    "SELF_CHECK_INTRO",
     "SELF_CHECK_QUESTIONS",
     "WAKING_HOURS",
     "MassageAssessment",
@@ -39,6 +45,7 @@ __all__ = [
     "MassageLimit",
     "assess",
     "limit_for",
+    "limits_reply",
     "parse_habit",
 ]
 
@@ -47,45 +54,56 @@ SALON_ADD_ON_MINUTES = 20
 #: Salon dedicated head-only session, minutes (seed 000).
 SALON_HEAD_ONLY_MINUTES = 45
 
-PROFESSIONAL_SESSION_NOTE = (
-    f"The salon's head massage - at least {SALON_ADD_ON_MINUTES} minutes as an add-on to "
-    f"body work, {SALON_HEAD_ONLY_MINUTES} minutes for a dedicated head-only session - is a "
-    "professional relaxation session of slow strokes and sustained pressure. It is a "
-    "different thing from daily self-massage for scalp health, which stays at 5-10 minutes, "
-    "at most once a day, and gentle."
+#: The salon's sessions are professional relaxation, not daily self-massage.
+PROFESSIONAL_SESSION_NOTE = phrase(
+    "utter_massage_professional_session",
+    add_on=SALON_ADD_ON_MINUTES,
+    head_only=SALON_HEAD_ONLY_MINUTES,
 )
+SALON_SESSIONS = phrase(
+    "utter_massage_salon_sessions",
+    add_on=SALON_ADD_ON_MINUTES,
+    head_only=SALON_HEAD_ONLY_MINUTES,
+)
+SELF_CHECK_INTRO = phrase("utter_massage_self_check_intro")
+PAUSED_NO_HABIT = phrase("utter_massage_paused")
 
 #: Seed 003 §5: questions to ask yourself.
-SELF_CHECK_QUESTIONS: tuple[str, ...] = (
-    "After massage, does my scalp feel calmer or more sensitive?",
-    "If I stop for a few days, does my condition significantly worsen?",
-    "Am I using massage to support recovery, or to fight anxiety?",
+SELF_CHECK_QUESTIONS: tuple[Phrase, ...] = (
+    phrase("utter_massage_self_check_calmer"),
+    phrase("utter_massage_self_check_worsen"),
+    phrase("utter_massage_self_check_anxiety"),
 )
 
 #: Seed 003 §5: signs that massage has drifted away from its intended role.
-DRIFT_SIGNS: tuple[str, ...] = (
-    "It has become a mandatory task.",
-    "You feel uneasy skipping it.",
-    "It keeps escalating in intensity.",
+DRIFT_SIGNS: tuple[Phrase, ...] = (
+    phrase("utter_massage_drift_mandatory"),
+    phrase("utter_massage_drift_uneasy"),
+    phrase("utter_massage_drift_escalating"),
 )
 
 #: Plain-language explanation of each assessment reason code.
-REASON_TEXT: dict[str, str] = {
-    "massage_paused": "Massage is paused while a referral stands: no massage on inflamed or "
-    "broken skin until a professional says it is fine.",
-    "too_many_sessions": "More sessions a day than the limit: several sessions a day is more "
-    "stimulation than the scalp needs.",
-    "too_long": "Sessions longer than the limit: 15-20 minutes or more is excessive for "
-    "self-massage.",
-    "too_hard": "Pressing or rubbing hard: the skin should only move slightly under the "
-    "fingertips.",
-    "chasing_sensation": "Massaging until it burns, stings, feels hot or sore: heat, pain and "
-    "soreness are signs to stop, not goals.",
-    "escalating": "Massaging harder or more when shedding or anxiety rises: massage is an "
-    "enhancement, not a rescue.",
-    "nails": "Using nails: they scratch and damage the skin; use fingertips.",
-    "derma_roller": "Using a derma roller or microneedling at home: it breaks the skin; not "
-    "part of a gentle scalp routine.",
+REASON_TEXT: dict[str, Phrase] = {
+    "massage_paused": phrase("utter_massage_reason_paused"),
+    "too_many_sessions": phrase("utter_massage_reason_too_many_sessions"),
+    "too_long": phrase("utter_massage_reason_too_long"),
+    "too_hard": phrase("utter_massage_reason_too_hard"),
+    "chasing_sensation": phrase("utter_massage_reason_chasing_sensation"),
+    "escalating": phrase("utter_massage_reason_escalating"),
+    "nails": phrase("utter_massage_reason_nails"),
+    "derma_roller": phrase("utter_massage_reason_derma_roller"),
+}
+#: Each intensity in words ("{intensity} pressure").
+INTENSITY_WORDS: dict[str, Phrase] = {
+    "gentle": phrase("utter_massage_intensity_gentle"),
+    "very light": phrase("utter_massage_intensity_very_light"),
+    "paused": phrase("utter_massage_intensity_paused"),
+}
+#: What made a limit stricter, in words ("while {reasons}").
+_WHY: dict[str, Phrase] = {
+    "nutrient_deficiency": phrase("utter_massage_why_nutrient"),
+    "heavy_shedding": phrase("utter_massage_why_shedding"),
+    "sensitive_scalp": phrase("utter_massage_why_sensitive"),
 }
 
 
@@ -96,15 +114,15 @@ class MassageLimit:
     Attributes:
         max_minutes: Longest session (0 = paused).
         max_sessions_per_day: Most sessions a day (0 = paused).
-        intensity: ``gentle``, ``very light`` or ``paused``.
-        context: A short phrase naming the situation the limit is for.
+        intensity: ``gentle``, ``very light`` or ``paused`` (:data:`INTENSITY_WORDS`).
+        context: The situation the limit is for, in words (a phrase).
         reasons: Codes of what made the limit stricter than the default.
     """
 
     max_minutes: float
     max_sessions_per_day: float
     intensity: str
-    context: str
+    context: Value
     reasons: tuple[str, ...] = ()
 
     @property
@@ -131,7 +149,7 @@ class MassageAssessment:
     professional_only: bool = False
 
     @property
-    def explanations(self) -> tuple[str, ...]:
+    def explanations(self) -> tuple[Phrase, ...]:
         """Plain-language text for each reason."""
         return tuple(REASON_TEXT[r] for r in self.reasons)
 
@@ -162,15 +180,12 @@ def limit_for(
     # Referral.parse() stringifies its argument, which mangles enum members.
     level = referral if isinstance(referral, Referral) else Referral.parse(referral)
     if level.rank >= Referral.DERMATOLOGIST.rank:
-        who = "urgent care" if level is Referral.URGENT else "a dermatologist"
-        return MassageLimit(
-            0.0,
-            0.0,
-            "paused",
-            f"paused while the referral to {who} stands: no massage or exfoliation on "
-            "inflamed or broken skin until a professional says it is fine",
-            (f"{level.value}_referral",),
+        context = (
+            phrase("utter_massage_context_paused_urgent")
+            if level is Referral.URGENT
+            else phrase("utter_massage_context_paused_dermatologist")
         )
+        return MassageLimit(0.0, 0.0, "paused", context, (f"{level.value}_referral",))
     reasons: list[str] = []
     if nutrient_deficiency or level is Referral.DOCTOR:
         reasons.append("nutrient_deficiency")
@@ -179,27 +194,13 @@ def limit_for(
     if sensitive:
         reasons.append("sensitive_scalp")
     if reasons:
-        why = {
-            "nutrient_deficiency": "a nutrient deficiency is suspected",
-            "heavy_shedding": "shedding is heavy",
-            "sensitive_scalp": "the scalp is sensitive",
-        }
-        listed = " and ".join(why[r] for r in reasons)
-        return MassageLimit(
-            5.0,
-            1.0,
-            "very light",
-            f"daily self-massage at home while {listed}: shorter and lighter, an "
-            "enhancement, not a rescue",
-            tuple(reasons),
-        )
-    return MassageLimit(
-        10.0,
-        1.0,
-        "gentle",
-        "daily self-massage at home for scalp health (5-10 minutes; not a salon "
-        "relaxation session)",
-    )
+        # "a deficiency is suspected and shedding is heavy and the scalp is sensitive"
+        listed: list[Value] = []
+        for reason in reasons:
+            listed += [phrase("utter_word_and"), _WHY[reason]] if listed else [_WHY[reason]]
+        context = phrase("utter_massage_context_lighter", reasons=joined(listed))
+        return MassageLimit(5.0, 1.0, "very light", context, tuple(reasons))
+    return MassageLimit(10.0, 1.0, "gentle", phrase("utter_massage_context_gentle"))
 
 
 def assess(habit: MassageHabit, limit: MassageLimit) -> MassageAssessment:
@@ -250,3 +251,55 @@ def assess(habit: MassageHabit, limit: MassageLimit) -> MassageAssessment:
     if "derma_roller" in habit.tools:
         reasons.append("derma_roller")
     return MassageAssessment(bool(reasons), tuple(reasons), drifted)
+
+
+def _item(text: Value) -> Phrase:
+    return phrase("utter_list_item", item=text)
+
+
+def limits_reply(
+    limit: MassageLimit, assessment: MassageAssessment | None, repeat: bool = False
+) -> Value:
+    """The massage-limit reply: the limit with its context, problems, self-check.
+
+    Args:
+        limit: The personal limit.
+        assessment: The user's habit checked against it, if they described one.
+        repeat: The same limit was given earlier in this conversation: say it in one
+            line and leave out the salon note and the self-check already given.
+
+    Returns:
+        A short, scannable message, one phrase per line.
+    """
+    said: list[Value] = []
+    if limit.paused:
+        said.append(PAUSED_NO_HABIT)
+    else:
+        span = f"5-{limit.max_minutes:g}" if limit.max_minutes > 5 else f"{limit.max_minutes:g}"
+        name = "utter_massage_limit_again" if repeat else "utter_massage_limit"
+        said.append(
+            phrase(
+                name,
+                span=span,
+                sessions=limit.max_sessions_per_day,
+                intensity=INTENSITY_WORDS[limit.intensity],
+                context=limit.context,
+            )
+        )
+        if not repeat:
+            said.append(phrase("utter_massage_limit_context", context=limit.context))
+            said.append(SALON_SESSIONS)
+    if assessment is not None and assessment.overuse:
+        said.append(phrase("utter_massage_past_limit"))
+        said += [_item(text) for text in assessment.explanations]
+    elif assessment is not None and assessment.professional_only:
+        said.append(PROFESSIONAL_SESSION_NOTE)
+    elif assessment is not None and not limit.paused:
+        said.append(phrase("utter_massage_within_limit"))
+    if not limit.paused and not repeat:
+        said.append(phrase("utter_massage_not_nutrition"))
+        said.append(SELF_CHECK_INTRO)
+        said += [_item(question) for question in SELF_CHECK_QUESTIONS]
+    if assessment is not None and assessment.drifted:
+        said.append(phrase("utter_massage_drifted"))
+    return lines(said)

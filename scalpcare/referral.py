@@ -1,10 +1,12 @@
 """What the assistant says when it refers someone, and the appointment summary (pure).
 
-No Rasa imports: the texts are composed from screening results and plain
-values so they can be tested as tables. Content rules (docs/content-rules.md): never
-diagnose ("what you describe is something a dermatologist should look at", not
-"you have psoriasis"), never prescribe or name a supplement or brand, and give
-no routine at all when care is urgent.
+No Rasa imports: each reply is a named phrase (:mod:`scalpcare.phrases`) composed from
+screening results and the client's own words, and worded by its responses in
+``domain.yml`` (``utter_referral_...``, ``utter_sign_...``, ``utter_summary_...``), so
+the replies can be tested as tables and reworded without touching Python. Content rules
+(docs/content-rules.md): never diagnose ("what you describe is something a dermatologist
+should look at", not "you have psoriasis"), never prescribe or name a supplement or
+brand, and give no routine at all when care is urgent.
 """
 
 from __future__ import annotations
@@ -14,117 +16,89 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from scalpcare.contract import Referral
+from scalpcare.phrases import Capitalised, Phrase, Value, joined, lines, phrase
 
-URGENT = (
-    "What you describe ({what}) needs medical care now. Please contact an urgent care "
-    "service or a doctor today, or your local emergency number if it is severe or getting "
-    "worse quickly. I won't suggest any routine or massage: please leave your scalp alone "
-    "until a professional has seen it."
-)
-DERMATOLOGIST = (
-    "What you describe ({what}) is something a dermatologist should look at. A salon "
-    "routine or scalp massage can support a healthy scalp, but it is not treatment for a "
-    "medical skin or hair-loss condition.\n"
-    "Until you've been seen: no exfoliating, no scrubs and no massage on inflamed or broken "
-    "skin; wash gently with lukewarm water and avoid new products.\n"
-    "Would you like a short summary to take to your appointment?"
-)
-DOCTOR = (
-    "Something you mention ({what}) can go with low iron, protein or vitamins, and that can "
-    "show up as shedding. Scalp massage can't create nutrients or replace nutrition. A "
-    "doctor can check with a blood test (for example iron and ferritin, protein intake and "
-    "vitamins); I can't recommend supplements. Meanwhile any routine stays gentle and "
-    "massage short and light."
-)
-DOCTOR_WHILE_REFERRED = (
-    "Something you mention ({what}) can go with low iron, protein or vitamins. Massage "
-    "can't create nutrients or replace nutrition; mention it when you're seen and ask about "
-    "a blood test (for example iron and ferritin). I can't recommend supplements. Until "
-    "then, still no exfoliation or massage."
-)
-NUTRIENT_NOTE = (
-    "You also mention {what}: that can go with low iron, protein or vitamins, which a blood "
-    "test can check. Mention it at the appointment; I can't recommend supplements."
-)
-ALREADY = "As I said, please have {what} looked at by {who} before any exfoliation or massage."
-
+#: The referral for each level, by the name of its response ({finding}: the client's
+#: words in brackets, see :func:`referral_message`).
+URGENT = "utter_referral_urgent"
+DERMATOLOGIST = "utter_referral_dermatologist"
+DOCTOR = "utter_referral_doctor"
+DOCTOR_WHILE_REFERRED = "utter_referral_doctor_while_referred"
+NUTRIENT_NOTE = "utter_referral_nutrient_note"
+ALREADY = "utter_referral_already"
 # The same referrals for somebody else the user describes ("my son", "my husband"):
 # docs/content-rules.md, "Referral levels": the level is about the person described,
 # worded for them.
-URGENT_OTHER = (
-    "What you describe for your {person} ({what}) needs medical care now. Please get them "
-    "to an urgent care service or a doctor today, or call your local emergency number if "
-    "it is severe or getting worse quickly. No routine or massage for them: please leave "
-    "their scalp alone until a professional has seen it."
-)
-DERMATOLOGIST_OTHER = (
-    "What you describe for your {person} ({what}) is something {who} should look at. A "
-    "salon routine or scalp massage is not treatment for a medical skin or hair-loss "
-    "condition.\n"
-    "Until they've been seen: no exfoliating, no scrubs and no massage on inflamed or "
-    "broken skin; gentle washing with lukewarm water and no new products.\n"
-    "Would you like a short summary to take to the appointment?"
-)
-DOCTOR_OTHER = (
-    "Something you mention about your {person} ({what}) can go with low iron, protein or "
-    "vitamins, and that can show up as shedding. Massage can't create nutrients or replace "
-    "nutrition. A doctor can check with a blood test (for example iron and ferritin, "
-    "protein intake and vitamins); I can't recommend supplements."
-)
+URGENT_OTHER = "utter_referral_urgent_other"
+DERMATOLOGIST_OTHER = "utter_referral_dermatologist_other"
+DOCTOR_OTHER = "utter_referral_doctor_other"
+#: The question ending a dermatologist referral (its response has the offer's buttons).
+SUMMARY_OFFER = "utter_referral_summary_offer"
+SUMMARY_OFFER_OTHER = "utter_referral_summary_offer_other"
 #: Signs from different messages that together need care now.
-URGENT_COMBINED = (
-    "{now}, together with {earlier} you mentioned earlier, needs medical care now. Please "
-    "contact an urgent care service or a doctor today, or your local emergency number if it "
-    "is severe or getting worse quickly. I won't suggest any routine or massage until a "
-    "professional has seen it."
-)
+URGENT_COMBINED = "utter_referral_urgent_combined"
 #: Added while a person from the salon has the conversation (a handoff).
-STAFF_TOLD = "I've let the salon team know as well."
+STAFF_TOLD = "utter_referral_staff_told"
 #: Added for a message in another language (docs/content-rules.md, "Special situations").
-ENGLISH_ONLY = "I can only chat in English for now. To talk to someone, please call {contact}."
+ENGLISH_ONLY = "utter_referral_english_only"
+#: The client's words for a finding, in brackets after "What you describe".
+FINDING = "utter_referral_finding"
+#: Instead of the client's words: none to quote, or all of them blank.
+WHAT_YOU_DESCRIBE = "utter_referral_what_you_describe"
+WHAT_YOU_MENTIONED = "utter_referral_what_you_mentioned"
+#: Between the last two of a list ("a fever and pus").
+AND = "utter_word_and"
 
 #: The professional each level names, in plain words.
-WHO = {
-    Referral.URGENT: "a doctor or urgent care today",
-    Referral.DERMATOLOGIST: "a dermatologist",
-    Referral.DOCTOR: "a doctor",
+WHO: dict[Referral, Phrase] = {
+    Referral.URGENT: phrase("utter_referral_who_urgent"),
+    Referral.DERMATOLOGIST: phrase("utter_referral_who_dermatologist"),
+    Referral.DOCTOR: phrase("utter_referral_who_doctor"),
 }
 #: A child's scalp problem goes to a doctor or dermatologist
 #: (docs/content-rules.md, "Referral levels").
-WHO_FOR_CHILD = "a doctor or dermatologist"
+WHO_FOR_CHILD = phrase("utter_referral_who_child")
 
 #: A sign in plain words, for findings without the user's own words (the learned
 #: model's) and for signs combined across messages. Never a diagnosis.
-SIGN_WORDS = {
-    "fever": "a fever",
-    "infection": "pus or an oozing sore",
-    "swelling": "a painful or swollen scalp",
-    "spreading": "redness or swelling that spreads",
-    "bleeding": "bleeding",
-    "severe_pain": "severe pain",
-    "blisters": "blisters",
-    "patchy_loss": "patchy or sudden hair loss",
-    "scaling": "scaling that doesn't go away",
-    "redness": "redness or a rash that doesn't go away",
-    "non_healing": "a sore that isn't healing",
-    "scarring": "possible scarring",
-    "lump": "a lump or a changing mole",
-    "fungal": "a scaly patch with broken hairs",
-    "allergic": "swelling after a dye or product",
-    "head_injury": "a blow to the head",
-    "head_injury_warning": "confusion, vomiting or drowsiness",
-    "chemical_burn": "a chemical burn",
-    "deficiency": "something that can go with low iron, protein or vitamins",
-    "described_sign": "what you describe",
+SIGN_WORDS: dict[str, Phrase] = {
+    "fever": phrase("utter_sign_fever"),
+    "infection": phrase("utter_sign_infection"),
+    "swelling": phrase("utter_sign_swelling"),
+    "spreading": phrase("utter_sign_spreading"),
+    "bleeding": phrase("utter_sign_bleeding"),
+    "severe_pain": phrase("utter_sign_severe_pain"),
+    "blisters": phrase("utter_sign_blisters"),
+    "patchy_loss": phrase("utter_sign_patchy_loss"),
+    "scaling": phrase("utter_sign_scaling"),
+    "redness": phrase("utter_sign_redness"),
+    "non_healing": phrase("utter_sign_non_healing"),
+    "scarring": phrase("utter_sign_scarring"),
+    "lump": phrase("utter_sign_lump"),
+    "fungal": phrase("utter_sign_fungal"),
+    "allergic": phrase("utter_sign_allergic"),
+    "head_injury": phrase("utter_sign_head_injury"),
+    "head_injury_warning": phrase("utter_sign_head_injury_warning"),
+    "chemical_burn": phrase("utter_sign_chemical_burn"),
+    "deficiency": phrase("utter_sign_deficiency"),
+    "described_sign": phrase("utter_sign_described_sign"),
 }
 
 
-def sign_words(signs: Iterable[str]) -> str:
-    """Signs in plain words, joined ("a fever and pus or an oozing sore")."""
+def and_list(values: Sequence[Value], empty: Value) -> Value:
+    """``values`` as a list ("a, b and c"), the only one itself, or ``empty`` if none."""
+    if len(values) <= 1:
+        return values[0] if values else empty
+    return joined(values, ", ", last=phrase(AND))
+
+
+def sign_words(signs: Iterable[str]) -> Value:
+    """Signs in plain words, joined ("a fever and pus or an oozing sore").
+
+    A sign without plain words (none is expected) is its name with spaces ("new sign").
+    """
     words = [SIGN_WORDS.get(sign, sign.replace("_", " ")) for sign in dict.fromkeys(signs)]
-    if len(words) <= 1:
-        return words[0] if words else "what you mentioned"
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return and_list(words, phrase(WHAT_YOU_MENTIONED))
 
 
 def join_adjacent(spans: Iterable[tuple[int, int, str]]) -> list[str]:
@@ -152,13 +126,29 @@ def join_adjacent(spans: Iterable[tuple[int, int, str]]) -> list[str]:
     return [words for _, _, words in merged]
 
 
-def _quote(texts: Iterable[str], limit: int = 3, plain: Iterable[str] = ()) -> str:
+def _quote(texts: Iterable[str], limit: int = 3, plain: Iterable[Value] = ()) -> Value:
     """Join the user's own words for a finding (quoted, no repeats), then plain words."""
-    quoted = [f'"{s}"' for s in _unique(texts, limit, strip=" .,!?;:")]
-    quoted += [p for p in _unique(plain, limit) if p not in quoted][: max(0, limit - len(quoted))]
-    if len(quoted) <= 1:
-        return quoted[0] if quoted else "what you mentioned"
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    quoted: list[Value] = [f'"{s}"' for s in _unique(texts, limit, strip=" .,!?;:")]
+    quoted += [p for p in _distinct(plain, limit) if p not in quoted][: max(0, limit - len(quoted))]
+    return and_list(quoted, phrase(WHAT_YOU_MENTIONED))
+
+
+def _distinct(values: Iterable[Value], limit: int) -> list[Value]:
+    """The first ``limit`` values without repeats (text as :func:`_unique` compares it)."""
+    out: list[Value] = []
+    seen: list[Value] = []
+    for value in values:
+        if isinstance(value, str):
+            value = " ".join(value.split()).strip(" .,;:")
+            key: Value = value.lower()
+            if not value:
+                continue
+        else:
+            key = value
+        if key not in seen:
+            seen.append(key)
+            out.append(value)
+    return out[:limit]
 
 
 def referral_message(
@@ -166,63 +156,59 @@ def referral_message(
     described: Sequence[str],
     previous_level: Referral = Referral.NONE,
     *,
-    plain: Sequence[str] = (),
+    plain: Sequence[Value] = (),
     about: str = "self",
     person: str = "",
-) -> str:
+) -> Value:
     """The reply to a message that carries a red flag.
 
     Args:
         new_level: Level of the red flags in this message.
         described: The user's words for each finding at that level (quoted).
         previous_level: The referral that already stood before this message.
-        plain: Findings in plain words (no words of the user's to quote).
+        plain: Findings in plain words (:data:`SIGN_WORDS`; no words of the user's to quote).
         about: Whom the finding is about: ``self``, ``care`` (a child or client in the
             user's care) or ``other`` (another adult).
         person: The user's word for that person ("son", "husband").
 
     Returns:
-        The text to send, before any other advice in the same turn.
+        The phrase to send, before any other advice in the same turn (empty text at
+        level ``none``).
     """
-    what = _quote(described, plain=plain)
-    if not described and not plain:
-        # Nothing to quote (the learned model's finding without a named sign).
-        return _without_quote(
-            referral_message(new_level, ["@"], previous_level, about=about, person=person)
-        )
+    if described or plain:
+        what = _quote(described, plain=plain)
+        finding: Value = phrase(FINDING, what=what)
+    else:
+        # Nothing to quote (the learned model's finding without a named sign):
+        # "What you describe is...", "please have what you describe looked at".
+        what = phrase(WHAT_YOU_DESCRIBE)
+        finding = ""
     if about != "self" and person:
         who = WHO_FOR_CHILD if about == "care" else WHO[Referral.DERMATOLOGIST]
         if new_level is Referral.URGENT:
-            return URGENT_OTHER.format(what=what, person=person)
+            return phrase(URGENT_OTHER, person=person, finding=finding)
         if new_level is Referral.DERMATOLOGIST:
-            return DERMATOLOGIST_OTHER.format(what=what, person=person, who=who)
+            referred = phrase(DERMATOLOGIST_OTHER, person=person, finding=finding, who=who)
+            return lines([referred, phrase(SUMMARY_OFFER_OTHER)])
         if new_level is Referral.DOCTOR:
-            return DOCTOR_OTHER.format(what=what, person=person)
+            return phrase(DOCTOR_OTHER, person=person, finding=finding)
         return ""
     if new_level is Referral.URGENT:
-        return URGENT.format(what=what)
+        return phrase(URGENT, finding=finding)
     if new_level is Referral.DOCTOR:
         if previous_level.rank >= Referral.DERMATOLOGIST.rank:
-            return DOCTOR_WHILE_REFERRED.format(what=what)
-        return DOCTOR.format(what=what)
+            return phrase(DOCTOR_WHILE_REFERRED, finding=finding)
+        return phrase(DOCTOR, finding=finding)
     if new_level is Referral.DERMATOLOGIST and previous_level.rank >= new_level.rank:
         # The same or a stronger referral already stands: a short reminder,
         # not the whole explanation again.
-        return ALREADY.format(what=what, who=WHO[previous_level])
+        return phrase(ALREADY, what=what, who=WHO[previous_level])
     if new_level is Referral.DERMATOLOGIST:
-        return DERMATOLOGIST.format(what=what)
+        return lines([phrase(DERMATOLOGIST, finding=finding), phrase(SUMMARY_OFFER)])
     return ""
 
 
-def _without_quote(text: str) -> str:
-    """Drop the placeholder finding from a reply.
-
-    ``What you describe ("@") is...`` becomes ``What you describe is...``.
-    """
-    return text.replace(' ("@")', "").replace('"@"', "what you describe")
-
-
-def combined_message(now: Sequence[str], earlier: Sequence[str]) -> str:
+def combined_message(now: Sequence[str], earlier: Sequence[str]) -> Value:
     """The reply when signs of this message and earlier ones together are urgent.
 
     Args:
@@ -230,10 +216,9 @@ def combined_message(now: Sequence[str], earlier: Sequence[str]) -> str:
         earlier: The signs from earlier messages that take part.
 
     Returns:
-        The urgent referral, naming both.
+        The urgent referral, naming both (its first letter a capital).
     """
-    text = URGENT_COMBINED.format(now=sign_words(now), earlier=sign_words(earlier))
-    return text[0].upper() + text[1:]
+    return Capitalised(phrase(URGENT_COMBINED, now=sign_words(now), earlier=sign_words(earlier)))
 
 
 def triage_reply(
@@ -241,8 +226,8 @@ def triage_reply(
     described: Sequence[str],
     previous_level: Referral = Referral.NONE,
     nutrient_context: Sequence[str] = (),
-    **wording: str | Sequence[str],
-) -> str:
+    **wording: str | Sequence[Value],
+) -> Value:
     """The whole triage reply: the referral, plus a nutrient note when both occur.
 
     Args:
@@ -253,12 +238,12 @@ def triage_reply(
         **wording: ``plain``, ``about`` and ``person``, as for :func:`referral_message`.
 
     Returns:
-        The text to send (empty when there is nothing to say).
+        The phrase to send (empty text when there is nothing to say).
     """
-    text = referral_message(new_level, described, previous_level, **wording)  # type: ignore[arg-type]
+    message = referral_message(new_level, described, previous_level, **wording)  # type: ignore[arg-type]
     if nutrient_context and new_level is Referral.DERMATOLOGIST:
-        text += "\n" + NUTRIENT_NOTE.format(what=_quote(nutrient_context))
-    return text
+        return lines([message, phrase(NUTRIENT_NOTE, what=_quote(nutrient_context))])
+    return message
 
 
 # ---------------------------------------------------------------------------
@@ -295,6 +280,11 @@ _TRIED = re.compile(
 )
 
 
+#: A summary line the user said nothing for.
+NOT_DESCRIBED = phrase("utter_summary_not_described")
+NOT_SAID = phrase("utter_summary_not_said")
+
+
 @dataclass(frozen=True)
 class Summary:
     """A short summary a client can take to a dermatologist or doctor."""
@@ -306,22 +296,25 @@ class Summary:
     concerns: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
 
-    def render(self) -> str:
-        """The summary as a short message (no diagnosis, the user's own words)."""
-        lines = ["Summary for your appointment (in your own words):"]
-        lines.append("- What I noticed: " + ("; ".join(self.described) or "not described"))
+    def render(self) -> Value:
+        """The summary as a short message, one line each (no diagnosis, the user's own words)."""
+        parts: list[Value] = [
+            phrase("utter_summary_title"),
+            phrase("utter_summary_noticed", what="; ".join(self.described) or NOT_DESCRIBED),
+        ]
         if self.concerns:
-            lines.append(
-                "- Also bothering me: " + ", ".join(CONCERN_WORDS.get(c, c) for c in self.concerns)
-            )
+            concerns = joined((CONCERN_WORDS.get(c, c) for c in self.concerns), ", ")
+            parts.append(phrase("utter_summary_concerns", concerns=concerns))
         if self.places:
-            lines.append("- Where: " + "; ".join(self.places))
-        lines.append("- How long: " + ("; ".join(self.durations) or "not said"))
-        lines.append("- What I've tried: " + ("; ".join(self.tried) or "not said"))
+            parts.append(phrase("utter_summary_where", where="; ".join(self.places)))
+        parts.append(
+            phrase("utter_summary_how_long", how_long="; ".join(self.durations) or NOT_SAID)
+        )
+        parts.append(phrase("utter_summary_tried", tried="; ".join(self.tried) or NOT_SAID))
         if self.referral is not Referral.NONE:
-            lines.append(f"- Suggested by the salon's assistant: see {WHO[self.referral]}.")
-        lines.append("You can copy this or take a screenshot.")
-        return "\n".join(lines)
+            parts.append(phrase("utter_summary_suggested", who=WHO[self.referral]))
+        parts.append(phrase("utter_summary_copy"))
+        return lines(parts)
 
 
 def _unique(items: Iterable[str], limit: int = 5, strip: str = " .,;:") -> tuple[str, ...]:
@@ -365,13 +358,13 @@ def build_summary(
 
 
 #: The contract's concern values in the client's words (for the summary).
-CONCERN_WORDS = {
-    "buildup": "product buildup",
-    "oiliness": "oiliness",
-    "dryness": "dryness or tightness",
-    "flaking": "flaking",
-    "itch": "itching",
-    "shedding": "shedding",
-    "breakage": "breakage",
-    "tension": "tension",
+CONCERN_WORDS: dict[str, Phrase] = {
+    "buildup": phrase("utter_summary_concern_buildup"),
+    "oiliness": phrase("utter_summary_concern_oiliness"),
+    "dryness": phrase("utter_summary_concern_dryness"),
+    "flaking": phrase("utter_summary_concern_flaking"),
+    "itch": phrase("utter_summary_concern_itch"),
+    "shedding": phrase("utter_summary_concern_shedding"),
+    "breakage": phrase("utter_summary_concern_breakage"),
+    "tension": phrase("utter_summary_concern_tension"),
 }

@@ -8,6 +8,10 @@ the massage-limit module sets ``massage_minutes``; this module only obeys them
 (a dermatologist or urgent referral withholds the routine, a limit of 0 pauses
 the massage step).
 
+Every word a client reads is a response in ``domain.yml`` (``utter_routine_*``): the
+steps, notes and the rendered routine are phrases (:mod:`scalpcare.phrases`) that the
+action server words, so staff can reword the routine without touching this module.
+
 Content rules that every output must respect: no brand names, no diagnosis,
 no prescription, no promise of hair growth (the routine "supports" a healthy
 scalp), and limits that say which context they are for.
@@ -30,6 +34,7 @@ from scalpcare.habits import (
     parse_goal,
     parse_wash_frequency,
 )
+from scalpcare.phrases import Capitalised, Phrase, Value, joined, lines, phrase
 
 # Step kinds, so callers and tests can find a step without matching its wording.
 STEP_EXFOLIATE = "exfoliate"
@@ -173,37 +178,37 @@ class Step:
     """One step of the routine.
 
     Attributes:
-        title: A few words, e.g. "Exfoliate (damp hair)".
-        detail: One or two short sentences.
+        title: A few words, e.g. "Exfoliate damp hair" (a phrase).
+        detail: One or two short sentences (a phrase).
         kind: One of the ``STEP_*`` constants.
     """
 
-    title: str
-    detail: str
+    title: Value
+    detail: Value
     kind: str = ""
 
 
 @dataclass(frozen=True)
 class Routine:
-    """A routine ready to render.
+    """A routine ready to render; its texts are phrases worded by ``domain.yml``.
 
     Attributes:
         steps: The steps, in the order they are done.
-        frequency: How often, with the context each limit is for.
-        expectations: What to expect, honestly.
+        frequency: How often, with the context each limit is for ("" for none).
+        expectations: What to expect, honestly ("" for none).
         notes: Short warnings and adaptations, most important first.
         withheld: True when a referral stands and the full routine is withheld.
-        withheld_reason: Why it is withheld (empty when not withheld).
+        withheld_reason: Why it is withheld ("" when not withheld).
         massage_minutes: The self-massage ceiling used in the massage step;
             0 when the massage is paused or withheld.
     """
 
     steps: tuple[Step, ...]
-    frequency: str
-    expectations: str
-    notes: tuple[str, ...] = ()
+    frequency: Value
+    expectations: Value
+    notes: tuple[Value, ...] = ()
     withheld: bool = False
-    withheld_reason: str = ""
+    withheld_reason: Value = ""
     massage_minutes: float = 0.0
 
 
@@ -212,29 +217,29 @@ class Routine:
 # --------------------------------------------------------------------------
 
 # Serum ingredients in seed 002's order, each with what it is for.
-_HYALURONIC = "hyaluronic acid to hydrate"
-_PEPTIDES = "peptides for scalp health"
-_TEA_TREE_PEPPERMINT = "tea tree or peppermint to soothe and cool"
-_VITAMIN_E = "vitamin E, an antioxidant"
-_JOJOBA_SQUALANE = "jojoba or squalane for light moisture"
+_HYALURONIC = phrase("utter_routine_ingredient_hyaluronic_acid")
+_PEPTIDES = phrase("utter_routine_ingredient_peptides")
+_TEA_TREE_PEPPERMINT = phrase("utter_routine_ingredient_tea_tree_peppermint")
+_VITAMIN_E = phrase("utter_routine_ingredient_vitamin_e")
+_JOJOBA_SQUALANE = phrase("utter_routine_ingredient_jojoba_squalane")
 _INGREDIENT_ORDER = (_HYALURONIC, _PEPTIDES, _TEA_TREE_PEPPERMINT, _VITAMIN_E, _JOJOBA_SQUALANE)
 # Three is enough to choose from on a phone; more reads like a shopping list.
 _MAX_INGREDIENTS = 3
 
 _PRODUCT_NAMES = {
-    "dry_shampoo": "dry shampoo",
-    "hairspray": "hairspray",
-    "oils": "oils",
-    "styling": "styling products",
+    "dry_shampoo": phrase("utter_routine_product_dry_shampoo"),
+    "hairspray": phrase("utter_routine_product_hairspray"),
+    "oils": phrase("utter_routine_product_oils"),
+    "styling": phrase("utter_routine_product_styling"),
 }
+#: Products named by a plural noun ("oils build up", "styling products build up").
+_PLURAL_PRODUCTS = frozenset({"oils", "styling"})
 
 
-def _fmt_minutes(minutes: float) -> str:
-    return f"{minutes:g}"
-
-
-def _massage_length(minutes: float | None) -> str:
-    return "5-10 min" if minutes is None else f"up to {_fmt_minutes(minutes)} min"
+def _massage_length(minutes: float | None) -> Phrase:
+    if minutes is None:
+        return phrase("utter_routine_massage_length_default")
+    return phrase("utter_routine_massage_length_up_to", minutes=float(minutes))
 
 
 def _effective_massage_minutes(profile: Profile, massage_minutes: float | None) -> float | None:
@@ -289,35 +294,46 @@ def _uses_chemical_exfoliant(profile: Profile) -> bool:
 
 def _exfoliate_step(profile: Profile) -> Step:
     if _uses_chemical_exfoliant(profile):
-        what = "Salicylic acid or fruit enzymes: gentlest, no scrubbing."
+        what = phrase("utter_routine_exfoliant_chemical")
     else:
-        what = "Scalp scrub (never a face or body scrub) or salicylic acid/fruit enzymes."
-    how = "Fingertips, not nails; small circles, a few minutes"
+        what = phrase("utter_routine_exfoliant_scrub_or_chemical")
     if _has_buildup(profile):
-        how += ", longer at the roots"
+        how = phrase("utter_routine_exfoliate_how_buildup")
     elif "flaking" in profile.concerns:
-        how += "; don't pick flakes"
-    return Step("Exfoliate damp hair", f"{what} {how}.", STEP_EXFOLIATE)
+        how = phrase("utter_routine_exfoliate_how_flaking")
+    else:
+        how = phrase("utter_routine_exfoliate_how")
+    return Step(
+        phrase("utter_routine_exfoliate_title"),
+        phrase("utter_routine_exfoliate_detail", exfoliant=what, how=how),
+        STEP_EXFOLIATE,
+    )
 
 
 def _cleanse_step(profile: Profile) -> Step:
     # Dry scalps get a gentler clarifier (seed 002: harsh clarifiers strip
     # moisture); buildup needs the rinse to be thorough whatever the type.
     product = (
-        "A gentle sulfate-free clarifier" if _is_dry(profile) else "Sulfate-free clarifying shampoo"
+        phrase("utter_routine_clarifier_gentle")
+        if _is_dry(profile)
+        else phrase("utter_routine_clarifier")
     )
     if _has_buildup(profile):
-        rest = "leave a few minutes, rinse very thoroughly."
+        rest = phrase("utter_routine_clarify_how_buildup")
     elif _is_dry(profile):
-        rest = "leave a minute or two, rinse well."
+        rest = phrase("utter_routine_clarify_how_dry")
     else:
-        rest = "leave a few minutes, rinse thoroughly."
-    return Step("Clarify", f"{product}; {rest}", STEP_CLEANSE)
+        rest = phrase("utter_routine_clarify_how")
+    return Step(
+        phrase("utter_routine_clarify_title"),
+        phrase("utter_routine_clarify_detail", cleanser=product, how=rest),
+        STEP_CLEANSE,
+    )
 
 
-def _ingredients(profile: Profile) -> list[str]:
+def _ingredients(profile: Profile) -> list[Phrase]:
     """Pick up to three serum ingredients, most pressing need first."""
-    wanted: list[str] = []
+    wanted: list[Phrase] = []
     if "itch" in profile.concerns:
         wanted.append(_TEA_TREE_PEPPERMINT)
     if _is_dry(profile):
@@ -331,101 +347,101 @@ def _ingredients(profile: Profile) -> list[str]:
     if (profile.goal == GOAL_RELAXATION or "tension" in profile.concerns) and not profile.sensitive:
         wanted.append(_TEA_TREE_PEPPERMINT)  # the cooling feel suits a relaxing session
     wanted += [_PEPTIDES, _VITAMIN_E]  # sensible for any scalp
-    chosen: list[str] = []
+    chosen: list[Phrase] = []
     for item in wanted:
         if item not in chosen:
             chosen.append(item)
     return sorted(chosen[:_MAX_INGREDIENTS], key=_INGREDIENT_ORDER.index)
 
 
-def _sentence_case(text: str) -> str:
-    # Not str.capitalize(): that would lower-case "vitamin E".
-    return text[:1].upper() + text[1:]
-
-
-def _join(items: list[str], last: str = "and") -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {last} " + items[-1]
-
-
 def _serum_step(profile: Profile) -> Step:
     ingredients = _ingredients(profile)
-    detail = _sentence_case("; ".join(ingredients)) + "."
+    # The list starts a sentence, whichever ingredient comes first.
+    detail = phrase(
+        "utter_routine_serum_ingredients", ingredients=Capitalised(joined(ingredients, "; "))
+    )
     extras = []
     # Jojoba and squalane are already light, so the reminder is only needed without them.
     if _is_oily(profile) and not _is_dry(profile) and _JOJOBA_SQUALANE not in ingredients:
-        extras.append("Keep it light.")
+        extras.append(phrase("utter_routine_serum_keep_light"))
     if profile.sensitive:
         if _TEA_TREE_PEPPERMINT in ingredients:
-            extras.append("Patch-test first; go easy on peppermint.")
+            extras.append(phrase("utter_routine_serum_patch_test_peppermint"))
         else:
-            extras.append("Patch-test first.")
-    return Step("Serum or mask", " ".join([detail, *extras]), STEP_SERUM)
+            extras.append(phrase("utter_routine_serum_patch_test"))
+    return Step(phrase("utter_routine_serum_title"), joined([detail, *extras]), STEP_SERUM)
 
 
 def _massage_step(profile: Profile, minutes: float | None) -> Step:
-    detail = "Fingertips or silicone massager, hairline to crown; slow circles, gentle pressure."
+    detail: list[Value] = [phrase("utter_routine_massage_how")]
     if "shedding" in profile.concerns or profile.nutrient_deficiency:
-        detail += " Light touch, never harder."
+        detail.append(phrase("utter_routine_massage_light_touch"))
     elif "tension" in profile.concerns or profile.goal == GOAL_RELAXATION:
-        detail += " Linger where it feels tight."
-    return Step(f"Massage, {_massage_length(minutes)}", detail, STEP_MASSAGE)
+        detail.append(phrase("utter_routine_massage_linger"))
+    return Step(
+        phrase("utter_routine_massage_title", length=_massage_length(minutes)),
+        joined(detail),
+        STEP_MASSAGE,
+    )
 
 
 def _rinse_step() -> Step:
-    return Step("Cool rinse", "Finish with cool water.", STEP_RINSE)
+    return Step(
+        phrase("utter_routine_rinse_title"), phrase("utter_routine_rinse_detail"), STEP_RINSE
+    )
 
 
-def _frequency(profile: Profile, minutes: float | None) -> str:
+def _frequency(profile: Profile, minutes: float | None) -> Value:
     # Dry, sensitive or fragile scalps get more time between sessions.
-    full = "Every 2 weeks" if _is_dry(profile) or _needs_gentle(profile) else "Once a week"
-    text = f"{full}, never daily exfoliation."
+    full = (
+        phrase("utter_routine_frequency_every_two_weeks")
+        if _is_dry(profile) or _needs_gentle(profile)
+        else phrase("utter_routine_frequency_weekly")
+    )
     if minutes == 0:
-        return text + " Self-massage: paused."
-    return text + f" Self-massage for scalp health: once a day max, {_massage_length(minutes)}."
+        return joined([full, phrase("utter_routine_frequency_massage_paused")])
+    massage = phrase("utter_routine_frequency_massage", length=_massage_length(minutes))
+    return joined([full, massage])
 
 
-def _expectations(profile: Profile) -> str:
-    base = "Gradual: a series of sessions, consistency over weeks."
+def _expectations(profile: Profile) -> Value:
+    base = phrase("utter_routine_expect_gradual")
     if "shedding" in profile.concerns or profile.goal == GOAL_GROWTH_SUPPORT:
-        return base + " It supports a healthy scalp; it isn't a fix for hair loss."
+        return joined([base, phrase("utter_routine_expect_not_a_fix")])
     if profile.goal == GOAL_RELAXATION or "tension" in profile.concerns:
-        return base + " Most people feel calmer after the first."
+        return joined([base, phrase("utter_routine_expect_calmer")])
     return base
 
 
-def _notes(profile: Profile, minutes: float | None) -> list[str]:
-    notes: list[str] = []
+def _notes(profile: Profile, minutes: float | None) -> list[Value]:
+    notes: list[Value] = []
     # Safety-related notes first, so they are read first.
     if minutes == 0:
-        notes.append("Massage is paused for now; skip it until your limit allows it.")
+        notes.append(phrase("utter_routine_note_massage_paused"))
     if profile.nutrient_deficiency or profile.referral is Referral.DOCTOR:
-        notes.append(
-            "Massage can't replace nutrition; a doctor can check iron, protein and vitamins."
-        )
+        notes.append(phrase("utter_routine_note_nutrition"))
     if "shedding" in profile.concerns:
-        notes.append("Massage is an enhancement, not a rescue for shedding.")
+        notes.append(phrase("utter_routine_note_not_a_rescue"))
     if _is_oily(profile):
         if profile.wash_frequency == WASH_DAILY:
-            notes.append(
-                "Stripping shampoos and over-washing can make oily scalps oilier; "
-                "you wash daily, so try spacing washes out."
-            )
+            notes.append(phrase("utter_routine_note_oily_washed_daily"))
         else:
-            notes.append("Stripping shampoos and over-washing can make oily scalps oilier.")
+            notes.append(phrase("utter_routine_note_oily"))
     if profile.buildup_products:
-        names = [_PRODUCT_NAMES[p] for p in PRODUCT_VALUES if p in profile.buildup_products]
-        verb = "builds" if len(names) == 1 and names[0] != "oils" else "build"
-        if names == ["styling products"]:
-            verb = "build"
-        notes.append(f"{_sentence_case(_join(names))} {verb} up: clarify well.")
+        keys = [p for p in PRODUCT_VALUES if p in profile.buildup_products]
+        names = Capitalised(
+            joined([_PRODUCT_NAMES[p] for p in keys], ", ", last=phrase("utter_word_and"))
+        )
+        if len(keys) == 1 and keys[0] not in _PLURAL_PRODUCTS:
+            notes.append(phrase("utter_routine_note_product_builds_up", products=names))
+        else:
+            notes.append(phrase("utter_routine_note_products_build_up", products=names))
     if "tension" in profile.concerns and minutes != 0:
-        notes.append("For tension, massage matters most: go slower, not harder.")
+        notes.append(phrase("utter_routine_note_tension"))
     if "breakage" in profile.concerns:
-        notes.append("Work on the scalp, not the lengths.")
+        notes.append(phrase("utter_routine_note_breakage"))
     if profile.goal == GOAL_RELAXATION:
-        notes.append("Long relaxing head massages (20-45 min) are a salon service.")
+        notes.append(phrase("utter_routine_note_salon_massage"))
     return notes
 
 
@@ -437,26 +453,27 @@ def _withheld(profile: Profile) -> Routine:
             expectations="",
             notes=(),
             withheld=True,
-            withheld_reason="Please get urgent care now. No routine until you have been seen.",
+            withheld_reason=phrase("utter_routine_withheld_urgent"),
         )
     steps = (
         Step(
-            "Gentle cleanse",
-            "A mild sulfate-free shampoo, lukewarm water, fingertips only; no scrubbing.",
+            phrase("utter_routine_gentle_cleanse_title"),
+            phrase("utter_routine_gentle_cleanse_detail"),
             STEP_CLEANSE,
         ),
-        Step("Cool rinse", "Rinse well with cool water and pat dry.", STEP_RINSE),
+        Step(
+            phrase("utter_routine_rinse_title"),
+            phrase("utter_routine_gentle_rinse_detail"),
+            STEP_RINSE,
+        ),
     )
     return Routine(
         steps=steps,
-        frequency="Wash as you normally do.",
-        expectations="The full scalp facial can wait until a dermatologist has seen your scalp.",
-        notes=("Nothing on inflamed or broken skin until a professional says it's fine.",),
+        frequency=phrase("utter_routine_withheld_frequency"),
+        expectations=phrase("utter_routine_withheld_expectations"),
+        notes=(phrase("utter_routine_note_inflamed_skin"),),
         withheld=True,
-        withheld_reason=(
-            "A dermatologist should look at your scalp first, so no exfoliation and no "
-            "massage for now."
-        ),
+        withheld_reason=phrase("utter_routine_withheld_dermatologist"),
     )
 
 
@@ -490,28 +507,30 @@ def build_routine(profile: Profile, massage_minutes: float | None = None) -> Rou
     )
 
 
-def render(routine: Routine) -> str:
-    """Render a routine as short, scannable text for a phone screen.
+def render(routine: Routine) -> Value:
+    """Render a routine as short, scannable lines for a phone screen.
 
     Args:
         routine: A routine from ``build_routine``.
 
     Returns:
-        Plain text: the reason when withheld, numbered steps, "How often:",
-        "What to expect:" and short notes.
+        The routine as a phrase, one line each (worded by ``domain.yml``): the reason
+        when withheld, numbered steps, "How often:", "What to expect:" and short notes.
     """
-    lines: list[str] = []
+    parts: list[Value] = []
     if routine.withheld:
-        lines.append(routine.withheld_reason)
+        parts.append(routine.withheld_reason)
         if routine.steps:
-            lines.append("For now:")
+            parts.append(phrase("utter_routine_for_now"))
     else:
-        lines.append("Your at-home scalp facial:")
+        parts.append(phrase("utter_routine_intro"))
     for number, step in enumerate(routine.steps, start=1):
-        lines.append(f"{number}. {step.title}: {step.detail}")
+        parts.append(
+            phrase("utter_routine_step", number=number, title=step.title, detail=step.detail)
+        )
     if routine.frequency:
-        lines.append(f"How often: {routine.frequency}")
+        parts.append(phrase("utter_routine_how_often", frequency=routine.frequency))
     if routine.expectations:
-        lines.append(f"What to expect: {routine.expectations}")
-    lines.extend(f"- {note}" for note in routine.notes)
-    return "\n".join(lines)
+        parts.append(phrase("utter_routine_what_to_expect", expectations=routine.expectations))
+    parts.extend(phrase("utter_routine_note", note=note) for note in routine.notes)
+    return lines(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -40,11 +41,18 @@ def salon_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def domain() -> dict[str, Any]:
-    """The project's real domain, as the action server receives it."""
+def loaded_domain() -> dict[str, Any]:
+    """The project's real domain, loaded once."""
     from rasa.shared.core.domain import Domain
 
     return Domain.load(str(ROOT / "domain.yml")).as_dict()
+
+
+@pytest.fixture
+def domain(loaded_domain: dict[str, Any]) -> dict[str, Any]:
+    """The project's real domain, as the action server receives it (a test's own copy:
+    Rasa's slot filling changes a response in place)."""
+    return copy.deepcopy(loaded_domain)
 
 
 @pytest.fixture

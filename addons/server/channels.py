@@ -324,7 +324,7 @@ class TwilioOutput(UnprefixedOutput, RasaTwilioOutput):
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         """WhatsApp messages from Twilio have no buttons: number the choices."""
-        await self.send_text_message(recipient_id, numbered_choices(text, buttons))
+        await self.send_text_message(recipient_id, numbered_choices(text, buttons, self.name()))
 
     async def send_quick_replies(
         self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
@@ -423,7 +423,7 @@ class SalonMessengerBot(UnprefixedOutput, MessengerBot):
                 for b in buttons
             ]
         else:
-            text = numbered_choices(text, buttons)
+            text = numbered_choices(text, buttons, self.name())
             replies = [
                 {"content_type": "text", "title": str(number), "payload": b["payload"]}
                 for number, b in enumerate(buttons, 1)

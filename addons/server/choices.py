@@ -3,6 +3,8 @@
 WhatsApp (Twilio) shows no buttons, and Messenger shows at most 13 quick replies of 20
 characters: the choices are numbered in the text, and a reply "2" is read as the second
 choice's payload, looked up in the conversation (so it works with several replicas).
+The numbering and the hint are responses of the domain (``utter_server_choice``,
+``utter_server_choice_hint``; ``addons/server/replies.py``).
 """
 
 from __future__ import annotations
@@ -14,17 +16,37 @@ from typing import Any
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from sanic.request import Request
 
+from addons.server.replies import worded
+from scalpcare.phrases import Phrase, lines, phrase
+
 #: Messenger shows at most 13 quick replies, each title at most 20 characters.
 MESSENGER_MAX_QUICK_REPLIES = 13
 MESSENGER_MAX_TITLE = 20
-CHOICE_HINT = "Reply with the number of your choice."
+#: After the numbered choices: how to pick one.
+CHOICE_HINT = phrase("utter_server_choice_hint")
 _CHOICE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 
-def numbered_choices(text: str, buttons: Sequence[dict[str, Any]]) -> str:
-    """The text followed by the buttons as a numbered list, for channels without buttons."""
-    lines = [f"{number}. {button.get('title', '')}" for number, button in enumerate(buttons, 1)]
-    return "\n".join([text.strip(), *lines, CHOICE_HINT])
+def choice_lines(buttons: Sequence[dict[str, Any]]) -> list[Phrase]:
+    """The buttons as numbered choices ("1. Yes"), one phrase each (pure)."""
+    return [
+        phrase("utter_server_choice", number=number, title=str(button.get("title", "")))
+        for number, button in enumerate(buttons, 1)
+    ]
+
+
+def numbered_choices(
+    text: str, buttons: Sequence[dict[str, Any]], channel: str | None = None
+) -> str:
+    """The text followed by the buttons as a numbered list, for channels without buttons.
+
+    Args:
+        text: The bot's message.
+        buttons: Its buttons.
+        channel: The client's channel, for the responses' ``channel:`` variations.
+    """
+    choices = worded(lines([*choice_lines(buttons), CHOICE_HINT]), channel)
+    return f"{text.strip()}\n{choices}"
 
 
 def choice_payload(text: str | None, events: Iterable[Event]) -> str | None:

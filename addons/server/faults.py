@@ -20,20 +20,23 @@ Every salon channel (``addons/server/channels.py``) wraps Rasa's message handler
 * :class:`ActionFailureRecorder`, a logging filter on Rasa's processor logger,
   records the failed actions of *this* message (the context variable follows
   the message through every ``await``), and the user gets
-  :data:`ACTION_FAILED_TEXT` after whatever else the turn said. The user's
+  :data:`ACTION_FAILED` after whatever else the turn said. The user's
   message is stored, so the conversation (a form included) goes on with the
   next message once the action server is back.
 * ``addons.server.tracker_store.ScalpCareTrackerStore`` raises :class:`TrackerStoreFailed`
   when the database fails during a message. It is deliberately not an
   ``Exception``, so ``FailSafeTrackerStore`` cannot turn it into its in-memory
   fallback; the turn stops, nothing is stored, and the user gets
-  :data:`NOT_TAKEN_TEXT` (send it again).
+  :data:`NOT_TAKEN` (send it again).
 * Any other exception from the handler (the Redis lock store down, a bug) also
-  means the message was not processed and stored: :data:`NOT_TAKEN_TEXT`; unless
+  means the message was not processed and stored: :data:`NOT_TAKEN`; unless
   the tracker store had already stored the turn (:func:`note_stored`; e.g. Redis
   went down before the lock was released), then the turn's replies stand.
 
-Each case is logged at ERROR with the conversation id and the cause.
+The apologies are responses of the domain (``utter_server_action_failed``,
+``utter_server_message_not_taken``), worded for the client's channel
+(``addons/server/replies.py``). Each case is logged at ERROR with the conversation id
+and the cause.
 """
 
 from __future__ import annotations
@@ -48,22 +51,18 @@ from typing import Any
 import sqlalchemy.exc
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from addons.server.replies import worded
 from addons.server.session_ids import log_ref
+from scalpcare.phrases import Phrase, phrase
 
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 #: After a turn in which a custom action failed: the message itself is kept.
-ACTION_FAILED_TEXT = (
-    "Sorry, I'm having a technical problem on my side and couldn't finish that. "
-    "Please try again in a minute."
-)
+ACTION_FAILED = phrase("utter_server_action_failed")
 #: When the message could not be processed or stored at all.
-NOT_TAKEN_TEXT = (
-    "Sorry, I'm having a technical problem right now and couldn't take in your "
-    "last message. Please send it again in a minute."
-)
+NOT_TAKEN = phrase("utter_server_message_not_taken")
 
 #: The logger and message with which Rasa 3.6 reports a failed action
 #: (``rasa.core.processor.MessageProcessor._run_action``).
@@ -125,7 +124,7 @@ def failed_action_name(logger_name: str, level: int, message: str) -> str | None
     return match.group(1) if match else None
 
 
-def reply_for(failed_actions: list[str], message_taken: bool) -> str | None:
+def reply_for(failed_actions: list[str], message_taken: bool) -> Phrase | None:
     """What to tell the user at the end of a turn, if anything (pure).
 
     Args:
@@ -133,12 +132,12 @@ def reply_for(failed_actions: list[str], message_taken: bool) -> str | None:
         message_taken: Whether the message was processed and stored.
 
     Returns:
-        The apology, or None when everything worked.
+        The apology (a phrase of the domain), or None when everything worked.
     """
     if not message_taken:
-        return NOT_TAKEN_TEXT
+        return NOT_TAKEN
     if failed_actions:
-        return ACTION_FAILED_TEXT
+        return ACTION_FAILED
     return None
 
 
@@ -198,8 +197,9 @@ def _cause(error: BaseException) -> str:
     return f"{error.__class__.__name__}: {error}".strip()
 
 
-async def _say(message: UserMessage, text: str) -> None:
+async def _say(message: UserMessage, reply: Phrase) -> None:
     try:
+        text = worded(reply, message.input_channel)
         await message.output_channel.send_response(message.sender_id, {"text": text})
     except Exception:
         logger.exception(

@@ -5,6 +5,8 @@ message over the length cap is shortened (``addons/server/message_limits.py``), 
 from one sender or one address is answered politely instead of handled, and a failing
 part of the assistant is answered with an apology (``addons/server/faults.py``).
 :mod:`addons.server.channels` wraps each channel's handler with :func:`salon_handler`.
+What these say is worded by the domain's responses (``utter_server_...``,
+``addons/server/replies.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from addons.server import faults, message_limits, session_ids
+from addons.server.replies import agent_domain, worded
 from scalpcare.contract import Referral
+from scalpcare.phrases import Value, joined, phrase
 from scalpcare.referral import referral_message
 from scalpcare.triage import screen
 
@@ -55,16 +59,15 @@ def cap_length(on_new_message: OnNewMessage) -> OnNewMessage:
             if note is not None:
                 logger.info("shortened a message of %d characters", len(message.text))
                 message.text = text
-                await message.output_channel.send_response(message.sender_id, {"text": note})
+                said = worded(note, message.input_channel)
+                await message.output_channel.send_response(message.sender_id, {"text": said})
         return await on_new_message(message)
 
     return handle
 
 
-RATE_LIMITED = (
-    "You're sending messages faster than I can read them. Please wait a few seconds and "
-    "send your message again."
-)
+#: To a sender (or an address) over its rate.
+RATE_LIMITED = phrase("utter_server_rate_limited")
 
 
 class RateLimiter:
@@ -123,27 +126,29 @@ def limit_rate(on_new_message: OnNewMessage, limiter: RateLimiter) -> OnNewMessa
     async def handle(message: UserMessage) -> Any:
         if not limiter.allow(str(message.sender_id)):
             logger.info("rate limit: a message was not handled")
-            await message.output_channel.send_response(
-                message.sender_id, {"text": rate_limited_reply(message.text)}
-            )
+            text = worded(rate_limited_reply(message.text), message.input_channel)
+            await message.output_channel.send_response(message.sender_id, {"text": text})
             return None
         return await on_new_message(message)
 
     return handle
 
 
-def rate_limited_reply(text: str | None) -> str:
+def rate_limited_reply(text: str | None) -> Value:
     """The note for a message over the rate, with the referral first if it has a red flag.
 
     A refused message is not read by Rasa, so a red flag in it would go unanswered: the
     rule screener (no model, a few milliseconds) reads it here, and a ``dermatologist`` or
     ``urgent`` finding gets its referral before the note (what the user wrote is not quoted:
     the message is not stored). A deficiency hint waits for the message to be sent again.
+
+    Returns:
+        The reply as a phrase (the referral and the note a blank line apart).
     """
     level = screen(message_limits.shorten(text or "")[0]).level if text else Referral.NONE
     if level.rank < Referral.DERMATOLOGIST.rank:
         return RATE_LIMITED
-    return referral_message(level, []) + "\n\n" + RATE_LIMITED
+    return joined([referral_message(level, []), RATE_LIMITED], "\n\n")
 
 
 def prefix_sender(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
@@ -175,7 +180,8 @@ def limit_addresses(blueprint: Blueprint) -> Blueprint:
     async def per_address(request: Request) -> HTTPResponse | None:
         address = request.remote_addr or request.ip or "unknown"
         if request.method == "POST" and not limiter.allow(address):
-            return response.json({"error": RATE_LIMITED}, status=429)
+            text = worded(RATE_LIMITED, domain=agent_domain(request.app))
+            return response.json({"error": text}, status=429)
         return None
 
     return blueprint

@@ -4,7 +4,8 @@ Rasa's NLU cost grows faster than the message: on 2 cores a 2,000-character mess
 takes about 0.2 s, 20,000 characters about 3 s and 100,000 characters over a
 minute, during which the server answers nobody. Every channel
 (``addons/server/channels.py``) therefore shortens a message longer than
-``MESSAGE_MAX_CHARS`` (default 2,000) before Rasa reads it, and tells the user so.
+``MESSAGE_MAX_CHARS`` (default 2,000) before Rasa reads it, and tells the user so
+(a phrase of the domain, ``utter_server_message_shortened...``).
 
 Safety first, in bounded time: beyond the cut, a fast scan for red-flag words (one
 regular expression, linear in the length: a few milliseconds for a megabyte) picks at
@@ -21,6 +22,7 @@ import os
 import re
 
 from scalpcare import triage
+from scalpcare.phrases import Phrase, phrase
 
 ENV_VAR = "MESSAGE_MAX_CHARS"
 DEFAULT_MAX_CHARS = 2000
@@ -57,13 +59,20 @@ def max_chars() -> int:
     return value if value >= 200 else DEFAULT_MAX_CHARS
 
 
-def notice(length: int, limit: int, kept_flags: bool) -> str:
-    """The polite note sent before the bot's answer to a shortened message."""
-    also = " and what you said about symptoms further on" if kept_flags else ""
-    return (
-        f"That's a long message ({length:,} characters), so I've read the first "
-        f"{limit:,}{also}. For the best answer, send one question or topic at a time."
+def notice(length: int, limit: int, kept_flags: bool) -> Phrase:
+    """The polite note sent before the bot's answer to a shortened message.
+
+    Args:
+        length: The message's length in characters.
+        limit: How many characters were read.
+        kept_flags: Whether red-flagged sentences beyond the cut were kept.
+    """
+    name = (
+        "utter_server_message_shortened_kept_symptoms"
+        if kept_flags
+        else "utter_server_message_shortened"
     )
+    return phrase(name, length=f"{length:,}", limit=f"{limit:,}")
 
 
 def _cut(text: str, limit: int) -> str:
@@ -80,7 +89,7 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return begin, after.end() if after else min(len(text), end + CONTEXT_CHARS)
 
 
-def shorten(text: str, limit: int | None = None) -> tuple[str, str | None]:
+def shorten(text: str, limit: int | None = None) -> tuple[str, Phrase | None]:
     """Return the text Rasa should read and the note for the user (None if unchanged).
 
     Args:

@@ -11,6 +11,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from addons.server.choices import CHOICE_HINT, choice_payload, numbered_choices
 from scripts.credentials import effective_credentials
+from tests.replies import rendered
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = yaml.safe_load((ROOT / "credentials.yml").read_text())
@@ -98,7 +99,7 @@ def test_buttons_become_numbered_choices() -> None:
         "1. Scalp facial",
         "2. 20-min head massage add-on",
         "3. 45-min head-only massage",
-        CHOICE_HINT,
+        rendered(CHOICE_HINT),
     ]
 
 

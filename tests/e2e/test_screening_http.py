@@ -97,7 +97,7 @@ def test_a_red_flag_during_a_handoff_is_answered_and_staff_are_told(assistant) -
     assert reply(sa.HANDOFF, salon=salon.name, hours=salon.opening_hours) in told
     assert assistant.say(sender, "hello?") == []
     answer = _texts(assistant.say(sender, "my scalp is bleeding a lot and it won't stop"))
-    assert "needs medical care now" in answer and referral.STAFF_TOLD in answer
+    assert "needs medical care now" in answer and reply(referral.STAFF_TOLD) in answer
     assert _slots(assistant, sender)["referral"] == "urgent"
     [(alert,)] = _rows(
         assistant, "SELECT alert FROM salon_handoff_requests WHERE sender_id = ?", sender

@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 
 from actions import salon_actions as sa
-from addons.server.guards import RATE_LIMITED
 from tests.e2e.conftest import Assistant, running_assistant
 from tests.replies import reply
 
@@ -92,7 +91,8 @@ def test_a_burst_from_one_sender_is_answered_politely(as_make_runs_it: Assistant
     assistant = as_make_runs_it
     sender = _sender()
     replies = [assistant.say(sender, f"hello {n}") for n in range(14)]
-    limited = [r for r in replies if [m.get("text") for m in r] == [RATE_LIMITED]]
+    note = reply("utter_server_rate_limited")
+    limited = [r for r in replies if [m.get("text") for m in r] == [note]]
     assert limited, "no message was rate-limited"
     handled = [e for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
     assert len(handled) == len(replies) - len(limited)

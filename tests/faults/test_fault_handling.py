@@ -27,9 +27,15 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
 
 from addons.server import faults
-from addons.server.faults import ACTION_FAILED_TEXT, NOT_TAKEN_TEXT, TrackerStoreFailed
+from addons.server.faults import ACTION_FAILED, NOT_TAKEN, TrackerStoreFailed
 from addons.server.session_ids import log_ref
 from addons.server.tracker_store import CONNECT_TIMEOUT_S, ScalpCareTrackerStore, engine_options
+from scalpcare.phrases import Phrase
+from tests.replies import rendered
+
+#: The apologies as the client reads them (domain.yml).
+ACTION_FAILED_TEXT = rendered(ACTION_FAILED)
+NOT_TAKEN_TEXT = rendered(NOT_TAKEN)
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA_FAILURE = "Encountered an exception while running action '{}'.Bot will continue, ..."
@@ -59,14 +65,20 @@ def test_failed_action_name(
     ("failed_actions", "taken", "expected"),
     [
         ([], True, None),
-        (["action_triage"], True, ACTION_FAILED_TEXT),
-        (["consultation_form", "action_triage"], True, ACTION_FAILED_TEXT),
-        ([], False, NOT_TAKEN_TEXT),
-        (["action_triage"], False, NOT_TAKEN_TEXT),
+        (["action_triage"], True, ACTION_FAILED),
+        (["consultation_form", "action_triage"], True, ACTION_FAILED),
+        ([], False, NOT_TAKEN),
+        (["action_triage"], False, NOT_TAKEN),
     ],
 )
-def test_reply_for(failed_actions: list[str], taken: bool, expected: str | None) -> None:
+def test_reply_for(failed_actions: list[str], taken: bool, expected: Phrase | None) -> None:
     assert faults.reply_for(failed_actions, taken) == expected
+
+
+def test_the_apologies_are_the_domains_responses() -> None:
+    assert ACTION_FAILED.name == "utter_server_action_failed"
+    assert NOT_TAKEN.name == "utter_server_message_not_taken"
+    assert ACTION_FAILED_TEXT.startswith("Sorry") and NOT_TAKEN_TEXT.startswith("Sorry")
 
 
 def test_rasa_still_reports_failed_actions_the_way_we_read_it() -> None:

@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from addons.server.faults import ACTION_FAILED_TEXT, NOT_TAKEN_TEXT
+from addons.server.faults import ACTION_FAILED, NOT_TAKEN
 from addons.server.session_ids import log_ref
 from tests.e2e.conftest import CHECKIN_DELAY_S, Assistant, free_port, running_assistant
 from tests.faults.services import ActionServer, PrivatePostgres, PrivateRedis
+from tests.replies import rendered
 
 pytestmark = pytest.mark.e2e
 
@@ -34,6 +35,9 @@ ASK_SENSITIVE = "Is your scalp sensitive"
 START = "can u give me a routine"
 CONCERN = "buildup!! from hairspray"
 OILY = '/describe_scalp{"scalp_type": "oily"}'
+#: The apologies as the client reads them (domain.yml).
+ACTION_FAILED_TEXT = rendered(ACTION_FAILED)
+NOT_TAKEN_TEXT = rendered(NOT_TAKEN)
 
 
 @dataclass

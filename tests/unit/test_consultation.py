@@ -20,7 +20,7 @@ from actions.salon_actions import CONSENT_QUESTION
 from scalpcare import routine
 from scalpcare.consultation_parsing import ScalpFacts
 from tests.conftest import TrackerFactory
-from tests.replies import reply
+from tests.replies import rendered, reply
 
 NO_ENTITIES: dict[str, list[str]] = {}
 NONE3 = (None, None, False)  # no scalp type, sensitivity unknown, not a "no concerns" answer
@@ -182,7 +182,35 @@ def test_is_fresh_answer(events: list[dict[str, Any]], fresh: bool) -> None:
 def test_correction_note(before: ScalpFacts, after: ScalpFacts, note: str | None) -> None:
     """A changed answer is acknowledged; a first answer is not."""
     got = consultation.correction_note(before, after)
-    assert (got is None) if note is None else (got is not None and note in got)
+    assert (got is None) if note is None else (got is not None and note in rendered(got))
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "note"),
+    [
+        (ScalpFacts(sensitive=True), ScalpFacts(sensitive=False), "not sensitive"),
+        (
+            ScalpFacts(scalp_type="oily", sensitive=False, concerns=frozenset({"itch", "flaking"})),
+            ScalpFacts(scalp_type="dry", sensitive=True),
+            "scalp type is dry; your scalp is sensitive; no flaking or itch",
+        ),
+        (
+            ScalpFacts(concerns=frozenset({"tension", "buildup", "shedding"})),
+            ScalpFacts(concerns=frozenset({"tension"})),
+            "no buildup or shedding",
+        ),
+        (
+            ScalpFacts(scalp_type="normal", concerns=frozenset({"oiliness", "dryness", "itch"})),
+            ScalpFacts(scalp_type="combination", concerns=frozenset({"itch"})),
+            "scalp type is combination; no dryness or oiliness",
+        ),
+    ],
+)
+def test_correction_note_wording(before: ScalpFacts, after: ScalpFacts, note: str) -> None:
+    """The whole note, worded by domain.yml: changes in a fixed order, concerns joined by "or"."""
+    got = consultation.correction_note(before, after)
+    assert got is not None
+    assert rendered(got) == f"Got it, I've changed that: {note}."
 
 
 def _form_tracker(
@@ -219,7 +247,7 @@ async def test_validator_counts_misses_and_explains_after_two(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     """Two unusable answers in a row: the question is explained, the count resets."""
-    slots = {"requested_slot": "wash_frequency"}
+    slots: dict[str, Any] = {"requested_slot": "wash_frequency"}
     first = await ValidateConsultationForm().run(
         dispatcher, _form_tracker(make_tracker, "banana", "nlu_fallback", slots), domain
     )
@@ -282,7 +310,7 @@ async def test_routine_for_a_complete_consultation(
         concerns=["itch"], scalp_type="dry", sensitive=True, wash_frequency="every 2-3 days"
     )
     built = routine.build_routine(profile, 5.0)
-    assert dispatcher.messages[0]["text"] == routine.render(built)
+    assert dispatcher.messages[0]["text"] == rendered(routine.render(built))
     assert events == [
         SlotSet("massage_max_minutes", 5.0),
         SlotSet("massage_max_sessions_per_day", 1.0),

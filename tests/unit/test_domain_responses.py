@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import re
 from pathlib import Path
@@ -12,7 +13,11 @@ import pytest
 from rasa.core.nlg.interpolator import interpolate
 
 PAYLOAD = re.compile(r"^/[a-z_]+(\{.*\})?$")
-ACTIONS = Path(__file__).resolve().parents[2] / "actions"
+ROOT = Path(__file__).resolve().parents[2]
+ACTIONS = ROOT / "actions"
+#: Where replies are built from phrases (scalpcare/phrases.py): the core, the actions,
+#: the server's own replies.
+PHRASE_SOURCES = (ROOT / "scalpcare", ACTIONS, ROOT / "addons" / "server")
 
 
 def action_variables() -> set[str]:
@@ -35,6 +40,21 @@ def action_variables() -> set[str]:
     return names
 
 
+def phrase_variables() -> set[str]:
+    """The placeholders the code fills in phrases (``phrase("utter_...", name=...)``)."""
+    names: set[str] = set()
+    for folder in PHRASE_SOURCES:
+        for path in folder.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                if called == "phrase":
+                    names.update(k.arg for k in node.keywords if k.arg)
+    return names
+
+
 def _responses(domain: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [
         (name, variation)
@@ -47,9 +67,10 @@ def test_no_response_logs_an_interpolation_error(domain, capsys) -> None:
     """A `{...}` that is neither a slot nor a variable an action passes makes Rasa log
     every slot's value; none may do that."""
     assert {"days", "who", "what", "name", "service", "times", "note"} <= action_variables()
-    slots = {name: f"<{name}>" for name in [*domain["slots"], *action_variables()]}
+    variables = [*domain["slots"], *action_variables(), *phrase_variables()]
+    slots = {name: f"<{name}>" for name in variables}
     for _name, variation in _responses(domain):
-        interpolate(variation, slots)
+        interpolate(copy.deepcopy(variation), slots)
     output = capsys.readouterr()
     assert "interpolator" not in output.out + output.err
 
@@ -59,7 +80,7 @@ def test_button_payloads_are_intents_with_json_entities(domain, with_slots: bool
     slots = {name: f"<{name}>" for name in domain["slots"]} if with_slots else {}
     seen = 0
     for name, variation in _responses(domain):
-        for button in interpolate(variation, slots).get("buttons") or []:
+        for button in interpolate(copy.deepcopy(variation), slots).get("buttons") or []:
             payload = button["payload"]
             match = PAYLOAD.match(payload)
             assert match, (name, payload)

@@ -85,8 +85,8 @@ async def test_ask_affirmation_offers_topics_and_something_else(
     message = dispatcher.messages[0]
     assert message["text"] == reply(fallback.NOT_SURE_WITH_TOPICS)
     assert message["buttons"] == [
-        {"title": fallback.TOPIC_TITLES["help"], "payload": "/help"},
-        {"title": fallback.TOPIC_TITLES["greet"], "payload": "/greet"},
+        {"title": "What can you help with?", "payload": "/help"},
+        {"title": "Just saying hello", "payload": "/greet"},
         {"title": "Something else", "payload": "/out_of_scope"},
     ]
 
@@ -126,6 +126,8 @@ async def test_default_fallback_gives_up_and_reverts(dispatcher, make_tracker, d
 
 def test_every_offered_topic_is_an_intent_of_the_domain(domain) -> None:
     assert set(fallback.TOPIC_TITLES) <= set(domain["intents"])
+    names = [*fallback.TOPIC_TITLES.values(), fallback.SOMETHING_ELSE]
+    assert all(reply(name) and "{" not in reply(name) for name in names)
 
 
 def test_overridden_default_actions_are_declared_in_the_domain(domain) -> None:

@@ -23,6 +23,7 @@ from scalpcare.massage import (
     limit_for,
     parse_habit,
 )
+from tests.replies import rendered
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES_PATH = ROOT / "tests" / "data" / "massage_cases.csv"
@@ -135,16 +136,20 @@ def test_limit_for(
         intensity,
     )
     assert limit.paused is (minutes == 0)
-    assert limit.context and ("self-massage" in limit.context or "paused" in limit.context)
+    context = rendered(limit.context)
+    assert context and ("self-massage" in context or "paused" in context)
 
 
 def test_limit_context_names_reasons() -> None:
     """The context phrase says why the limit is stricter."""
     limit = limit_for(Referral.NONE, True, True, False)
-    assert "nutrient deficiency" in limit.context and "shedding" in limit.context
+    context = rendered(limit.context)
+    assert "nutrient deficiency" in context and "shedding" in context
     assert limit.reasons == ("nutrient_deficiency", "heavy_shedding")
-    assert "dermatologist" in limit_for(Referral.DERMATOLOGIST, False, False, False).context
-    assert "urgent" in limit_for(Referral.URGENT, False, False, False).context
+    assert "dermatologist" in rendered(
+        limit_for(Referral.DERMATOLOGIST, False, False, False).context
+    )
+    assert "urgent" in rendered(limit_for(Referral.URGENT, False, False, False).context)
 
 
 def test_limits_never_exceed_the_seed_bounds() -> None:
@@ -226,15 +231,17 @@ def test_professional_session_is_not_self_massage() -> None:
 def test_self_check_and_drift_content() -> None:
     """The seed 003 §5 questions and drift signs are available as data."""
     assert len(SELF_CHECK_QUESTIONS) == 3
-    assert all(q.endswith("?") for q in SELF_CHECK_QUESTIONS)
-    assert any("anxiety" in q for q in SELF_CHECK_QUESTIONS)
+    questions = [rendered(q) for q in SELF_CHECK_QUESTIONS]
+    assert all(q.endswith("?") for q in questions)
+    assert any("anxiety" in q for q in questions)
     assert len(DRIFT_SIGNS) == 3
 
 
 def test_professional_note_separates_salon_sessions() -> None:
     """The salon sessions (20 / 45 min) are explained as a different thing."""
-    assert "20" in PROFESSIONAL_SESSION_NOTE and "45" in PROFESSIONAL_SESSION_NOTE
-    assert "self-massage" in PROFESSIONAL_SESSION_NOTE
+    note = rendered(PROFESSIONAL_SESSION_NOTE)
+    assert "20" in note and "45" in note
+    assert "self-massage" in note
     assert set(REASON_TEXT) >= {
         "too_many_sessions",
         "too_long",

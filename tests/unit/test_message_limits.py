@@ -7,6 +7,8 @@ import pytest
 from addons.server import message_limits
 from scalpcare import triage
 from scalpcare.contract import Referral
+from scalpcare.phrases import phrase
+from tests.replies import rendered
 
 FILLER = "I wash my hair every other day and use a mild shampoo. "  # 55 characters
 
@@ -25,8 +27,8 @@ def test_a_long_message_is_cut_at_a_word_and_the_user_told() -> None:
     short, note = message_limits.shorten(text, 2000)
     assert len(short) <= 2000 and not short.endswith(" ")
     assert text.startswith(short)
-    assert note is not None and f"({len(text):,} characters)" in note
-    assert "first 2,000" in note and "symptoms" not in note
+    assert note is not None and f"({len(text):,} characters)" in rendered(note)
+    assert "first 2,000" in rendered(note) and "symptoms" not in rendered(note)
 
 
 @pytest.mark.parametrize(
@@ -48,7 +50,7 @@ def test_flags_beyond_the_cut_keep_their_sentence_and_referral(tail: str, level:
     assert triage.screen(short).level is triage.screen(text).level is level
     assert len(short) < 2000 + len(tail) + 10
     assert note is not None
-    assert ("symptoms" in note) is (level is not Referral.NONE)
+    assert ("symptoms" in rendered(note)) is (level is not Referral.NONE)
 
 
 def test_many_flags_keep_at_most_five_sentences() -> None:
@@ -75,3 +77,29 @@ def test_max_chars_from_the_environment(
     else:
         monkeypatch.setenv(message_limits.ENV_VAR, value)
     assert message_limits.max_chars() == expected
+
+
+@pytest.mark.parametrize(
+    ("length", "limit", "kept", "expected"),
+    [
+        (
+            2001,
+            2000,
+            False,
+            phrase("utter_server_message_shortened", length="2,001", limit="2,000"),
+        ),
+        (
+            1234567,
+            5000,
+            True,
+            phrase(
+                "utter_server_message_shortened_kept_symptoms", length="1,234,567", limit="5,000"
+            ),
+        ),
+    ],
+)
+def test_the_notice_names_its_response(
+    length: int, limit: int, kept: bool, expected: object
+) -> None:
+    assert message_limits.notice(length, limit, kept) == expected
+    assert "{" not in rendered(message_limits.notice(length, limit, kept))

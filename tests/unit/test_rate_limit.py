@@ -9,6 +9,10 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from addons.server.guards import RATE_LIMITED, RateLimiter, limit_rate, rate_limited_reply
 from scalpcare import referral
+from scalpcare.phrases import phrase
+from tests.replies import rendered, reply
+
+NOTE = reply("utter_server_rate_limited")
 
 
 @pytest.mark.parametrize(
@@ -22,18 +26,28 @@ from scalpcare import referral
             "i have thick silvery plaques on my scalp",
             "What you describe is something a dermatologist",
         ),
-        ("hi", RATE_LIMITED),
-        ("my roots get oily by day 2", RATE_LIMITED),
-        ("", RATE_LIMITED),
-        (None, RATE_LIMITED),
+        ("hi", NOTE),
+        ("my roots get oily by day 2", NOTE),
+        ("", NOTE),
+        (None, NOTE),
         # a deficiency hint is no referral to give in a refusal: it waits for the resend
-        ("my ferritin is 8", RATE_LIMITED),
+        ("my ferritin is 8", NOTE),
     ],
 )
 def test_rate_limited_reply(text: str | None, starts: str) -> None:
-    reply = rate_limited_reply(text)
-    assert reply.startswith(starts)
-    assert reply.endswith(RATE_LIMITED)
+    text_sent = rendered(rate_limited_reply(text))
+    assert text_sent.startswith(starts)
+    assert text_sent.endswith(NOTE)
+
+
+def test_the_note_is_the_domains_response() -> None:
+    assert rate_limited_reply("hi") == RATE_LIMITED == phrase("utter_server_rate_limited")
+
+
+def test_the_referral_comes_a_blank_line_before_the_note() -> None:
+    flagged = "my scalp is bleeding and there's pus and i have a fever"
+    urgent = rendered(referral.referral_message(referral.Referral.URGENT, []))
+    assert rendered(rate_limited_reply(flagged)) == urgent + "\n\n" + NOTE
 
 
 def test_a_refused_red_flag_still_gets_its_referral() -> None:
@@ -49,5 +63,7 @@ def test_a_refused_red_flag_still_gets_its_referral() -> None:
     assert handled == ["hi"]
     # Rasa's channels send each paragraph as its own message: the referral, then the note.
     *referral_part, note = [m["text"] for m in channel.messages]
-    assert "\n\n".join(referral_part) == referral.referral_message(referral.Referral.URGENT, [])
-    assert note == RATE_LIMITED
+    assert "\n\n".join(referral_part) == rendered(
+        referral.referral_message(referral.Referral.URGENT, [])
+    )
+    assert note == NOTE

@@ -1,4 +1,4 @@
-"""Referral texts and the appointment summary (pure), as tables."""
+"""Referral replies and the appointment summary (pure), as tables, worded by domain.yml."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import pytest
 
 from scalpcare import referral
 from scalpcare.contract import Referral
+from scalpcare.phrases import Phrase, Value, names
+from tests.replies import rendered, response_text, responses
 
 N, C, D, U = Referral.NONE, Referral.DOCTOR, Referral.DERMATOLOGIST, Referral.URGENT
 
-# new level, previous level -> which template answers
+# new level, previous level -> which response answers
 MESSAGE_CASES = [
     (U, N, referral.URGENT),
     (U, C, referral.URGENT),
@@ -28,9 +30,11 @@ MESSAGE_CASES = [
 
 @pytest.mark.parametrize(("new", "previous", "template"), MESSAGE_CASES)
 def test_referral_message_template(new: Referral, previous: Referral, template: str) -> None:
-    """Each combination of levels gets its template, quoting the user's words."""
-    text = referral.referral_message(new, ["silvery scales"], previous)
-    head = template.split("{what}")[0]
+    """Each combination of levels gets its response, quoting the user's words."""
+    message = referral.referral_message(new, ["silvery scales"], previous)
+    assert names(message)[0] == template
+    text = rendered(message)
+    head = response_text(template).split("{")[0]
     assert text.startswith(head)
     assert '"silvery scales"' in text
 
@@ -51,21 +55,22 @@ def test_no_message_without_a_finding() -> None:
 )
 def test_quotes_the_users_words(described: list[str], quoted: str) -> None:
     """Findings are quoted once each, at most three."""
-    assert f"({quoted})" in referral.referral_message(U, described)
+    assert f"({quoted})" in rendered(referral.referral_message(U, described))
 
 
 def test_nothing_to_quote_leaves_the_parenthesis_out() -> None:
     """A finding without words (the learned model's) is not quoted as "what you mentioned"."""
-    assert referral.referral_message(U, []).startswith("What you describe needs medical care now.")
-    reminder = referral.referral_message(D, [], D)
+    urgent = rendered(referral.referral_message(U, []))
+    assert urgent.startswith("What you describe needs medical care now.")
+    reminder = rendered(referral.referral_message(D, [], D))
     assert reminder.startswith("As I said, please have what you describe looked at")
 
 
 def test_urgent_gives_no_routine_and_dermatologist_says_what_to_avoid() -> None:
     """Urgent: care now, no routine; dermatologist: not treatment, what to avoid, summary."""
-    urgent = referral.referral_message(U, ["fever"]).lower()
+    urgent = rendered(referral.referral_message(U, ["fever"])).lower()
     assert "now" in urgent and "won't suggest any routine" in urgent
-    derm = referral.referral_message(D, ["silvery scales"]).lower()
+    derm = rendered(referral.referral_message(D, ["silvery scales"])).lower()
     assert "not treatment" in derm
     assert "no exfoliating" in derm and "no massage on inflamed or broken skin" in derm
     assert derm.rstrip().endswith("summary to take to your appointment?")
@@ -73,7 +78,7 @@ def test_urgent_gives_no_routine_and_dermatologist_says_what_to_avoid() -> None:
 
 def test_doctor_message_is_honest_about_nutrition() -> None:
     """Massage cannot create nutrients; a doctor and blood tests; no supplement."""
-    text = referral.referral_message(C, ["vegan"]).lower()
+    text = rendered(referral.referral_message(C, ["vegan"])).lower()
     assert "can't create nutrients or replace nutrition" in text
     assert "blood test" in text and "doctor" in text
     assert "can't recommend supplements" in text
@@ -87,7 +92,7 @@ def test_triage_reply_adds_the_nutrient_note(
     level: Referral, nutrient: list[str], has_note: bool
 ) -> None:
     """A dermatologist referral also mentions the nutrient context of the same message."""
-    text = referral.triage_reply(level, ["x"], N, nutrient)
+    text = rendered(referral.triage_reply(level, ["x"], N, nutrient))
     assert ("You also mention" in text) is has_note
 
 
@@ -142,7 +147,7 @@ def test_build_summary(
 
 def test_summary_render() -> None:
     """The rendered summary has the three parts and who to see, never a diagnosis."""
-    text = referral.build_summary(["flaky for 2 weeks"], ["flaky"], D).render()
+    text = rendered(referral.build_summary(["flaky for 2 weeks"], ["flaky"], D).render())
     assert text.splitlines() == [
         "Summary for your appointment (in your own words):",
         "- What I noticed: flaky",
@@ -151,7 +156,7 @@ def test_summary_render() -> None:
         "- Suggested by the salon's assistant: see a dermatologist.",
         "You can copy this or take a screenshot.",
     ]
-    empty = referral.build_summary([], [], N).render()
+    empty = rendered(referral.build_summary([], [], N).render())
     assert "not described" in empty and "Suggested" not in empty
 
 
@@ -202,6 +207,99 @@ def test_the_summary_keeps_where_and_how_long(
     message: str, where: str | None, how_long: str
 ) -> None:
     """The user's own words for the place and the time are in the summary."""
-    text = referral.build_summary([message], ["sores"], Referral.DERMATOLOGIST).render()
+    text = rendered(referral.build_summary([message], ["sores"], Referral.DERMATOLOGIST).render())
     assert f"- How long: {how_long}" in text.replace("For some", "for some")
     assert (f"- Where: {where}" in text) if where else ("- Where:" not in text)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            referral.referral_message(D, ["pus"]),
+            [referral.DERMATOLOGIST, referral.FINDING, referral.SUMMARY_OFFER],
+        ),
+        (referral.referral_message(U, []), [referral.URGENT]),
+        (
+            referral.referral_message(D, ["x"], U),
+            [referral.ALREADY, "utter_referral_who_urgent"],
+        ),
+        (
+            referral.referral_message(D, [], D),
+            [referral.ALREADY, referral.WHAT_YOU_DESCRIBE, "utter_referral_who_dermatologist"],
+        ),
+        (
+            referral.referral_message(D, ["x"], about="care", person="son"),
+            [
+                referral.DERMATOLOGIST_OTHER,
+                referral.FINDING,
+                "utter_referral_who_child",
+                referral.SUMMARY_OFFER_OTHER,
+            ],
+        ),
+        (
+            referral.referral_message(C, ["a", "b"], about="other", person="wife"),
+            [referral.DOCTOR_OTHER, referral.FINDING, referral.AND],
+        ),
+        (
+            referral.triage_reply(D, ["x"], N, ["vegan"]),
+            [referral.DERMATOLOGIST, referral.FINDING, referral.SUMMARY_OFFER],
+        ),
+        (
+            referral.combined_message(["fever"], ["infection"]),
+            [referral.URGENT_COMBINED, "utter_sign_fever", "utter_sign_infection"],
+        ),
+    ],
+)
+def test_replies_are_named_responses(message: Value, expected: list[str]) -> None:
+    """Each reply is made of the domain's responses (the client's words are plain values)."""
+    found = names(message)
+    assert found[: len(expected)] == expected
+    assert set(found) <= set(responses())
+
+
+def test_the_clients_words_stay_plain_values() -> None:
+    """Quoted words are filled in as they are, never looked up as a response."""
+    message = referral.referral_message(U, ["pus {x}"], about="other", person="son {y}")
+    assert isinstance(message, Phrase)
+    assert message.get("person") == "son {y}"
+    finding = message.get("finding")
+    assert isinstance(finding, Phrase) and finding.get("what") == '"pus {x}"'
+    assert rendered(message).startswith('What you describe for your son {y} ("pus {x}") needs')
+
+
+@pytest.mark.parametrize("sign", sorted(referral.SIGN_WORDS))
+def test_every_sign_has_plain_words_in_the_domain(sign: str) -> None:
+    """A sign's plain words are a response: reworded in domain.yml, never a diagnosis."""
+    words = rendered(referral.sign_words([sign]))
+    assert words and "{" not in words
+    assert rendered(referral.SIGN_WORDS[sign]) == words
+
+
+@pytest.mark.parametrize(
+    ("signs", "words"),
+    [
+        ([], "what you mentioned"),
+        (["fever"], "a fever"),
+        (["fever", "infection", "fever"], "a fever and pus or an oozing sore"),
+        (["bleeding", "lump", "new_sign"], "bleeding, a lump or a changing mole and new sign"),
+    ],
+)
+def test_sign_words_joins_with_and(signs: list[str], words: str) -> None:
+    """Signs are listed once each, the last two joined by the domain's "and"."""
+    assert rendered(referral.sign_words(signs)) == words
+
+
+def test_the_summary_words_its_concerns_and_who_to_see() -> None:
+    """Concerns and the professional are the domain's words; unknown concerns stay as they are."""
+    summary = referral.Summary(("a", "b"), (), ("oil",), U, ("dryness", "new"), ("x", "y"))
+    assert rendered(summary.render()).splitlines() == [
+        "Summary for your appointment (in your own words):",
+        "- What I noticed: a; b",
+        "- Also bothering me: dryness or tightness, new",
+        "- Where: x; y",
+        "- How long: not said",
+        "- What I've tried: oil",
+        "- Suggested by the salon's assistant: see a doctor or urgent care today.",
+        "You can copy this or take a screenshot.",
+    ]

@@ -1,12 +1,12 @@
-"""Replies live in the domain: the actions name them, staff can reword them.
+"""Replies live in the domain: the code names them, staff can reword them.
 
-Every fixed reply is a response in ``domain.yml`` that an action sends by name
-(``dispatcher.utter_message(response=..., variable=...)``), so its wording can change,
-vary and be translated without touching Python. Read from the source: no sentence
-meant for a client is written in ``actions/``. The replies still composed in Python
-from the core's parts (the routine, the referral, the massage limits, the appointment
-summary, a correction note, the fallback's topic buttons) are listed in
-``COMPOSED``; each one that moves to the domain leaves the list.
+Every reply is a response in ``domain.yml``. An action sends a whole reply by name
+(``dispatcher.utter_message(response=..., variable=...)``); a reply built from what the
+client said (the routine, a referral, the summary, the massage limits, a correction
+note, the server's own replies) is made of named phrases (``scalpcare/phrases.py``)
+worded from the domain (docs/replies.md). Read from the source: no sentence meant for a
+client is written in ``actions/``, ``scalpcare/`` or ``addons/server/``, and every
+response the code names is in the domain.
 """
 
 from __future__ import annotations
@@ -19,22 +19,28 @@ from typing import Any
 import pytest
 import yaml
 
-from actions import booking, consultation, fallback, massage_limits, safety, salon_actions, session
+from actions import booking, salon_actions
 from tests.replies import reply
 
 ROOT = Path(__file__).resolve().parents[2]
-ACTIONS = sorted((ROOT / "actions").glob("*.py"))
+#: Where a client's reply could be written: the actions, the core, the server's parts.
+SOURCES = sorted(
+    [
+        *(ROOT / "actions").glob("*.py"),
+        *(ROOT / "scalpcare").rglob("*.py"),
+        *(ROOT / "addons" / "server").glob("*.py"),
+    ]
+)
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf8"))
 #: A sentence meant for a client: words, a space, and an ending a reply would have.
 SENTENCE = re.compile(r"[A-Za-z]{2,}.* .*[A-Za-z)\"'][.?!:]\s*$|[.?!] [A-Z]", re.S)
-#: Replies still composed in Python: (file, function) pairs whose sentences are allowed.
-COMPOSED = {
-    ("consultation.py", "correction_note"),
-    ("massage_limits.py", "limits_message"),
-    ("massage_limits.py", "<module>"),  # SALON_SESSIONS, SELF_CHECK_INTRO, PAUSED_NO_HABIT
-    ("fallback.py", "<module>"),  # TOPIC_TITLES, the fallback's button titles
-    ("booking.py", "<module>"),  # SERVICE_TITLES, named inside the booking replies
-    ("salon_actions.py", "alert_handoff"),  # a note for staff on the handoff, not a reply
+#: A regular expression's source, not a sentence.
+PATTERN = re.compile(r"\(\?:|\\b|\\s")
+#: Strings that read like sentences but nobody reads as a reply: (file, function).
+NOT_REPLIES = {
+    ("salon_actions.py", "alert_handoff"),  # a label for staff on the handoff
+    ("screen.py", "warm_up"),  # a text screened once to warm the matcher up
+    ("serve.py", "validate_action_result"),  # added to Rasa's error for the log
 }
 
 
@@ -55,6 +61,10 @@ def sentences_in(path: Path) -> list[tuple[str, str]]:
                     child_doc = first.value
             if isinstance(child, ast.Call) and _is_log_call(child):
                 continue  # log lines are for staff, not clients
+            if isinstance(child, ast.Raise):
+                continue  # an error for a developer or the log
+            if isinstance(child, ast.Expr) and isinstance(child.value, ast.Constant):
+                continue  # a docstring (also an attribute's, after its assignment)
             if isinstance(child, ast.keyword) and child.arg in {"description", "help"}:
                 continue  # a command line's help text
             if (
@@ -63,6 +73,7 @@ def sentences_in(path: Path) -> list[tuple[str, str]]:
                 and child is not docstring
                 and child is not child_doc
                 and SENTENCE.search(child.value)
+                and not PATTERN.search(child.value)
             ):
                 found.append((scope, child.value))
             visit(child, scope, child_doc)
@@ -99,30 +110,50 @@ def test_the_reader_finds_a_reply_and_skips_docstrings_and_logs(tmp_path: Path) 
     assert sentences_in(sample) == [("run", "Thanks, I have saved it.")]
 
 
-@pytest.mark.parametrize("path", ACTIONS, ids=lambda path: path.name)
-def test_no_reply_is_written_in_the_actions(path: Path) -> None:
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_no_reply_is_written_in_python(path: Path) -> None:
     written = [
         (function, text)
         for function, text in sentences_in(path)
-        if (path.name, function) not in COMPOSED
+        if (path.name, function) not in NOT_REPLIES
     ]
     assert not written
 
 
-def _response_names() -> set[str]:
+def test_the_reader_skips_errors_patterns_and_attribute_docstrings(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "LIMIT = 3\n"
+        '"""How many there may be. At most three."""\n'
+        'WORDS = re.compile(r"\\bdo i need (?:to take )?(?:a |an )?")\n'
+        "def check(x):\n"
+        '    raise ValueError(f"Unknown value: {x}. Use another one.")\n',
+        encoding="utf8",
+    )
+    assert sentences_in(sample) == []
+
+
+def _named_in_code() -> set[str]:
+    """Every response name written in full in the sources (``"utter_..."`` literals)."""
     names: set[str] = set()
-    for module in (salon_actions, booking, session, safety, massage_limits, fallback, consultation):
-        for value in vars(module).values():
-            if isinstance(value, str) and value.startswith("utter_"):
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf8"))):
+            value = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and re.fullmatch(r"utter_[a-z0-9_]*[a-z0-9]", value):
                 names.add(value)
-    names.update(consultation.EXPLANATIONS.values())
-    return names
+    #: Not responses: Rasa's retrieval action for the FAQ, and a key of the parse data.
+    return names - {"utter_faq", "utter_action"}
 
 
-@pytest.mark.parametrize("name", sorted(_response_names()))
-def test_every_reply_an_action_names_is_in_the_domain(name: str) -> None:
+def test_the_code_names_many_phrases() -> None:
+    # The routine, the referral and the massage limits alone name over a hundred.
+    assert len(_named_in_code()) > 200
+
+
+@pytest.mark.parametrize("name", sorted(_named_in_code()))
+def test_every_response_the_code_names_is_in_the_domain(name: str) -> None:
     variations: list[dict[str, Any]] = DOMAIN["responses"][name]
-    assert variations and all(variation.get("text") for variation in variations)
+    assert variations and all(variation.get("text") is not None for variation in variations)
 
 
 def test_a_reply_is_rendered_with_its_variables() -> None:

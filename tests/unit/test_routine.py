@@ -1,7 +1,9 @@
 """Tables for the pure routine builder (scalpcare/routine.py).
 
 The rules under test come from docs/content-rules.md and seed 002's
-at-home scalp facial; each table row names the rule it checks.
+at-home scalp facial; each table row names the rule it checks. The builder returns
+phrases; the tests read them as the client does, worded by domain.yml
+(``tests.replies.rendered``).
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from scalpcare import phrases
 from scalpcare.contract import CONCERN_VALUES, SCALP_TYPE_VALUES, Referral
 from scalpcare.habits import (
     GOAL_VALUES,
@@ -22,6 +26,7 @@ from scalpcare.habits import (
     parse_products,
     parse_wash_frequency,
 )
+from scalpcare.phrases import Phrase, Value
 from scalpcare.routine import (
     STEP_CLEANSE,
     STEP_EXFOLIATE,
@@ -35,6 +40,7 @@ from scalpcare.routine import (
     render,
 )
 from tests.content_rules import BRAND_PATTERNS
+from tests.replies import rendered, response_text, responses
 
 FULL_ORDER = (STEP_EXFOLIATE, STEP_CLEANSE, STEP_SERUM, STEP_MASSAGE, STEP_RINSE)
 
@@ -57,20 +63,29 @@ def kinds(routine: Routine) -> tuple[str, ...]:
     return tuple(s.kind for s in routine.steps)
 
 
+def text_of(routine: Routine) -> str:
+    """The whole routine as the client reads it."""
+    return rendered(render(routine))
+
+
+def notes_text(routine: Routine) -> str:
+    return " ".join(rendered(note) for note in routine.notes)
+
+
 def field_text(routine: Routine, where: str) -> str:
     """The text of one part of a routine, lower-cased, for substring checks."""
     if where == "notes":
-        text = " ".join(routine.notes)
+        text = notes_text(routine)
     elif where == "frequency":
-        text = routine.frequency
+        text = rendered(routine.frequency)
     elif where == "expectations":
-        text = routine.expectations
+        text = rendered(routine.expectations)
     elif where == "reason":
-        text = routine.withheld_reason
+        text = rendered(routine.withheld_reason)
     elif where == "all":
-        text = render(routine)
+        text = text_of(routine)
     else:
-        text = f"{step(routine, where).title} {step(routine, where).detail}"
+        text = f"{rendered(step(routine, where).title)} {rendered(step(routine, where).detail)}"
     return text.lower()
 
 
@@ -98,7 +113,7 @@ def test_steps_follow_seed_002_order(kwargs: dict[str, Any]) -> None:
 
 
 def test_render_numbers_steps_in_order() -> None:
-    text = render(build_routine(profile()))
+    text = text_of(build_routine(profile()))
     numbered = re.findall(r"^(\d)\. ([^:]+):", text, flags=re.MULTILINE)
     assert [n for n, _ in numbered] == ["1", "2", "3", "4", "5"]
     titles = [t.lower() for _, t in numbered]
@@ -303,12 +318,14 @@ def test_adaptation_rules(
 
 
 def test_vitamin_e_keeps_its_capital() -> None:
-    assert "vitamin E" in step(build_routine(profile()), STEP_SERUM).detail
+    assert "vitamin E" in rendered(step(build_routine(profile()), STEP_SERUM).detail)
 
 
 @pytest.mark.parametrize("concerns", [(), ("itch",), ("dryness", "itch", "flaking", "shedding")])
 def test_serum_lists_at_most_three_ingredients(concerns: tuple[str, ...]) -> None:
-    detail = step(build_routine(profile(concerns=concerns, scalp_type="dry")), STEP_SERUM).detail
+    detail = rendered(
+        step(build_routine(profile(concerns=concerns, scalp_type="dry")), STEP_SERUM).detail
+    )
     first_sentence = detail.split(".")[0]
     assert 1 <= len(first_sentence.split(";")) <= 3
 
@@ -353,13 +370,13 @@ def test_massage_minutes(
         # 0 pauses the massage: the step is dropped and the routine says so.
         assert STEP_MASSAGE not in kinds(routine)
         assert kinds(routine) == (STEP_EXFOLIATE, STEP_CLEANSE, STEP_SERUM, STEP_RINSE)
-        assert "paused" in " ".join(routine.notes).lower()
-        assert "paused" in routine.frequency.lower()
-        assert "4. Cool rinse" in render(routine)
+        assert "paused" in notes_text(routine).lower()
+        assert "paused" in rendered(routine.frequency).lower()
+        assert "4. Cool rinse" in text_of(routine)
     else:
-        assert title in step(routine, STEP_MASSAGE).title
-        assert title in routine.frequency
-        assert "paused" not in render(routine).lower()
+        assert title in rendered(step(routine, STEP_MASSAGE).title)
+        assert title in rendered(routine.frequency)
+        assert "paused" not in text_of(routine).lower()
 
 
 # ---------------------------------------------------------------------------
@@ -390,7 +407,7 @@ def test_withheld_routine_has_no_exfoliation_or_massage(
     assert STEP_MASSAGE not in kinds(routine)
     assert STEP_SERUM not in kinds(routine)
     assert routine.massage_minutes == 0
-    text = render(routine).lower()
+    text = text_of(routine).lower()
     assert "scrub" not in text.replace("no scrubbing", "")
     assert "massager" not in text
     assert "salicylic" not in text
@@ -400,8 +417,8 @@ def test_withheld_routine_has_no_exfoliation_or_massage(
 def test_urgent_gives_no_routine_at_all() -> None:
     routine = build_routine(profile(referral=Referral.URGENT, concerns=["itch"]))
     assert routine.steps == ()
-    assert "urgent care" in routine.withheld_reason.lower()
-    text = render(routine)
+    assert "urgent care" in rendered(routine.withheld_reason).lower()
+    text = text_of(routine)
     assert "How often" not in text
     assert re.search(r"^\d\.", text, flags=re.MULTILINE) is None
 
@@ -409,13 +426,13 @@ def test_urgent_gives_no_routine_at_all() -> None:
 def test_dermatologist_keeps_only_gentle_cleansing() -> None:
     routine = build_routine(profile(referral=Referral.DERMATOLOGIST, scalp_type="oily"))
     assert kinds(routine) == (STEP_CLEANSE, STEP_RINSE)
-    assert "gentle" in step(routine, STEP_CLEANSE).title.lower()
-    assert "dermatologist" in routine.withheld_reason.lower()
-    reason = routine.withheld_reason.lower()
+    assert "gentle" in rendered(step(routine, STEP_CLEANSE).title).lower()
+    assert "dermatologist" in rendered(routine.withheld_reason).lower()
+    reason = rendered(routine.withheld_reason).lower()
     assert "no exfoliation" in reason
     assert "no massage" in reason
-    assert "inflamed or broken skin" in " ".join(routine.notes).lower()
-    assert "professional" in " ".join(routine.notes).lower()
+    assert "inflamed or broken skin" in notes_text(routine).lower()
+    assert "professional" in notes_text(routine).lower()
 
 
 @pytest.mark.parametrize("referral", [Referral.NONE, Referral.DOCTOR])
@@ -723,7 +740,7 @@ def _render_all(
             nutrient_deficiency=deficiency,
         )
         for minutes in minutes_options:
-            yield prof, minutes, render(build_routine(prof, massage_minutes=minutes))
+            yield prof, minutes, text_of(build_routine(prof, massage_minutes=minutes))
 
 
 def all_rendered() -> Iterator[tuple[Profile, float | None, str]]:
@@ -826,7 +843,7 @@ def test_every_rendered_routine_is_short_and_well_formed(
                 assert len(line) <= 175, line
 
 
-TYPICAL = [
+TYPICAL: list[dict[str, Any]] = [
     {},
     {"scalp_type": "oily", "concerns": ["buildup"], "buildup_products": ["dry_shampoo"]},
     {"scalp_type": "oily", "concerns": ["oiliness"], "wash_frequency": "daily"},
@@ -843,7 +860,7 @@ TYPICAL = [
 @pytest.mark.parametrize("kwargs", TYPICAL)
 @pytest.mark.parametrize("minutes", MINUTES_OPTIONS)
 def test_typical_routine_fits_a_phone(kwargs: dict[str, Any], minutes: float | None) -> None:
-    text = render(build_routine(profile(**kwargs), massage_minutes=minutes))
+    text = text_of(build_routine(profile(**kwargs), massage_minutes=minutes))
     assert len(text) < 900, text
     assert not banned_hits(text)
 
@@ -851,10 +868,131 @@ def test_typical_routine_fits_a_phone(kwargs: dict[str, Any], minutes: float | N
 @pytest.mark.parametrize("kwargs", TYPICAL[:-1])
 def test_render_contains_every_step_detail(kwargs: dict[str, Any]) -> None:
     routine = build_routine(profile(**kwargs))
-    text = render(routine)
+    text = text_of(routine)
     for item in routine.steps:
-        assert item.detail in text
+        assert rendered(item.detail) in text
     for note in routine.notes:
-        assert note in text
-    assert f"How often: {routine.frequency}" in text
-    assert f"What to expect: {routine.expectations}" in text
+        assert rendered(note) in text
+    assert f"How often: {rendered(routine.frequency)}" in text
+    assert f"What to expect: {rendered(routine.expectations)}" in text
+
+
+# ---------------------------------------------------------------------------
+# Phrases: every word comes from domain.yml
+# ---------------------------------------------------------------------------
+
+ROUTINE_SOURCE = Path(__file__).resolve().parents[2] / "scalpcare" / "routine.py"
+_PLACEHOLDER = re.compile(r"({[^\n{}]+?})")
+
+
+def _masked(name: str) -> str:
+    """A response's text with every letter outside its placeholders written as "x"."""
+    parts = _PLACEHOLDER.split(response_text(name))
+    return "".join(p if _PLACEHOLDER.fullmatch(p) else re.sub("[A-Za-z]", "x", p) for p in parts)
+
+
+def _sample_routines() -> Iterator[Routine]:
+    for kwargs in [*TYPICAL, {"referral": Referral.URGENT}]:
+        for minutes in (*MINUTES_OPTIONS, 3):
+            yield build_routine(profile(**kwargs), massage_minutes=minutes)
+    for concerns, products, scalp, sensitive, goal, deficiency in itertools.product(
+        CONCERN_SETS, PRODUCT_SETS, SCALP_OPTIONS, SENSITIVE_OPTIONS, GOAL_OPTIONS, (False, True)
+    ):
+        prof = Profile(
+            concerns=concerns,
+            scalp_type=scalp,
+            sensitive=sensitive,
+            buildup_products=products,
+            goal=goal,
+            nutrient_deficiency=deficiency,
+            wash_frequency="daily" if "oiliness" in concerns else None,
+        )
+        yield build_routine(prof, massage_minutes=0 if "tension" in concerns else 7.5)
+
+
+def test_every_letter_of_a_routine_comes_from_the_domain() -> None:
+    """Worded by responses whose letters are all "x", a routine has no other letter."""
+    for routine in _sample_routines():
+        text = phrases.render(render(routine), _masked)
+        assert not re.search("[A-WYZa-wyz]", text), text
+
+
+def test_the_routine_uses_every_one_of_its_responses() -> None:
+    """Each response named in routine.py is in the domain, and some routine says it."""
+    in_source = set(re.findall(r'"(utter_[a-z0-9_]+)"', ROUTINE_SOURCE.read_text("utf8")))
+    used = {name for routine in _sample_routines() for name in phrases.names(render(routine))}
+    assert used == in_source
+    assert in_source <= set(responses())
+
+
+def _line_names(routine: Routine) -> list[str]:
+    value = render(routine)
+    assert isinstance(value, phrases.Joined) and value.separator == "\n"
+    return [part.name for part in value.parts if isinstance(part, Phrase)]
+
+
+STEP, OFTEN, EXPECT, NOTE = (
+    "utter_routine_step",
+    "utter_routine_how_often",
+    "utter_routine_what_to_expect",
+    "utter_routine_note",
+)
+DERMATOLOGIST = "utter_routine_withheld_dermatologist"
+LINES: list[tuple[dict[str, Any], float | None, list[str]]] = [
+    ({}, None, ["utter_routine_intro", *[STEP] * 5, OFTEN, EXPECT]),
+    ({}, 0, ["utter_routine_intro", *[STEP] * 4, OFTEN, EXPECT, NOTE]),
+    ({"goal": "relaxation"}, None, ["utter_routine_intro", *[STEP] * 5, OFTEN, EXPECT, NOTE]),
+    (
+        {"referral": Referral.DERMATOLOGIST},
+        None,
+        [DERMATOLOGIST, "utter_routine_for_now", STEP, STEP, OFTEN, EXPECT, NOTE],
+    ),
+    ({"referral": Referral.URGENT}, None, ["utter_routine_withheld_urgent"]),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "minutes", "expected"), LINES)
+def test_render_is_one_phrase_a_line(
+    kwargs: dict[str, Any], minutes: float | None, expected: list[str]
+) -> None:
+    assert _line_names(build_routine(profile(**kwargs), massage_minutes=minutes)) == expected
+
+
+def test_a_step_line_is_numbered_with_its_title_and_detail() -> None:
+    routine = build_routine(profile(), massage_minutes=7.5)
+    value = render(routine)
+    assert isinstance(value, phrases.Joined)
+    massage = value.parts[4]
+    assert isinstance(massage, Phrase)
+    assert massage.get("number") == 4
+    assert massage.get("title") == step(routine, STEP_MASSAGE).title
+    assert rendered(massage) == (
+        "4. Massage, up to 7.5 min: Fingertips or silicone massager, hairline to crown; "
+        "slow circles, gentle pressure."
+    )
+
+
+PRODUCT_NOTES: list[tuple[set[str], str]] = [
+    ({"dry_shampoo"}, "Dry shampoo builds up: clarify well."),
+    ({"hairspray"}, "Hairspray builds up: clarify well."),
+    ({"oils"}, "Oils build up: clarify well."),
+    ({"styling"}, "Styling products build up: clarify well."),
+    ({"oils", "dry_shampoo"}, "Dry shampoo and oils build up: clarify well."),
+    (
+        set(PRODUCT_VALUES),
+        "Dry shampoo, hairspray, oils and styling products build up: clarify well.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("products", "note"), PRODUCT_NOTES)
+def test_product_note_names_them_in_order_and_agrees(products: set[str], note: str) -> None:
+    routine = build_routine(profile(buildup_products=products))
+    assert [rendered(n) for n in routine.notes] == [note]
+
+
+def test_texts_are_phrases_not_python_strings() -> None:
+    routine = build_routine(profile(concerns=["oiliness"], sensitive=True))
+    values: list[Value] = [routine.frequency, routine.expectations, *routine.notes]
+    values += [part for s in routine.steps for part in (s.title, s.detail)]
+    assert all(not isinstance(value, str) for value in values)

@@ -12,7 +12,6 @@ from actions.massage_limits import ActionMassageLimits
 from actions.safety import (
     NO_SUMMARY,
     SAFETY_NET,
-    YES_NO_SUMMARY,
     ActionDeclineSummary,
     ActionReferralSummary,
     ActionSafetyNet,
@@ -21,7 +20,13 @@ from actions.safety import (
 from addons.nlu.red_flags import triage_data
 from scalpcare import referral, triage
 from tests.conftest import TrackerFactory
-from tests.replies import reply
+from tests.replies import rendered, reply, reply_buttons
+
+#: The offer of a summary, as domain.yml words its buttons.
+YES_NO_SUMMARY = [
+    {"title": "Yes, a summary please", "payload": "/affirm"},
+    {"title": "No thanks", "payload": "/deny"},
+]
 
 
 def _screened(text: str) -> dict[str, Any]:
@@ -50,10 +55,31 @@ async def test_triage_dermatologist_first_time(
         SlotSet("summary_offered", True),
     ]
     [message] = dispatcher.messages
-    assert message["text"] == referral.triage_reply(
-        triage.Referral.DERMATOLOGIST, ["silvery scales"]
+    assert message["text"] == rendered(
+        referral.triage_reply(triage.Referral.DERMATOLOGIST, ["silvery scales"])
     )
-    assert message["buttons"] == YES_NO_SUMMARY
+    assert message["buttons"] == YES_NO_SUMMARY == reply_buttons(referral.SUMMARY_OFFER)
+
+
+async def test_the_summary_offer_is_worded_by_the_domain(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """The referral and its buttons come from the domain the action receives."""
+    text = "there are silvery scales all over my scalp"
+    tracker = make_tracker(text, "describe_scalp", 0.9, parse_extra=_screened(text))
+    buttons = [{"title": "Oui", "payload": "/affirm"}, {"title": "Non", "payload": "/deny"}]
+    reworded = {
+        **domain,
+        "responses": {
+            **domain["responses"],
+            referral.DERMATOLOGIST: [{"text": "See a dermatologist about{finding}."}],
+            referral.SUMMARY_OFFER: [{"text": "Summary?", "buttons": buttons}],
+        },
+    }
+    await ActionTriage().run(dispatcher, tracker, reworded)
+    [message] = dispatcher.messages
+    assert message["text"] == 'See a dermatologist about ("silvery scales").\nSummary?'
+    assert message["buttons"] == buttons
 
 
 async def test_triage_urgent_ends_an_active_form(
@@ -318,7 +344,7 @@ async def test_triage_during_a_handoff_tells_staff(
     assert SlotSet("summary_offered", False) in events
     [message] = dispatcher.messages
     assert "needs medical care now" in message["text"]
-    assert message["text"].endswith(referral.STAFF_TOLD)
+    assert message["text"].endswith("\n" + reply(referral.STAFF_TOLD))
     assert message["buttons"] == []
     engine = db.make_engine(salon_database)
     with db.session_scope(engine) as session:
@@ -351,10 +377,10 @@ async def test_triage_in_another_language_gives_the_salons_phone(
     tracker = make_tracker(text, "nlu_fallback", 0.2, parse_extra=_screened(text))
     events = await ActionTriage().run(dispatcher, tracker, domain)
     assert events[0] == SlotSet("referral", "urgent")
-    reply = dispatcher.messages[0]["text"]
-    assert "needs medical care now" in reply
-    assert reply.endswith(referral.ENGLISH_ONLY.format(contact=profile().contact))
-    assert profile().phone in reply
+    said = dispatcher.messages[0]["text"]
+    assert "needs medical care now" in said
+    assert said.endswith("\n" + reply(referral.ENGLISH_ONLY, contact=profile().contact))
+    assert profile().phone in said
 
 
 async def test_triage_on_a_models_finding_uses_plain_words(
@@ -405,6 +431,30 @@ async def test_safety_net_says_when_to_get_care(
     assert ActionSafetyNet().name() in domain["actions"]
 
 
+@pytest.mark.parametrize(
+    ("text", "what", "foreign"),
+    [
+        ("something feels off up there", "how you feel", False),
+        ("it hurts", '"hurts"', False),
+        ("me duele mucho la cabeza y tengo fiebre", '"duele" and "fiebre"', True),
+    ],
+)
+async def test_safety_net_words_what_and_the_note_from_the_domain(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    text: str,
+    what: str,
+    foreign: bool,
+) -> None:
+    """No symptom word: "how you feel"; another language: the English-only note below."""
+    from salon.profile import profile
+
+    await ActionSafetyNet().run(dispatcher, make_tracker(text, "nlu_fallback", 0.3), domain)
+    note = "\n" + reply(referral.ENGLISH_ONLY, contact=profile().contact) if foreign else ""
+    assert dispatcher.messages[0]["text"] == reply(SAFETY_NET, what=what, note=note)
+
+
 async def test_overuse_stays_true_after_a_later_question(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
@@ -437,11 +487,12 @@ async def test_the_long_massage_block_is_said_once(
 ) -> None:
     """A second massage question gets the same limit in one line, not the whole block."""
     from actions.massage_limits import SELF_CHECK_INTRO
+    from tests.replies import rendered
 
     first = make_tracker("how long should i massage my scalp?", "ask_massage_limits", 0.9)
     events = await ActionMassageLimits().run(dispatcher, first, domain)
     given = {e["name"]: e["value"] for e in events}
-    assert SELF_CHECK_INTRO in dispatcher.messages[0]["text"]
+    assert rendered(SELF_CHECK_INTRO) in dispatcher.messages[0]["text"]
     again = make_tracker(
         "and is it ok to do it in the shower?",
         "ask_massage_limits",
@@ -452,5 +503,5 @@ async def test_the_long_massage_block_is_said_once(
     second = CollectingDispatcher()
     await ActionMassageLimits().run(second, again, domain)
     text = second.messages[0]["text"]
-    assert text.startswith("As before:") and SELF_CHECK_INTRO not in text
+    assert text.startswith("As before:") and rendered(SELF_CHECK_INTRO) not in text
     assert len(text) < len(dispatcher.messages[0]["text"]) / 2

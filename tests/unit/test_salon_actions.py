@@ -27,7 +27,7 @@ from salon.profile import profile
 from salon.repository import SalonRepository
 from tests.conftest import TrackerFactory
 from tests.databases import fresh_database
-from tests.replies import reply
+from tests.replies import rendered, reply
 
 
 @pytest.mark.parametrize(
@@ -137,8 +137,10 @@ def test_transcript_and_concerns_text() -> None:
         {"event": "slot", "name": "x"},
     ]
     assert sa.transcript_of(events) == "client: hi\nassistant: Hello"
-    assert sa.concerns_text(["oiliness", "flaking", "itch"]) == "oiliness, flaking and itch"
-    assert sa.concerns_text([]) == "a healthy scalp"
+    assert rendered(sa.concerns_text(["oiliness", "flaking", "itch"])) == (
+        "oiliness, flaking and itch"
+    )
+    assert rendered(sa.concerns_text([])) == "a healthy scalp"
 
 
 @pytest.mark.parametrize(
