@@ -20,21 +20,17 @@ scalp), and limits that say which context they are for.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from scalpcare.contract import CONCERN_VALUES, SCALP_TYPE_VALUES, Referral
+from scalpcare.contract import Referral
 from scalpcare.habits import (
     GOAL_GROWTH_SUPPORT,
     GOAL_RELAXATION,
-    GOAL_VALUES,
     PRODUCT_VALUES,
     WASH_DAILY,
-    WASH_FREQUENCY_VALUES,
-    parse_goal,
-    parse_wash_frequency,
 )
 from scalpcare.phrases import Capitalised, Phrase, Value, joined, lines, phrase
+from scalpcare.scalp_facts import Profile
 
 # Step kinds, so callers and tests can find a step without matching its wording.
 STEP_EXFOLIATE = "exfoliate"
@@ -52,125 +48,6 @@ GENTLE_MASSAGE_MAX_MINUTES = 5.0
 # --------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What the user told us, normalised to the contract's vocabularies.
-
-    Attributes:
-        concerns: Reported concerns, a subset of ``CONCERN_VALUES``.
-        scalp_type: One of ``SCALP_TYPE_VALUES`` or ``None`` when unknown.
-        sensitive: Whether the scalp is sensitive; ``None`` when unknown.
-        wash_frequency: One of ``WASH_FREQUENCY_VALUES`` or ``None``.
-        buildup_products: A subset of ``PRODUCT_VALUES``.
-        goal: One of ``GOAL_VALUES`` or ``None``.
-        referral: The strongest referral made so far.
-        nutrient_deficiency: The context suggests a possible deficiency.
-    """
-
-    concerns: frozenset[str] = frozenset()
-    scalp_type: str | None = None
-    sensitive: bool | None = None
-    wash_frequency: str | None = None
-    buildup_products: frozenset[str] = frozenset()
-    goal: str | None = None
-    referral: Referral = Referral.NONE
-    nutrient_deficiency: bool = False
-
-    def __post_init__(self) -> None:
-        """Reject values outside the contract's vocabularies."""
-        # Fail loudly on values outside the contract: a typo here would
-        # silently drop an adaptation (or a safety rule) from the routine.
-        unknown = set(self.concerns) - set(CONCERN_VALUES)
-        if unknown:
-            raise ValueError(f"unknown concerns: {sorted(unknown)}")
-        if self.scalp_type is not None and self.scalp_type not in SCALP_TYPE_VALUES:
-            raise ValueError(f"unknown scalp_type: {self.scalp_type!r}")
-        if self.wash_frequency is not None and self.wash_frequency not in WASH_FREQUENCY_VALUES:
-            raise ValueError(f"unknown wash_frequency: {self.wash_frequency!r}")
-        unknown = set(self.buildup_products) - set(PRODUCT_VALUES)
-        if unknown:
-            raise ValueError(f"unknown buildup_products: {sorted(unknown)}")
-        if self.goal is not None and self.goal not in GOAL_VALUES:
-            raise ValueError(f"unknown goal: {self.goal!r}")
-        if not isinstance(self.referral, Referral):
-            raise TypeError(f"referral must be a Referral, got {self.referral!r}")
-
-    @classmethod
-    def from_values(
-        cls,
-        concerns: Iterable[object] | str | None = None,
-        scalp_type: object = None,
-        sensitive: object = None,
-        wash_frequency: object = None,
-        buildup_products: Iterable[object] | str | None = None,
-        goal: object = None,
-        referral: object = None,
-        nutrient_deficiency: object = False,
-    ) -> Profile:
-        """Build a profile from loosely typed values such as tracker slots.
-
-        Unknown or empty values are dropped instead of raising, because slot
-        values come from NLU and may be stale or misspelt; the strict
-        constructor is for code that already holds clean values.
-
-        Args:
-            concerns: Concern names; unknown ones are ignored.
-            scalp_type: A scalp type; anything unknown becomes ``None``.
-            sensitive: A bool, or ``None`` when unknown.
-            wash_frequency: A normalised value or free text (parsed).
-            buildup_products: Product names; unknown ones are ignored.
-            goal: A normalised goal or free text (parsed).
-            referral: A ``Referral`` or a slot string.
-            nutrient_deficiency: Truthy when a deficiency is suspected.
-
-        Returns:
-            A valid ``Profile``.
-        """
-        clean_concerns = _as_names(concerns) & frozenset(CONCERN_VALUES)
-        clean_type = str(scalp_type).strip().lower() if scalp_type is not None else None
-        if clean_type not in SCALP_TYPE_VALUES:
-            clean_type = None
-        clean_products = _as_names(buildup_products) & frozenset(PRODUCT_VALUES)
-        wash = None
-        if wash_frequency is not None:
-            text = str(wash_frequency).strip().lower()
-            wash = text if text in WASH_FREQUENCY_VALUES else parse_wash_frequency(text)
-        clean_goal = None
-        if goal is not None:
-            text = str(goal).strip().lower()
-            clean_goal = text if text in GOAL_VALUES else parse_goal(text)
-        return cls(
-            concerns=clean_concerns,
-            scalp_type=clean_type,
-            sensitive=_as_bool(sensitive),
-            wash_frequency=wash,
-            buildup_products=clean_products,
-            goal=clean_goal,
-            referral=referral if isinstance(referral, Referral) else Referral.parse(referral),
-            nutrient_deficiency=bool(_as_bool(nutrient_deficiency)),
-        )
-
-
-def _as_names(values: Iterable[object] | str | None) -> frozenset[str]:
-    """Lower-cased names from a list slot; a lone string counts as one name."""
-    if values is None:
-        return frozenset()
-    items = [values] if isinstance(values, str) else list(values)
-    return frozenset(str(v).strip().lower() for v in items if v is not None and str(v).strip())
-
-
-def _as_bool(value: object) -> bool | None:
-    """Read a bool slot; strings like "false" must not count as true."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in {"", "none", "null", "unknown"}:
-            return None
-        return text in {"true", "yes", "y", "1"}
-    return bool(value)
 
 
 @dataclass(frozen=True)

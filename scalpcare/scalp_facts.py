@@ -1,9 +1,12 @@
 """What a consultation knows about a scalp, and how a new answer folds into it.
 
-``ScalpFacts`` is the one facts type of the consultation: what one message says
-(``scalpcare.consultation_parsing.parse``) or what the whole consultation knows (its
-slots, ``ScalpFacts.from_values``), and ``merge`` folds a new message into what was said
-before, so corrections ("sorry, I meant dry not oily") take effect.
+``ScalpFacts`` is what one message says (``scalpcare.consultation_parsing.parse``) or
+what the consultation's slots hold (``ScalpFacts.from_values``), and ``merge`` folds a new
+message into what was said before, so corrections ("sorry, I meant dry not oily") take
+effect. ``Profile`` is the same facts once the consultation is done, with the referral
+and the nutrient context, as the routine reads them (``scalpcare.routine``). Both read
+loosely typed slot values with the same readers (``slot_names``, ``slot_scalp_type``,
+``slot_bool``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,14 @@ from scalpcare.contract import (
     SCALP_TYPE,
     SCALP_TYPE_VALUES,
     SENSITIVE_SCALP,
+    Referral,
+)
+from scalpcare.habits import (
+    GOAL_VALUES,
+    PRODUCT_VALUES,
+    WASH_FREQUENCY_VALUES,
+    parse_goal,
+    parse_wash_frequency,
 )
 
 # --------------------------------------------------------------------------
@@ -87,18 +98,10 @@ class ScalpFacts:
         Returns:
             Valid ``ScalpFacts`` holding only those three fields.
         """
-        if concerns is None:
-            items: list[object] = []
-        elif isinstance(concerns, str):
-            items = [concerns]
-        else:
-            items = list(concerns)
-        names = frozenset(str(c).strip().lower() for c in items if c is not None)
-        clean_type = str(scalp_type).strip().lower() if scalp_type is not None else None
         return cls(
-            concerns=names & frozenset(CONCERN_VALUES),
-            scalp_type=clean_type if clean_type in SCALP_TYPE_VALUES else None,
-            sensitive=_slot_bool(sensitive),
+            concerns=slot_names(concerns) & frozenset(CONCERN_VALUES),
+            scalp_type=slot_scalp_type(scalp_type),
+            sensitive=slot_bool(sensitive),
         )
 
     def slot_values(self) -> dict[str, object]:
@@ -119,13 +122,131 @@ class ScalpFacts:
         return slots
 
 
-def _slot_bool(value: object) -> bool | None:
+@dataclass(frozen=True)
+class Profile:
+    """What the user told us, normalised to the contract's vocabularies.
+
+    Attributes:
+        concerns: Reported concerns, a subset of ``CONCERN_VALUES``.
+        scalp_type: One of ``SCALP_TYPE_VALUES`` or ``None`` when unknown.
+        sensitive: Whether the scalp is sensitive; ``None`` when unknown.
+        wash_frequency: One of ``WASH_FREQUENCY_VALUES`` or ``None``.
+        buildup_products: A subset of ``PRODUCT_VALUES``.
+        goal: One of ``GOAL_VALUES`` or ``None``.
+        referral: The strongest referral made so far.
+        nutrient_deficiency: The context suggests a possible deficiency.
+    """
+
+    concerns: frozenset[str] = frozenset()
+    scalp_type: str | None = None
+    sensitive: bool | None = None
+    wash_frequency: str | None = None
+    buildup_products: frozenset[str] = frozenset()
+    goal: str | None = None
+    referral: Referral = Referral.NONE
+    nutrient_deficiency: bool = False
+
+    def __post_init__(self) -> None:
+        """Reject values outside the contract's vocabularies."""
+        # Fail loudly on values outside the contract: a typo here would
+        # silently drop an adaptation (or a safety rule) from the routine.
+        unknown = set(self.concerns) - set(CONCERN_VALUES)
+        if unknown:
+            raise ValueError(f"unknown concerns: {sorted(unknown)}")
+        if self.scalp_type is not None and self.scalp_type not in SCALP_TYPE_VALUES:
+            raise ValueError(f"unknown scalp_type: {self.scalp_type!r}")
+        if self.wash_frequency is not None and self.wash_frequency not in WASH_FREQUENCY_VALUES:
+            raise ValueError(f"unknown wash_frequency: {self.wash_frequency!r}")
+        unknown = set(self.buildup_products) - set(PRODUCT_VALUES)
+        if unknown:
+            raise ValueError(f"unknown buildup_products: {sorted(unknown)}")
+        if self.goal is not None and self.goal not in GOAL_VALUES:
+            raise ValueError(f"unknown goal: {self.goal!r}")
+        if not isinstance(self.referral, Referral):
+            raise TypeError(f"referral must be a Referral, got {self.referral!r}")
+
+    @classmethod
+    def from_values(
+        cls,
+        concerns: Iterable[object] | str | None = None,
+        scalp_type: object = None,
+        sensitive: object = None,
+        wash_frequency: object = None,
+        buildup_products: Iterable[object] | str | None = None,
+        goal: object = None,
+        referral: object = None,
+        nutrient_deficiency: object = False,
+    ) -> Profile:
+        """Build a profile from loosely typed values such as tracker slots.
+
+        Unknown or empty values are dropped instead of raising, because slot
+        values come from NLU and may be stale or misspelt; the strict
+        constructor is for code that already holds clean values.
+
+        Args:
+            concerns: Concern names; unknown ones are ignored.
+            scalp_type: A scalp type; anything unknown becomes ``None``.
+            sensitive: A bool, or ``None`` when unknown.
+            wash_frequency: A normalised value or free text (parsed).
+            buildup_products: Product names; unknown ones are ignored.
+            goal: A normalised goal or free text (parsed).
+            referral: A ``Referral`` or a slot string.
+            nutrient_deficiency: Truthy when a deficiency is suspected.
+
+        Returns:
+            A valid ``Profile``.
+        """
+        clean_concerns = slot_names(concerns) & frozenset(CONCERN_VALUES)
+        clean_products = slot_names(buildup_products) & frozenset(PRODUCT_VALUES)
+        wash = None
+        if wash_frequency is not None:
+            text = str(wash_frequency).strip().lower()
+            wash = text if text in WASH_FREQUENCY_VALUES else parse_wash_frequency(text)
+        clean_goal = None
+        if goal is not None:
+            text = str(goal).strip().lower()
+            clean_goal = text if text in GOAL_VALUES else parse_goal(text)
+        return cls(
+            concerns=clean_concerns,
+            scalp_type=slot_scalp_type(scalp_type),
+            sensitive=slot_bool(sensitive),
+            wash_frequency=wash,
+            buildup_products=clean_products,
+            goal=clean_goal,
+            referral=referral if isinstance(referral, Referral) else Referral.parse(referral),
+            nutrient_deficiency=bool(slot_bool(nutrient_deficiency)),
+        )
+
+
+# --------------------------------------------------------------------------
+# Slot values, loosely typed (NLU may leave a lone string or a stale value)
+# --------------------------------------------------------------------------
+
+
+def slot_names(values: Iterable[object] | str | None) -> frozenset[str]:
+    """Lower-cased names from a list slot; a lone string counts as one name."""
+    if values is None:
+        return frozenset()
+    items = [values] if isinstance(values, str) else list(values)
+    return frozenset(str(v).strip().lower() for v in items if v is not None and str(v).strip())
+
+
+def slot_scalp_type(value: object) -> str | None:
+    """A scalp type from a slot; anything outside the contract is unknown (``None``)."""
+    text = str(value).strip().lower() if value is not None else None
+    return text if text in SCALP_TYPE_VALUES else None
+
+
+def slot_bool(value: object) -> bool | None:
+    """A bool slot; "false" is False, and empty or unreadable text is unknown (``None``)."""
     if value is None or isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
-    if text in {"true", "yes", "1"}:
+    if not isinstance(value, str):
+        return bool(value)
+    text = value.strip().lower()
+    if text in {"true", "yes", "y", "1"}:
         return True
-    if text in {"false", "no", "0"}:
+    if text in {"false", "no", "n", "0"}:
         return False
     return None
 
