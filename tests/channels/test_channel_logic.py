@@ -35,11 +35,11 @@ def test_without_variables_only_the_web_channels_are_on() -> None:
         "addons.server.channels.SocketIOInput",
     ]
     assert set(missing) == {
-        "addons.server.channels.TelegramInput",
-        "addons.server.channels.TwilioInput",
-        "addons.server.channels.FacebookInput",
+        "addons.server.messaging_apps.TelegramInput",
+        "addons.server.messaging_apps.TwilioInput",
+        "addons.server.messaging_apps.FacebookInput",
     }
-    assert "TWILIO_AUTH_TOKEN" in missing["addons.server.channels.TwilioInput"]
+    assert "TWILIO_AUTH_TOKEN" in missing["addons.server.messaging_apps.TwilioInput"]
     socketio = enabled["addons.server.channels.SocketIOInput"]
     assert socketio["session_persistence"] is True
     assert socketio["cors_allowed_origins"] == "http://localhost:8080"
@@ -47,7 +47,7 @@ def test_without_variables_only_the_web_channels_are_on() -> None:
 
 def test_a_channel_is_on_only_with_all_its_variables() -> None:
     enabled, missing = effective_credentials(TEMPLATE, TELEGRAM)
-    assert enabled["addons.server.channels.TelegramInput"] == {
+    assert enabled["addons.server.messaging_apps.TelegramInput"] == {
         "access_token": "123:abc",
         "verify": "fernhill_bot",
         "webhook_url": "https://salon.example/webhooks/telegram/webhook",
@@ -56,8 +56,8 @@ def test_a_channel_is_on_only_with_all_its_variables() -> None:
     }
     partial = {**TELEGRAM, "TELEGRAM_BOT_NAME": ""}
     enabled, missing = effective_credentials(TEMPLATE, partial)
-    assert "addons.server.channels.TelegramInput" not in enabled
-    assert missing["addons.server.channels.TelegramInput"] == ["TELEGRAM_BOT_NAME"]
+    assert "addons.server.messaging_apps.TelegramInput" not in enabled
+    assert missing["addons.server.messaging_apps.TelegramInput"] == ["TELEGRAM_BOT_NAME"]
 
 
 def test_no_secret_is_committed_in_the_template() -> None:
@@ -82,14 +82,14 @@ def test_the_script_writes_a_private_file_rasa_can_read(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert "Channel off: addons.server.channels.TwilioInput" in result.stderr
+    assert "Channel off: addons.server.messaging_apps.TwilioInput" in result.stderr
     assert output.stat().st_mode & 0o777 == 0o600
     # Rasa reads it (and expands nothing left in it).
     from rasa.shared.utils.io import read_config_file
 
     written = read_config_file(str(output))
-    assert written["addons.server.channels.TelegramInput"]["access_token"] == "123:abc"
-    assert "addons.server.channels.FacebookInput" not in written
+    assert written["addons.server.messaging_apps.TelegramInput"]["access_token"] == "123:abc"
+    assert "addons.server.messaging_apps.FacebookInput" not in written
 
 
 def test_buttons_become_numbered_choices() -> None:

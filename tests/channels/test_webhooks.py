@@ -379,6 +379,10 @@ def test_the_log_names_the_channels_that_are_on(channels: Assistant) -> None:
     assert channels.log_path is not None
     log = Path(channels.log_path).read_text()
     on = ", ".join(
-        f"addons.server.channels.{name}" for name in ("RestInput", "SocketIOInput", "TelegramInput")
+        (
+            "addons.server.channels.RestInput",
+            "addons.server.channels.SocketIOInput",
+            "addons.server.messaging_apps.TelegramInput",
+        )
     )
     assert f"Channels on: {on}" in log

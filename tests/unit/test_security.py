@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from addons.server import session_ids
-from addons.server.channels import telegram_secret
+from addons.server.messaging_apps import telegram_secret
 from addons.server.guards import RateLimiter
 from addons.server.serve import InsecureStart, with_api_token
 from salon import db, retention
