@@ -1,10 +1,10 @@
-"""console.app.secure_cookies: the staff console's cookies are Secure over HTTPS."""
+"""console.auth.secure_cookies: the staff console's cookies are Secure over HTTPS."""
 
 from __future__ import annotations
 
 import pytest
 
-from console.app import secure_cookies
+from console.auth import secure_cookies
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from addons.server import session_ids
-from addons.server.messaging_apps import telegram_secret
 from addons.server.guards import RateLimiter
+from addons.server.messaging_apps import telegram_secret
 from addons.server.serve import InsecureStart, with_api_token
 from salon import db, retention
 from salon.models import HandoffRequest

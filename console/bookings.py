@@ -1,0 +1,114 @@
+"""The console's booking requests: the list, a request's page, and staff's answer.
+
+- ``GET /staff/bookings``: the latest 200 requests, contacts masked.
+- ``GET /staff/bookings/<id>``: one request in full, with the messages staff sent.
+- ``POST /staff/bookings/<id>/confirm``, ``.../decline`` and ``.../propose``: set the
+  status (confirmed, cancelled, unchanged) and send the message staff wrote to the client
+  on their channel (kept as not delivered when Rasa is down, with a retry).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy.orm import Session
+
+from console import accounts
+from console.context import MAX_REPLY_CHARS, Console
+from salon import notify
+from salon.models import BookingRequest, StaffReply
+from salon.validation import mask_email, mask_name, mask_phone
+
+
+def register(app: Sanic, ctx: Console) -> None:
+    """Add the booking pages and the confirm, decline and propose actions to ``app``."""
+    in_db, page, gone = ctx.in_db, ctx.page, ctx.gone
+
+    @app.get("/staff/bookings")
+    async def bookings(request: Request) -> HTTPResponse:
+        def read(s: Session) -> list[dict[str, Any]]:
+            rows = s.execute(
+                sa.select(BookingRequest).order_by(BookingRequest.created_at.desc()).limit(200)
+            ).scalars()
+            return [
+                {
+                    "id": b.id,
+                    "created": b.created_at,
+                    "service": notify.SERVICE_NAMES.get(b.service, b.service),
+                    "times": b.preferred_times,
+                    "status": b.status,
+                    "name": mask_name(b.name),
+                    "contact": mask_email(b.email) if b.email else mask_phone(b.phone),
+                }
+                for b in rows
+            ]
+
+        return page("bookings.html", request, bookings=await in_db(read))
+
+    async def booking_or_none(booking_id: int) -> tuple[BookingRequest, str] | None:
+        def read(s: Session) -> tuple[BookingRequest, str] | None:
+            booking = s.get(BookingRequest, booking_id)
+            if booking is None:
+                return None
+            return booking, booking.client.sender_id
+
+        return await in_db(read)
+
+    @app.get("/staff/bookings/<booking_id:int>")
+    async def booking_page(request: Request, booking_id: int) -> HTTPResponse:
+        found = await booking_or_none(booking_id)
+        if found is None:
+            return gone(request)
+        booking, sender = found
+        replies = await in_db(
+            lambda s: list(
+                s.execute(
+                    sa.select(StaffReply)
+                    .where(StaffReply.booking_id == booking_id)
+                    .order_by(StaffReply.id)
+                ).scalars()
+            )
+        )
+        service = notify.SERVICE_NAMES.get(booking.service, booking.service)
+        return page(
+            "booking.html",
+            request,
+            booking=booking,
+            sender=sender,
+            service=service,
+            replies=replies,
+        )
+
+    @app.post("/staff/bookings/<booking_id:int>/<action:str>")
+    async def decide(request: Request, booking_id: int, action: str) -> HTTPResponse:
+        if action not in ("confirm", "decline", "propose"):
+            return response.text("not found", status=404)
+        found = await booking_or_none(booking_id)
+        if found is None:
+            return gone(request)
+        booking, sender = found
+        text = " ".join((request.form.get("text") or "").split())[:MAX_REPLY_CHARS]
+        if not text:
+            return page(
+                "message.html",
+                request,
+                400,
+                title="Nothing sent",
+                message="Write the message the client will read, then send it again.",
+            )
+        staff: accounts.Staff = request.ctx.staff
+        status = {"confirm": "confirmed", "decline": "cancelled", "propose": booking.status}[action]
+
+        def change(s: Session) -> None:
+            row = s.get(BookingRequest, booking_id)
+            if row is not None:
+                row.status = status
+            accounts.audit(s, staff.username, f"booking {action}", str(booking_id))
+
+        await in_db(change)
+        await ctx.deliver(staff, sender, text, booking_id=booking_id)
+        return response.redirect(f"/staff/bookings/{booking_id}")
