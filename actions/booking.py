@@ -146,19 +146,38 @@ _NOT_NAMES = frozenset(
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’ .-]*(?:[ '’.-]+[^\W\d_][^\W\d_'’.-]*){0,3}\.?$")
 
 
+#: "a head massage" alone: the 20-minute add-on or the 45-minute session?
+_HEAD_MASSAGE = re.compile(r"\bhead[- ]?massages?\b")
+_HEAD_SERVICES = frozenset({"head_massage_add_on_20", "head_only_45"})
+
+
+def _which_head_massage_unsaid(lowered: str, value: str) -> bool:
+    """Is a head massage named without a word that says which one?
+
+    In "can I book a head massage?" the entity's guess is not the client's choice: the
+    form asks which.
+    """
+    if value not in _HEAD_SERVICES or not _HEAD_MASSAGE.search(lowered):
+        return False
+    return not any(
+        pattern.search(lowered) for pattern, service in _SERVICE_WORDS if service in _HEAD_SERVICES
+    )
+
+
 def parse_service(text: str, entity_values: list[str], described: bool = True) -> str | None:
     """The service asked for: an NLU entity value or words in the text (pure).
 
     Args:
         text: The client's message.
-        entity_values: The NLU's ``service`` values.
+        entity_values: The NLU's ``service`` values (a bare "head massage" tagged as one
+            of the two head massages is not taken: the client has not said which).
         described: Also read the looser descriptions by length or place ("longer",
             "number 2"): only once the services have been offered.
     """
-    for value in entity_values:
-        if value in SERVICES:
-            return value
     lowered = text.lower()
+    for value in entity_values:
+        if value in SERVICES and not _which_head_massage_unsaid(lowered, value):
+            return value
     for pattern, service in _SERVICE_WORDS + (_SERVICE_DESCRIPTIONS if described else ()):
         if pattern.search(lowered):
             return service

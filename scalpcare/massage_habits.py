@@ -255,6 +255,14 @@ def _sessions(text: str) -> float | None:
     return None
 
 
+#: The salon's session lengths said bare ("is 45 fine?"), not a price, a count or an age.
+_SALON_LENGTH = re.compile(
+    r"(?<![\d£$€.,])(?<!\bam )(?<!i'm )(?<!aged )(?<!\bage )\b(20|45)\b(?![.,]\d)"
+    r"(?!\s*(?:%|x\b|times|days?|weeks?|months?|years?|yrs?|euros?|pounds?|dollars?|quid|"
+    r"bucks|[£$€]))"
+)
+
+
 def _minutes(text: str) -> float | None:
     """Minutes per session (upper end of a range; the largest duration named)."""
     text = _EVERY_N_HOURS.sub(" ", text)  # "every 2 hours" is a frequency
@@ -296,6 +304,11 @@ def parse_habit(text: str) -> MassageHabit:
         _ESCALATE_TRIGGER.search(s) and _ESCALATE_ACTION.search(s) for s in re.split(r"[.!?;]", low)
     )
     professional = bool(_PROFESSIONAL.search(low)) and not _SELF.search(low)
+    minutes = _minutes(low)
+    if minutes is None and professional:
+        # "at the salon is 45 fine?": a salon session's own length, without its unit.
+        bare = _SALON_LENGTH.search(low)
+        minutes = float(bare.group(1)) if bare else None
     drift = []
     if _MANDATORY.search(low):
         drift.append("mandatory_task")
@@ -303,7 +316,7 @@ def parse_habit(text: str) -> MassageHabit:
         drift.append("uneasy_skipping")
     return MassageHabit(
         sessions_per_day=_sessions(low),
-        minutes=_minutes(low),
+        minutes=minutes,
         hard_pressure=bool(_HARD.search(low)),
         chases_sensation=bool(_CHASE.search(low)),
         escalates=bool(escalates),

@@ -23,6 +23,16 @@ CASES = [
     ("too many questions, stop", STOP),
     ("i don't want to do this anymore", STOP),
     ("let's stop here", STOP),
+    # Another way to reach the salon, instead of going on here.
+    ("ok I'll phone instead, thanks", STOP),
+    ("never mind, i'll just ring the salon instead", STOP),
+    ("i'd rather call", STOP),
+    ("I'll pop in instead", STOP),
+    ("i'll email you instead", STOP),
+    # ... but not a question or a report about calling.
+    ("should I call my doctor?", None),
+    ("can I call the salon to book?", None),
+    ("I called the salon yesterday", None),
     ("can we stop?", STOP),
     ("quit", STOP),
     ("/stop", STOP),

@@ -314,6 +314,13 @@ HABIT_CASES = [
     ("I do 45 minutes on myself every day because the salon does 45", 1.0, 45.0, False, True),
     # A salon session alone is not.
     ("I get a 45 minute head massage at the salon every month", None, 45.0, True, False),
+    # The salon's own session lengths said bare, about the salon.
+    ("ok and at the salon is 45 fine?", None, 45.0, True, False),
+    ("what about the salon's 20", None, 20.0, True, False),
+    # ... but a price or an age is not a length.
+    ("the salon charges 45 euros", None, None, True, False),
+    ("at the salon I paid $45", None, None, True, False),
+    ("I'm 45, is a salon massage ok for me", None, None, True, False),
 ]
 
 

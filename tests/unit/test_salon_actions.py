@@ -39,7 +39,15 @@ from tests.replies import rendered, reply
         ("add a head massage to my body massage", [], "head_massage_add_on_20"),
         ("the 20 minute add-on", [], "head_massage_add_on_20"),
         ("whatever", ["head_only_45"], "head_only_45"),
+        ('/request_booking{"service": "head_only_45"}', ["head_only_45"], "head_only_45"),
         ("whatever", ["bogus"], None),
+        # A bare "head massage" does not say which of the two: the form asks.
+        ("can I book a head massage?", ["head_only_45"], None),
+        ("a head massage please", ["head_massage_add_on_20"], None),
+        ("can i add on a head massage", ["head_massage_add_on_20"], "head_massage_add_on_20"),
+        ("a dedicated head massage", ["head_only_45"], "head_only_45"),
+        ("a head massage, the 45 min one", ["head_only_45"], "head_only_45"),
+        ("book me a scalp facial", ["scalp_facial"], "scalp_facial"),
         ("something nice", [], None),
         # Described, not named: by length or by its place in the list offered.
         ("the long one i think", [], "head_only_45"),
