@@ -43,17 +43,20 @@ class ActionMassageLimits(Action):
         text = tracker.latest_message.get("text") or ""
         habit = massage.parse_habit(text)
         concerns = tracker.get_slot(contract.CONCERNS) or []
-        said = consultation_parsing.parse(text).concerns
+        # What this message says counts with what the consultation knows: "my scalp is
+        # super sensitive... how long can I massage?" gets the sensitive scalp's limit.
+        said = consultation_parsing.parse(text)
         heavy_shedding = (
             "shedding" in concerns
-            or "shedding" in said
+            or "shedding" in said.concerns
             or bool(latest_screen(tracker).nutrient_deficiency and habit.escalates)
         )
+        sensitive = bool(tracker.get_slot(contract.SENSITIVE_SCALP)) or said.sensitive is True
         limit = massage.limit_for(
             Referral.parse(tracker.get_slot(contract.REFERRAL)),
             bool(tracker.get_slot(contract.NUTRIENT_DEFICIENCY_SUSPECTED)),
             heavy_shedding,
-            bool(tracker.get_slot(contract.SENSITIVE_SCALP)),
+            sensitive,
         )
         assessment = massage.assess(habit, limit) if habit.mentioned else None
         repeat = limits_given_before(tracker) and (

@@ -8,6 +8,7 @@ booking?" asks which request and whether to cancel it; a yes cancels it and tell
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,20 +17,30 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking import parse_service
+from actions.replies import worded
 from actions.salon_access import channel_of, notify_staff_soon, with_repository
+from actions.session import this_session
 from salon import profile as salon_profile
 from salon.repository import SalonRepository, UnknownRecordError
 from scalpcare import salon_questions as questions
+from scalpcare.phrases import Value, joined, lines, phrase
 
 HOURS = "utter_salon_hours"
 LOCATION = "utter_salon_location"
 CONTACT = "utter_salon_contact"
 SERVICES = "utter_salon_services"
 PRICE = "utter_salon_price"
+#: The service of the request just sent ("how long will it last?").
+BOOKED = "utter_salon_booked_service"
+BOOKING_SERVICE = "booking_service"
 UNKNOWN = "utter_salon_unknown"
 CANCEL_QUESTION = "utter_cancel_booking_question"
 CANCELLED = "utter_booking_cancelled"
 KEPT = "utter_booking_kept"
+#: A request's times when the client gave none.
+ANY_TIME = "utter_cancel_booking_any_time"
+OR = "utter_word_or"
+LIST_ITEM = "utter_list_item"
 NOTHING_TO_CANCEL = "utter_no_booking_to_cancel"
 #: Set while "Shall I cancel your request...?" waits for its answer.
 CANCEL_OFFERED = "cancel_offered"
@@ -37,19 +48,28 @@ CANCEL_OFFERED = "cancel_offered"
 CANCEL_BOOKING_ID = "cancel_booking_id"
 
 
-def salon_answers(text: str, entity_values: list[str]) -> list[dict[str, Any]]:
+def salon_answers(
+    text: str,
+    entity_values: list[str],
+    word: Callable[[Value], str],
+    booked: str | None = None,
+) -> list[dict[str, Any]]:
     """The responses (name and variables) that answer ``text`` from the profile.
 
     Args:
         text: The client's question about the salon.
         entity_values: the NLU's ``service`` values in it.
+        word: Words a phrase (the domain's wording, ``actions.replies.worded``).
+        booked: The service of the client's latest booking request in this
+            conversation: "how long will it last?" asks about that one.
 
     Returns:
         ``utter_message`` keyword arguments, one per answer.
     """
     salon = salon_profile.profile()
     topics = questions.salon_topics(text) or (questions.HOURS, questions.LOCATION)
-    contact = " or ".join(part for part in (salon.phone, salon.email) if part)
+    reach = [part for part in (salon.phone, salon.email) if part]
+    contact = word(joined(reach, ", ", last=phrase(OR)))
     answers: list[dict[str, Any]] = []
     for topic in topics:
         if topic == questions.HOURS and salon.opening_hours:
@@ -59,14 +79,17 @@ def salon_answers(text: str, entity_values: list[str]) -> list[dict[str, Any]]:
         elif topic == questions.CONTACT and contact:
             answers.append({"response": CONTACT, "salon": salon.name, "contact": contact})
         elif topic in (questions.PRICES, questions.SERVICES) and salon.services:
-            named = salon.service(parse_service(text, entity_values) or "")
-            if topic == questions.PRICES and named is not None:
-                answers.append({"response": PRICE, "service": named.described})
+            named = salon.service(parse_service(text, entity_values, described=False) or "")
+            requested = salon.service(booked or "") if questions.refers_back(text) else None
+            if named is None and requested is not None:
+                answers.append({"response": BOOKED, "service": word(requested.described)})
+            elif topic == questions.PRICES and named is not None:
+                answers.append({"response": PRICE, "service": word(named.described)})
             else:
-                listed = "\n".join(f"- {service.described}" for service in salon.services)
+                listed = word(lines(phrase(LIST_ITEM, item=s.described) for s in salon.services))
                 answers.append({"response": SERVICES, "salon": salon.name, "services": listed})
     if not answers:
-        answers.append({"response": UNKNOWN, "contact": salon.contact})
+        answers.append({"response": UNKNOWN, "contact": word(salon.contact)})
     return answers
 
 
@@ -87,9 +110,21 @@ class ActionSalonInfo(Action):
             for e in tracker.latest_message.get("entities") or []
             if e.get("entity") == "service"
         ]
-        for answer in salon_answers(text, services):
+        booked = latest_booked_service(tracker.events)
+        for answer in salon_answers(
+            text, services, lambda value: worded(value, domain, tracker), booked
+        ):
             dispatcher.utter_message(**answer)
         return []
+
+
+def latest_booked_service(events: list[dict[str, Any]]) -> str | None:
+    """The service of the latest booking request of this session, if any (pure)."""
+    for event in reversed(this_session(events)):
+        is_service = event.get("event") == "slot" and event.get("name") == BOOKING_SERVICE
+        if is_service and event.get("value"):
+            return str(event["value"])
+    return None
 
 
 def _service_name(key: str) -> str:
@@ -116,12 +151,15 @@ class ActionAskCancelBooking(Action):
         )
         if not bookings:
             dispatcher.utter_message(
-                response=NOTHING_TO_CANCEL, contact=salon_profile.profile().contact
+                response=NOTHING_TO_CANCEL,
+                contact=worded(salon_profile.profile().contact, domain, tracker),
             )
             return [SlotSet(CANCEL_OFFERED, False), SlotSet(CANCEL_BOOKING_ID, None)]
         booking_id, service, times = bookings[0]
         dispatcher.utter_message(
-            response=CANCEL_QUESTION, service=_service_name(service), times=times or "any time"
+            response=CANCEL_QUESTION,
+            service=_service_name(service),
+            times=times or worded(phrase(ANY_TIME), domain, tracker),
         )
         return [SlotSet(CANCEL_OFFERED, True), SlotSet(CANCEL_BOOKING_ID, float(booking_id))]
 
@@ -142,7 +180,8 @@ class ActionCancelBooking(Action):
         events: list[EventType] = [SlotSet(CANCEL_OFFERED, False), SlotSet(CANCEL_BOOKING_ID, None)]
         if booking_id is None:
             dispatcher.utter_message(
-                response=NOTHING_TO_CANCEL, contact=salon_profile.profile().contact
+                response=NOTHING_TO_CANCEL,
+                contact=worded(salon_profile.profile().contact, domain, tracker),
             )
             return events
 
@@ -155,7 +194,8 @@ class ActionCancelBooking(Action):
         service = await with_repository(cancel)
         if service is None:
             dispatcher.utter_message(
-                response=NOTHING_TO_CANCEL, contact=salon_profile.profile().contact
+                response=NOTHING_TO_CANCEL,
+                contact=worded(salon_profile.profile().contact, domain, tracker),
             )
             return events
         notify_staff_soon()

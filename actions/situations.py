@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback, salon_actions
+from actions.replies import worded
 from salon import profile as salon_profile
 from scalpcare import situations
 from scalpcare.contract import SITUATIONS_ANSWERED
@@ -41,9 +42,9 @@ class ActionSpecialSituation(Action):
         for situation in todo:
             dispatcher.utter_message(
                 response=situation.response,
-                contact=salon.contact,
-                emergency=salon.emergency,
-                crisis_line=salon.crisis_support,
+                contact=worded(salon.contact, domain, tracker),
+                emergency=worded(salon.emergency, domain, tracker),
+                crisis_line=worded(salon.crisis_support, domain, tracker),
             )
         if situations.Situation.CRISIS in todo and tracker.is_paused():
             # Staff have the conversation: they must see this at once.

@@ -2,7 +2,9 @@
 
 Read once per process from ``$SALON_PROFILE`` (default: ``salon.yml`` at the project's
 root). A missing or broken file never stops a conversation: the assistant then says
-"the salon" and leaves the contact details out.
+"the salon" and leaves the contact details out. What the assistant says with these
+details is worded in ``domain.yml`` (``utter_salon_*``; ``contact``, ``emergency``,
+``crisis_support`` and ``Service.described`` are phrases, scalpcare/phrases.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from scalpcare.phrases import Value, joined, phrase
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +41,12 @@ class Service:
         return ", ".join([*parts, *([self.price] if self.price else [])])
 
     @property
-    def described(self) -> str:
-        """The service in words, e.g. "Scalp facial, 60 minutes, £55"."""
-        return ", ".join(part for part in (self.name, self.details) if part)
+    def described(self) -> Value:
+        """The service for a client: "Scalp facial, 60 minutes, £55" (worded in the domain)."""
+        minutes = (
+            phrase("utter_salon_service_minutes", minutes=self.minutes) if self.minutes else ""
+        )
+        return joined([self.name, minutes, self.price], ", ")
 
 
 @dataclass(frozen=True)
@@ -61,19 +68,21 @@ class SalonProfile:
         return next((service for service in self.services if service.key == key), None)
 
     @property
-    def emergency(self) -> str:
-        """The emergency number in words: "999", or "your local emergency number"."""
-        return self.emergency_number or "your local emergency number"
+    def emergency(self) -> Value:
+        """The emergency number: "999", or the words for "your local emergency number"."""
+        return self.emergency_number or phrase("utter_salon_emergency_unknown")
 
     @property
-    def crisis_support(self) -> str:
-        """A crisis line in words, or a general pointer when the profile names none."""
-        return self.crisis_line or "a local crisis line or your doctor"
+    def crisis_support(self) -> Value:
+        """A crisis line, or a general pointer (a phrase) when the profile names none."""
+        return self.crisis_line or phrase("utter_salon_crisis_line_unknown")
 
     @property
-    def contact(self) -> str:
-        """How to reach the salon in words: "the salon on 01234 567890", or "the salon"."""
-        return f"the salon on {self.phone}" if self.phone else "the salon"
+    def contact(self) -> Value:
+        """How to reach the salon: "the salon on 01234 567890", or "the salon" (phrases)."""
+        if self.phone:
+            return phrase("utter_salon_reach_by_phone", phone=self.phone)
+        return phrase("utter_salon_reach")
 
 
 @lru_cache(maxsize=4)

@@ -60,9 +60,9 @@ _STOP_WORD = re.compile(
     r"\b(?:stop|cancel|quit|exit|abort|end|enough|never\s*mind|nvm|forget\s+(?:it|about\s+it)|"
     r"later|done|leave\s+it|no\s+more|don'?t\s+want\s+to\s+(?:do\s+this|continue|go\s+on))\b"
     # Another way to reach the salon instead: "I'll just phone instead", "I'd rather call".
-    r"|\b(?:phone|call|ring|e-?mail|text|pop\s+in|drop\s+in|come\s+in|walk\s+in)\b"
+    r"|\b(?:(?:tele)?phone|call|ring|e-?mail|text|pop\s+in|drop\s+in|come\s+in|walk\s+in)\b"
     r"(?:\s+\w+){0,3}\s+instead\b"
-    r"|\b(?:rather|prefer\s+to)\s+(?:just\s+)?(?:phone|call|ring|e-?mail|pop\s+in|come\s+in)\b"
+    r"|\b(?:rather|prefer\s+to)\s+(?:just\s+)?(?:(?:tele)?phone|call|ring|e-?mail|pop\s+in|come\s+in)\b"
 )
 
 

@@ -37,7 +37,8 @@ _WORDS = {
     ),
     SERVICES: re.compile(
         r"\b(?:what (?:services|treatments)|which (?:services|treatments)|services|treatments"
-        r"|menu|what do (?:you|u) (?:do|offer)|do (?:you|u) (?:do|offer)|how long (?:is|does|are))"
+        r"|menu|what do (?:you|u) (?:do|offer)|do (?:you|u) (?:do|offer)|how long (?:is|does|are)"
+        r"|how long (?:will|would|does|did|is) (?:it|that|this|the \w+) (?:last|take|be))"
         r"\b"
     ),
 }
@@ -59,3 +60,14 @@ def salon_topics(text: str) -> tuple[str, ...]:
     if PRICES in found:
         found.discard(SERVICES)  # the price list names the services
     return tuple(topic for topic in TOPICS if topic in found)
+
+
+#: "it", "that", "the appointment": a question about something named before.
+_REFERS_BACK = re.compile(
+    r"\b(?:it|that|this|the (?:appointment|session|booking|one|treatment|massage|facial))\b"
+)
+
+
+def refers_back(text: str) -> bool:
+    """Does the question point back at something said before ("how long will it last?")?"""
+    return bool(_REFERS_BACK.search(text.lower()))

@@ -101,13 +101,20 @@ MASSAGE_ACTION = "action_massage_limits"
 #: Answers whose short follow-up questions ("is that too much?", "how often should I do
 #: this?") refer to them, and what answers the follow-up.
 FAQ_ACTION = "utter_faq"
-TOPIC_ANSWERS = {MASSAGE_ACTION: MASSAGE_ACTION, ROUTINE_ACTION: FAQ_ACTION}
+#: A booking request sent: "how long will it last?" asks about the service booked.
+BOOKING_ACTION = "action_submit_booking"
+SALON_INFO_ACTION = "action_salon_info"
+TOPIC_ANSWERS = {
+    MASSAGE_ACTION: MASSAGE_ACTION,
+    ROUTINE_ACTION: FAQ_ACTION,
+    BOOKING_ACTION: SALON_INFO_ACTION,
+}
 #: Actions that keep the topic of the answer before them.
 TOPIC_NEUTRAL = frozenset(
     ("action_listen", "action_give_consent", "action_decline_consent", "utter_youre_welcome")
 )
 #: Answers this policy may give outside the rules (it then predicts listening itself).
-FOLLOWED_UP_ANSWERS = frozenset((MASSAGE_ACTION, FAQ_ACTION))
+FOLLOWED_UP_ANSWERS = frozenset((MASSAGE_ACTION, FAQ_ACTION, SALON_INFO_ACTION))
 ANSWER_ACTIONS = frozenset(
     [*(action for pair in QUESTIONS.values() for action in pair), STOP_OR_SKIP_ACTION]
 )
@@ -125,7 +132,7 @@ def skip_action(active_loop: str | None, text: str | None) -> str | None:
 
 
 def last_topic_answer(events: Sequence[Event], turns_back: int = 2) -> str | None:
-    """The massage limits or the routine, when one of them was the latest answer (pure).
+    """The massage limits, the routine or a booking request, when it was the latest answer.
 
     Looks back over the last ``turns_back`` turns before the latest message; a consent
     question answered or a thank-you in between keeps the topic, anything else ends it.
@@ -155,7 +162,8 @@ def follow_up_action(
 
     Right after the massage limits, "is that too much?" or "how hard should I press"
     asks about the massage; right after the routine, "how often should I do this?" asks
-    about the routine (the FAQ's answer, when the FAQ selector is sure of it), whatever
+    about the routine (the FAQ's answer, when the FAQ selector is sure of it); right after
+    a booking request, "how long will it last?" asks about the service requested; whatever
     the intent classifier makes of them. Outside forms only: in a form the rules answer a
     massage question and resume the form.
     """

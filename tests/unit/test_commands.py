@@ -24,7 +24,7 @@ CASES = [
     ("i don't want to do this anymore", STOP),
     ("let's stop here", STOP),
     # Another way to reach the salon, instead of going on here.
-    ("ok I'll phone instead, thanks", STOP),
+    ("fine, I'll telephone instead", STOP),
     ("never mind, i'll just ring the salon instead", STOP),
     ("i'd rather call", STOP),
     ("I'll pop in instead", STOP),

@@ -121,9 +121,20 @@ MASSAGE = [
 ]
 
 
+BOOKED = [
+    UserUttered("yes that's fine"),
+    ActionExecuted("action_submit_booking"),
+    BotUttered("Thanks! I've sent your request..."),
+    ActionExecuted("action_listen"),
+]
+
+
 @pytest.mark.parametrize(
     ("events", "loop", "text", "action"),
     [
+        (BOOKED, None, "how long will it last?", "action_salon_info"),
+        (BOOKED, None, "is that the 45 minute one?", "action_salon_info"),
+        (BOOKED, None, "thanks!", None),
         (MASSAGE, None, "is that too much?", "action_massage_limits"),
         (MASSAGE, None, "how hard should i press", "action_massage_limits"),
         (MASSAGE, None, "how often should I do this?", "action_massage_limits"),

@@ -16,8 +16,8 @@ PAYLOAD = re.compile(r"^/[a-z_]+(\{.*\})?$")
 ROOT = Path(__file__).resolve().parents[2]
 ACTIONS = ROOT / "actions"
 #: Where replies are built from phrases (scalpcare/phrases.py): the core, the actions,
-#: the server's own replies.
-PHRASE_SOURCES = (ROOT / "scalpcare", ACTIONS, ROOT / "addons" / "server")
+#: the server's own replies, the salon's profile.
+PHRASE_SOURCES = (ROOT / "scalpcare", ACTIONS, ROOT / "addons" / "server", ROOT / "salon")
 
 
 def action_variables() -> set[str]:

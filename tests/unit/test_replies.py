@@ -23,12 +23,14 @@ from actions import booking, salon_actions
 from tests.replies import reply
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Where a client's reply could be written: the actions, the core, the server's parts.
+#: Where a client's reply could be written: the actions, the core, the server's parts,
+#: the salon's profile (the rest of salon/ writes for staff).
 SOURCES = sorted(
     [
         *(ROOT / "actions").glob("*.py"),
         *(ROOT / "scalpcare").rglob("*.py"),
         *(ROOT / "addons" / "server").glob("*.py"),
+        ROOT / "salon" / "profile.py",
     ]
 )
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf8"))

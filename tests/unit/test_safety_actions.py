@@ -379,7 +379,7 @@ async def test_triage_in_another_language_gives_the_salons_phone(
     assert events[0] == SlotSet("referral", "urgent")
     said = dispatcher.messages[0]["text"]
     assert "needs medical care now" in said
-    assert said.endswith("\n" + reply(referral.ENGLISH_ONLY, contact=profile().contact))
+    assert said.endswith("\n" + reply(referral.ENGLISH_ONLY, contact=rendered(profile().contact)))
     assert profile().phone in said
 
 
@@ -451,7 +451,7 @@ async def test_safety_net_words_what_and_the_note_from_the_domain(
     from salon.profile import profile
 
     await ActionSafetyNet().run(dispatcher, make_tracker(text, "nlu_fallback", 0.3), domain)
-    note = "\n" + reply(referral.ENGLISH_ONLY, contact=profile().contact) if foreign else ""
+    note = "\n" + reply(referral.ENGLISH_ONLY, contact=rendered(profile().contact)) if foreign else ""
     assert dispatcher.messages[0]["text"] == reply(SAFETY_NET, what=what, note=note)
 
 
@@ -480,6 +480,28 @@ async def test_shedding_said_with_the_question_shortens_the_limit(
     [plain_minutes, *_] = await ActionMassageLimits().run(dispatcher, plain, domain)
     [shedding_minutes, *_] = await ActionMassageLimits().run(dispatcher, shedding, domain)
     assert shedding_minutes["value"] < plain_minutes["value"]
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("my scalp burns with new products, how long can i massage it?", 5.0),
+        ("my scalp is really sensitive, how often can I do a scalp massage", 5.0),
+        ("my scalp isn't sensitive at all, how long can i massage?", 10.0),
+        ("how long should i massage my scalp?", 10.0),
+    ],
+)
+async def test_a_sensitive_scalp_said_with_the_question_gets_the_gentle_limit(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    text: str,
+    minutes: float,
+) -> None:
+    """Sensitivity said in the same message counts, as the consultation's answer would."""
+    tracker = make_tracker(text, "ask_massage_limits", 0.9)
+    [max_minutes, *_] = await ActionMassageLimits().run(dispatcher, tracker, domain)
+    assert max_minutes["value"] == minutes
 
 
 async def test_the_long_massage_block_is_said_once(

@@ -809,7 +809,7 @@ async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
     events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
     assert events == [SlotSet("cancel_offered", False), SlotSet("cancel_booking_id", None)]
     assert [m["text"] for m in dispatcher.messages] == [
-        reply(si.NOTHING_TO_CANCEL, contact=profile().contact)
+        reply(si.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
     ]
 
 
@@ -825,7 +825,7 @@ async def test_another_clients_request_is_never_cancelled(
     tracker = make_tracker("yes", "affirm", 0.99, slots=slots)
     await si.ActionCancelBooking().run(dispatcher, tracker, domain)
     assert [m["text"] for m in dispatcher.messages] == [
-        reply(si.NOTHING_TO_CANCEL, contact=profile().contact)
+        reply(si.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
     ]
     [booking] = _rows(salon_db, lambda r: r.list_bookings())
     assert booking.status == "requested"
