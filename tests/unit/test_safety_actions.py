@@ -451,7 +451,8 @@ async def test_safety_net_words_what_and_the_note_from_the_domain(
     from salon.profile import profile
 
     await ActionSafetyNet().run(dispatcher, make_tracker(text, "nlu_fallback", 0.3), domain)
-    note = "\n" + reply(referral.ENGLISH_ONLY, contact=rendered(profile().contact)) if foreign else ""
+    contact = rendered(profile().contact)
+    note = "\n" + reply(referral.ENGLISH_ONLY, contact=contact) if foreign else ""
     assert dispatcher.messages[0]["text"] == reply(SAFETY_NET, what=what, note=note)
 
 

@@ -83,7 +83,8 @@ SALON = profile()
     ],
 )
 def test_answers_come_from_the_profile(text: str, entities: list[str], expected: list[str]) -> None:
-    answers = [reply(a.pop("response"), **a) for a in salon_info.salon_answers(text, entities, rendered)]
+    given = salon_info.salon_answers(text, entities, rendered)
+    answers = [reply(a.pop("response"), **a) for a in given]
     assert answers == expected
     assert not any("{" in answer for answer in answers)
 
