@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -38,6 +38,7 @@ from scalpcare.phrases import phrase
 BOOKING_DONE = "utter_booking_sent"
 BOOKING_UNDER_REFERRAL = "utter_booking_under_referral"
 BOOKING_HELD = "utter_booking_held"
+BOOKING_STOPPED = "utter_booking_stopped"
 BOOKING_NEEDS_CONSENT = "utter_booking_consent_question"
 CONTACT_REASK = "utter_reask_booking_contact"
 NAME_REASK = "utter_reask_booking_name"
@@ -410,6 +411,25 @@ def consultation_interrupted(events: list[dict[str, Any]]) -> bool:
         if kind == "active_loop" and name == CONSULTATION_FORM:
             return True
     return False
+
+
+class ActionStopBooking(Action):
+    """End the booking request: the client will reach the salon another way."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_stop_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Say nothing was sent; forget what the unfinished request had collected."""
+        dispatcher.utter_message(response=BOOKING_STOPPED)
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            *(SlotSet(slot, None) for slot in BOOKING_SLOTS),
+        ]
 
 
 class ActionSubmitBooking(Action):

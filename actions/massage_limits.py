@@ -64,7 +64,7 @@ class ActionMassageLimits(Action):
             tracker.get_slot(contract.MASSAGE_MAX_SESSIONS_PER_DAY),
         ) == (limit.max_minutes, limit.max_sessions_per_day)
         say(dispatcher, massage.limits_reply(limit, assessment, repeat), domain, tracker)
-        return [
+        events: list[EventType] = [
             SlotSet(contract.MASSAGE_MAX_MINUTES, limit.max_minutes),
             SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, limit.max_sessions_per_day),
             # Once a reported habit went past the limit, a later question ("can I go
@@ -75,3 +75,8 @@ class ActionMassageLimits(Action):
                 or tracker.get_slot(contract.MASSAGE_OVERUSE) is True,
             ),
         ]
+        if said.sensitive is True and tracker.get_slot(contract.SENSITIVE_SCALP) is not True:
+            # Said once, it holds: a later "how many times a week?" keeps the gentle limit,
+            # and the consultation does not ask it again.
+            events.append(SlotSet(contract.SENSITIVE_SCALP, True))
+        return events

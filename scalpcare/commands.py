@@ -56,14 +56,20 @@ _QUESTION_START = re.compile(
     r"^(?:so\s+|but\s+|and\s+|ok\s+|okay\s+)?(?:should|shall|do|does|did|is|are|will|would|"
     r"how|what|why|when|which|could)\b"
 )
+#: Another way to reach the salon instead of going on here: "I'll just phone instead",
+#: "I'd rather call".
+_OTHER_CONTACT = (
+    r"\b(?:(?:tele)?phone|call|ring|e-?mail|text|pop\s+in|drop\s+in|come\s+in|walk\s+in)\b"
+    r"(?:\s+\w+){0,3}\s+instead\b"
+    r"|\b(?:rather|prefer\s+to)\s+(?:just\s+)?(?:(?:tele)?phone|call|ring|e-?mail|pop\s+in|"
+    r"come\s+in)\b"
+)
 _STOP_WORD = re.compile(
     r"\b(?:stop|cancel|quit|exit|abort|end|enough|never\s*mind|nvm|forget\s+(?:it|about\s+it)|"
     r"later|done|leave\s+it|no\s+more|don'?t\s+want\s+to\s+(?:do\s+this|continue|go\s+on))\b"
-    # Another way to reach the salon instead: "I'll just phone instead", "I'd rather call".
-    r"|\b(?:(?:tele)?phone|call|ring|e-?mail|text|pop\s+in|drop\s+in|come\s+in|walk\s+in)\b"
-    r"(?:\s+\w+){0,3}\s+instead\b"
-    r"|\b(?:rather|prefer\s+to)\s+(?:just\s+)?(?:(?:tele)?phone|call|ring|e-?mail|pop\s+in|come\s+in)\b"
+    rf"|{_OTHER_CONTACT}"
 )
+_OTHER_CONTACT_RE = re.compile(_OTHER_CONTACT)
 
 
 def _clean(text: str | None) -> str:
@@ -103,6 +109,23 @@ def read_command(text: str | None) -> Command | None:
     if not _STOP_WORD.search(clean):
         return None
     return Command.STOP
+
+
+#: "can I call you to book?": a question about another way, not a choice of it.
+_ASKS = re.compile(r"^(?:so\s+|but\s+|and\s+|ok\s+|okay\s+)?(?:can|could|may|might)\s+(?:i|we)\b")
+
+
+def prefers_other_contact(text: str | None) -> bool:
+    """Does the client say they will reach the salon another way instead (pure)?
+
+    "ok I'll just phone instead", "I'd rather call": inside a booking request this ends
+    it, whatever the intent classifier makes of the message. A question about calling
+    ("should I call my doctor?") or a report ("I called yesterday") is not this.
+    """
+    clean = _clean(text)
+    if not clean or _QUESTION_START.match(clean) or _ASKS.match(clean):
+        return False
+    return bool(_OTHER_CONTACT_RE.search(clean))
 
 
 _WHY = re.compile(

@@ -45,7 +45,7 @@ from addons.policies.triage_policy import (
     faq_confidence,
     previous_action_name,
 )
-from scalpcare.commands import Command, follows_up_amount, read_command
+from scalpcare.commands import Command, follows_up_amount, prefers_other_contact, read_command
 from scalpcare.confirmation import confirms
 from scalpcare.massage import parse_habit
 
@@ -115,9 +115,26 @@ TOPIC_NEUTRAL = frozenset(
 )
 #: Answers this policy may give outside the rules (it then predicts listening itself).
 FOLLOWED_UP_ANSWERS = frozenset((MASSAGE_ACTION, FAQ_ACTION, SALON_INFO_ACTION))
+BOOKING_FORM = "booking_form"
+STOP_BOOKING_ACTION = "action_stop_booking"
 ANSWER_ACTIONS = frozenset(
-    [*(action for pair in QUESTIONS.values() for action in pair), STOP_OR_SKIP_ACTION]
+    [
+        *(action for pair in QUESTIONS.values() for action in pair),
+        STOP_OR_SKIP_ACTION,
+        STOP_BOOKING_ACTION,
+    ]
 )
+
+
+def stop_booking_action(active_loop: str | None, text: str | None) -> str | None:
+    """``action_stop_booking`` when the client will reach the salon another way (pure).
+
+    "ok I'll just phone instead" in the booking form ends the request, whatever the
+    intent classifier makes of it (a plain "stop" is the intent's, and its rule's).
+    """
+    if active_loop == BOOKING_FORM and prefers_other_contact(text):
+        return STOP_BOOKING_ACTION
+    return None
 
 
 def skip_action(active_loop: str | None, text: str | None) -> str | None:
@@ -267,6 +284,7 @@ class ContextPolicy(Policy):
             action = (
                 answer_action(events, text)
                 or skip_action(loop, text)
+                or stop_booking_action(loop, text)
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
                 or habit_action(loop, intent, text, last_topic_answer(events) == MASSAGE_ACTION)
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scalpcare.commands import Command, asks_why, read_command
+from scalpcare.commands import Command, asks_why, prefers_other_contact, read_command
 
 STOP, SKIP = Command.STOP, Command.SKIP
 
@@ -88,3 +88,23 @@ WHY_CASES = [
 def test_asks_why(text: str, expected: bool) -> None:
     """A question about the question asked, or not."""
     assert asks_why(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fine, I'll telephone instead", True),
+        ("never mind, i'll just ring the salon instead", True),
+        ("i'd rather call", True),
+        ("I'll pop in instead, thanks", True),
+        ("i'll email you instead", True),
+        # a question or a report about calling, or a time that says "later"
+        ("should I call my doctor?", False),
+        ("can I call the salon to book?", False),
+        ("I called the salon yesterday", False),
+        ("saturday later in the day", False),
+        ("", False),
+    ],
+)
+def test_prefers_other_contact(text: str, expected: bool) -> None:
+    assert prefers_other_contact(text) is expected

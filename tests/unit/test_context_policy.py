@@ -12,6 +12,7 @@ from addons.policies.context_policy import (
     habit_action,
     pending_question,
     skip_action,
+    stop_booking_action,
 )
 
 FORGET = [
@@ -80,6 +81,8 @@ def test_only_the_latest_question_counts() -> None:
         ("action_referral_summary", "action_listen", None, "action_listen"),
         ("action_stop_or_skip", "action_listen", "consultation_form", "action_listen"),
         ("action_massage_limits", "action_listen", None, "action_listen"),
+        ("action_stop_booking", "action_listen", None, "action_listen"),
+        ("action_salon_info", "action_listen", None, "action_listen"),
         # the last question skipped: the routine follows, then the user's turn
         ("action_give_routine", "action_stop_or_skip", None, "action_listen"),
         # in a form the rules resume the form after a massage answer
@@ -111,6 +114,21 @@ def test_after_answer_listens(
 )
 def test_skip_action(loop: str | None, text: str, action: str | None) -> None:
     assert skip_action(loop, text) == action
+
+
+@pytest.mark.parametrize(
+    ("loop", "text", "action"),
+    [
+        ("booking_form", "ok fine i'll just phone instead", "action_stop_booking"),
+        ("booking_form", "i'd rather ring you", "action_stop_booking"),
+        ("booking_form", "Sam", None),
+        ("booking_form", "can i call you to book instead?", None),
+        ("consultation_form", "i'll phone instead", None),
+        (None, "i'll phone instead", None),
+    ],
+)
+def test_stop_booking_action(loop: str | None, text: str, action: str | None) -> None:
+    assert stop_booking_action(loop, text) == action
 
 
 MASSAGE = [

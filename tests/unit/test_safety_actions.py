@@ -501,8 +501,10 @@ async def test_a_sensitive_scalp_said_with_the_question_gets_the_gentle_limit(
 ) -> None:
     """Sensitivity said in the same message counts, as the consultation's answer would."""
     tracker = make_tracker(text, "ask_massage_limits", 0.9)
-    [max_minutes, *_] = await ActionMassageLimits().run(dispatcher, tracker, domain)
+    [max_minutes, *rest] = await ActionMassageLimits().run(dispatcher, tracker, domain)
     assert max_minutes["value"] == minutes
+    # Said once, it is kept for the rest of the conversation (a contract slot).
+    assert (SlotSet("sensitive_scalp", True) in rest) is (minutes == 5.0)
 
 
 async def test_the_long_massage_block_is_said_once(

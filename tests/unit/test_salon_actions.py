@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rasa_sdk.events import (
     ActionExecuted,
+    ActiveLoop,
     AllSlotsReset,
     ConversationPaused,
     FollowupAction,
@@ -844,3 +845,16 @@ async def test_keeping_the_request_changes_nothing(
     assert [m["text"] for m in dispatcher.messages] == [reply(si.KEPT)]
     [booking] = _rows(salon_db, lambda r: r.list_bookings())
     assert booking.status == "requested"
+
+
+async def test_stopping_a_booking_request_forgets_what_it_collected(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """ "I'll phone instead": nothing was sent, and the half-filled request is dropped."""
+    slots = {"booking_service": "scalp_facial", "booking_times": "saturday morning"}
+    tracker = make_tracker(
+        "ok i'll just phone instead", "thank", 0.7, slots=slots, active_loop="booking_form"
+    )
+    events = await bk.ActionStopBooking().run(dispatcher, tracker, domain)
+    assert ActiveLoop(None) in events and SlotSet("booking_service", None) in events
+    assert [m["text"] for m in dispatcher.messages] == [reply(bk.BOOKING_STOPPED)]
