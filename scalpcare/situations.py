@@ -302,6 +302,24 @@ def about_hair_or_scalp(text: str | None) -> bool:
     return _about_hair(normalise((text or "")[:MAX_CHARS]))
 
 
+#: "my scalp got so angry", "an angry red scalp": the skin's irritation, said as a mood.
+_SCALP_MOOD = re.compile(
+    r"\b(?:scalp|skin)\b(?:\s+(?!me\b|i\b|i'?m\b|myself\b|makes?\b|making\b)[\w']+){0,3}?"
+    r"\s+(?:so\s+|really\s+|very\s+|super\s+|all\s+)?"
+    r"(?:angry|cranky|upset|unhappy|grumpy|furious|mad|moody)\b"
+    r"|\b(?:angry|cranky|upset|unhappy|grumpy|furious|moody)\s+(?:\w+\s+)?(?:scalp|skin)\b"
+)
+
+
+def mood_of_the_scalp(text: str | None) -> bool:
+    """Is a mood word said of the scalp or skin, as in "my scalp got so angry" (pure)?
+
+    That is irritation, not the person's feelings: a learned distress reading of such a
+    message is not taken (the rules' own distress words still count).
+    """
+    return bool(_SCALP_MOOD.search(normalise((text or "")[:MAX_CHARS])))
+
+
 def _about_hair(norm: str) -> bool:
     return bool(re.search(_HAIR, norm) or re.search(_SCALP_NOT_MASSAGE, norm))
 

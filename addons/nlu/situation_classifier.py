@@ -89,13 +89,15 @@ def model_finding(
     The distress answer names the crisis line. From its few examples the model also hears
     "I don't want to go out anymore" as a crisis, so the crisis answer (the emergency
     number first) is for the rules' unmistakable wording. And like the rules, it answers
-    distress about hair and scalp changes only (:func:`scalpcare.situations.about_hair_or_scalp`).
+    distress about hair and scalp changes only (:func:`scalpcare.situations.about_hair_or_scalp`),
+    and never reads "my scalp got so angry" as a feeling
+    (:func:`scalpcare.situations.mood_of_the_scalp`).
     """
     found: list[situations.Situation] = [
         situations.Situation.DISTRESS if s is situations.Situation.CRISIS else s
         for s in model.found(probs)
     ]
-    if not situations.about_hair_or_scalp(text):
+    if not situations.about_hair_or_scalp(text) or situations.mood_of_the_scalp(text):
         found = [s for s in found if s is not situations.Situation.DISTRESS]
     return found
 

@@ -41,6 +41,27 @@ def test_the_models_crisis_counts_as_distress() -> None:
     assert model_finding(model, probs, "my hair") == [Situation.DISTRESS, Situation.LICE]
     # Distress is about hair and scalp changes: "anxious if I skip it" (massage) is not.
     assert model_finding(model, probs, "I feel anxious if I skip it") == [Situation.LICE]
+    # "my scalp got so angry" is irritation said as a mood, not the person's feelings.
+    assert model_finding(model, probs, "my scalp got so angry after the scrub") == [Situation.LICE]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i went at it every day and my scalp got so angry", True),
+        ("angry red scalp after washing too much", True),
+        ("my skin is really upset after the new shampoo", True),
+        ("i'm so angry about my hair falling out", False),
+        ("my thinning hair is making me so upset", False),
+        ("my scalp situation makes me so upset", False),
+        ("this scalp thing and i'm so upset", False),
+        ("", False),
+    ],
+)
+def test_a_mood_said_of_the_scalp(text: str, expected: bool) -> None:
+    from scalpcare.situations import mood_of_the_scalp
+
+    assert mood_of_the_scalp(text) is expected
 
 
 def test_from_parse_prefers_the_components_finding() -> None:
