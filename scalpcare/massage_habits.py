@@ -326,3 +326,19 @@ def parse_habit(text: str) -> MassageHabit:
         professional=professional,
         drift_signs=tuple(drift),
     )
+
+
+#: The words that name a massage in a message ("massaging", "rub", "scalp brush").
+MASSAGE_WORDS = re.compile(r"\b(?:massag\w*|rub(?:s|bing|bed)?|scalp brush\w*)\b", re.IGNORECASE)
+
+
+def reports_habit(text: str | None) -> bool:
+    """Does the message report a massage habit: a massage named, with minutes or sessions?
+
+    "I've started massaging my scalp 20 mins twice a day" does; "is massage good for
+    shedding?" and "20 minutes twice a day" (no massage named) do not (pure).
+    """
+    if not text or not MASSAGE_WORDS.search(text):
+        return False
+    habit = parse_habit(text)
+    return habit.minutes is not None or habit.sessions_per_day is not None

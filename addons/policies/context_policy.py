@@ -27,7 +27,6 @@ Triage (priority 7) outranks it: "yes, and my scalp is bleeding now" is triaged 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -48,6 +47,7 @@ from addons.policies.triage_policy import (
 from scalpcare.commands import Command, follows_up_amount, prefers_other_contact, read_command
 from scalpcare.confirmation import confirms
 from scalpcare.massage import parse_habit
+from scalpcare.massage_habits import MASSAGE_WORDS
 
 #: The slot set while a yes/no question waits -> (the action for yes, the action for no).
 QUESTIONS: Mapping[str, tuple[str, str]] = {
@@ -198,7 +198,6 @@ HABIT_MISREAD_AS = frozenset(
 )
 #: Intents that mean the classifier could not place the message.
 UNPLACED_INTENTS = frozenset(("nlu_fallback", "out_of_scope"))
-_MASSAGE_WORDS = re.compile(r"\b(?:massag\w*|rub(?:s|bing|bed)?|scalp brush\w*)\b", re.IGNORECASE)
 
 
 def habit_action(
@@ -217,7 +216,7 @@ def habit_action(
     """
     if active_loop or intent not in HABIT_MISREAD_AS or not text:
         return None
-    massage_said = bool(_MASSAGE_WORDS.search(text))
+    massage_said = bool(MASSAGE_WORDS.search(text))
     if not (massage_said or after_massage):
         return None
     if massage_said and intent in UNPLACED_INTENTS:

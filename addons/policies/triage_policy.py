@@ -49,11 +49,14 @@ from scalpcare.contract import (
     TWO_STAGE_FALLBACK,
     Referral,
 )
+from scalpcare.massage_habits import reports_habit
 from scalpcare.triage import ScreenResult, screen_parsed
 
 TRIAGE_ACTION = "action_triage"
 SAFETY_NET_ACTION = "action_safety_net"
 SITUATION_ACTION = "action_special_situation"
+#: A massage habit reported with a nutrient context: its limits follow the referral.
+MASSAGE_ACTION = "action_massage_limits"
 #: Intents that would answer a symptom with a shrug: the fallback's "did you mean...?"
 #: buttons, or "that's outside what I can help with".
 SHRUG_INTENTS = frozenset(("nlu_fallback", "out_of_scope"))
@@ -108,6 +111,7 @@ def next_action(
     symptom: bool = False,
     situation: bool = False,
     situation_follow_up: bool = False,
+    habit: bool = False,
 ) -> str | None:
     """Decide what the triage policy predicts (pure, table-tested).
 
@@ -126,6 +130,8 @@ def next_action(
         symptom: The latest message describes a body symptom.
         situation: The latest message raises a special situation still to answer.
         situation_follow_up: Its answer leaves the message's own question to the flow.
+        habit: The latest message reports a massage habit ("20 mins twice a day"): after a
+            ``doctor`` referral its limits follow, whatever the intent.
 
     Returns:
         The action to predict, or ``None`` to leave the turn to other policies.
@@ -147,13 +153,13 @@ def next_action(
             return ACTION_LISTEN_NAME
         if active_loop:
             return active_loop
-        if (
-            latest_action == triage_action
-            and level is Referral.DOCTOR
-            and intent is not None
-            and intent in follow_ups
-        ):
-            return follow_ups[intent]
+        if latest_action == triage_action and level is Referral.DOCTOR:
+            # "lost weight fast... I've started massaging 20 mins twice a day": the
+            # massage can't make up for nutrients, and its limit is the light one.
+            if habit:
+                return MASSAGE_ACTION
+            if intent is not None and intent in follow_ups:
+                return follow_ups[intent]
         if latest_action == SITUATION_ACTION and situation_follow_up and intent:
             return SITUATION_FOLLOW_UPS.get(intent, ACTION_LISTEN_NAME)
         return ACTION_LISTEN_NAME
@@ -403,6 +409,7 @@ class TriagePolicy(Policy):
             paused=paused,
             situation=bool(found),
             situation_follow_up=follows_up_situation(tracker, latest_action),
+            habit=reports_habit(latest.text if latest else None),
             symptom=(
                 latest_action == ACTION_LISTEN_NAME
                 and intent in SHRUG_INTENTS

@@ -97,6 +97,40 @@ def test_next_action(
     assert next_action(latest, previous, level, loop, intent, answered) == expected
 
 
+@pytest.mark.parametrize(
+    ("level", "loop", "intent", "habit", "expected"),
+    [
+        # A nutrient context with a massage habit: its limits follow, whatever the intent.
+        (C, None, "describe_scalp", True, "action_massage_limits"),
+        (C, None, None, True, "action_massage_limits"),
+        (C, None, "describe_scalp", False, "consultation_form"),
+        # In a form the form comes back; a dermatologist referral pauses massage itself.
+        (C, FORM, "describe_scalp", True, FORM),
+        (D, None, "describe_scalp", True, LISTEN),
+    ],
+)
+def test_a_massage_habit_after_a_nutrient_referral(
+    level: Referral, loop: str | None, intent: str | None, habit: bool, expected: str
+) -> None:
+    assert next_action(TRIAGE_ACTION, LISTEN, level, loop, intent, habit=habit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ive started massaging my scalp 20 mins twice a day to get the blood going", True),
+        ("I rub my scalp for half an hour every night", True),
+        ("is massage good for shedding?", False),
+        ("20 minutes twice a day", False),
+        ("", False),
+    ],
+)
+def test_reports_habit(text: str, expected: bool) -> None:
+    from scalpcare.massage_habits import reports_habit
+
+    assert reports_habit(text) is expected
+
+
 # latest action, level, active loop, intent, paused, symptom -> prediction
 STATE_CASES = [
     # A handoff's pause: a red flag is answered, then the bot waits again.
