@@ -4,33 +4,56 @@ The core (scalpcare.phrases) returns what to say as named phrases; this module w
 them with the ``domain`` an action receives on every call, so a change to
 ``domain.yml`` changes the reply without touching Python. Like Rasa's own response
 generator, it picks one of a response's variations at random and prefers the
-variations written for the client's channel (``channel:``).
+variations written for the client's channel (``channel:``). Without a domain from Rasa
+(``enable_selective_domain``) it reads ``domain.yml``.
 """
 
 from __future__ import annotations
 
 import random
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from scalpcare.phrases import Lookup, Value, render
 
+#: Read when Rasa sends no domain (``enable_selective_domain`` in endpoints.yml) or one
+#: without the response (a model trained before it was added).
+DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
+
+
+@lru_cache(maxsize=1)
+def file_responses() -> dict[str, list[dict[str, Any]]]:
+    """The responses of ``domain.yml`` in the project root, read once."""
+    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf8")) or {}
+    return dict(domain.get("responses") or {})
+
+
+def _usable(variations: list[dict[str, Any]], channel: str | None) -> list[dict[str, Any]]:
+    with_text = [v for v in variations if v.get("text") is not None]
+    own = [v for v in with_text if channel and v.get("channel") == channel]
+    return own or [v for v in with_text if not v.get("channel")]
+
 
 def domain_lookup(domain: dict[str, Any], channel: str | None = None) -> Lookup:
     """From a response's name to the text of one of its variations in ``domain``.
 
+    A response the domain Rasa sent lacks is read from ``domain.yml``.
+
     Raises:
-        KeyError: The domain has no text for the response (a test keeps every phrase
-            the core names in the domain).
+        KeyError: Neither has a text for the response (a test keeps every phrase the
+            core names in the domain).
     """
     responses = domain.get("responses") or {}
 
     def lookup(name: str) -> str:
-        variations = [v for v in responses.get(name) or [] if v.get("text") is not None]
-        own = [v for v in variations if channel and v.get("channel") == channel]
-        usable = own or [v for v in variations if not v.get("channel")]
+        usable = _usable(responses.get(name) or [], channel)
+        if not usable:
+            usable = _usable(file_responses().get(name) or [], channel)
         if not usable:
             raise KeyError(f"domain.yml has no response {name!r}")
         return str(random.choice(usable)["text"])

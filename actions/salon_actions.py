@@ -139,13 +139,15 @@ def routine_sent(tracker: Tracker) -> str | None:
 
     Found by the action that sent it, not by its words, which staff may change.
     """
-    routine, action = None, None
+    routine, action, first = None, None, False
     for event in tracker.events:
         kind = event.get("event")
         if kind == "action":
-            action = event.get("name")
-        elif kind == "bot" and action == ROUTINE_ACTION and event.get("text"):
-            routine = str(event["text"])
+            action, first = event.get("name"), True
+        elif kind == "bot" and event.get("text"):
+            if action == ROUTINE_ACTION and first:
+                routine = str(event["text"])  # its first message (the consent question follows)
+            first = False
     return routine
 
 

@@ -162,3 +162,13 @@ def test_a_reply_is_rendered_with_its_variables() -> None:
     text = reply(booking.BOOKING_DONE, name="Ana", service="a scalp facial", times="Fri")
     assert text.startswith("Thanks, Ana! I've sent your request for a scalp facial (Fri)")
     assert "{" not in reply(salon_actions.CONSENT_QUESTION, days=30)
+
+
+def test_without_a_domain_from_rasa_the_wording_comes_from_domain_yml() -> None:
+    """Rasa sends no domain with ``enable_selective_domain``: domain.yml still words it."""
+    from actions.replies import domain_lookup
+
+    lookup = domain_lookup({})
+    assert lookup("utter_word_and") == reply("utter_word_and")
+    with pytest.raises(KeyError):
+        lookup("utter_no_such_phrase")

@@ -858,3 +858,20 @@ async def test_stopping_a_booking_request_forgets_what_it_collected(
     events = await bk.ActionStopBooking().run(dispatcher, tracker, domain)
     assert ActiveLoop(None) in events and SlotSet("booking_service", None) in events
     assert [m["text"] for m in dispatcher.messages] == [reply(bk.BOOKING_STOPPED)]
+
+
+def test_the_routine_kept_is_the_first_message_the_routine_action_sent(
+    make_tracker: TrackerFactory,
+) -> None:
+    """Found by the action that sent it (staff may reword it), not the question after it."""
+    tracker = make_tracker("yes", "affirm", 0.9)
+    tracker.events[:0] = [
+        {"event": "action", "name": "action_give_routine"},
+        {"event": "bot", "text": "Your at-home scalp facial: ..."},
+        {"event": "bot", "text": "Would you like the salon to keep a short note...?"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "action", "name": "utter_youre_welcome"},
+        {"event": "bot", "text": "You're welcome!"},
+    ]
+    assert sa.routine_sent(tracker) == "Your at-home scalp facial: ..."
+    assert sa.routine_sent(make_tracker("hi", "greet", 0.9)) is None
