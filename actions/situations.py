@@ -39,13 +39,21 @@ class ActionSpecialSituation(Action):
         found = situations.from_parse(message, message.get("text"))
         todo = situations.to_answer(found, answered)
         salon = salon_profile.profile()
-        for situation in todo:
-            dispatcher.utter_message(
-                response=situation.response,
-                contact=worded(salon.contact, domain, tracker),
-                emergency=worded(salon.emergency, domain, tracker),
-                crisis_line=worded(salon.crisis_support, domain, tracker),
-            )
+        lines = {
+            "contact": worded(salon.contact, domain, tracker),
+            "emergency": worded(salon.emergency, domain, tracker),
+            "crisis_line": worded(salon.crisis_support, domain, tracker),
+        }
+        intent = (message.get("intent") or {}).get("name")
+        if not todo and situations.crisis_continues(
+            situations.previous_turn_replies(reversed(tracker.events)), intent
+        ):
+            # "i just needed to tell someone" after the crisis answer: the lines again.
+            dispatcher.utter_message(response=situations.CRISIS_AGAIN_RESPONSE, **lines)
+            todo = (situations.Situation.CRISIS,)
+        else:
+            for situation in todo:
+                dispatcher.utter_message(response=situation.response, **lines)
         if situations.Situation.CRISIS in todo and tracker.is_paused():
             # Staff have the conversation: they must see this at once.
             text = str(message.get("text") or "")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
@@ -353,3 +353,47 @@ def defers_referral(found: tuple[Situation, ...], answered: tuple[str, ...] = ()
     """
     care = {Situation.CHEMO, Situation.UNDER_CARE}
     return bool(care & set(found)) or bool({s.value for s in care} & set(answered))
+
+
+#: The crisis answer's response (its variables: emergency, crisis_line, contact).
+CRISIS_RESPONSE = "utter_situation_crisis"
+#: Said once after the crisis answer, to a reply that brings no new topic.
+CRISIS_AGAIN_RESPONSE = "utter_situation_crisis_again"
+#: Replies to the crisis answer that bring no new topic: "i dont know. i just needed to
+#: tell someone", "ok", "thanks", "no", a wish for someone to talk to.
+_CRISIS_CONTINUES = frozenset(
+    ("handoff", "nlu_fallback", "out_of_scope", "deny", "affirm", "thank", "goodbye", "inform")
+)
+
+
+def previous_turn_replies(newest_first: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The response names the assistant said between the last two user messages (pure).
+
+    Args:
+        newest_first: The conversation's events as Rasa serialises them, newest first
+            (read only as far back as the user message before the latest).
+    """
+    names: list[str] = []
+    users = 0
+    for event in newest_first:
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif users == 1 and event.get("event") == "bot":
+            names.append(str((event.get("metadata") or {}).get("utter_action") or ""))
+    return names
+
+
+def crisis_continues(previous_replies: Iterable[str], intent: str | None) -> bool:
+    """Does the message reply to the crisis answer just given, with no new topic (pure)?
+
+    Someone who wrote about ending their life and then says "i just needed to tell
+    someone" gets the crisis lines again, in a few words, before anything else; once:
+    after that, the conversation goes where they take it.
+
+    Args:
+        previous_replies: The response names of the assistant's previous turn.
+        intent: The latest message's intent.
+    """
+    return CRISIS_RESPONSE in set(previous_replies) and intent in _CRISIS_CONTINUES

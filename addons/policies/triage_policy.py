@@ -218,12 +218,21 @@ def needed_level(tracker: DialogueStateTracker, combine: bool = True) -> Referra
 def pending_situations(
     tracker: DialogueStateTracker, paused: bool = False
 ) -> tuple[situations.Situation, ...]:
-    """The special situations of the latest message still to answer (a crisis when paused)."""
+    """The special situations of the latest message still to answer (a crisis when paused).
+
+    A reply to the crisis answer that brings no new topic ("i just needed to tell
+    someone") counts as the crisis again (:func:`scalpcare.situations.crisis_continues`).
+    """
     latest = tracker.latest_message
     if latest is None or not latest.text:
         return ()
     found = situations.from_parse(latest.parse_data, latest.text)
     todo = situations.to_answer(found, situations.answered(tracker.get_slot(SITUATIONS_ANSWERED)))
+    intent = (latest.intent or {}).get("name")
+    if not todo:
+        replied = situations.previous_turn_replies(e.as_dict() for e in reversed(tracker.events))
+        if situations.crisis_continues(replied, intent):
+            todo = (situations.Situation.CRISIS,)
     if paused:
         return tuple(s for s in todo if s is situations.Situation.CRISIS)
     return todo

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -106,3 +107,74 @@ async def test_an_answer_ends_the_two_stage_fallback(
     )
     events = await ActionSpecialSituation().run(dispatcher, tracker, domain)
     assert events[0] == ActiveLoop(None)
+
+
+CRISIS_TURN = [
+    {"event": "user", "text": "i've thought about ending my life because of my hair"},
+    {"event": "action", "name": "action_special_situation"},
+    {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_situation_crisis"}},
+    {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_situation_distress"}},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "again"),
+    [
+        ("i dont know. i just needed to tell someone", "handoff", True),
+        ("ok", "affirm", True),
+        ("thanks", "thank", True),
+        # a new topic goes where the client takes it
+        ("can you give me a scalp routine", "start_consultation", False),
+    ],
+)
+async def test_a_reply_to_the_crisis_answer_gets_the_lines_again(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    text: str,
+    intent: str,
+    again: bool,
+) -> None:
+    """Once, in a few words: the crisis line and the emergency number come first."""
+    slots = {"situations_answered": ["crisis", "distress"]}
+    tracker = make_tracker(text, intent, 0.6, slots=slots, history=CRISIS_TURN)
+    await ActionSpecialSituation().run(dispatcher, tracker, domain)
+    said = [m["text"] for m in dispatcher.messages]
+    salon = salon_profile.profile()
+    if again:
+        [text_again] = said
+        assert salon.emergency_number in text_again and salon.crisis_line in text_again
+    else:
+        assert said == []
+
+
+@pytest.mark.parametrize(
+    ("replies", "intent", "expected"),
+    [
+        (["utter_situation_crisis", "utter_situation_distress"], "handoff", True),
+        (["utter_situation_crisis"], "nlu_fallback", True),
+        # once only: after the lines said again, the conversation goes on
+        (["utter_situation_crisis_again"], "handoff", False),
+        (["utter_situation_distress"], "handoff", False),
+        (["utter_situation_crisis"], "request_booking", False),
+    ],
+)
+def test_crisis_continues(replies: list[str], intent: str, expected: bool) -> None:
+    from scalpcare.situations import crisis_continues
+
+    assert crisis_continues(replies, intent) is expected
+
+
+def test_previous_turn_replies_reads_back_to_the_user_message_before() -> None:
+    from scalpcare.situations import previous_turn_replies
+
+    events = [
+        {"event": "bot", "metadata": {"utter_action": "utter_greet"}},
+        *CRISIS_TURN,
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "i just needed to tell someone"},
+    ]
+    assert previous_turn_replies(reversed(events)) == [
+        "utter_situation_distress",
+        "utter_situation_crisis",
+    ]

@@ -561,3 +561,29 @@ def _faq(confidence: float) -> dict:
 def test_answer_intent(intent: str | None, parse_data: dict | None, expected: str | None) -> None:
     """After a situation's answer, the message's own question gets its answer."""
     assert answer_intent(intent, parse_data) == expected
+
+
+def test_a_reply_to_the_crisis_answer_is_answered_again(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    """ "i just needed to tell someone" after the crisis answer: the lines again, once."""
+    from rasa.shared.core.events import BotUttered
+
+    crisis = [
+        ActionExecuted(LISTEN),
+        _user("i've thought about ending my life because of my hair", "nlu_fallback"),
+        ActionExecuted("action_special_situation"),
+        BotUttered("...", metadata={"utter_action": "utter_situation_crisis"}),
+        ActionExecuted(LISTEN),
+    ]
+    reply = _user("i dont know. i just needed to tell someone", "handoff")
+    assert _predict(policy, rasa_domain, [*crisis, reply]) == "action_special_situation"
+    said_again = [
+        *crisis,
+        reply,
+        ActionExecuted("action_special_situation"),
+        BotUttered("...", metadata={"utter_action": "utter_situation_crisis_again"}),
+        ActionExecuted(LISTEN),
+        _user("can i talk to a person", "handoff"),
+    ]
+    assert _predict(policy, rasa_domain, said_again) is None
