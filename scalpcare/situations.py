@@ -205,6 +205,9 @@ _TREATMENT_ASK = _rx(
     r"\b(?:anything|something|what) (?:i|we|she|he) (?:can|could|should) (?:put|apply|rub|take)"
     r" (?:on|for)\b",
     r"\bwhat (?:do|should|can) (?:i|we) (?:buy|get|use) for (?:it|them|this|that)\b",
+    # Something else in place of a treatment: "tea tree instead of the chemical stuff".
+    r"\b(?:instead of|rather than|in place of) (?:the |my |her |his |their |a |using )?"
+    r"(?:chemical|medicated|prescri\w+|lice|nit|treatment|medicine|medication|cream|lotion)\w*",
 )
 # "can I still scrub the scales off?": the answer is the medicine answer's "meanwhile".
 _SCRUB_ASK = _rx(

@@ -27,6 +27,11 @@ PREGNANCY, UNDER_CARE, MEDICINE, LANGUAGE = (
 CASES = [
     # Medicines, supplements, creams and doses: asked about, never advised.
     ("how much iron should I take", (MEDICINE,)),
+    # Something else in place of a treatment is a question about the treatment.
+    ("could we try neem oil on him rather than the nit lotion?", (MEDICINE,)),
+    ("i wash with baby shampoo instead of the medicated one", (MEDICINE,)),
+    ("can i book a facial instead of a massage", ()),
+    ("i went to the salon instead of the gym", ()),
     ("should I take biotin, how many mcg", (MEDICINE,)),
     ("what cream should I put on it", (MEDICINE,)),
     ("is 5000 iu of vitamin d too much for hair", (MEDICINE,)),
