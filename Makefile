@@ -131,7 +131,7 @@ nlu-quality: install ## NLU bar: 5-fold cross-validation + held-out test sets, f
 screening-cv: install ## Red-flag screening: cross-validation on the corpus' training side, the thresholds' precision/recall curve
 	$(BIN)/python scripts/screening_eval.py cv
 
-screening-vectors: install ## After changing data/screening: store the sentence vectors of its training side (training reads them)
+screening-vectors: install ## After changing data/screening or data/situations: store the sentence vectors of their training side (training reads them)
 	$(BIN)/python scripts/screening_vectors.py
 
 screening-heldout: install ## Red-flag screening on the corpus' held-out side: rules alone, model alone, both (never tune on it)

@@ -17,7 +17,10 @@ our data.
   (``tests/integration/test_corpus_vectors.py`` checks that, that the store covers the
   training side, and that stored vectors equal the encoder's).
 
-The same class keeps the evaluation scripts' cache in ``build/``.
+The special-situation reader's training phrasing (``data/situations``, never its held-out
+side in ``tests/data/situations``) is kept the same way, in
+``data/situations/sentence_vectors.npz``. The same class keeps the evaluation scripts'
+cache in ``build/``.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 #: The committed store of the screening corpus's training side and the team table.
 STORE = ROOT / "data" / "screening" / "sentence_vectors.npz"
+#: The committed store of the special situations' training phrasing (``data/situations``).
+SITUATIONS_STORE = ROOT / "data" / "situations" / "sentence_vectors.npz"
 
 
 def text_key(text: str) -> str:

@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.nlu import stored_arrays
+from addons.nlu.corpus_vectors import SITUATIONS_STORE, VectorStore
 from addons.nlu.red_flags import encode, nlu_examples, sentence_vector
 from addons.nlu.trained_reader import TrainedReader
 from scalpcare import consultation_text, other_languages, situation_model, situations, text_model
@@ -46,6 +47,11 @@ def load_items(folder: Path = TRAINING_FOLDER) -> list[dict[str, Any]]:
             if line.strip():
                 items.append(json.loads(line))
     return items
+
+
+def training_texts(folder: Path = TRAINING_FOLDER) -> list[str]:
+    """Every text the reader trains on besides the NLU examples (what its store holds)."""
+    return sorted({str(item["text"]) for item in load_items(folder)})
 
 
 def fingerprint(folder: Path = TRAINING_FOLDER) -> str:
@@ -142,7 +148,10 @@ class SituationClassifier(TrainedReader):
         if not self._config["use_model"]:
             return self._resource
         items = load_items()
-        vectors = encode([str(i["text"]) for i in items], str(self._config["encoder_path"]))
+        encoder = str(self._config["encoder_path"])
+        vectors = VectorStore(SITUATIONS_STORE).vectors_for(
+            [str(i["text"]) for i in items], lambda texts: encode(texts, encoder)
+        )
         size = next(iter(vectors.values())).size
         nlu = nlu_examples(training_data, size)
         self.model = train_model(items, vectors, nlu, self._config)

@@ -89,3 +89,29 @@ def test_a_store_made_with_another_encoder_is_not_used(tmp_path: Path) -> None:
     other.save()
     assert len(VectorStore(path)) == 0
     assert len(VectorStore(path, encoder="another-encoder")) == 1
+
+
+def test_the_situations_store_covers_their_training_phrasing_only() -> None:
+    """data/situations/sentence_vectors.npz: every training text, no held-out one."""
+    import json
+
+    from addons.nlu import situation_classifier
+    from addons.nlu.corpus_vectors import SITUATIONS_STORE
+
+    store = VectorStore(SITUATIONS_STORE)
+    texts = situation_classifier.training_texts()
+    missing = [text for text in texts if text not in store]
+    assert missing == [], (
+        f"{len(missing)} texts have no stored vector: run `make screening-vectors`"
+    )
+    assert len(store) == len(texts)
+    held_out = {
+        json.loads(line)["text"]
+        for path in (ROOT / "tests" / "data" / "situations").glob("*.jsonl")
+        for line in path.read_text(encoding="utf8").splitlines()
+        if line.strip()
+    } - set(texts)
+    assert held_out and [text for text in held_out if text in store] == []
+    sample = random.Random(7).sample(texts, 12)
+    encoded = red_flags.encode(sample, str(ENCODER))
+    assert all(np.allclose(store.get(t), encoded[t], atol=1e-5) for t in sample)
