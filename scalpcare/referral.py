@@ -261,13 +261,20 @@ _DURATION = re.compile(
     r"\b(?:the\s+)?(?:last|past)\s+" + _AMOUNT + r"|"
     r"\b(?:\d+|a|an|a few|few|several|couple(?: of)?)\s+(?:days?|weeks?|months?|years?)\s+"
     r"(?:ago|now|already|and counting)\b"
+    # "it's been like 6 weeks", "has been about a year"
+    r"|\b(?:it'?s|it has|has|have|i'?ve|its) been\s+" + _AMOUNT + r"|"
+    # "every winter, this is the 3rd winter now"
+    r"\b(?:every|each) (?:winter|summer|spring|autumn|fall)\b|"
+    r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth) (?:winter|summer|spring|autumn|"
+    r"year|time) (?:now|in a row|running)\b"
     r"|\bsince\s+(?:(?:just\s+)?(?:before|after)\s+)?(?:last\s+\w+|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|christmas|summer|winter|spring|autumn|"
     r"i was \w+|\d{4})\b",
     re.IGNORECASE,
 )
 _WHERE = re.compile(
-    r"\b(?:on|at|along|behind|around|near|over|across|by|in)\s+(?:the\s+|my\s+|his\s+|her\s+)?"
+    r"\b(?:on|at|along|behind|around|near|over|across|by|in|down|up|onto|into|to)\s+"
+    r"(?:the\s+|my\s+|his\s+|her\s+)?"
     r"(?:back|top|front|side|sides|crown|nape|hairline|temples?|parting|part|ears?|eyebrows?|"
     r"forehead|neck)"
     r"(?:\s+of\s+(?:my|the|his|her)\s+(?:head|scalp|neck))?\b",

@@ -143,6 +143,8 @@ _PREGNANCY = _rx(
     r"\bbreast ?-?(?:feed\w*|milk)\b",
     r"\bnursing (?:my|a|the) (?:baby|newborn|son|daughter)\b",
     r"\b(?:trying to conceive|ttc|trying for a baby)\b",
+    r"\b(?:a |my |got a |just got a )?positive (?:pregnancy )?test\b",
+    r"\bgot (?:my|a) bfp\b",
 )
 _CARER = r"(?:dermatologist|derm\w*|doctor|gp|dr|physician|consultant|nurse|clinic|specialist)"
 _UNDER_CARE = _rx(

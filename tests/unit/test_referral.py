@@ -120,6 +120,15 @@ SUMMARY_CASES = [
         (),
     ),
     (["it's been the past few months, i have 2 kids"], [], (), ("the past few months",), ()),
+    # How people give a duration in passing.
+    (["a scab that won't heal, its been like 6 weeks"], [], (), ("its been like 6 weeks",), ()),
+    (
+        ["it flares every winter, this is the 3rd winter now"],
+        [],
+        (),
+        ("every winter", "3rd winter now"),
+        (),
+    ),
     (
         ["it's been there for a few weeks", "For a few weeks now"],
         ["sore that won't heal"],
@@ -303,3 +312,16 @@ def test_the_summary_words_its_concerns_and_who_to_see() -> None:
         "- Suggested by the salon's assistant: see a doctor or urgent care today.",
         "You can copy this or take a screenshot.",
     ]
+
+
+
+@pytest.mark.parametrize(
+    ("message", "place"),
+    [
+        ("its creeping down the back of my neck", "down the back of my neck"),
+        ("a sore on the crown", "on the crown"),
+        ("scales up into my hairline", "into my hairline"),
+    ],
+)
+def test_the_summary_says_where(message: str, place: str) -> None:
+    assert referral.build_summary([message], ["x"], D).places == (place,)

@@ -27,6 +27,10 @@ PREGNANCY, UNDER_CARE, MEDICINE, LANGUAGE = (
 CASES = [
     # Medicines, supplements, creams and doses: asked about, never advised.
     ("how much iron should I take", (MEDICINE,)),
+    # Pregnancy in the words people use when it is new.
+    ("just got a positive test!! 5 weeks, is retinol ok on my scalp", (PREGNANCY,)),
+    ("finally got my BFP, can i still have a scalp facial", (PREGNANCY,)),
+    ("my covid test was positive last month and my hair is falling out", ()),
     # Something else in place of a treatment is a question about the treatment.
     ("could we try neem oil on him rather than the nit lotion?", (MEDICINE,)),
     ("i wash with baby shampoo instead of the medicated one", (MEDICINE,)),
