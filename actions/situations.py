@@ -51,6 +51,9 @@ class ActionSpecialSituation(Action):
             # "i just needed to tell someone" after the crisis answer: the lines again.
             dispatcher.utter_message(response=situations.CRISIS_AGAIN_RESPONSE, **lines)
             todo = (situations.Situation.CRISIS,)
+        elif not todo and situations.pregnancy_reminder(message.get("text"), answered):
+            # "and if i put rosemary oil in with it?" once pregnancy was answered.
+            dispatcher.utter_message(response=situations.PREGNANCY_AGAIN_RESPONSE)
         else:
             for situation in todo:
                 dispatcher.utter_message(response=situation.response, **lines)

@@ -402,3 +402,27 @@ def crisis_continues(previous_replies: Iterable[str], intent: str | None) -> boo
         intent: The latest message's intent.
     """
     return CRISIS_RESPONSE in set(previous_replies) and intent in _CRISIS_CONTINUES
+
+
+#: A short reminder to a later question about oils, actives or treatments, once pregnancy
+#: (or breastfeeding) was answered in the conversation.
+PREGNANCY_AGAIN_RESPONSE = "utter_situation_pregnancy_again"
+#: What the midwife or doctor checks in pregnancy: oils, actives, treatments.
+_PREGNANCY_CHECKED = re.compile(
+    r"\b(?:oils?|essential|rosemary|peppermint|tea tree|lavender|retin\w*|salicylic|glycolic|"
+    r"acids?|exfoliat\w*|peel\w*|scrub\w*|massag\w*|products?|serums?|dyes?|colou?r\w*|"
+    r"bleach\w*|treatments?|facials?|minoxidil)\b"
+)
+_ASKS_IF_SAFE = re.compile(r"\?|\b(?:ok|okay|safe|fine|alright|worry|worried|risk\w*|harm\w*)\b")
+
+
+def pregnancy_reminder(text: str | None, answered: Iterable[str]) -> bool:
+    """Does a question about oils, actives or treatments come after pregnancy was answered?
+
+    "and if i put a few drops of rosemary oil in with it?", "is the exfoliating bit ok for
+    me?": the pregnancy answer is not given again in full, but its point is (pure).
+    """
+    if Situation.PREGNANCY.value not in set(answered):
+        return False
+    norm = normalise((text or "")[:MAX_CHARS])
+    return bool(_PREGNANCY_CHECKED.search(norm) and _ASKS_IF_SAFE.search(norm))

@@ -227,12 +227,15 @@ def pending_situations(
     if latest is None or not latest.text:
         return ()
     found = situations.from_parse(latest.parse_data, latest.text)
-    todo = situations.to_answer(found, situations.answered(tracker.get_slot(SITUATIONS_ANSWERED)))
+    answered = situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
+    todo = situations.to_answer(found, answered)
     intent = (latest.intent or {}).get("name")
     if not todo:
         replied = situations.previous_turn_replies(e.as_dict() for e in reversed(tracker.events))
         if situations.crisis_continues(replied, intent):
             todo = (situations.Situation.CRISIS,)
+        elif situations.pregnancy_reminder(latest.text, answered):
+            todo = (situations.Situation.PREGNANCY,)
     if paused:
         return tuple(s for s in todo if s is situations.Situation.CRISIS)
     return todo
@@ -259,6 +262,9 @@ def follows_up_situation(tracker: DialogueStateTracker, latest_action: str | Non
     if latest_action != SITUATION_ACTION or latest is None or not latest.text:
         return False
     found = set(situations.from_parse(latest.parse_data, latest.text))
+    answered = situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
+    if situations.pregnancy_reminder(latest.text, answered):
+        found.add(situations.Situation.PREGNANCY)  # the reminder answered, not the question
     allowed = situations.FOLLOWED_UP | {situations.Situation.MEDICINE}
     return bool(found & situations.FOLLOWED_UP) and found <= allowed
 

@@ -314,7 +314,6 @@ def test_the_summary_words_its_concerns_and_who_to_see() -> None:
     ]
 
 
-
 @pytest.mark.parametrize(
     ("message", "place"),
     [

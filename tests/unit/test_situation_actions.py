@@ -178,3 +178,35 @@ def test_previous_turn_replies_reads_back_to_the_user_message_before() -> None:
         "utter_situation_distress",
         "utter_situation_crisis",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "answered", "expected"),
+    [
+        ("and if i put a few drops of rosemary oil in with it?", ["pregnancy"], True),
+        ("is the exfoliating bit ok for me tho being pregnant?", ["pregnancy"], True),
+        ("is it the massage itself or the products that are the worry", ["pregnancy"], True),
+        # no question about oils, actives or treatments; or no pregnancy in the conversation
+        ("i only do 5 mins with my fingertips before bed", ["pregnancy"], False),
+        ("thanks so much", ["pregnancy"], False),
+        ("and if i put a few drops of rosemary oil in with it?", [], False),
+    ],
+)
+def test_pregnancy_reminder(text: str, answered: list[str], expected: bool) -> None:
+    from scalpcare.situations import pregnancy_reminder
+
+    assert pregnancy_reminder(text, answered) is expected
+
+
+async def test_a_later_question_about_oils_gets_the_pregnancy_reminder(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """The full pregnancy answer is not said again, but its point is."""
+    slots = {"situations_answered": ["pregnancy"]}
+    tracker = make_tracker("what about rosemary oil, is that ok?", "faq", 0.8, slots=slots)
+    events = await ActionSpecialSituation().run(dispatcher, tracker, domain)
+    [said] = [m["text"] for m in dispatcher.messages]
+    assert "midwife or doctor" in said
+    assert not any(
+        getattr(e, "get", lambda _: None)("name") == "situations_answered" for e in events
+    )

@@ -30,6 +30,7 @@ from addons.policies.triage_policy import (
     TriagePolicy,
     _should_handle_message,
     answer_intent,
+    follows_up_situation,
     message_level,
     needed_level,
     next_action,
@@ -587,3 +588,20 @@ def test_a_reply_to_the_crisis_answer_is_answered_again(
         _user("can i talk to a person", "handoff"),
     ]
     assert _predict(policy, rasa_domain, said_again) is None
+
+
+def test_a_question_about_oils_after_pregnancy_gets_the_reminder_then_its_answer(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    from rasa.shared.core.events import SlotSet
+
+    events = [
+        SlotSet("situations_answered", ["pregnancy"]),
+        ActionExecuted(LISTEN),
+        _user("what about rosemary oil, is that ok to use?", "faq"),
+    ]
+    assert _predict(policy, rasa_domain, events) == "action_special_situation"
+    # Then the question's own answer (the FAQ's retrieval action is not in domain.yml alone).
+    answered = [*events, ActionExecuted("action_special_situation")]
+    tracker = DialogueStateTracker.from_events("t", answered, slots=rasa_domain.slots)
+    assert follows_up_situation(tracker, "action_special_situation")
