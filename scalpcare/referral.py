@@ -375,3 +375,19 @@ CONCERN_WORDS: dict[str, Phrase] = {
     "breakage": phrase("utter_summary_concern_breakage"),
     "tension": phrase("utter_summary_concern_tension"),
 }
+
+
+#: "could you write down what i should tell the dermatologist?", "can I have a summary for
+#: my GP": a request for the appointment summary, whatever the intent.
+_SUMMARY_REQUEST = re.compile(
+    r"\b(?:write|jot|put|note|type|list)\b[^.?!]{0,25}\b(?:down|up|together|out)\b"
+    r"|\bwhat (?:should|do|shall|to|can) i (?:tell|say to|ask|show|mention to)\b"
+    r"|\bsumm(?:ary|arise|arize|ed up)\b"
+    r"|\bnotes? (?:for|to take to) (?:the|my) (?:appointment|dermatologist|derm|doctor|gp)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_summary(text: str | None) -> bool:
+    """Does the message ask for the appointment summary (pure)?"""
+    return bool(text) and bool(_SUMMARY_REQUEST.search(text or ""))

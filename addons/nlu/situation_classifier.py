@@ -28,7 +28,14 @@ from addons.nlu import stored_arrays
 from addons.nlu.corpus_vectors import SITUATIONS_STORE, VectorStore
 from addons.nlu.red_flags import encode, nlu_examples, sentence_vector
 from addons.nlu.trained_reader import TrainedReader
-from scalpcare import consultation_text, other_languages, situation_model, situations, text_model
+from scalpcare import (
+    consultation_text,
+    other_languages,
+    referral,
+    situation_model,
+    situations,
+    text_model,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +112,9 @@ def model_finding(
     ]
     if not situations.about_hair_or_scalp(text) or situations.mood_of_the_scalp(text):
         found = [s for s in found if s is not situations.Situation.DISTRESS]
+    if referral.asks_for_summary(text):
+        # "what should i tell the dermatologist?": getting ready to be seen, not under care.
+        found = [s for s in found if s is not situations.Situation.UNDER_CARE]
     return found
 
 

@@ -46,8 +46,10 @@ from addons.policies.triage_policy import (
 )
 from scalpcare.commands import Command, follows_up_amount, prefers_other_contact, read_command
 from scalpcare.confirmation import confirms
+from scalpcare.contract import REFERRAL, Referral
 from scalpcare.massage import parse_habit
 from scalpcare.massage_habits import MASSAGE_WORDS
+from scalpcare.referral import asks_for_summary
 
 #: The slot set while a yes/no question waits -> (the action for yes, the action for no).
 QUESTIONS: Mapping[str, tuple[str, str]] = {
@@ -124,6 +126,20 @@ ANSWER_ACTIONS = frozenset(
         STOP_BOOKING_ACTION,
     ]
 )
+
+
+SUMMARY_ACTION = "action_referral_summary"
+
+
+def summary_action(referral: str | None, text: str | None) -> str | None:
+    """The appointment summary, asked for in words while a referral stands (pure).
+
+    "could you write down what i should tell the dermatologist?" is a yes to the summary
+    (offered or not) once a doctor, dermatologist or urgent referral was made.
+    """
+    if Referral.parse(referral) is Referral.NONE or not asks_for_summary(text):
+        return None
+    return SUMMARY_ACTION
 
 
 def stop_booking_action(active_loop: str | None, text: str | None) -> str | None:
@@ -284,6 +300,7 @@ class ContextPolicy(Policy):
                 answer_action(events, text)
                 or skip_action(loop, text)
                 or stop_booking_action(loop, text)
+                or (None if loop else summary_action(tracker.get_slot(REFERRAL), text))
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
                 or habit_action(loop, intent, text, last_topic_answer(events) == MASSAGE_ACTION)
             )

@@ -13,6 +13,7 @@ from addons.policies.context_policy import (
     pending_question,
     skip_action,
     stop_booking_action,
+    summary_action,
 )
 
 FORGET = [
@@ -256,3 +257,23 @@ SURE_FAQ = {"response_selector": {"faq": {"response": {"confidence": 0.99}}}}
 def test_a_follow_up_after_the_routine(events: list, parse_data: dict, action: str | None) -> None:
     text = "how often should i do this? my scalp got angry last time"
     assert follow_up_action(_answered(events, text), None, text, parse_data) == action
+
+
+@pytest.mark.parametrize(
+    ("referral", "text", "action"),
+    [
+        (
+            "dermatologist",
+            "could you write down what i should tell the dermatologist?",
+            "action_referral_summary",
+        ),
+        ("doctor", "can i have a summary for my gp", "action_referral_summary"),
+        ("urgent", "what do i tell them at urgent care", "action_referral_summary"),
+        # no referral stands, or no summary asked for
+        ("none", "can you write that down for me", None),
+        (None, "what should i tell the dermatologist", None),
+        ("dermatologist", "ok thanks", None),
+    ],
+)
+def test_summary_action(referral: str | None, text: str, action: str | None) -> None:
+    assert summary_action(referral, text) == action

@@ -41,6 +41,14 @@ def test_the_models_crisis_counts_as_distress() -> None:
     assert model_finding(model, probs, "my hair") == [Situation.DISTRESS, Situation.LICE]
     # Distress is about hair and scalp changes: "anxious if I skip it" (massage) is not.
     assert model_finding(model, probs, "I feel anxious if I skip it") == [Situation.LICE]
+    # Getting ready for an appointment is not being under care already.
+    under_care = situation_model.SituationModel(
+        ["under_care"], np.zeros((1, 1), dtype=np.float32), np.zeros(1, dtype=np.float32)
+    )
+    ready = "could you write down what i should tell the dermatologist?"
+    assert model_finding(under_care, {"under_care": 0.9}, ready) == []
+    seen = "my dermatologist gave me a foam"
+    assert model_finding(under_care, {"under_care": 0.9}, seen) == [Situation.UNDER_CARE]
     # "my scalp got so angry" is irritation said as a mood, not the person's feelings.
     assert model_finding(model, probs, "my scalp got so angry after the scrub") == [Situation.LICE]
 
