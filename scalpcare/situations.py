@@ -366,8 +366,17 @@ CRISIS_RESPONSE = "utter_situation_crisis"
 CRISIS_AGAIN_RESPONSE = "utter_situation_crisis_again"
 #: Replies to the crisis answer that bring no new topic: "i dont know. i just needed to
 #: tell someone", "ok", "thanks", "no", a wish for someone to talk to.
-_CRISIS_CONTINUES = frozenset(
-    ("handoff", "nlu_fallback", "out_of_scope", "deny", "affirm", "thank", "goodbye", "inform")
+CRISIS_CONTINUES_INTENTS = frozenset(
+    (
+        "human_handoff",
+        "nlu_fallback",
+        "out_of_scope",
+        "deny",
+        "affirm",
+        "thank",
+        "goodbye",
+        "inform",
+    )
 )
 
 
@@ -401,7 +410,7 @@ def crisis_continues(previous_replies: Iterable[str], intent: str | None) -> boo
         previous_replies: The response names of the assistant's previous turn.
         intent: The latest message's intent.
     """
-    return CRISIS_RESPONSE in set(previous_replies) and intent in _CRISIS_CONTINUES
+    return CRISIS_RESPONSE in set(previous_replies) and intent in CRISIS_CONTINUES_INTENTS
 
 
 #: A short reminder to a later question about oils, actives or treatments, once pregnancy

@@ -120,7 +120,7 @@ CRISIS_TURN = [
 @pytest.mark.parametrize(
     ("text", "intent", "again"),
     [
-        ("i dont know. i just needed to tell someone", "handoff", True),
+        ("i dont know. i just needed to tell someone", "human_handoff", True),
         ("ok", "affirm", True),
         ("thanks", "thank", True),
         # a new topic goes where the client takes it
@@ -151,11 +151,11 @@ async def test_a_reply_to_the_crisis_answer_gets_the_lines_again(
 @pytest.mark.parametrize(
     ("replies", "intent", "expected"),
     [
-        (["utter_situation_crisis", "utter_situation_distress"], "handoff", True),
+        (["utter_situation_crisis", "utter_situation_distress"], "human_handoff", True),
         (["utter_situation_crisis"], "nlu_fallback", True),
         # once only: after the lines said again, the conversation goes on
-        (["utter_situation_crisis_again"], "handoff", False),
-        (["utter_situation_distress"], "handoff", False),
+        (["utter_situation_crisis_again"], "human_handoff", False),
+        (["utter_situation_distress"], "human_handoff", False),
         (["utter_situation_crisis"], "request_booking", False),
     ],
 )
@@ -210,3 +210,20 @@ async def test_a_later_question_about_oils_gets_the_pregnancy_reminder(
     assert not any(
         getattr(e, "get", lambda _: None)("name") == "situations_answered" for e in events
     )
+
+
+def test_the_intents_the_decisions_name_are_the_domains(domain: dict[str, Any]) -> None:
+    """A misspelt intent name would make a rule silently never fire."""
+    from addons.policies import context_policy, triage_policy
+    from scalpcare import situations
+
+    known = set(domain["intents"]) | {"nlu_fallback"}
+    named = (
+        situations.CRISIS_CONTINUES_INTENTS
+        | context_policy.HABIT_MISREAD_AS
+        | context_policy.UNPLACED_INTENTS
+        | triage_policy.SHRUG_INTENTS
+        | set(triage_policy.DEFAULT_FOLLOW_UPS)
+        | set(triage_policy.SITUATION_FOLLOW_UPS)
+    )
+    assert named <= known, sorted(named - known)

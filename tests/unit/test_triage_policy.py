@@ -577,7 +577,7 @@ def test_a_reply_to_the_crisis_answer_is_answered_again(
         BotUttered("...", metadata={"utter_action": "utter_situation_crisis"}),
         ActionExecuted(LISTEN),
     ]
-    reply = _user("i dont know. i just needed to tell someone", "handoff")
+    reply = _user("i dont know. i just needed to tell someone", "human_handoff")
     assert _predict(policy, rasa_domain, [*crisis, reply]) == "action_special_situation"
     said_again = [
         *crisis,
@@ -585,7 +585,7 @@ def test_a_reply_to_the_crisis_answer_is_answered_again(
         ActionExecuted("action_special_situation"),
         BotUttered("...", metadata={"utter_action": "utter_situation_crisis_again"}),
         ActionExecuted(LISTEN),
-        _user("can i talk to a person", "handoff"),
+        _user("can i talk to a person", "human_handoff"),
     ]
     assert _predict(policy, rasa_domain, said_again) is None
 
