@@ -131,7 +131,8 @@ def next_action(
         situation: The latest message raises a special situation still to answer.
         situation_follow_up: Its answer leaves the message's own question to the flow.
         habit: The latest message reports a massage habit ("20 mins twice a day"): after a
-            ``doctor`` referral its limits follow, whatever the intent.
+            ``doctor`` referral, or the answer to distress or pregnancy, its limits follow,
+            whatever the intent.
 
     Returns:
         The action to predict, or ``None`` to leave the turn to other policies.
@@ -160,8 +161,13 @@ def next_action(
                 return MASSAGE_ACTION
             if intent is not None and intent in follow_ups:
                 return follow_ups[intent]
-        if latest_action == SITUATION_ACTION and situation_follow_up and intent:
-            return SITUATION_FOLLOW_UPS.get(intent, ACTION_LISTEN_NAME)
+        if latest_action == SITUATION_ACTION and situation_follow_up:
+            # A massage habit said with it ("i do 15 mins every night, really hard") gets
+            # its limits, whatever the intent; otherwise the message's own question.
+            if habit:
+                return MASSAGE_ACTION
+            if intent:
+                return SITUATION_FOLLOW_UPS.get(intent, ACTION_LISTEN_NAME)
         return ACTION_LISTEN_NAME
     if previous_action in (triage_action, SITUATION_ACTION) and not active_loop:
         # The follow-up of a doctor-level referral has answered: wait.

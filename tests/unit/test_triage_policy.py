@@ -99,6 +99,23 @@ def test_next_action(
 
 
 @pytest.mark.parametrize(
+    ("intent", "habit", "expected"),
+    [
+        ("describe_scalp", True, "action_massage_limits"),
+        ("faq", False, "utter_faq"),
+        ("describe_scalp", False, LISTEN),
+    ],
+)
+def test_after_distress_or_pregnancy_a_massage_habit_gets_its_limits(
+    intent: str, habit: bool, expected: str
+) -> None:
+    assert (
+        next_action(SITUATION, LISTEN, N, None, intent, situation_follow_up=True, habit=habit)
+        == expected
+    )
+
+
+@pytest.mark.parametrize(
     ("level", "loop", "intent", "habit", "expected"),
     [
         # A nutrient context with a massage habit: its limits follow, whatever the intent.
