@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 from addons.policies.context_policy import (
     after_answer,
     answer_action,
+    faq_rescue_action,
     follow_up_action,
     habit_action,
     pending_question,
@@ -277,3 +280,24 @@ def test_a_follow_up_after_the_routine(events: list, parse_data: dict, action: s
 )
 def test_summary_action(referral: str | None, text: str, action: str | None) -> None:
     assert summary_action(referral, text) == action
+
+
+def _selected(confidence: float) -> dict[str, Any]:
+    return {"response_selector": {"faq": {"response": {"confidence": confidence}}}}
+
+
+@pytest.mark.parametrize(
+    ("loop", "intent", "confidence", "action"),
+    [
+        (None, "nlu_fallback", 0.98, "utter_faq"),
+        (None, "out_of_scope", 0.9, "utter_faq"),
+        # not sure enough, placed by the classifier, or inside a form (its rules answer)
+        (None, "nlu_fallback", 0.85, None),
+        (None, "describe_scalp", 0.98, None),
+        ("consultation_form", "nlu_fallback", 0.98, None),
+    ],
+)
+def test_faq_rescue_action(
+    loop: str | None, intent: str, confidence: float, action: str | None
+) -> None:
+    assert faq_rescue_action(loop, intent, _selected(confidence)) == action
