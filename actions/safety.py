@@ -7,6 +7,7 @@ the domain the action receives (actions/replies.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -170,8 +171,12 @@ class ActionTriage(Action):
             SlotSet(contract.REFERRAL, level.value),
         ]
         message = str(tracker.latest_message.get("text") or "")
-        # Concerns said with the red flag (itch, flaking, shedding...) are recorded too.
-        concerns = consultation_parsing.parse(message).concerns if found.rank else frozenset()
+        # Concerns said with the red flag (itch, flaking, shedding...) are recorded too:
+        # the client's own, not those of the child or partner the red flag is about.
+        own = subject_of(result.top_flags)[0] == "self"
+        concerns = (
+            consultation_parsing.parse(message).concerns if found.rank and own else frozenset()
+        )
         if concerns:
             known = list(tracker.get_slot(contract.CONCERNS) or [])
             merged = [c for c in contract.CONCERN_VALUES if c in concerns or c in known]
@@ -227,10 +232,11 @@ class ActionReferralSummary(Action):
         """Quote the user's own words: what, how long, what they tried."""
         messages = user_texts(tracker)
         findings: list[str] = []
+        flagged: list[triage.RedFlag] = []
         for result in session_results(tracker):
-            quoted, plain = finding_words(
-                [flag for flag in result.flags if flag.level is not Referral.NONE]
-            )
+            flags = [flag for flag in result.flags if flag.level is not Referral.NONE]
+            flagged += flags
+            quoted, plain = finding_words(flags)
             # Plain words are worded now, so that the summary lists each finding once
             # whether the client said it or it is in plain words.
             findings += quoted + [worded(words, domain, tracker) for words in plain]
@@ -240,7 +246,8 @@ class ActionReferralSummary(Action):
             dispatcher.utter_message(response=NO_SUMMARY_YET)
         else:
             summary = referral.build_summary(messages, findings, level, concerns)
-            say(dispatcher, summary.render(), domain, tracker)
+            about = subject_of(flagged)[0]
+            say(dispatcher, replace(summary, about=about).render(), domain, tracker)
         return [SlotSet(SUMMARY_OFFERED, False)]
 
 

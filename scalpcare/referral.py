@@ -302,6 +302,8 @@ class Summary:
     referral: Referral
     concerns: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    #: Whom the findings are about: ``self``, ``care`` (a child) or ``other``.
+    about: str = "self"
 
     def render(self) -> Value:
         """The summary as a short message, one line each (no diagnosis, the user's own words)."""
@@ -319,7 +321,10 @@ class Summary:
         )
         parts.append(phrase("utter_summary_tried", tried="; ".join(self.tried) or NOT_SAID))
         if self.referral is not Referral.NONE:
-            parts.append(phrase("utter_summary_suggested", who=WHO[self.referral]))
+            # A child's scalp problem goes to a doctor or dermatologist, as the referral said.
+            child = self.about == "care" and self.referral is Referral.DERMATOLOGIST
+            who = WHO_FOR_CHILD if child else WHO[self.referral]
+            parts.append(phrase("utter_summary_suggested", who=who))
         parts.append(phrase("utter_summary_copy"))
         return lines(parts)
 

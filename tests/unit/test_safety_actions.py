@@ -367,6 +367,19 @@ async def test_triage_records_the_concerns_of_the_same_message(
     assert SlotSet("concerns", ["oiliness", "flaking", "itch", "shedding"]) in events
 
 
+async def test_another_persons_red_flag_adds_nothing_to_the_clients_concerns(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """The daughter's bald patch is hers: the client's concerns stay the client's."""
+    text = "oh btw my daughter has a round bald patch the size of a coin"
+    tracker = make_tracker(
+        text, "describe_scalp", 0.9, parse_extra=_screened(text), slots={"concerns": ["oiliness"]}
+    )
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert not [e for e in events if e.get("name") == "concerns"]
+    assert "daughter" in dispatcher.messages[0]["text"]
+
+
 async def test_triage_in_another_language_gives_the_salons_phone(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
@@ -530,3 +543,18 @@ async def test_the_long_massage_block_is_said_once(
     text = second.messages[0]["text"]
     assert text.startswith("As before:") and rendered(SELF_CHECK_INTRO) not in text
     assert len(text) < len(dispatcher.messages[0]["text"]) / 2
+
+
+async def test_a_childs_summary_names_a_doctor_or_dermatologist(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """As the referral said for a child: a doctor or dermatologist, not only a dermatologist."""
+    said = "my daughter has a round bald patch the size of a coin"
+    history = [{"event": "user", "text": said, "parse_data": {"text": said, **_screened(said)}}]
+    tracker = make_tracker(
+        "yes pls", "affirm", 0.9, slots={"referral": "dermatologist"}, history=history
+    )
+    await ActionReferralSummary().run(dispatcher, tracker, domain)
+    text = dispatcher.messages[0]["text"]
+    assert "round bald patch" in text
+    assert rendered(referral.WHO_FOR_CHILD) in text
