@@ -39,24 +39,31 @@ class ActionSpecialSituation(Action):
         found = situations.from_parse(message, message.get("text"))
         todo = situations.to_answer(found, answered)
         salon = salon_profile.profile()
-        lines = {
-            "contact": worded(salon.contact, domain, tracker),
-            "emergency": worded(salon.emergency, domain, tracker),
-            "crisis_line": worded(salon.crisis_support, domain, tracker),
-        }
+        contact = worded(salon.contact, domain, tracker)
+        emergency = worded(salon.emergency, domain, tracker)
+        crisis_line = worded(salon.crisis_support, domain, tracker)
         intent = (message.get("intent") or {}).get("name")
-        if not todo and situations.crisis_continues(
-            situations.previous_turn_replies(reversed(tracker.events)), intent
-        ):
+        replied = situations.previous_turn_replies(reversed(tracker.events))
+        if not todo and situations.crisis_continues(replied, intent):
             # "i just needed to tell someone" after the crisis answer: the lines again.
-            dispatcher.utter_message(response=situations.CRISIS_AGAIN_RESPONSE, **lines)
+            dispatcher.utter_message(
+                response=situations.CRISIS_AGAIN_RESPONSE,
+                contact=contact,
+                emergency=emergency,
+                crisis_line=crisis_line,
+            )
             todo = (situations.Situation.CRISIS,)
         elif not todo and situations.pregnancy_reminder(message.get("text"), answered):
             # "and if i put rosemary oil in with it?" once pregnancy was answered.
             dispatcher.utter_message(response=situations.PREGNANCY_AGAIN_RESPONSE)
         else:
             for situation in todo:
-                dispatcher.utter_message(response=situation.response, **lines)
+                dispatcher.utter_message(
+                    response=situation.response,
+                    contact=contact,
+                    emergency=emergency,
+                    crisis_line=crisis_line,
+                )
         if situations.Situation.CRISIS in todo and tracker.is_paused():
             # Staff have the conversation: they must see this at once.
             text = str(message.get("text") or "")

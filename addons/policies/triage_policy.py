@@ -236,7 +236,8 @@ def pending_situations(
     answered = situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
     todo = situations.to_answer(found, answered)
     intent = (latest.intent or {}).get("name")
-    if not todo:
+    if not todo and not paused:
+        # (During a handoff staff have the conversation, and were alerted to the crisis.)
         replied = situations.previous_turn_replies(e.as_dict() for e in reversed(tracker.events))
         if situations.crisis_continues(replied, intent):
             todo = (situations.Situation.CRISIS,)

@@ -622,3 +622,24 @@ def test_a_question_about_oils_after_pregnancy_gets_the_reminder_then_its_answer
     answered = [*events, ActionExecuted("action_special_situation")]
     tracker = DialogueStateTracker.from_events("t", answered, slots=rasa_domain.slots)
     assert follows_up_situation(tracker, "action_special_situation")
+
+
+def test_during_a_handoff_the_crisis_lines_are_not_said_again(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    """Staff have the conversation, and were alerted to the crisis: the bot stays quiet."""
+    from rasa.shared.core.events import BotUttered, ConversationPaused
+
+    events = [
+        ActionExecuted(LISTEN),
+        _user("can i talk to a real person", "human_handoff"),
+        ActionExecuted("action_handoff"),
+        ConversationPaused(),
+        ActionExecuted(LISTEN),
+        _user("my hair is all gone and i don't want to live anymore", "nlu_fallback"),
+        ActionExecuted("action_special_situation"),
+        BotUttered("...", metadata={"utter_action": "utter_situation_crisis"}),
+        ActionExecuted(LISTEN),
+        _user("ok", "affirm"),
+    ]
+    assert _predict(policy, rasa_domain, events) is None
