@@ -28,7 +28,7 @@ from scalpcare import consultation_parsing as parsing
 from scalpcare import contract, habits, massage, routine
 from scalpcare.commands import asks_why
 from scalpcare.contract import Referral
-from scalpcare.phrases import Phrase, Value, joined, phrase
+from scalpcare.phrases import OR, Phrase, Value, chained, joined, phrase
 
 FORM = "consultation_form"
 WASH_FREQUENCY = "wash_frequency"
@@ -107,7 +107,6 @@ CORRECTED_SCALP_TYPE = {
 CORRECTED_SENSITIVE = "utter_correction_sensitive"
 CORRECTED_NOT_SENSITIVE = "utter_correction_not_sensitive"
 CORRECTED_NO_CONCERNS = "utter_correction_no_concerns"
-WORD_OR = "utter_word_or"
 #: "more than normal", "back to normal": a comparison, not a scalp type.
 _COMPARED_NORMAL = re.compile(
     r"\b(?:than|as|to|from|of)\s+(?:\w+\s+)?(?:normal|usual)\b|\bnormal\s+(?:amount|rate|loss)\b",
@@ -325,19 +324,11 @@ def correction_note(before: parsing.ScalpFacts, after: parsing.ScalpFacts) -> Ph
         changes.append(phrase(CORRECTED_SENSITIVE if after.sensitive else CORRECTED_NOT_SENSITIVE))
     dropped = sorted(set(before.concerns) - set(after.concerns))
     if dropped:
-        named = _any_of([phrase(contract.CONCERN_NAMES[concern]) for concern in dropped])
+        named = chained([phrase(contract.CONCERN_NAMES[c]) for c in dropped], OR)
         changes.append(phrase(CORRECTED_NO_CONCERNS, dropped=named))
     if not changes:
         return None
     return phrase(CORRECTION_NOTE, changes=joined(changes, "; "))
-
-
-def _any_of(parts: list[Value]) -> Value:
-    """``parts`` as "a or b or c": each one joined to the next by the reply for "or"."""
-    either = parts[0]
-    for part in parts[1:]:
-        either = joined([either, part], last=phrase(WORD_OR))
-    return either
 
 
 class ValidateConsultationForm(Action):

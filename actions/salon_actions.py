@@ -48,8 +48,7 @@ from salon import db, retention
 from salon import profile as salon_profile
 from salon.repository import SalonRepository
 from scalpcare import confirmation, contract
-from scalpcare.phrases import Value, phrase
-from scalpcare.referral import and_list
+from scalpcare.phrases import Value, and_list, phrase
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from actions.session import this_session
 from salon import profile as salon_profile
 from salon.repository import SalonRepository, UnknownRecordError
 from scalpcare import salon_questions as questions
-from scalpcare.phrases import Value, joined, lines, phrase
+from scalpcare.phrases import LIST_ITEM, OR, Value, joined, lines, phrase
 
 HOURS = "utter_salon_hours"
 LOCATION = "utter_salon_location"
@@ -39,8 +39,6 @@ CANCELLED = "utter_booking_cancelled"
 KEPT = "utter_booking_kept"
 #: A request's times when the client gave none.
 ANY_TIME = "utter_cancel_booking_any_time"
-OR = "utter_word_or"
-LIST_ITEM = "utter_list_item"
 NOTHING_TO_CANCEL = "utter_no_booking_to_cancel"
 #: Set while "Shall I cancel your request...?" waits for its answer.
 CANCEL_OFFERED = "cancel_offered"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from scalpcare.contract import Referral
 from scalpcare.massage_habits import WAKING_HOURS, MassageHabit, parse_habit
-from scalpcare.phrases import Phrase, Value, joined, lines, phrase
+from scalpcare.phrases import AND, LIST_ITEM, Phrase, Value, chained, lines, phrase
 
 __all__ = [
     "DRIFT_SIGNS",
@@ -195,10 +195,8 @@ def limit_for(
         reasons.append("sensitive_scalp")
     if reasons:
         # "a deficiency is suspected and shedding is heavy and the scalp is sensitive"
-        listed: list[Value] = []
-        for reason in reasons:
-            listed += [phrase("utter_word_and"), _WHY[reason]] if listed else [_WHY[reason]]
-        context = phrase("utter_massage_context_lighter", reasons=joined(listed))
+        listed = chained([_WHY[reason] for reason in reasons], AND)
+        context = phrase("utter_massage_context_lighter", reasons=listed)
         return MassageLimit(5.0, 1.0, "very light", context, tuple(reasons))
     return MassageLimit(10.0, 1.0, "gentle", phrase("utter_massage_context_gentle"))
 
@@ -254,7 +252,7 @@ def assess(habit: MassageHabit, limit: MassageLimit) -> MassageAssessment:
 
 
 def _item(text: Value) -> Phrase:
-    return phrase("utter_list_item", item=text)
+    return phrase(LIST_ITEM, item=text)
 
 
 def limits_reply(

@@ -16,7 +16,7 @@ quoted words cannot inject anything.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Union
 
@@ -26,6 +26,10 @@ Value = Union[str, int, float, "Phrase", "Joined", "Capitalised"]
 Lookup = Callable[[str], str]
 
 _PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
+#: The responses that join and list phrases: "and", "or", "- {item}".
+AND = "utter_word_and"
+OR = "utter_word_or"
+LIST_ITEM = "utter_list_item"
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,21 @@ def joined(parts: Iterable[Value], separator: str = " ", last: Value | None = No
 def lines(parts: Iterable[Value]) -> Joined:
     """``parts``, one per line."""
     return Joined(tuple(parts), "\n")
+
+
+def and_list(values: Sequence[Value], empty: Value) -> Value:
+    """``values`` as a list ("a, b and c"), the only one itself, or ``empty`` if none."""
+    if len(values) <= 1:
+        return values[0] if values else empty
+    return joined(values, ", ", last=phrase(AND))
+
+
+def chained(values: Sequence[Value], word: str) -> Value:
+    """``values`` each joined to the next by the response ``word``: "a or b or c"."""
+    linked: list[Value] = []
+    for value in values:
+        linked += [phrase(word), value] if linked else [value]
+    return joined(linked)
 
 
 def render(value: Value, lookup: Lookup) -> str:

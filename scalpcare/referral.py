@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from scalpcare.contract import Referral
-from scalpcare.phrases import Capitalised, Phrase, Value, joined, lines, phrase
+from scalpcare.phrases import Capitalised, Phrase, Value, and_list, joined, lines, phrase
 
 #: The referral for each level, by the name of its response ({finding}: the client's
 #: words in brackets, see :func:`referral_message`).
@@ -46,8 +46,6 @@ FINDING = "utter_referral_finding"
 #: Instead of the client's words: none to quote, or all of them blank.
 WHAT_YOU_DESCRIBE = "utter_referral_what_you_describe"
 WHAT_YOU_MENTIONED = "utter_referral_what_you_mentioned"
-#: Between the last two of a list ("a fever and pus").
-AND = "utter_word_and"
 
 #: The professional each level names, in plain words.
 WHO: dict[Referral, Phrase] = {
@@ -83,13 +81,6 @@ SIGN_WORDS: dict[str, Phrase] = {
     "deficiency": phrase("utter_sign_deficiency"),
     "described_sign": phrase("utter_sign_described_sign"),
 }
-
-
-def and_list(values: Sequence[Value], empty: Value) -> Value:
-    """``values`` as a list ("a, b and c"), the only one itself, or ``empty`` if none."""
-    if len(values) <= 1:
-        return values[0] if values else empty
-    return joined(values, ", ", last=phrase(AND))
 
 
 def sign_words(signs: Iterable[str]) -> Value:

@@ -29,7 +29,16 @@ from scalpcare.habits import (
     PRODUCT_VALUES,
     WASH_DAILY,
 )
-from scalpcare.phrases import Capitalised, Phrase, Value, joined, lines, phrase
+from scalpcare.phrases import (
+    LIST_ITEM,
+    Capitalised,
+    Phrase,
+    Value,
+    and_list,
+    joined,
+    lines,
+    phrase,
+)
 from scalpcare.scalp_facts import Profile
 
 # Step kinds, so callers and tests can find a step without matching its wording.
@@ -306,9 +315,7 @@ def _notes(profile: Profile, minutes: float | None) -> list[Value]:
             notes.append(phrase("utter_routine_note_oily"))
     if profile.buildup_products:
         keys = [p for p in PRODUCT_VALUES if p in profile.buildup_products]
-        names = Capitalised(
-            joined([_PRODUCT_NAMES[p] for p in keys], ", ", last=phrase("utter_word_and"))
-        )
+        names = Capitalised(and_list([_PRODUCT_NAMES[p] for p in keys], ""))
         if len(keys) == 1 and keys[0] not in _PLURAL_PRODUCTS:
             notes.append(phrase("utter_routine_note_product_builds_up", products=names))
         else:
@@ -409,5 +416,5 @@ def render(routine: Routine) -> Value:
         parts.append(phrase("utter_routine_how_often", frequency=routine.frequency))
     if routine.expectations:
         parts.append(phrase("utter_routine_what_to_expect", expectations=routine.expectations))
-    parts.extend(phrase("utter_routine_note", note=note) for note in routine.notes)
+    parts.extend(phrase(LIST_ITEM, item=note) for note in routine.notes)
     return lines(parts)

@@ -6,7 +6,7 @@ import pytest
 
 from scalpcare import referral
 from scalpcare.contract import Referral
-from scalpcare.phrases import Phrase, Value, names
+from scalpcare.phrases import AND, Phrase, Value, names
 from tests.replies import rendered, response_text, responses
 
 N, C, D, U = Referral.NONE, Referral.DOCTOR, Referral.DERMATOLOGIST, Referral.URGENT
@@ -248,7 +248,7 @@ def test_the_summary_keeps_where_and_how_long(
         ),
         (
             referral.referral_message(C, ["a", "b"], about="other", person="wife"),
-            [referral.DOCTOR_OTHER, referral.FINDING, referral.AND],
+            [referral.DOCTOR_OTHER, referral.FINDING, AND],
         ),
         (
             referral.triage_reply(D, ["x"], N, ["vegan"]),
