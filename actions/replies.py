@@ -10,7 +10,7 @@ variations written for the client's channel (``channel:``). Without a domain fro
 
 from __future__ import annotations
 
-import random
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from scalpcare.phrases import Lookup, Value, render
+from scalpcare.phrases import Lookup, Value, pick_text, render
 
 #: Read when Rasa sends no domain (``enable_selective_domain`` in endpoints.yml) or one
 #: without the response (a model trained before it was added).
@@ -33,12 +33,6 @@ def file_responses() -> dict[str, list[dict[str, Any]]]:
     return dict(domain.get("responses") or {})
 
 
-def _usable(variations: list[dict[str, Any]], channel: str | None) -> list[dict[str, Any]]:
-    with_text = [v for v in variations if v.get("text") is not None]
-    own = [v for v in with_text if channel and v.get("channel") == channel]
-    return own or [v for v in with_text if not v.get("channel")]
-
-
 def domain_lookup(domain: dict[str, Any], channel: str | None = None) -> Lookup:
     """From a response's name to the text of one of its variations in ``domain``.
 
@@ -50,13 +44,12 @@ def domain_lookup(domain: dict[str, Any], channel: str | None = None) -> Lookup:
     """
     responses = domain.get("responses") or {}
 
+    def sources() -> Iterator[dict[str, Any]]:
+        yield responses
+        yield file_responses()  # read only when the domain Rasa sent lacks the response
+
     def lookup(name: str) -> str:
-        usable = _usable(responses.get(name) or [], channel)
-        if not usable:
-            usable = _usable(file_responses().get(name) or [], channel)
-        if not usable:
-            raise KeyError(f"domain.yml has no response {name!r}")
-        return str(random.choice(usable)["text"])
+        return pick_text(name, sources(), channel)
 
     return lookup
 

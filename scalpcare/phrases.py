@@ -15,10 +15,11 @@ quoted words cannot inject anything.
 
 from __future__ import annotations
 
+import random
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
 #: What a placeholder can be filled with.
 Value = Union[str, int, float, "Phrase", "Joined", "Capitalised"]
@@ -94,6 +95,39 @@ def chained(values: Sequence[Value], word: str) -> Value:
     for value in values:
         linked += [phrase(word), value] if linked else [value]
     return joined(linked)
+
+
+def usable_variations(
+    variations: Sequence[Mapping[str, Any]], channel: str | None = None
+) -> list[Mapping[str, Any]]:
+    """A response's variations to choose from, as Rasa's response generator does (pure).
+
+    Those with a text; the ones written for ``channel`` (``channel:``) when there are any,
+    else those written for no channel.
+    """
+    with_text = [v for v in variations if v.get("text") is not None]
+    own = [v for v in with_text if channel and v.get("channel") == channel]
+    return own or [v for v in with_text if not v.get("channel")]
+
+
+def pick_text(
+    name: str,
+    sources: Iterable[Mapping[str, Sequence[Mapping[str, Any]]]],
+    channel: str | None = None,
+) -> str:
+    """The text of one usable variation of response ``name``, from the first source with one.
+
+    ``sources``: responses by name, in the order to try (the running domain, then
+    ``domain.yml``). A variation is picked at random, as Rasa does.
+
+    Raises:
+        KeyError: No source has a usable variation.
+    """
+    for responses in sources:
+        usable = usable_variations(responses.get(name) or [], channel)
+        if usable:
+            return str(random.choice(usable)["text"])
+    raise KeyError(f"domain.yml has no response {name!r}")
 
 
 def render(value: Value, lookup: Lookup) -> str:

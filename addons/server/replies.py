@@ -14,7 +14,7 @@ preferred, else those without a channel.
 
 from __future__ import annotations
 
-import random
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from rasa.shared.core.domain import Domain
 from sanic import Sanic
 from sanic.exceptions import SanicException
 
-from scalpcare.phrases import Lookup, Value, render
+from scalpcare.phrases import Lookup, Value, pick_text, render
 
 #: Read when no agent is running (or its domain lacks a response).
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
@@ -61,12 +61,6 @@ def _registered(name: str) -> Sanic | None:
         return None
 
 
-def _variations(domain: Domain, name: str, channel: str | None) -> list[dict[str, Any]]:
-    variations = [v for v in domain.responses.get(name) or [] if v.get("text") is not None]
-    own = [v for v in variations if channel and v.get("channel") == channel]
-    return own or [v for v in variations if not v.get("channel")]
-
-
 def server_lookup(channel: str | None = None, domain: Domain | None = None) -> Lookup:
     """From a response's name to the text of one of its variations.
 
@@ -79,13 +73,13 @@ def server_lookup(channel: str | None = None, domain: Domain | None = None) -> L
     """
     first = domain if domain is not None else agent_domain()
 
+    def sources() -> Iterator[dict[str, Any]]:
+        if first is not None:
+            yield first.responses
+        yield file_domain().responses  # loaded only when the running domain lacks it
+
     def lookup(name: str) -> str:
-        usable = _variations(first, name, channel) if first is not None else []
-        if not usable:
-            usable = _variations(file_domain(), name, channel)
-        if not usable:
-            raise KeyError(f"domain.yml has no response {name!r}")
-        return str(random.choice(usable)["text"])
+        return pick_text(name, sources(), channel)
 
     return lookup
 
