@@ -123,26 +123,17 @@ class ScalpFacts:
 
 
 @dataclass(frozen=True)
-class Profile:
-    """What the user told us, normalised to the contract's vocabularies.
+class Profile(ScalpFacts):
+    """The consultation's facts once it is done, as the routine reads them.
+
+    The fields of :class:`ScalpFacts` (the message-only ones, ``negated_concerns`` and
+    ``correction``, stay empty here), plus:
 
     Attributes:
-        concerns: Reported concerns, a subset of ``CONCERN_VALUES``.
-        scalp_type: One of ``SCALP_TYPE_VALUES`` or ``None`` when unknown.
-        sensitive: Whether the scalp is sensitive; ``None`` when unknown.
-        wash_frequency: One of ``WASH_FREQUENCY_VALUES`` or ``None``.
-        buildup_products: A subset of ``PRODUCT_VALUES``.
-        goal: One of ``GOAL_VALUES`` or ``None``.
         referral: The strongest referral made so far.
         nutrient_deficiency: The context suggests a possible deficiency.
     """
 
-    concerns: frozenset[str] = frozenset()
-    scalp_type: str | None = None
-    sensitive: bool | None = None
-    wash_frequency: str | None = None
-    buildup_products: frozenset[str] = frozenset()
-    goal: str | None = None
     referral: Referral = Referral.NONE
     nutrient_deficiency: bool = False
 
@@ -150,11 +141,7 @@ class Profile:
         """Reject values outside the contract's vocabularies."""
         # Fail loudly on values outside the contract: a typo here would
         # silently drop an adaptation (or a safety rule) from the routine.
-        unknown = set(self.concerns) - set(CONCERN_VALUES)
-        if unknown:
-            raise ValueError(f"unknown concerns: {sorted(unknown)}")
-        if self.scalp_type is not None and self.scalp_type not in SCALP_TYPE_VALUES:
-            raise ValueError(f"unknown scalp_type: {self.scalp_type!r}")
+        super().__post_init__()  # concerns and scalp type
         if self.wash_frequency is not None and self.wash_frequency not in WASH_FREQUENCY_VALUES:
             raise ValueError(f"unknown wash_frequency: {self.wash_frequency!r}")
         unknown = set(self.buildup_products) - set(PRODUCT_VALUES)
