@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from console import accounts
 from console.context import MAX_REPLY_CHARS, Console
 from salon import notify
-from salon.models import BookingRequest, StaffReply
+from salon.models import BookingRequest
 from salon.validation import mask_email, mask_name, mask_phone
 
 
@@ -64,15 +64,7 @@ def register(app: Sanic, ctx: Console) -> None:
         if found is None:
             return gone(request)
         booking, sender = found
-        replies = await in_db(
-            lambda s: list(
-                s.execute(
-                    sa.select(StaffReply)
-                    .where(StaffReply.booking_id == booking_id)
-                    .order_by(StaffReply.id)
-                ).scalars()
-            )
-        )
+        replies = await ctx.replies_to(booking_id=booking_id)
         service = notify.SERVICE_NAMES.get(booking.service, booking.service)
         return page(
             "booking.html",

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from jinja2 import Environment
 from sanic import response
 from sanic.request import Request
@@ -61,6 +62,21 @@ class Console:
                 return work(session)
 
         return await asyncio.to_thread(run)
+
+    async def replies_to(
+        self, *, booking_id: int | None = None, handoff_id: int | None = None
+    ) -> list[StaffReply]:
+        """Staff's replies about a booking or a handoff, oldest first."""
+        about = (
+            StaffReply.booking_id == booking_id
+            if booking_id is not None
+            else StaffReply.handoff_id == handoff_id
+        )
+        return await self.in_db(
+            lambda s: list(
+                s.execute(sa.select(StaffReply).where(about).order_by(StaffReply.id)).scalars()
+            )
+        )
 
     def page(self, name: str, request: Request, status: int = 200, **values: Any) -> HTTPResponse:
         """The template ``name`` with the session's staff, the salon and the CSRF token."""

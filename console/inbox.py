@@ -97,15 +97,7 @@ def register(app: Sanic, ctx: Console) -> None:
         if handoff is None:
             return gone(request)
         lines = await asyncio.to_thread(ctx.transcript_of, handoff.sender_id)
-        replies = await in_db(
-            lambda s: list(
-                s.execute(
-                    sa.select(StaffReply)
-                    .where(StaffReply.handoff_id == handoff_id)
-                    .order_by(StaffReply.id)
-                ).scalars()
-            )
-        )
+        replies = await ctx.replies_to(handoff_id=handoff_id)
         return page("handoff.html", request, handoff=handoff, lines=lines, replies=replies)
 
     @app.get("/staff/api/handoffs/<handoff_id:int>/transcript")
