@@ -148,13 +148,14 @@ def faq_rescue_action(
 SUMMARY_ACTION = "action_referral_summary"
 
 
-def summary_action(referral: str | None, text: str | None) -> str | None:
+def summary_action(active_loop: str | None, referral: str | None, text: str | None) -> str | None:
     """The appointment summary, asked for in words while a referral stands (pure).
 
     "could you write down what i should tell the dermatologist?" is a yes to the summary
-    (offered or not) once a doctor, dermatologist or urgent referral was made.
+    (offered or not) once a doctor, dermatologist or urgent referral was made. Outside
+    forms only: a form's own rules answer there.
     """
-    if Referral.parse(referral) is Referral.NONE or not asks_for_summary(text):
+    if active_loop or Referral.parse(referral) is Referral.NONE or not asks_for_summary(text):
         return None
     return SUMMARY_ACTION
 
@@ -317,7 +318,7 @@ class ContextPolicy(Policy):
                 answer_action(events, text)
                 or skip_action(loop, text)
                 or stop_booking_action(loop, text)
-                or (None if loop else summary_action(tracker.get_slot(REFERRAL), text))
+                or summary_action(loop, tracker.get_slot(REFERRAL), text)
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
                 or habit_action(loop, intent, text, last_topic_answer(events) == MASSAGE_ACTION)
                 or faq_rescue_action(loop, intent, latest.parse_data if latest else None)

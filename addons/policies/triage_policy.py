@@ -238,7 +238,10 @@ def pending_situations(
     intent = (latest.intent or {}).get("name")
     if not todo and not paused:
         # (During a handoff staff have the conversation, and were alerted to the crisis.)
-        replied = situations.previous_turn_replies(e.as_dict() for e in reversed(tracker.events))
+        # The previous turn's replies are read only once a crisis was answered.
+        crisis_said = situations.Situation.CRISIS.value in answered
+        events = (e.as_dict() for e in reversed(tracker.events))
+        replied = situations.previous_turn_replies(events) if crisis_said else []
         if situations.crisis_continues(replied, intent):
             todo = (situations.Situation.CRISIS,)
         elif situations.pregnancy_reminder(latest.text, answered):

@@ -279,7 +279,8 @@ def test_a_follow_up_after_the_routine(events: list, parse_data: dict, action: s
     ],
 )
 def test_summary_action(referral: str | None, text: str, action: str | None) -> None:
-    assert summary_action(referral, text) == action
+    assert summary_action(None, referral, text) == action
+    assert summary_action("booking_form", referral, text) is None
 
 
 def _selected(confidence: float) -> dict[str, Any]:

@@ -585,13 +585,14 @@ def test_a_reply_to_the_crisis_answer_is_answered_again(
     policy: TriagePolicy, rasa_domain: Domain
 ) -> None:
     """ "i just needed to tell someone" after the crisis answer: the lines again, once."""
-    from rasa.shared.core.events import BotUttered
+    from rasa.shared.core.events import BotUttered, SlotSet
 
     crisis = [
         ActionExecuted(LISTEN),
         _user("i've thought about ending my life because of my hair", "nlu_fallback"),
         ActionExecuted("action_special_situation"),
         BotUttered("...", metadata={"utter_action": "utter_situation_crisis"}),
+        SlotSet("situations_answered", ["crisis", "distress"]),
         ActionExecuted(LISTEN),
     ]
     reply = _user("i dont know. i just needed to tell someone", "human_handoff")
