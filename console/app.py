@@ -6,9 +6,10 @@ with auto-escaping, so whatever a client wrote is shown as text.
 
 Pages: the inbox of open handoffs with the live transcript, a reply box, hand back and
 close; booking requests with confirm, decline and propose-another-time, each telling the
-client on their channel. ``/staff/api/counts`` feeds the live counts. Every page and API
-needs a session (login with an account from ``python -m console.accounts create``);
-forms carry the session's CSRF token; every action is in the audit log.
+client on their channel; referrals, conversations, the report; the scheduled check-ins.
+``/staff/api/counts`` feeds the live counts. Every page and API needs a session (login
+with an account from ``python -m console.accounts create``); forms carry the session's
+CSRF token; every action is in the audit log.
 
 Where each part lives:
 
@@ -23,6 +24,8 @@ Where each part lives:
 - console/bookings.py: ``/staff/bookings``, a request's page, confirm, decline, propose.
 - console/records.py: ``/staff/referrals``, ``/staff/conversations``,
   ``/staff/conversation`` and its erasure, ``/staff/report``, ``/staff/health``.
+- console/scheduled.py: ``/staff/scheduled``, the check-ins (sent, waiting, skipped or
+  failed, with the reason), and the retry of a failed (or skipped WhatsApp) one.
 - console/accounts.py: accounts, sessions, the failed-login limit, the audit log.
 
 Usage: python -m console.app [--port 8090]   (scripts/run.sh starts it; the salon page's
@@ -44,7 +47,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.engine import Engine
 
-from console import accounts, auth, bookings, inbox, records
+from console import accounts, auth, bookings, inbox, records, scheduled
 from console.context import CSP, Console
 from salon import db
 from salon.rasa_api import RasaApi
@@ -103,8 +106,9 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
         resp.headers["Cache-Control"] = "no-store"
         resp.headers["Referrer-Policy"] = "same-origin"
 
-    # Each part adds its pages; login first, then the inbox, bookings and records.
-    for part in (auth, inbox, bookings, records):
+    # Each part adds its pages; login first, then the inbox, bookings, records and the
+    # scheduled messages.
+    for part in (auth, inbox, bookings, records, scheduled):
         part.register(app, ctx)
     return app
 

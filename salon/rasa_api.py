@@ -1,8 +1,9 @@
 """Rasa's HTTP API as the action server and the staff console use it (token-checked).
 
-``RASA_URL`` is where it answers and ``RASA_API_TOKEN`` its token. Three calls: have Rasa
-handle an external intent (a scheduled check-in), send a message from staff on the
-client's latest channel, and hand a paused conversation back to the assistant.
+``RASA_URL`` is where it answers and ``RASA_API_TOKEN`` its token. The calls: have Rasa
+handle an external intent (a scheduled check-in), replying on the client's latest channel
+or only recording it in the conversation; send a message from staff on the client's
+latest channel; and hand a paused conversation back to the assistant.
 """
 
 from __future__ import annotations
@@ -76,6 +77,17 @@ class RasaApi:
     def trigger_intent(self, sender_id: str, intent: str) -> None:
         """Have Rasa handle ``intent`` on the conversation, replying on its latest channel."""
         self._post(sender_id, "trigger_intent", {"name": intent}, output_channel="latest")
+
+    def record_intent(self, sender_id: str, intent: str) -> None:
+        """Have Rasa handle ``intent`` on the conversation without sending its reply.
+
+        Without ``output_channel`` Rasa's ``trigger_intent`` route answers into a
+        ``CollectingOutputChannel`` (rasa/server.py, ``_get_output_channel``): the action
+        runs and its events are stored, so the client's answer is read in context, but
+        nothing reaches the client. For a check-in sent some other way (a WhatsApp
+        template, :mod:`salon.twilio_api`).
+        """
+        self._post(sender_id, "trigger_intent", {"name": intent})
 
     def send_staff_message(
         self, sender_id: str, text: str, widget: dict[str, str] | None = None

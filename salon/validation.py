@@ -131,6 +131,29 @@ def mask_phone(value: str | None) -> str:
     return f"***{digits[-4:]}"
 
 
+def mask_sender(value: str | None) -> str:
+    """Mask a conversation id for lists: ``whatsapp:+447700900123`` -> ``whatsapp:***0123``.
+
+    Args:
+        value: A conversation id, ``<channel prefix>:<id>`` (or None).
+
+    Returns:
+        The prefix kept; a phone-like id masked as by :func:`mask_phone`; any other (the
+        website chat's random ids) cut to its first four characters and ``***``, or only
+        ``***`` when it has eight characters or fewer; ``-`` for no value.
+    """
+    if not value:
+        return "-"
+    prefix, colon, rest = value.partition(":")
+    if not colon:
+        prefix, rest = "", value
+    if re.fullmatch(r"\+?[\d\s().-]+", rest) and len(re.sub(r"\D", "", rest)) >= PHONE_MIN_DIGITS:
+        masked = mask_phone(rest)
+    else:
+        masked = f"{rest[:4]}***" if len(rest) > 8 else "***"
+    return f"{prefix}:{masked}" if colon else masked
+
+
 def mask_name(value: str | None) -> str:
     """Reduce a name to initials for lists and logs: ``Jane van Dyke`` -> ``J. v. D.``.
 

@@ -17,12 +17,19 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from twilio.request_validator import RequestValidator
 
+from salon import db, schedule
+from salon.models import ScheduledMessage, utcnow
+from salon.profile import profile
+from salon.rasa_api import RasaApi
+from salon.repository import SalonRepository
+from salon.twilio_api import CheckinTemplate
 from tests.channels.fake_vendors import TELEGRAM_BOT, Call, FakeVendors, start_fake_vendors
 from tests.e2e.conftest import Assistant, running_assistant
 
@@ -266,6 +273,56 @@ def test_whatsapp_refuses_a_request_without_twilios_signature(
     time.sleep(3)
     assert not since(vendors, start, "twilio", "Messages.json")
     assert user_texts(channels, sender) == []
+
+
+def test_a_late_whatsapp_check_in_is_recorded_in_the_conversation_and_sent_as_the_template(
+    channels: Assistant, vendors: FakeVendors
+) -> None:
+    """Past the 24 hours: Rasa runs the check-in without sending it; Twilio gets the template.
+
+    The client's latest channel is WhatsApp, so a ``trigger_intent`` with
+    ``output_channel=latest`` would send the check-in as a free-form message, which
+    WhatsApp refuses that late. salon.schedule.send_due is run here as the action server
+    runs it, a week on, against the real Rasa and the stand-in for Twilio's API.
+    """
+    sender = f"whatsapp:+4477006{uuid.uuid4().int % 100000:05d}"
+    twilio_say(channels, vendors, sender, "hi")
+    week = timedelta(days=7)
+    engine = db.make_engine(f"sqlite:///{channels.salon_database}")
+    try:
+        with db.session_scope(engine) as session:
+            repo = SalonRepository(session)
+            repo.give_consent("twilio", sender)
+            message_id = repo.schedule_message(
+                "twilio", sender, "EXTERNAL_routine_checkin", utcnow() + week
+            ).id
+        start = len(vendors.snapshot())
+        content = "HX" + "5" * 32
+        template = CheckinTemplate(
+            content, TWILIO_SID, TWILIO_TOKEN, TWILIO_NUMBER, f"{vendors.url}/twilio"
+        )
+        rasa = RasaApi(channels.base_url, channels.api_token)
+        schedule.send_due(engine, rasa, now=utcnow() + week, template=template)
+        with db.session_scope(engine) as session:
+            sent = session.get(ScheduledMessage, message_id)
+            assert (sent.status, sent.last_error) == ("sent", None)
+    finally:
+        engine.dispose()
+    time.sleep(2)  # anything Rasa's WhatsApp output would have sent has arrived by now
+    to_client = [
+        c for c in since(vendors, start, "twilio", "Messages.json") if c.data["To"] == sender
+    ]
+    # One message, the template: no free-form check-in through the channel.
+    assert [(c.data.get("ContentSid"), c.data.get("Body")) for c in to_client] == [(content, None)]
+    assert to_client[0].data["From"] == TWILIO_NUMBER
+    assert json.loads(to_client[0].data["ContentVariables"]) == {"1": profile().name}
+    # The conversation holds the check-in, so the client's answer is read as one.
+    asked = [
+        e
+        for e in tracker(channels, sender)["events"]
+        if e["event"] == "bot" and (e.get("metadata") or {}).get("utter_action") == "utter_checkin"
+    ]
+    assert len(asked) == 1
 
 
 # --- Facebook Messenger ------------------------------------------------------------------------
