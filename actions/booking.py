@@ -33,6 +33,7 @@ from salon.models import SERVICES
 from salon.validation import normalise_email, normalise_phone, valid_email
 from scalpcare import contract
 from scalpcare import referral as referral_texts
+from scalpcare.booking_words import TIME_WORDS
 from scalpcare.phrases import phrase
 
 BOOKING_DONE = "utter_booking_sent"
@@ -120,12 +121,6 @@ _SERVICE_DESCRIPTIONS = (
     (re.compile(_ORDINAL.format("first|1st|1")), "scalp_facial"),
 )
 #: Days and times, said before the question about them ("the long one, saturday morning").
-_TIME_WORDS = re.compile(
-    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\b|\bweekdays?\b"
-    r"|\bweekends?\b|\btomorrow\b|\bnext week\b|\bmornings?\b|\bafternoons?\b"
-    r"|\bevenings?\b|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b",
-    re.IGNORECASE,
-)
 _NAME_PREFIX = re.compile(
     r"^\s*(?:my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|call me)\s+",
     re.IGNORECASE,
@@ -253,7 +248,7 @@ def parse_times(text: str) -> str | None:
         return None
     clauses = [c.strip() for c in _CLAUSE_BREAK.split(clean) if c.strip()]
     kept = [c for c in clauses if not _NOT_TIMES.search(c)]
-    if len(kept) < len(clauses) and any(_TIME_WORDS.search(c) for c in kept):
+    if len(kept) < len(clauses) and any(TIME_WORDS.search(c) for c in kept):
         clean = ", ".join(kept)
     return clean[:200] if len(clean) >= 2 else None
 
@@ -289,7 +284,7 @@ class ValidateBookingForm(FormValidationAction):
         # "actually, I meant the 45 min one": a correction replaces the answer given; so
         # does a service named in answer to a later question ("the long one i think",
         # asked for the days and times), which answers the service, not that question.
-        times_said = bool(_TIME_WORDS.search(text)) and not text.startswith("/")
+        times_said = bool(TIME_WORDS.search(text)) and not text.startswith("/")
         about_service = (
             bool(service) and not times_said and requested in (BOOKING_TIMES, BOOKING_NAME)
         )

@@ -20,8 +20,33 @@ from sqlalchemy.orm import Session
 from console import accounts
 from console.context import MAX_REPLY_CHARS, Console
 from salon import notify
-from salon.models import BookingRequest
+from salon.models import BookingEvent, BookingRequest
+from salon.profile import profile
+from salon.repository import record_booking_event
 from salon.validation import mask_email, mask_name, mask_phone
+
+#: Each answer's step in the request's history.
+EVENTS = {"confirm": "confirmed", "decline": "declined", "propose": "proposed"}
+#: The history's steps as staff read them.
+EVENT_WORDS = {
+    "requested": "Requested in the chat",
+    "held": "Requested in the chat, held under a referral",
+    "changed": "The client asked for other times",
+    "confirmed": "Confirmed",
+    "proposed": "Another time proposed",
+    "declined": "Declined",
+    "cancelled": "Cancelled by the client",
+    "status": "Status set",
+}
+#: The word in the console's suggested answers that staff replace with the day and time.
+PLACEHOLDER = "WHEN"
+
+
+def client_service(key: str) -> str:
+    """The service as a sentence names it: "scalp facial" (from the salon profile)."""
+    service = profile().service(key)
+    name = service.name if service else key.replace("_", " ")
+    return name[:1].lower() + name[1:]
 
 
 def register(app: Sanic, ctx: Console) -> None:
@@ -38,7 +63,7 @@ def register(app: Sanic, ctx: Console) -> None:
                 {
                     "id": b.id,
                     "created": b.created_at,
-                    "service": notify.SERVICE_NAMES.get(b.service, b.service),
+                    "service": notify.service_name(b.service),
                     "times": b.preferred_times,
                     "status": b.status,
                     "name": mask_name(b.name),
@@ -58,6 +83,26 @@ def register(app: Sanic, ctx: Console) -> None:
 
         return await in_db(read)
 
+    async def history(booking_id: int) -> list[dict[str, Any]]:
+        def read(s: Session) -> list[dict[str, Any]]:
+            steps = s.execute(
+                sa.select(BookingEvent)
+                .where(BookingEvent.booking_id == booking_id)
+                .order_by(BookingEvent.created_at, BookingEvent.id)
+            ).scalars()
+            return [
+                {
+                    "at": step.created_at,
+                    "what": EVENT_WORDS.get(step.event, step.event),
+                    "status": step.status,
+                    "by": step.by,
+                    "note": step.note,
+                }
+                for step in steps
+            ]
+
+        return await in_db(read)
+
     @app.get("/staff/bookings/<booking_id:int>")
     async def booking_page(request: Request, booking_id: int) -> HTTPResponse:
         found = await booking_or_none(booking_id)
@@ -65,14 +110,15 @@ def register(app: Sanic, ctx: Console) -> None:
             return gone(request)
         booking, sender = found
         replies = await ctx.replies_to(booking_id=booking_id)
-        service = notify.SERVICE_NAMES.get(booking.service, booking.service)
         return page(
             "booking.html",
             request,
             booking=booking,
             sender=sender,
-            service=service,
+            service=notify.service_name(booking.service),
+            client_service=client_service(booking.service),
             replies=replies,
+            history=await history(booking_id),
         )
 
     @app.post("/staff/bookings/<booking_id:int>/<action:str>")
@@ -92,6 +138,14 @@ def register(app: Sanic, ctx: Console) -> None:
                 title="Nothing sent",
                 message="Write the message the client will read, then send it again.",
             )
+        if PLACEHOLDER in text:
+            return page(
+                "message.html",
+                request,
+                400,
+                title="Nothing sent",
+                message=f"Replace {PLACEHOLDER} with the day and time, then send it again.",
+            )
         staff: accounts.Staff = request.ctx.staff
         status = {"confirm": "confirmed", "decline": "cancelled", "propose": booking.status}[action]
 
@@ -99,6 +153,7 @@ def register(app: Sanic, ctx: Console) -> None:
             row = s.get(BookingRequest, booking_id)
             if row is not None:
                 row.status = status
+                record_booking_event(row, EVENTS[action], staff.username, text)
             accounts.audit(s, staff.username, f"booking {action}", str(booking_id))
 
         await in_db(change)

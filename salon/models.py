@@ -22,11 +22,31 @@ SERVICES = ("scalp_facial", "head_massage_add_on_20", "head_only_45")
 #: ``held``: requested while a dermatologist or urgent referral stands; the salon books
 #: it only after a doctor has seen the client.
 BOOKING_STATUSES = ("requested", "held", "confirmed", "cancelled", "done")
+#: The steps of a booking request's history (:class:`BookingEvent`): made (``requested``
+#: or ``held``), times ``changed`` by the client, ``confirmed``, another time ``proposed``
+#: or ``declined`` by staff, ``cancelled`` by the client, or any status set from the
+#: command line (``status``).
+BOOKING_EVENTS = (
+    "requested",
+    "held",
+    "changed",
+    "confirmed",
+    "proposed",
+    "declined",
+    "cancelled",
+    "status",
+)
 HANDOFF_STATUSES = ("open", "closed")
 #: Referral levels worth recording (``none`` is not a referral).
 REFERRAL_LEVELS = ("doctor", "dermatologist", "urgent")
 #: What staff are told about at once (salon/notify.py).
-NOTIFICATION_KINDS = ("handoff", "booking", "booking_cancelled", "urgent_referral")
+NOTIFICATION_KINDS = (
+    "handoff",
+    "booking",
+    "booking_cancelled",
+    "booking_changed",
+    "urgent_referral",
+)
 #: ``pending`` until every configured target (e-mail, webhook) took it; ``failed`` after
 #: the last retry (staff see it and can send it again).
 NOTIFICATION_STATUSES = ("pending", "sent", "failed")
@@ -167,6 +187,40 @@ class BookingRequest(Base):
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
     client = relationship("Client", back_populates="bookings")
+    events = relationship(
+        "BookingEvent",
+        back_populates="booking",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(BookingEvent.created_at, BookingEvent.id)",
+    )
+
+
+class BookingEvent(Base):
+    """One step of a booking request's history: who did what, when, and the words used.
+
+    ``by`` is ``client`` (in the chat), a staff member's user name (the console), or
+    ``staff (command line)``; ``note`` holds the new times of a change or the message staff
+    sent with their answer. It goes with its request (erasure, retention).
+    """
+
+    __tablename__ = "salon_booking_events"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    booking_id = sa.Column(
+        sa.Integer,
+        sa.ForeignKey("salon_booking_requests.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    event = sa.Column(sa.String(32), nullable=False)
+    #: The request's status after this step.
+    status = sa.Column(sa.String(32), nullable=False)
+    by = sa.Column(sa.String(64), nullable=False)
+    note = sa.Column(sa.Text, nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    booking = relationship("BookingRequest", back_populates="events")
 
 
 class HandoffRequest(Base):
@@ -340,6 +394,7 @@ ALL_MODELS = (
     ConsultationSummary,
     Referral,
     BookingRequest,
+    BookingEvent,
     HandoffRequest,
     Notification,
     ScheduledMessage,

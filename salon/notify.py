@@ -65,11 +65,14 @@ CHANNEL_NAMES = {
     "twilio": "WhatsApp",
     "facebook": "Messenger",
 }
-SERVICE_NAMES = {
-    "scalp_facial": "scalp facial",
-    "head_massage_add_on_20": "20-minute head massage add-on",
-    "head_only_45": "45-minute head-only session",
-}
+
+
+def service_name(key: str) -> str:
+    """A service as staff read it, from the salon profile: "Scalp facial (60 min)"."""
+    service = profile().service(key)
+    if service is None:
+        return key.replace("_", " ")
+    return f"{service.name} ({service.minutes} min)" if service.minutes else service.name
 
 
 class NotifyConfigError(ValueError):
@@ -196,7 +199,7 @@ def for_handoff(handoff: HandoffRequest) -> Notification:
 
 def for_booking(booking: BookingRequest) -> Notification:
     """The notification for a new booking request: service and times, no contacts."""
-    service = SERVICE_NAMES.get(booking.service, booking.service)
+    service = service_name(booking.service)
     held = (
         "\nIt is held: a doctor should see the client's scalp before any treatment "
         f"(a {booking.referral} referral stands)."
@@ -219,7 +222,7 @@ def for_booking(booking: BookingRequest) -> Notification:
 
 def for_booking_cancelled(booking: BookingRequest) -> Notification:
     """The notification that a client cancelled their own booking request in the chat."""
-    service = SERVICE_NAMES.get(booking.service, booking.service)
+    service = service_name(booking.service)
     body = (
         f"The client cancelled booking request #{booking.id} ({service}; preferred times: "
         f"{booking.preferred_times or 'not given'}) in the chat, {_at(None)}.\n"
@@ -228,6 +231,23 @@ def for_booking_cancelled(booking: BookingRequest) -> Notification:
     return Notification(
         kind="booking_cancelled",
         subject=f"{_prefix()} Booking request #{booking.id} cancelled by the client",
+        body=body,
+        booking_id=booking.id,
+    )
+
+
+def for_booking_changed(booking: BookingRequest) -> Notification:
+    """The notification that a client asked for other times for their request in the chat."""
+    service = service_name(booking.service)
+    body = (
+        f"The client asked to change booking request #{booking.id} ({service}) in the chat, "
+        f"{_at(None)}.\nNew preferred times: {booking.preferred_times or 'not given'}.\n"
+        "Any time agreed before is no longer confirmed: confirm a time again in the staff "
+        "console (Bookings)."
+    )
+    return Notification(
+        kind="booking_changed",
+        subject=f"{_prefix()} Booking request #{booking.id}: the client asked for other times",
         body=body,
         booking_id=booking.id,
     )

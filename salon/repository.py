@@ -24,9 +24,11 @@ import sqlalchemy as sa
 from salon import notify
 from salon.client_records import ClientRecords
 from salon.models import (
+    BOOKING_EVENTS,
     BOOKING_STATUSES,
     REFERRAL_LEVELS,
     SERVICES,
+    BookingEvent,
     BookingRequest,
     Client,
     HandoffRequest,
@@ -42,6 +44,23 @@ from salon.records import (
     _clean_text,
 )
 from salon.validation import normalise_email, normalise_phone
+
+#: ``BookingEvent.by`` for what the client did in the chat, and for the staff CLI.
+CLIENT = "client"
+COMMAND_LINE = "staff (command line)"
+
+
+def record_booking_event(
+    booking: BookingRequest, event: str, by: str, note: str | None = None
+) -> BookingEvent:
+    """Add a step to ``booking``'s history, with its status after the step."""
+    if event not in BOOKING_EVENTS:
+        raise ValueError(f"unknown booking event {event!r}; expected one of {BOOKING_EVENTS}")
+    step = BookingEvent(
+        event=event, status=booking.status, by=by[:64], note=note, created_at=utcnow()
+    )
+    booking.events.append(step)
+    return step
 
 
 class SalonRepository(ClientRecords):
@@ -126,6 +145,7 @@ class SalonRepository(ClientRecords):
         client.contact_phone = clean_phone or client.contact_phone
         client.last_seen_at = utcnow()
         self.session.flush()
+        record_booking_event(booking, booking.status, CLIENT)
         self.session.add(notify.for_booking(booking))
         self.session.flush()
         return booking
@@ -150,22 +170,54 @@ class SalonRepository(ClientRecords):
         Raises:
             UnknownRecordError: No such open request of this sender.
         """
+        booking = self._open_booking(channel, sender_id, booking_id)
+        booking.status = "cancelled"
+        record_booking_event(booking, "cancelled", CLIENT)
+        self.session.add(notify.for_booking_cancelled(booking))
+        self.session.flush()
+        return booking
+
+    def change_own_booking(
+        self, channel: str, sender_id: str, booking_id: int, preferred_times: str
+    ) -> BookingRequest:
+        """A client asks for other times: staff are notified and confirm again.
+
+        A confirmed request goes back to ``requested`` (the new time is not agreed yet); a
+        ``held`` one stays held.
+
+        Raises:
+            UnknownRecordError: No such open request of this sender.
+            InvalidDataError: No usable times.
+        """
+        times = _clean_text(preferred_times, 500)
+        if not times:
+            raise InvalidDataError("the new preferred times are empty")
+        booking = self._open_booking(channel, sender_id, booking_id)
+        booking.preferred_times = times
+        if booking.status == "confirmed":
+            booking.status = "requested"
+        record_booking_event(booking, "changed", CLIENT, times)
+        self.session.add(notify.for_booking_changed(booking))
+        self.session.flush()
+        return booking
+
+    def _open_booking(self, channel: str, sender_id: str, booking_id: int) -> BookingRequest:
         booking = next(
             (b for b in self.open_bookings(channel, sender_id) if b.id == booking_id), None
         )
         if booking is None:
             raise UnknownRecordError(f"no open booking {booking_id} for this sender")
-        booking.status = "cancelled"
-        self.session.add(notify.for_booking_cancelled(booking))
-        self.session.flush()
         return booking
 
-    def set_booking_status(self, booking_id: int, status: str) -> BookingRequest:
+    def set_booking_status(
+        self, booking_id: int, status: str, by: str = COMMAND_LINE
+    ) -> BookingRequest:
         """Move a booking request to ``confirmed``, ``cancelled`` or ``done``.
 
         Args:
             booking_id: The booking's id.
             status: The new status.
+            by: Who did it (kept in the request's history).
 
         Returns:
             The updated booking.
@@ -176,6 +228,7 @@ class SalonRepository(ClientRecords):
         if booking is None:
             raise UnknownRecordError(f"no booking {booking_id}")
         booking.status = status
+        record_booking_event(booking, "status", by)
         self.session.flush()
         return booking
 

@@ -1,8 +1,11 @@
 """A message read in the context of the conversation, whatever its intent.
 
-The intent classifier reads one message alone. Four kinds of message only make sense in
+The intent classifier reads one message alone. Five kinds of message only make sense in
 context, and this policy answers them (pure decisions, table-tested):
 
+- **A new day and time for a booking request**, to "Shall I cancel your request?" or
+  "What day and time would suit you better?" ("friday at 3 instead"): the request is
+  changed (``action_change_booking``) whatever the intent classifier reads.
 - **The answer to the yes/no question just asked.** "Shall I go ahead?" before erasing
   (``forget_offered``), "Would you like the salon to keep a short note?" (``consent_offered``)
   and "Would you like a short summary for the appointment?" (``summary_offered``). Rules
@@ -44,6 +47,7 @@ from addons.policies.triage_policy import (
     faq_confidence,
     previous_action_name,
 )
+from scalpcare.booking_words import asks_to_change, offers_a_time, says_cancel
 from scalpcare.commands import Command, follows_up_amount, prefers_other_contact, read_command
 from scalpcare.confirmation import confirms
 from scalpcare.contract import REFERRAL, Referral
@@ -60,6 +64,11 @@ QUESTIONS: Mapping[str, tuple[str, str]] = {
 }
 #: Questions that ask whether to cancel something: "cancel it" answers yes to them.
 CANCELLING = frozenset({"cancel_offered"})
+#: Set while "What day and time would suit you better?" waits for the new time.
+CHANGE_OFFERED = "change_offered"
+CHANGE_BOOKING_ACTION = "action_change_booking"
+#: The questions about a booking request, whose answer may be a new day and time.
+BOOKING_QUESTIONS = {"cancel_offered": None, CHANGE_OFFERED: None}
 
 
 def pending_question(events: Sequence[Event], questions: Mapping[str, Any]) -> str | None:
@@ -95,6 +104,28 @@ def answer_action(
     return yes if answer else no
 
 
+def booking_answer_action(events: Sequence[Event], text: str | None) -> str | None:
+    """The answer to a question about the client's booking request, read for a new time.
+
+    To "Shall I cancel your request?" or "What day and time would suit you better?", a
+    day or time offered ("friday at 3 instead", "can't do sat but monday works") changes
+    the request. To the second, "just cancel it" cancels and "no, leave it" keeps it; a
+    yes or no to the first is :func:`answer_action`'s. Anything else is left (pure).
+    """
+    question = pending_question(events, BOOKING_QUESTIONS)
+    if question is None:
+        return None
+    if offers_a_time(text) and (asks_to_change(text) or not says_cancel(text)):
+        return CHANGE_BOOKING_ACTION
+    if question != CHANGE_OFFERED:
+        return None
+    cancel, keep = QUESTIONS["cancel_offered"]
+    answer = confirms(text, cancelling=True)
+    if answer is True and says_cancel(text):
+        return cancel
+    return keep if answer is False else None
+
+
 #: A consultation question answered "skip", "pass" or "rather not say" (whatever the intent).
 CONSULTATION_FORM = "consultation_form"
 STOP_OR_SKIP_ACTION = "action_stop_or_skip"
@@ -124,6 +155,7 @@ ANSWER_ACTIONS = frozenset(
         *(action for pair in QUESTIONS.values() for action in pair),
         STOP_OR_SKIP_ACTION,
         STOP_BOOKING_ACTION,
+        CHANGE_BOOKING_ACTION,
     ]
 )
 
@@ -315,7 +347,8 @@ class ContextPolicy(Policy):
             loop = tracker.active_loop_name
             intent = (latest.intent or {}).get("name") if latest else None
             action = (
-                answer_action(events, text)
+                booking_answer_action(events, text)
+                or answer_action(events, text)
                 or skip_action(loop, text)
                 or stop_booking_action(loop, text)
                 or summary_action(loop, tracker.get_slot(REFERRAL), text)

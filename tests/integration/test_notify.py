@@ -84,9 +84,9 @@ def test_a_booking_says_service_and_times_but_no_contact(engine: Engine) -> None
     with smtp_server() as (url, mailbox):
         notify.deliver_due(engine, settings(url))
         (message,) = mailbox.wait_for(1)
-    body = message.get_payload()
+    body = message.get_payload(decode=True).decode()
     assert f"#{booking.id}" in message["Subject"]
-    assert "45-minute head-only session" in body and "Friday afternoon" in body
+    assert "Head-only massage session (45 min)" in body and "Friday afternoon" in body
     assert "held" in body  # a doctor first: staff must not book it straight away
     for private in ("Priya", "Shah", "priya@", "07700"):
         assert private not in body

@@ -22,10 +22,12 @@ from sqlalchemy.orm import Session
 from salon import db
 from salon.models import (
     Base,
+    BookingEvent,
     BookingRequest,
     Client,
     ConsultationSummary,
     HandoffRequest,
+    Notification,
     Referral,
     utcnow,
 )
@@ -133,7 +135,7 @@ def test_migration_upgrade_creates_and_downgrade_drops_every_table(
             assert tables >= SALON_TABLES
             with engine.connect() as connection:
                 version = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
-                assert version.scalar_one() == "0004"
+                assert version.scalar_one() == "0005"
                 # The migration and the models agree (what autogenerate would see).
                 diff = compare_metadata(
                     MigrationContext.configure(connection, opts={"compare_type": True}),
@@ -237,6 +239,7 @@ def test_deleting_a_client_cascades_in_the_database(engine: Engine) -> None:
     with db.session_scope(engine) as session:
         assert _count(session, ConsultationSummary) == 0
         assert _count(session, BookingRequest) == 0
+        assert _count(session, BookingEvent) == 0  # a request's history goes with it
 
 
 def test_session_scope_rolls_back_on_error(engine: Engine) -> None:
@@ -446,6 +449,45 @@ def test_list_bookings_and_status(repo: SalonRepository, session: Session) -> No
         repo.set_booking_status(999_999, "done")
 
 
+def test_a_booking_keeps_its_history(repo: SalonRepository, session: Session) -> None:
+    _consented(repo, "kim")
+    booking = repo.create_booking(
+        WEB, "kim", "scalp_facial", email="kim@example.com", preferred_times="friday"
+    )
+    repo.set_booking_status(booking.id, "confirmed", by="maria")
+    changed = repo.change_own_booking(WEB, "kim", booking.id, "  monday\n 10am ")
+    assert changed.preferred_times == "monday 10am"
+    assert changed.status == "requested"  # the new time is not agreed yet
+    with pytest.raises(InvalidDataError):
+        repo.change_own_booking(WEB, "kim", booking.id, "   ")
+    with pytest.raises(UnknownRecordError):  # another sender's request
+        repo.change_own_booking(WEB, "someone-else", booking.id, "tuesday")
+    repo.cancel_own_booking(WEB, "kim", booking.id)
+    with pytest.raises(UnknownRecordError):  # no longer open
+        repo.change_own_booking(WEB, "kim", booking.id, "tuesday")
+    session.expire_all()
+    steps = [
+        (e.event, e.status, e.by, e.note) for e in session.get(BookingRequest, booking.id).events
+    ]
+    assert steps == [
+        ("requested", "requested", "client", None),
+        ("status", "confirmed", "maria", None),
+        ("changed", "requested", "client", "monday 10am"),
+        ("cancelled", "cancelled", "client", None),
+    ]
+    kinds = [n.kind for n in session.query(Notification).order_by(Notification.id)]
+    assert kinds == ["booking", "booking_changed", "booking_cancelled"]
+
+
+def test_a_held_request_stays_held_when_its_time_changes(repo: SalonRepository) -> None:
+    _consented(repo, "lee")
+    booking = repo.create_booking(
+        WEB, "lee", "scalp_facial", email="lee@example.com", referral="dermatologist"
+    )
+    assert repo.change_own_booking(WEB, "lee", booking.id, "next month").status == "held"
+    assert [e.event for e in booking.events] == ["held", "changed"]
+
+
 # Handoffs -----------------------------------------------------------------------------
 
 
@@ -502,6 +544,7 @@ def test_forget_client_deletes_every_row_of_the_sender(
         (ConsultationSummary, 1),
         (Referral, 1),
         (BookingRequest, 1),
+        (BookingEvent, 1),
         (HandoffRequest, 2),
     ]:
         assert _count(session, model) == expected, model

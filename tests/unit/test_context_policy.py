@@ -10,6 +10,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from addons.policies.context_policy import (
     after_answer,
     answer_action,
+    booking_answer_action,
     faq_rescue_action,
     follow_up_action,
     habit_action,
@@ -70,6 +71,58 @@ def test_answer_action(events: list, text: str, action: str | None) -> None:
     assert answer_action(_answered(events, text), text) == action
 
 
+CANCEL_ASKED = [
+    UserUttered("can i cancel my booking"),
+    ActionExecuted("action_ask_cancel_booking"),
+    SlotSet("change_offered", False),
+    SlotSet("cancel_offered", True),
+    SlotSet("cancel_booking_id", 3.0),
+    ActionExecuted("action_listen"),
+]
+CHANGE_ASKED = [
+    UserUttered("can i reschedule"),
+    ActionExecuted("action_ask_cancel_booking"),
+    SlotSet("cancel_offered", False),
+    SlotSet("change_offered", True),
+    SlotSet("cancel_booking_id", 3.0),
+    ActionExecuted("action_listen"),
+]
+
+
+@pytest.mark.parametrize(
+    ("events", "text", "action"),
+    [
+        # a new day or time changes the request, whichever question was asked
+        (CHANGE_ASKED, "friday at 3pm", "action_change_booking"),
+        (CHANGE_ASKED, "any time next week", "action_change_booking"),
+        (CHANGE_ASKED, "can't do saturday but monday morning works", "action_change_booking"),
+        (CANCEL_ASKED, "no, can we do thursday afternoon instead?", "action_change_booking"),
+        (CANCEL_ASKED, "move it to the 14th", "action_change_booking"),
+        # the cancel question's yes and no are answer_action's
+        (CANCEL_ASKED, "yes cancel it", None),
+        (CANCEL_ASKED, "no keep it", None),
+        (CANCEL_ASKED, "i can't make saturday", None),
+        # to the change question: cancel, keep, or something else
+        (CHANGE_ASKED, "actually just cancel it", "action_cancel_booking"),
+        (CHANGE_ASKED, "no, leave it as it is", "action_keep_booking"),
+        (CHANGE_ASKED, "yes", None),
+        (CHANGE_ASKED, "where are you exactly?", None),
+        (CHANGE_ASKED, "i can't make saturday", None),
+        # the question is no longer open
+        ([*CHANGE_ASKED, UserUttered("hmm"), ActionExecuted("action_listen")], "friday", None),
+        ([UserUttered("hi"), ActionExecuted("utter_greet")], "friday at 3pm", None),
+    ],
+)
+def test_booking_answer_action(events: list, text: str, action: str | None) -> None:
+    assert booking_answer_action(_answered(events, text), text) == action
+
+
+def test_the_cancel_question_still_takes_a_typed_yes() -> None:
+    events = _answered(CANCEL_ASKED, "yes please")
+    assert answer_action(events, "yes please") == "action_cancel_booking"
+    assert answer_action(_answered(CHANGE_ASKED, "yes"), "yes") is None
+
+
 def test_only_the_latest_question_counts() -> None:
     events = [*_answered(FORGET, "no"), SlotSet("forget_offered", False), *CONSENT]
     assert pending_question(
@@ -86,6 +139,7 @@ def test_only_the_latest_question_counts() -> None:
         ("action_stop_or_skip", "action_listen", "consultation_form", "action_listen"),
         ("action_massage_limits", "action_listen", None, "action_listen"),
         ("action_stop_booking", "action_listen", None, "action_listen"),
+        ("action_change_booking", "action_listen", None, "action_listen"),
         ("action_salon_info", "action_listen", None, "action_listen"),
         # the last question skipped: the routine follows, then the user's turn
         ("action_give_routine", "action_stop_or_skip", None, "action_listen"),

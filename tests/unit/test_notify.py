@@ -102,9 +102,34 @@ def test_booking_wording(status: str, referral: str | None, held: bool) -> None:
         created_at=AT,
     )
     note = notify.for_booking(booking)
-    assert "scalp facial" in note.subject and "not given" in note.body
+    assert "Scalp facial (60 min)" in note.subject and "not given" in note.body
     assert ("held" in note.body) is held
     assert "Ann" not in note.body and "ann@" not in note.body
+
+
+def test_a_changed_booking_names_the_new_times_and_no_contact() -> None:
+    booking = BookingRequest(
+        id=4,
+        service="head_only_45",
+        status="requested",
+        preferred_times="monday after 5",
+        name="Ann Lee",
+        phone="07700900123",
+        created_at=AT,
+    )
+    note = notify.for_booking_changed(booking)
+    assert (note.kind, note.booking_id) == ("booking_changed", 4)
+    assert "#4" in note.subject and "monday after 5" in note.body
+    assert "Head-only massage session (45 min)" in note.body
+    assert "Ann" not in note.body and "07700" not in note.body
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [("scalp_facial", "Scalp facial (60 min)"), ("not_in_profile", "not in profile")],
+)
+def test_staff_read_services_by_the_profiles_names(key: str, name: str) -> None:
+    assert notify.service_name(key) == name
 
 
 @pytest.mark.parametrize(("sender", "named"), [(None, "anonymous"), ("web-1", "consented")])

@@ -775,6 +775,13 @@ def _book(url: str, sender: str = "test-user", channel: str = "unknown") -> int:
     return _rows(url, work)
 
 
+CLOSED = [
+    SlotSet("cancel_offered", False),
+    SlotSet("change_offered", False),
+    SlotSet("cancel_booking_id", None),
+]
+
+
 async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
     salon_db: str,
     make_tracker: TrackerFactory,
@@ -784,7 +791,11 @@ async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
     booking_id = _book(salon_db)
     tracker = make_tracker("can i cancel my booking", "cancel_booking", 0.95)
     events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("cancel_offered", True), SlotSet("cancel_booking_id", booking_id)]
+    assert events == [
+        SlotSet("change_offered", False),
+        SlotSet("cancel_offered", True),
+        SlotSet("cancel_booking_id", booking_id),
+    ]
     service = profile().service("head_only_45").name
     assert [m["text"] for m in dispatcher.messages] == [
         reply(si.CANCEL_QUESTION, service=service, times="friday evening")
@@ -798,7 +809,7 @@ async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
     slots = {"cancel_offered": True, "cancel_booking_id": float(booking_id)}
     yes = make_tracker("yes", "affirm", 0.99, slots=slots)
     events = await si.ActionCancelBooking().run(dispatcher, yes, domain)
-    assert events == [SlotSet("cancel_offered", False), SlotSet("cancel_booking_id", None)]
+    assert events == CLOSED
     assert [m["text"] for m in dispatcher.messages] == [reply(si.CANCELLED, service=service)]
     [booking] = _rows(salon_db, lambda r: r.list_bookings())
     assert booking.status == "cancelled"
@@ -808,7 +819,7 @@ async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
     # Asked again: nothing open any more.
     dispatcher.messages.clear()
     events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("cancel_offered", False), SlotSet("cancel_booking_id", None)]
+    assert events == CLOSED
     assert [m["text"] for m in dispatcher.messages] == [
         reply(si.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
     ]
@@ -832,6 +843,83 @@ async def test_another_clients_request_is_never_cancelled(
     assert booking.status == "requested"
 
 
+async def test_asking_to_change_asks_for_the_new_time_then_changes_it(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    booking_id = _book(salon_db)
+    tracker = make_tracker("can i reschedule my appointment", "cancel_booking", 0.95)
+    events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
+    assert events == [
+        SlotSet("cancel_offered", False),
+        SlotSet("change_offered", True),
+        SlotSet("cancel_booking_id", booking_id),
+    ]
+    service = profile().service("head_only_45").name
+    assert [m["text"] for m in dispatcher.messages] == [
+        reply(si.CHANGE_QUESTION, service=service, times="friday evening")
+    ]
+
+    dispatcher.messages.clear()
+    slots = {"change_offered": True, "cancel_booking_id": float(booking_id)}
+    answer = make_tracker("saturday morning, 10ish", "inform", 0.6, slots=slots)
+    events = await si.ActionChangeBooking().run(dispatcher, answer, domain)
+    assert events == CLOSED
+    assert [m["text"] for m in dispatcher.messages] == [
+        reply(si.CHANGED, service=service, times="saturday morning, 10ish")
+    ]
+    [booking] = _rows(salon_db, lambda r: r.list_bookings())
+    assert booking.preferred_times == "saturday morning, 10ish"
+    assert booking.status == "requested"
+    steps = _rows(
+        salon_db, lambda r: [(e.event, e.by, e.note) for e in r.list_bookings()[0].events]
+    )
+    assert steps == [
+        ("requested", "client", None),
+        ("changed", "client", "saturday morning, 10ish"),
+    ]
+    kinds = _rows(salon_db, lambda r: [n.kind for n in r.session.query(Notification).all()])
+    assert kinds == ["booking", "booking_changed"]  # staff hear about the change
+
+
+async def test_a_change_with_its_new_time_is_made_at_once(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    _book(salon_db)
+    text = "can we move my appointment to thursday afternoon"
+    tracker = make_tracker(text, "cancel_booking", 0.95)
+    events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
+    assert events == CLOSED
+    service = profile().service("head_only_45").name
+    assert [m["text"] for m in dispatcher.messages] == [
+        reply(si.CHANGED, service=service, times=text)
+    ]
+    [booking] = _rows(salon_db, lambda r: r.list_bookings())
+    assert booking.preferred_times == text
+
+
+async def test_another_clients_request_is_never_changed(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    theirs = _book(salon_db, sender="someone-else")
+    slots = {"change_offered": True, "cancel_booking_id": float(theirs)}
+    tracker = make_tracker("monday at 9am", "inform", 0.9, slots=slots)
+    await si.ActionChangeBooking().run(dispatcher, tracker, domain)
+    assert [m["text"] for m in dispatcher.messages] == [
+        reply(si.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
+    ]
+    [booking] = _rows(salon_db, lambda r: r.list_bookings())
+    assert booking.preferred_times == "friday evening"
+
+
 async def test_keeping_the_request_changes_nothing(
     salon_db: str,
     make_tracker: TrackerFactory,
@@ -841,7 +929,7 @@ async def test_keeping_the_request_changes_nothing(
     _book(salon_db)
     tracker = make_tracker("no keep it", "deny", 0.99, slots={"cancel_offered": True})
     events = await si.ActionKeepBooking().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("cancel_offered", False), SlotSet("cancel_booking_id", None)]
+    assert events == CLOSED
     assert [m["text"] for m in dispatcher.messages] == [reply(si.KEPT)]
     [booking] = _rows(salon_db, lambda r: r.list_bookings())
     assert booking.status == "requested"
