@@ -159,7 +159,7 @@ echo "Action servers on :${action_ports[*]} behind nginx on http://127.0.0.1:$AC
 
 if [ "$WEB_PORT" != 0 ]; then
   CONSOLE_PORT="${CONSOLE_PORT:-8090}"
-  start console "$BIN/python" -m console.app --port "$CONSOLE_PORT"
+  start console env SANIC_PROXIES_COUNT=1 "$BIN/python" -m console.app --port "$CONSOLE_PORT"
   start web "$BIN/python" scripts/serve_web.py --port "$WEB_PORT" --server "$RASA_PUBLIC_URL" \
     --console "http://127.0.0.1:$CONSOLE_PORT"
   echo "Salon page with the chat widget on http://localhost:$WEB_PORT, staff console at /staff/"

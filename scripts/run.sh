@@ -101,8 +101,9 @@ elif [ "${1:-}" = "interactive" ]; then
   "$BIN/rasa" interactive --model "$MODEL" --endpoints endpoints.yml --port "$RASA_PORT" \
     --skip-visualization
 else
-  # The staff console (console/app.py), behind the salon page's server at /staff/.
-  "$BIN/python" -m console.app --port "$CONSOLE_PORT" >logs/console.log 2>&1 &
+  # The staff console (console/app.py), behind the salon page's server at /staff/, which
+  # tells it each visitor's address in X-Forwarded-For (trusted from that one proxy).
+  SANIC_PROXIES_COUNT=1 "$BIN/python" -m console.app --port "$CONSOLE_PORT" >logs/console.log 2>&1 &
   pids+=($!)
   "$BIN/python" scripts/serve_web.py --port "$WEB_PORT" --server "$RASA_PUBLIC_URL" \
     --console "http://127.0.0.1:$CONSOLE_PORT" >logs/web.log 2>&1 &

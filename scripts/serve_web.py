@@ -90,6 +90,10 @@ class Handler(SimpleHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(min(length, 1_048_576)) if length else None
         headers = {k: v for k in _TO_CONSOLE if (v := self.headers.get(k)) is not None}
+        # The visitor's own address (set here, never passed on from the request), so the
+        # console's failed-login limit counts each address (run.sh: SANIC_PROXIES_COUNT=1).
+        headers["X-Forwarded-For"] = self.client_address[0]
+        headers["X-Forwarded-Proto"] = "http"
         connection = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
         try:
             connection.request(self.command, self.path, body=body, headers=headers)

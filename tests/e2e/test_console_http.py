@@ -8,6 +8,8 @@ sends nothing. Accounts are made with the command line, as staff would.
 
 from __future__ import annotations
 
+import functools
+import http.client
 import http.cookiejar
 import os
 import re
@@ -33,17 +35,33 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class FromAddress(urllib.request.HTTPHandler):
+    """Connect from another loopback address (127.0.0.2...): another visitor's machine."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        self.address = address
+
+    def http_open(self, req):
+        return self.do_open(
+            functools.partial(http.client.HTTPConnection, source_address=(self.address, 0)), req
+        )
+
+
 @dataclass
 class Browser:
     """A cookie-keeping HTTP client that does not follow redirects."""
 
     base: str
     jar: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
+    #: The loopback address it connects from; None: the system's choice (127.0.0.1).
+    source: str | None = None
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None):
-        opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
-        )
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()]
+        if self.source:
+            handlers.append(FromAddress(self.source))
+        opener = urllib.request.build_opener(*handlers)
         data = urllib.parse.urlencode(form).encode() if form is not None else None
         request = urllib.request.Request(self.base + path, data=data, method=method)
         try:
@@ -168,6 +186,16 @@ def test_a_handoff_is_answered_from_the_console_and_handed_back(
     assert f'href="/staff/handoffs/{handoff_id}"' not in inbox
 
 
+def test_the_failed_login_limit_counts_each_visitors_address(assistant: Assistant) -> None:
+    """Behind the salon page's server, 20 wrong logins lock out that address only."""
+    make_account(assistant, "casey")
+    elsewhere = Browser(assistant.web_url, source="127.0.0.2")
+    for n in range(20):
+        assert elsewhere.login(f"guess{n}", "wrong password") == 401
+    assert elsewhere.login("casey") == 429
+    assert Browser(assistant.web_url).login("casey") == 302  # the front desk still gets in
+
+
 def test_a_booking_confirmed_in_the_console_tells_the_client(
     assistant: Assistant, staff: Browser
 ) -> None:
@@ -194,6 +222,25 @@ def test_a_booking_confirmed_in_the_console_tells_the_client(
     assert message in _bot_texts(assistant, sender)
     _, _, page = staff.request("GET", f"/staff/bookings/{booking_id}")
     assert "(confirmed)" in page and "delivered" in page
+    assert "Confirmed · by " in page and "status confirmed" in page  # the history
+
+    # The client moves it in the chat: staff see the new times, to confirm again.
+    said = " ".join(
+        r.get("text") or ""
+        for r in assistant.say(sender, "can we move my booking to friday at 2pm?")
+    )
+    assert "asked the salon to move your request" in said
+    _, _, page = staff.request("GET", f"/staff/bookings/{booking_id}")
+    assert "(requested)" in page and "The client asked for other times · by client" in page
+    assert "can we move my booking to friday at 2pm?" in page
+
+    # A suggested answer still holding its WHEN is not sent.
+    status, _, answer = staff.request(
+        "POST",
+        f"/staff/bookings/{booking_id}/confirm",
+        {"csrf": staff.csrf(f"/staff/bookings/{booking_id}"), "text": "See you WHEN."},
+    )
+    assert status == 400 and "Replace WHEN" in answer
 
 
 def test_a_reply_to_an_erased_conversation_sends_nothing(

@@ -34,3 +34,19 @@ def test_nothing_in_compose_is_published_beyond_the_host() -> None:
     for name, service in COMPOSE["services"].items():
         for port in service.get("ports") or []:
             assert str(port).startswith("127.0.0.1:"), name
+
+
+def test_the_helm_console_runs_inside_the_cluster_with_what_it_needs() -> None:
+    values: dict[str, Any] = yaml.safe_load(
+        (ROOT / "deploy" / "helm" / "values-console.yaml").read_text()
+    )
+    assert values["command"] == ["python", "-m", "console.app"]
+    assert values["args"][-1] == str(values["applicationSettings"]["port"])
+    assert values["service"]["type"] == "ClusterIP"  # never published by itself
+    env = {item["name"]: item for item in values["extraEnv"]}
+    assert {"SALON_DB_URL", "TRACKER_DB_URL", "RASA_URL", "RASA_API_TOKEN"} <= set(env)
+    assert env["CONSOLE_SECURE_COOKIES"]["value"] == "1"
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert values[probe]["httpGet"]["path"] == "/staff/health"
+    # The failed-login limit lives in the process: one pod.
+    assert values["replicaCount"] == 1
