@@ -50,14 +50,25 @@ def run_migrations_offline() -> None:
 
 
 def _run_with(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch migration rebuilds a table (copy, drop, rename). With foreign keys on,
+        # dropping it would delete every row that refers to it (ON DELETE CASCADE); the
+        # pragma only takes effect outside a transaction, so before the migrations begin.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        if broken:
+            raise RuntimeError(f"the migration left rows without their parent: {broken[:5]}")
 
 
 def run_migrations_online() -> None:

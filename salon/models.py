@@ -21,11 +21,14 @@ Base: Any = declarative_base()
 SERVICES = ("scalp_facial", "head_massage_add_on_20", "head_only_45")
 #: ``held``: requested while a dermatologist or urgent referral stands; the salon books
 #: it only after a doctor has seen the client.
-BOOKING_STATUSES = ("requested", "held", "confirmed", "cancelled", "done")
+#: ``cancelled`` by the client, ``declined`` by staff.
+BOOKING_STATUSES = ("requested", "held", "confirmed", "cancelled", "declined", "done")
+#: A request staff can still answer (confirm, propose another time, decline).
+OPEN_BOOKING_STATUSES = ("requested", "held", "confirmed")
 #: The steps of a booking request's history (:class:`BookingEvent`): made (``requested``
 #: or ``held``), times ``changed`` by the client, ``confirmed``, another time ``proposed``
-#: or ``declined`` by staff, ``cancelled`` by the client, or any status set from the
-#: command line (``status``).
+#: or ``declined`` by staff, the client's answer to staff (``replied``), ``cancelled`` by
+#: the client, or any status set from the command line (``status``).
 BOOKING_EVENTS = (
     "requested",
     "held",
@@ -33,6 +36,7 @@ BOOKING_EVENTS = (
     "confirmed",
     "proposed",
     "declined",
+    "replied",
     "cancelled",
     "status",
 )
@@ -45,6 +49,7 @@ NOTIFICATION_KINDS = (
     "booking",
     "booking_cancelled",
     "booking_changed",
+    "booking_reply",
     "urgent_referral",
 )
 #: ``pending`` until every configured target (e-mail, webhook) took it; ``failed`` after
@@ -53,6 +58,12 @@ NOTIFICATION_STATUSES = ("pending", "sent", "failed")
 #: A scheduled message (the routine check-in) is ``scheduled`` until it is ``sent``,
 #: ``skipped`` (its channel cannot take it now), ``failed`` or ``cancelled``.
 SCHEDULED_STATUSES = ("scheduled", "sent", "skipped", "failed", "cancelled")
+
+
+#: Table option of every table whose rows erasure or the retention purge deletes: on
+#: SQLite a deleted row's id is never handed out again (AUTOINCREMENT), so an old e-mail,
+#: console link or audit entry never points at another client (migration 0006).
+NEVER_REUSED: dict[str, Any] = {"sqlite_autoincrement": True}
 
 
 def utcnow() -> datetime:
@@ -89,7 +100,10 @@ class Client(Base):
     """A person talking to the assistant on one channel (e.g. ``socketio``, ``telegram``)."""
 
     __tablename__ = "salon_clients"
-    __table_args__ = (sa.UniqueConstraint("channel", "sender_id", name="uq_salon_clients_sender"),)
+    __table_args__ = (
+        sa.UniqueConstraint("channel", "sender_id", name="uq_salon_clients_sender"),
+        NEVER_REUSED,
+    )
 
     id = sa.Column(sa.Integer, primary_key=True)
     channel = sa.Column(sa.String(64), nullable=False)
@@ -125,6 +139,7 @@ class ConsultationSummary(Base):
     """What a consultation found and the limits it gave (stored only with consent)."""
 
     __tablename__ = "salon_consultation_summaries"
+    __table_args__ = NEVER_REUSED
 
     id = sa.Column(sa.Integer, primary_key=True)
     client_id = sa.Column(
@@ -152,6 +167,7 @@ class Referral(Base):
     """A referral the assistant made; anonymous (no client, no sender) without consent."""
 
     __tablename__ = "salon_referrals"
+    __table_args__ = NEVER_REUSED
 
     id = sa.Column(sa.Integer, primary_key=True)
     client_id = sa.Column(
@@ -168,6 +184,7 @@ class BookingRequest(Base):
     """A request for a salon service; staff confirm it by phone or email."""
 
     __tablename__ = "salon_booking_requests"
+    __table_args__ = NEVER_REUSED
 
     id = sa.Column(sa.Integer, primary_key=True)
     client_id = sa.Column(
@@ -205,6 +222,7 @@ class BookingEvent(Base):
     """
 
     __tablename__ = "salon_booking_events"
+    __table_args__ = NEVER_REUSED
 
     id = sa.Column(sa.Integer, primary_key=True)
     booking_id = sa.Column(
@@ -227,6 +245,7 @@ class HandoffRequest(Base):
     """A request to hand the conversation to a member of staff."""
 
     __tablename__ = "salon_handoff_requests"
+    __table_args__ = NEVER_REUSED
 
     id = sa.Column(sa.Integer, primary_key=True)
     client_id = sa.Column(
@@ -251,6 +270,7 @@ class Notification(Base):
     """
 
     __tablename__ = "salon_notifications"
+    __table_args__ = NEVER_REUSED
 
     id = sa.Column(sa.Integer, primary_key=True)
     kind = sa.Column(sa.String(32), nullable=False)
@@ -295,6 +315,7 @@ class ScheduledMessage(Base):
     """
 
     __tablename__ = "salon_scheduled_messages"
+    __table_args__ = NEVER_REUSED
 
     id = sa.Column(sa.Integer, primary_key=True)
     client_id = sa.Column(
@@ -366,6 +387,7 @@ class StaffReply(Base):
     """A message staff sent to a client from the console, and whether it was delivered."""
 
     __tablename__ = "salon_staff_replies"
+    __table_args__ = NEVER_REUSED
 
     id = sa.Column(sa.Integer, primary_key=True)
     handoff_id = sa.Column(

@@ -135,13 +135,17 @@ def test_migration_upgrade_creates_and_downgrade_drops_every_table(
             assert tables >= SALON_TABLES
             with engine.connect() as connection:
                 version = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
-                assert version.scalar_one() == "0005"
+                assert version.scalar_one() == "0006"
                 # The migration and the models agree (what autogenerate would see).
                 diff = compare_metadata(
                     MigrationContext.configure(connection, opts={"compare_type": True}),
                     Base.metadata,
                 )
-                assert diff == []
+                # SQLite's own table of AUTOINCREMENT counters (migration 0006) is not ours.
+                theirs = [
+                    d for d in diff if d[0] == "remove_table" and d[1].name == "sqlite_sequence"
+                ]
+                assert [d for d in diff if d not in theirs] == []
             columns = {c["name"] for c in sa.inspect(engine).get_columns("salon_clients")}
             assert {"channel", "sender_id", "consent_given", "consent_at"} <= columns
             uniques = sa.inspect(engine).get_unique_constraints("salon_clients")
@@ -152,6 +156,55 @@ def test_migration_upgrade_creates_and_downgrade_drops_every_table(
 
             db.upgrade(url)  # and back up again
             assert set(sa.inspect(engine).get_table_names()) >= SALON_TABLES
+        finally:
+            engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_upgrading_to_never_reused_ids_keeps_every_row(backend: str, tmp_path: Path) -> None:
+    """Migration 0006 rebuilds the SQLite tables: no row that refers to them is lost."""
+    with fresh_database(backend, tmp_path) as url:
+        db.upgrade(url, "0005")
+        engine = db.make_engine(url)
+        try:
+            with db.session_scope(engine) as session:
+                repo = SalonRepository(session)
+                _consented(repo, "olga")
+                repo.save_summary(WEB, "olga", concerns=["itch"])
+                booking = repo.create_booking(WEB, "olga", "scalp_facial", email="o@example.com")
+                repo.change_own_booking(WEB, "olga", booking.id, "monday")
+                repo.create_handoff(WEB, "olga", "a person please")
+            models = (Client, ConsultationSummary, BookingRequest, BookingEvent, Notification)
+            with db.session_scope(engine) as session:
+                before = {model: _count(session, model) for model in models}
+            assert all(before.values())
+            db.upgrade(url)
+            with db.session_scope(engine) as session:
+                assert {model: _count(session, model) for model in models} == before
+                assert _count(session, HandoffRequest) == 1
+        finally:
+            engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_erased_clients_numbers_are_never_given_again(backend: str, tmp_path: Path) -> None:
+    with fresh_database(backend, tmp_path) as url:
+        db.upgrade(url)
+        engine = db.make_engine(url)
+        try:
+            with db.session_scope(engine) as session:
+                repo = SalonRepository(session)
+                _consented(repo, "pia")
+                first = repo.create_booking(WEB, "pia", "scalp_facial", email="p@example.com").id
+                handoff = repo.create_handoff(WEB, "pia", "a person please").id
+            with db.session_scope(engine) as session:
+                SalonRepository(session).forget_client("pia")
+            with db.session_scope(engine) as session:
+                repo = SalonRepository(session)
+                _consented(repo, "quinn")
+                second = repo.create_booking(WEB, "quinn", "head_only_45", email="q@example.com")
+                assert second.id > first
+                assert repo.create_handoff(WEB, "quinn", "hello").id > handoff
         finally:
             engine.dispose()
 
