@@ -49,7 +49,7 @@ from sqlalchemy.engine import Engine
 
 from console import accounts, auth, bookings, inbox, records, scheduled
 from console.context import CSP, Console
-from salon import db
+from salon import db, notify
 from salon.rasa_api import RasaApi
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,10 @@ def create_app(engine: Engine, rasa: RasaApi | None, tracker_url: str | None = N
     templates = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    # "socketio" -> "website chat": channels as staff know them.
+    templates.filters["channel"] = lambda name: notify.CHANNEL_NAMES.get(
+        name or "", name or "unknown channel"
     )
     ctx = Console(engine=engine, rasa=rasa, tracker_url=tracker_url, templates=templates)
     app.static("/staff/static", str(HERE / "static"), name="static")

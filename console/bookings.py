@@ -3,8 +3,11 @@
 - ``GET /staff/bookings``: the latest 200 requests, contacts masked.
 - ``GET /staff/bookings/<id>``: one request in full, with the messages staff sent.
 - ``POST /staff/bookings/<id>/confirm``, ``.../decline`` and ``.../propose``: set the
-  status (confirmed, cancelled, unchanged) and send the message staff wrote to the client
-  on their channel (kept as not delivered when Rasa is down, with a retry).
+  status (confirmed, declined, unchanged) and send the message staff wrote to the client
+  on their channel (kept as not delivered when Rasa is down, with a retry). A closed
+  request takes no answer, and a held one is confirmed only once a doctor has seen the
+  client (:func:`refusal`); a refused answer shows the page again with the words kept.
+- The client's answer in the chat is kept in the request's history (actions/own_bookings.py).
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from console import accounts
-from console.context import MAX_REPLY_CHARS, Console
+from console.context import MAX_REPLY_CHARS, Console, clean_reply
 from salon import notify
-from salon.models import BookingEvent, BookingRequest
+from salon.models import OPEN_BOOKING_STATUSES, BookingEvent, BookingRequest
 from salon.profile import profile
 from salon.repository import record_booking_event
 from salon.validation import mask_email, mask_name, mask_phone
@@ -35,11 +38,36 @@ EVENT_WORDS = {
     "confirmed": "Confirmed",
     "proposed": "Another time proposed",
     "declined": "Declined",
+    "replied": "The client answered",
     "cancelled": "Cancelled by the client",
     "status": "Status set",
 }
 #: The word in the console's suggested answers that staff replace with the day and time.
 PLACEHOLDER = "WHEN"
+
+
+def refusal(booking: BookingRequest, action: str, text: str, doctor_seen: bool) -> str | None:
+    """Why staff's answer to ``booking`` is not sent, or None to send it (pure).
+
+    A cancelled, declined or done request takes no answer; a held one (a dermatologist or
+    urgent referral stood when it was made) is confirmed only once staff tick that a doctor
+    has seen the client; a suggested answer must have its ``WHEN`` replaced.
+    """
+    if booking.status not in OPEN_BOOKING_STATUSES:
+        return (
+            f"This request is {booking.status}: nothing was sent. The client can send a new "
+            "request in the chat."
+        )
+    if not text:
+        return "Write the message the client will read, then send it again."
+    if PLACEHOLDER in text:
+        return f"Replace {PLACEHOLDER} with the day and time, then send it again."
+    if action == "confirm" and booking.status == "held" and not doctor_seen:
+        return (
+            "This request is held: a referral stood when it was made. Confirm it only once "
+            "the client says a doctor has seen their scalp, and tick the box to say so."
+        )
+    return None
 
 
 def client_service(key: str) -> str:
@@ -103,51 +131,52 @@ def register(app: Sanic, ctx: Console) -> None:
 
         return await in_db(read)
 
-    @app.get("/staff/bookings/<booking_id:int>")
-    async def booking_page(request: Request, booking_id: int) -> HTTPResponse:
+    async def booking_page(
+        request: Request,
+        booking_id: int,
+        status: int = 200,
+        error: str | None = None,
+        drafts: dict[str, str] | None = None,
+    ) -> HTTPResponse:
+        """The request's page; after a refused answer, with why and the words kept."""
         found = await booking_or_none(booking_id)
         if found is None:
             return gone(request)
         booking, sender = found
-        replies = await ctx.replies_to(booking_id=booking_id)
         return page(
             "booking.html",
             request,
+            status,
             booking=booking,
             sender=sender,
             service=notify.service_name(booking.service),
             client_service=client_service(booking.service),
-            replies=replies,
+            replies=await ctx.replies_to(booking_id=booking_id),
             history=await history(booking_id),
+            answerable=booking.status in OPEN_BOOKING_STATUSES,
+            error=error,
+            drafts=drafts or {},
         )
+
+    @app.get("/staff/bookings/<booking_id:int>")
+    async def show(request: Request, booking_id: int) -> HTTPResponse:
+        return await booking_page(request, booking_id)
 
     @app.post("/staff/bookings/<booking_id:int>/<action:str>")
     async def decide(request: Request, booking_id: int, action: str) -> HTTPResponse:
-        if action not in ("confirm", "decline", "propose"):
+        if action not in EVENTS:
             return response.text("not found", status=404)
         found = await booking_or_none(booking_id)
         if found is None:
             return gone(request)
         booking, sender = found
-        text = " ".join((request.form.get("text") or "").split())[:MAX_REPLY_CHARS]
-        if not text:
-            return page(
-                "message.html",
-                request,
-                400,
-                title="Nothing sent",
-                message="Write the message the client will read, then send it again.",
-            )
-        if PLACEHOLDER in text:
-            return page(
-                "message.html",
-                request,
-                400,
-                title="Nothing sent",
-                message=f"Replace {PLACEHOLDER} with the day and time, then send it again.",
-            )
+        text = clean_reply(request.form.get("text"))
+        refused = refusal(booking, action, text, request.form.get("doctor_seen") == "yes")
+        if refused:
+            drafts = {action: str(request.form.get("text") or "")[:MAX_REPLY_CHARS]}
+            return await booking_page(request, booking_id, 400, refused, drafts)
         staff: accounts.Staff = request.ctx.staff
-        status = {"confirm": "confirmed", "decline": "cancelled", "propose": booking.status}[action]
+        status = {"confirm": "confirmed", "decline": "declined", "propose": booking.status}[action]
 
         def change(s: Session) -> None:
             row = s.get(BookingRequest, booking_id)

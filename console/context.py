@@ -32,10 +32,30 @@ from salon.rasa_api import RasaApi, RasaUnreachableError
 T = TypeVar("T")
 
 MAX_REPLY_CHARS = 2000
+
+
+def clean_reply(text: str | None) -> str:
+    """A message staff wrote, as the client gets it (pure).
+
+    Spaces tidied, line breaks and at most one blank line kept between paragraphs, at
+    most :data:`MAX_REPLY_CHARS`.
+    """
+    lines = [" ".join(line.split()) for line in str(text or "").splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    return "\n".join(kept).strip()[:MAX_REPLY_CHARS]
+
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+#: Set with a staff message about a booking request: the request the client's answer is for.
+BOOKING_REPLY_SLOT = "booking_reply_id"
 
 
 @dataclass
@@ -124,13 +144,19 @@ class Console:
     async def deliver(
         self, staff: accounts.Staff, sender: str, text: str, **target: int | None
     ) -> StaffReply:
-        """Send ``text`` to the client through Rasa; record it, delivered or not."""
+        """Send ``text`` to the client through Rasa; record it, delivered or not.
+
+        About a booking request, the client's next message is their answer to it
+        (``booking_reply_id``, read by the context policy): staff see it on the request.
+        """
         error = None
+        booking_id = target.get("booking_id")
+        slots = {BOOKING_REPLY_SLOT: float(booking_id)} if booking_id else None
         if self.rasa is None:
             error = "Rasa's address is not configured (RASA_URL)"
         else:
             try:
-                await asyncio.to_thread(self.rasa.send_staff_message, sender, text)
+                await asyncio.to_thread(self.rasa.send_staff_message, sender, text, None, slots)
             except RasaUnreachableError:
                 error = "The assistant's server is not reachable right now."
             except (urllib.error.URLError, OSError, ValueError) as failure:

@@ -26,7 +26,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from console import accounts
-from console.context import MAX_REPLY_CHARS, Console
+from console.context import Console, clean_reply
 from salon.models import BookingRequest, HandoffRequest, Notification, StaffReply
 from salon.rasa_api import RasaUnreachableError
 
@@ -44,13 +44,17 @@ def domain_reply(name: str) -> str:
 
 
 def count_now(s: Session) -> dict[str, int]:
-    """Open handoffs, booking requests to answer and notifications that keep failing."""
+    """Open handoffs (and those with a red flag), requests to answer, failing notifications."""
 
     def count(model: Any, *where: Any) -> int:
         return int(s.execute(sa.select(sa.func.count(model.id)).where(*where)).scalar_one())
 
     return {
         "handoffs": count(HandoffRequest, HandoffRequest.status == "open"),
+        # Open handoffs with a red flag written while waiting: the inbox reloads on a new one.
+        "alerts": count(
+            HandoffRequest, HandoffRequest.status == "open", HandoffRequest.alert.is_not(None)
+        ),
         "bookings": count(BookingRequest, BookingRequest.status.in_(("requested", "held"))),
         "notifications_failing": count(
             Notification,
@@ -106,14 +110,14 @@ def register(app: Sanic, ctx: Console) -> None:
         if handoff is None:
             return response.json({"error": "erased"}, status=404)
         lines = await asyncio.to_thread(ctx.transcript_of, handoff.sender_id)
-        return response.json({"status": handoff.status, "lines": lines})
+        return response.json({"status": handoff.status, "lines": lines, "alert": handoff.alert})
 
     @app.post("/staff/handoffs/<handoff_id:int>/reply")
     async def reply(request: Request, handoff_id: int) -> HTTPResponse:
         handoff = await handoff_or_none(handoff_id)
         if handoff is None:
             return gone(request)
-        text = " ".join((request.form.get("text") or "").split())[:MAX_REPLY_CHARS]
+        text = clean_reply(request.form.get("text"))
         if text:
             await ctx.deliver(request.ctx.staff, handoff.sender_id, text, handoff_id=handoff_id)
         return response.redirect(f"/staff/handoffs/{handoff_id}")

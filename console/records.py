@@ -12,21 +12,36 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import urllib.error
 from argparse import ArgumentTypeError
 from typing import Any
 
+import sqlalchemy as sa
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.orm import Session
 
 from console import accounts
 from console.context import CSP, Console
+from console.inbox import domain_reply
 from salon import db, tracker
-from salon.models import REFERRAL_LEVELS, utcnow
+from salon.models import (
+    OPEN_BOOKING_STATUSES,
+    REFERRAL_LEVELS,
+    BookingRequest,
+    Client,
+    HandoffRequest,
+    utcnow,
+)
 from salon.profile import profile
+from salon.rasa_api import RasaUnreachableError
 from salon.report import render_report_html
 from salon.repository import SalonRepository
 from salon.staff import StaffError, day_range, parse_day
+
+logger = logging.getLogger(__name__)
 
 
 def period(request: Request) -> tuple[Any, Any, str | None]:
@@ -38,6 +53,12 @@ def period(request: Request) -> tuple[Any, Any, str | None]:
     except (ArgumentTypeError, StaffError) as error:
         return None, None, str(error)
     return since, until, None
+
+
+#: Website chat conversations (addons/server/session_ids.py) and the reply that says a
+#: client was erased by staff.
+WEBSITE_PREFIX = "web:"
+ERASED = "utter_erased_by_staff"
 
 
 def register(app: Sanic, ctx: Console) -> None:
@@ -83,14 +104,66 @@ def register(app: Sanic, ctx: Console) -> None:
         lines = await asyncio.to_thread(ctx.transcript_of, sender) if sender else []
         if not lines:
             return gone(request)
-        return page("conversation.html", request, sender=sender, lines=lines)
+        return page(
+            "conversation.html", request, sender=sender, lines=lines, **await open_items(sender)
+        )
+
+    async def open_items(sender: str) -> dict[str, Any]:
+        """The client's open handoffs and booking requests: what erasing would delete."""
+
+        def read(s: Session) -> dict[str, Any]:
+            handoffs = s.execute(
+                sa.select(HandoffRequest.id).where(
+                    HandoffRequest.sender_id == sender, HandoffRequest.status == "open"
+                )
+            ).scalars()
+            bookings = s.execute(
+                sa.select(BookingRequest)
+                .join(Client, Client.id == BookingRequest.client_id)
+                .where(
+                    Client.sender_id == sender,
+                    BookingRequest.status.in_(OPEN_BOOKING_STATUSES),
+                )
+            ).scalars()
+            return {
+                "open_handoffs": list(handoffs),
+                "open_bookings": [
+                    {"id": b.id, "status": b.status, "times": b.preferred_times} for b in bookings
+                ],
+            }
+
+        return await ctx.in_db(read)
+
+    def tell_the_widget(sender: str) -> None:
+        """A website visitor still on the page drops their stored history now.
+
+        The reply carries the widget's ``forgotten`` signal; it is erased with the rest
+        just after. A visitor who has left drops it at their next connection anyway, so
+        a failure here changes nothing.
+        """
+        if ctx.rasa is None or not sender.startswith(WEBSITE_PREFIX):
+            return
+        try:
+            ctx.rasa.send_staff_message(sender, domain_reply(ERASED), {"scalp_care": "forgotten"})
+        except (RasaUnreachableError, urllib.error.URLError, OSError, ValueError):
+            logger.warning("the website chat of an erased client was not told at once")
 
     @app.post("/staff/conversation/erase")
     async def erase(request: Request) -> HTTPResponse:
         sender = (request.form.get("sender") or "")[:255]
         staff: accounts.Staff = request.ctx.staff
+        if request.form.get("confirm") != "yes":
+            return page(
+                "message.html",
+                request,
+                400,
+                title="Nothing erased",
+                message="Tick the box that says you understand it cannot be undone, then "
+                "erase again.",
+            )
 
         def forget() -> int:
+            tell_the_widget(sender)
             engine_ = ctx.tracker_or_none()
             events = 0
             if engine_ is not None:

@@ -253,6 +253,22 @@ def for_booking_changed(booking: BookingRequest) -> Notification:
     )
 
 
+def for_booking_reply(booking: BookingRequest) -> Notification:
+    """The notification that a client answered what staff wrote about their request."""
+    service = service_name(booking.service)
+    body = (
+        f"The client answered in the chat about booking request #{booking.id} ({service}), "
+        f"{_at(None)}.\nRead the answer on the request's page in the staff console "
+        "(Bookings) and reply there."
+    )
+    return Notification(
+        kind="booking_reply",
+        subject=f"{_prefix()} Booking request #{booking.id}: the client answered",
+        body=body,
+        booking_id=booking.id,
+    )
+
+
 def for_urgent_referral(referral: Referral) -> Notification:
     """The notification for an urgent referral: when and where, never the symptoms."""
     who = (

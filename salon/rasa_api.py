@@ -90,21 +90,29 @@ class RasaApi:
         self._post(sender_id, "trigger_intent", {"name": intent})
 
     def send_staff_message(
-        self, sender_id: str, text: str, widget: dict[str, str] | None = None
+        self,
+        sender_id: str,
+        text: str,
+        widget: dict[str, str] | None = None,
+        slots: Mapping[str, Any] | None = None,
     ) -> None:
         """Send ``text`` from staff to the client on the channel they last wrote from.
 
         ``widget`` is a signal for the website chat (``{"scalp_care": ...}``), sent after
         the text; only for ``socketio`` conversations (other channels' outputs would try
-        to read it as one of their own API calls).
+        to read it as one of their own API calls). ``slots`` are set in the conversation
+        with it (``booking_reply_id``: the client's next message answers staff).
         """
         event: dict[str, Any] = {"event": "bot", "text": text}
         if widget:
             event["data"] = {"custom": {"data": widget}}
+        slot_events = [
+            {"event": "slot", "name": name, "value": value} for name, value in (slots or {}).items()
+        ]
         self._post(
             sender_id,
             "tracker/events",
-            [event],
+            [event, *slot_events],
             execute_side_effects="true",
             output_channel="latest",
         )

@@ -26,6 +26,7 @@ from salon.client_records import ClientRecords
 from salon.models import (
     BOOKING_EVENTS,
     BOOKING_STATUSES,
+    OPEN_BOOKING_STATUSES,
     REFERRAL_LEVELS,
     SERVICES,
     BookingEvent,
@@ -158,7 +159,7 @@ class SalonRepository(ClientRecords):
             .where(
                 Client.channel == channel,
                 Client.sender_id == sender_id,
-                BookingRequest.status.in_(("requested", "held", "confirmed")),
+                BookingRequest.status.in_(OPEN_BOOKING_STATUSES),
             )
             .order_by(BookingRequest.created_at.desc(), BookingRequest.id.desc())
         )
@@ -198,6 +199,36 @@ class SalonRepository(ClientRecords):
             booking.status = "requested"
         record_booking_event(booking, "changed", CLIENT, times)
         self.session.add(notify.for_booking_changed(booking))
+        self.session.flush()
+        return booking
+
+    def reply_to_booking(
+        self, channel: str, sender_id: str, booking_id: int, text: str
+    ) -> BookingRequest:
+        """The client's answer to what staff wrote about their request: kept, staff told.
+
+        Any of the client's own requests, open or not: "ok, thanks" to a decline is kept too.
+
+        Raises:
+            UnknownRecordError: No such request of this sender.
+            InvalidDataError: An empty answer.
+        """
+        answer = _clean_text(text, 1000)
+        if not answer:
+            raise InvalidDataError("the answer is empty")
+        booking = self.session.execute(
+            sa.select(BookingRequest)
+            .join(Client, Client.id == BookingRequest.client_id)
+            .where(
+                BookingRequest.id == booking_id,
+                Client.channel == channel,
+                Client.sender_id == sender_id,
+            )
+        ).scalar_one_or_none()
+        if booking is None:
+            raise UnknownRecordError(f"no booking {booking_id} for this sender")
+        record_booking_event(booking, "replied", CLIENT, answer)
+        self.session.add(notify.for_booking_reply(booking))
         self.session.flush()
         return booking
 

@@ -3,7 +3,7 @@
 "can I move my booking to Friday?" asks to change the request; "friday at 3pm instead"
 names a time; "just cancel it" cancels. Pure and table-tested
 (tests/unit/test_booking_words.py); the booking form (actions/booking.py), the booking
-actions (actions/salon_info.py) and the context policy read them.
+actions (actions/own_bookings.py) and the context policy read them.
 """
 
 from __future__ import annotations
@@ -62,6 +62,40 @@ def offers_a_time(text: str | None) -> bool:
         names_a_time(clause) and not _NEGATED.search(clause)
         for clause in _CLAUSE_BREAK.split(_clean(text))
     )
+
+
+#: Words that belong to the time that follows them ("next friday", "on the 14th").
+_LEAD = re.compile(r"(?:\b(?:next|this|on|the|early|late|mid|any|every|a)\s+)+$", re.IGNORECASE)
+_FILLER = re.compile(
+    r"(?:[\s?!.,;:]+|\s*\b(?:instead|please|pls|plz|thanks?|thank you|then|if (?:possible|"
+    r"that'?s (?:ok|okay|alright|fine)|you can)|would be (?:better|great|good)|works?"
+    r"|(?:is|would be) (?:ok|okay|fine|good|better))\b)+$",
+    re.IGNORECASE,
+)
+
+
+def time_span(text: str | None) -> str | None:
+    """The part of the message from the day or time it offers on (pure).
+
+    "can I move my booking to next Friday at 6pm instead?" -> "next Friday at 6pm";
+    "no, could we do monday morning, 10ish?" -> "monday morning, 10ish"; "can't do sat,
+    but sunday works" -> "sunday"; None when no time is offered.
+    """
+    clean = _clean(text)
+    offset = 0
+    for clause in _CLAUSE_BREAK.split(clean):
+        at = clean.find(clause, offset)
+        offset = at + len(clause)
+        if not clause.strip() or _NEGATED.search(clause) or not names_a_time(clause):
+            continue
+        found = (TIME_WORDS.search(clause), _MORE_TIME_WORDS.search(clause))
+        start = at + min(match.start() for match in found if match is not None)
+        lead = _LEAD.search(clean[:start])
+        if lead:
+            start = lead.start()
+        span = _FILLER.sub("", clean[start:]).strip()
+        return span or None
+    return None
 
 
 def asks_to_change(text: str | None) -> bool:

@@ -1,11 +1,15 @@
 """A message read in the context of the conversation, whatever its intent.
 
-The intent classifier reads one message alone. Five kinds of message only make sense in
+The intent classifier reads one message alone. Six kinds of message only make sense in
 context, and this policy answers them (pure decisions, table-tested):
 
 - **A new day and time for a booking request**, to "Shall I cancel your request?" or
   "What day and time would suit you better?" ("friday at 3 instead"): the request is
   changed (``action_change_booking``) whatever the intent classifier reads.
+- **The client's answer to staff**: the first message after staff wrote about a booking
+  request from the console goes to that request (``action_booking_reply``); a request
+  to move a booking to a named time ("I want to move it to Friday at 6pm") asks about it
+  whatever its intent.
 - **The answer to the yes/no question just asked.** "Shall I go ahead?" before erasing
   (``forget_offered``), "Would you like the salon to keep a short note?" (``consent_offered``)
   and "Would you like a short summary for the appointment?" (``summary_offered``). Rules
@@ -126,6 +130,52 @@ def booking_answer_action(events: Sequence[Event], text: str | None) -> str | No
     return keep if answer is False else None
 
 
+#: Set by the staff console with its message about a booking request (console/context.py).
+BOOKING_REPLY_SLOT = "booking_reply_id"
+BOOKING_REPLY_ACTION = "action_booking_reply"
+
+
+def booking_reply_action(events: Sequence[Event], text: str | None = None) -> str | None:
+    """``action_booking_reply`` for the client's first message after staff wrote (pure).
+
+    Staff confirm, decline or propose another time from the console ("Would Thursday at
+    17:30 suit you? Just reply here."); what the client answers goes to the request,
+    unless it asks to cancel or move it (those flows tell staff themselves).
+    """
+    if says_cancel(text) or asks_to_change(text):
+        return None
+    users_since = 0
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            users_since += 1
+            if users_since > 1:
+                return None
+        elif isinstance(event, SlotSet) and event.key == BOOKING_REPLY_SLOT:
+            answered = event.value is not None and users_since == 1
+            return BOOKING_REPLY_ACTION if answered else None
+    return None
+
+
+ASK_ABOUT_BOOKING_ACTION = "action_ask_cancel_booking"
+#: Intents a request to move a booking is misread as.
+CHANGE_MISREAD_AS = frozenset(("nlu_fallback", "out_of_scope", "inform", "request_booking"))
+
+
+def change_request_action(
+    active_loop: str | None, intent: str | None, text: str | None
+) -> str | None:
+    """A request to move a booking to a named time, read as something else (pure).
+
+    "I want to move it to Friday at 6pm" asks to change the client's request whatever
+    the classifier reads (the action says so when there is none). Outside forms only.
+    """
+    if active_loop or intent not in CHANGE_MISREAD_AS:
+        return None
+    if asks_to_change(text) and offers_a_time(text):
+        return ASK_ABOUT_BOOKING_ACTION
+    return None
+
+
 #: A consultation question answered "skip", "pass" or "rather not say" (whatever the intent).
 CONSULTATION_FORM = "consultation_form"
 STOP_OR_SKIP_ACTION = "action_stop_or_skip"
@@ -156,6 +206,8 @@ ANSWER_ACTIONS = frozenset(
         STOP_OR_SKIP_ACTION,
         STOP_BOOKING_ACTION,
         CHANGE_BOOKING_ACTION,
+        BOOKING_REPLY_ACTION,
+        ASK_ABOUT_BOOKING_ACTION,
     ]
 )
 
@@ -348,9 +400,11 @@ class ContextPolicy(Policy):
             intent = (latest.intent or {}).get("name") if latest else None
             action = (
                 booking_answer_action(events, text)
+                or booking_reply_action(events, text)
                 or answer_action(events, text)
                 or skip_action(loop, text)
                 or stop_booking_action(loop, text)
+                or change_request_action(loop, intent, text)
                 or summary_action(loop, tracker.get_slot(REFERRAL), text)
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
                 or habit_action(loop, intent, text, last_topic_answer(events) == MASSAGE_ACTION)

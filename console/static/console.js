@@ -1,5 +1,6 @@
-// The staff console's live parts: the counts in the menu, new requests in the inbox and
-// the transcript of an open handoff, refreshed every few seconds without a reload.
+// The staff console's live parts: the counts in the menu, new requests and red flags in
+// the inbox, and the transcript and red-flag banner of an open handoff, refreshed every
+// few seconds without a reload.
 // Every text is put on the page with textContent, never as HTML.
 (function () {
   "use strict";
@@ -22,7 +23,9 @@
       node.textContent = value ? String(value) : "";
     }
     const inbox = document.getElementById("inbox");
-    if (inbox && data.handoffs > Number(inbox.dataset.known)) {
+    const changed = inbox && (data.handoffs > Number(inbox.dataset.known) ||
+                              data.alerts !== Number(inbox.dataset.alerts));
+    if (changed) {
       document.getElementById("new-handoffs").hidden = false;
       window.location.reload();
     }
@@ -33,6 +36,11 @@
     if (!list) return;
     const data = await json(list.dataset.source);
     if (!data) return;
+    const alert = document.getElementById("handoff-alert");
+    if (alert) {
+      alert.textContent = data.alert || "";
+      alert.hidden = !data.alert;
+    }
     const items = data.lines.map((line) => {
       const item = document.createElement("li");
       item.className = line.speaker;

@@ -232,7 +232,7 @@ def test_a_booking_confirmed_in_the_console_tells_the_client(
     assert "asked the salon to move your request" in said
     _, _, page = staff.request("GET", f"/staff/bookings/{booking_id}")
     assert "(requested)" in page and "The client asked for other times · by client" in page
-    assert "can we move my booking to friday at 2pm?" in page
+    assert "“friday at 2pm”" in page
 
     # A suggested answer still holding its WHEN is not sent.
     status, _, answer = staff.request(
@@ -241,6 +241,23 @@ def test_a_booking_confirmed_in_the_console_tells_the_client(
         {"csrf": staff.csrf(f"/staff/bookings/{booking_id}"), "text": "See you WHEN."},
     )
     assert status == 400 and "Replace WHEN" in answer
+
+    # Staff propose another time; the client's answer in the chat reaches the request.
+    staff.request(
+        "POST",
+        f"/staff/bookings/{booking_id}/propose",
+        {
+            "csrf": staff.csrf(f"/staff/bookings/{booking_id}"),
+            "text": "We're full on Friday. Would Monday at 5pm suit you? Just reply here.",
+        },
+    )
+    said = " ".join(
+        r.get("text") or "" for r in assistant.say(sender, "monday at 5 is perfect, thank you")
+    )
+    assert "passed that on to the salon team" in said
+    _, _, page = staff.request("GET", f"/staff/bookings/{booking_id}")
+    assert "The client answered · by client" in page
+    assert "monday at 5 is perfect, thank you" in page
 
 
 def test_a_reply_to_an_erased_conversation_sends_nothing(
@@ -299,8 +316,13 @@ def test_referrals_conversations_erasure_and_the_report(
     assert status == 200 and "report</h1>" in report
     assert "unsafe-inline" in headers["Content-Security-Policy"]
     csrf = staff.csrf("/staff/conversations")
-    status, _, done = staff.request(
+    status, _, refused = staff.request(
         "POST", "/staff/conversation/erase", {"csrf": csrf, "sender": sender}
+    )
+    assert status == 400 and "Nothing erased" in refused  # not without the tick
+    assert _bot_texts(assistant, sender)
+    status, _, done = staff.request(
+        "POST", "/staff/conversation/erase", {"csrf": csrf, "sender": sender, "confirm": "yes"}
     )
     assert status == 200 and "Client erased" in done
     assert _bot_texts(assistant, sender) == []

@@ -140,3 +140,37 @@ async def test_only_the_salon_page_may_connect(assistant: Assistant) -> None:
         await _connect(assistant, "http://evil.example")
     client, _ = await _connect(assistant, assistant.web_url)
     await client.disconnect()
+
+
+async def test_a_visitor_still_on_the_page_is_told_at_once_when_staff_erase_them(
+    assistant: Assistant,
+) -> None:
+    """The console's erase reaches an open widget with its "forgotten" signal."""
+    from tests.e2e.test_console_http import Browser, make_account
+
+    client, events = await _connect(assistant, assistant.web_url)
+    try:
+        await client.emit("session_request", {"session_id": None})
+        token = await _next(events, "session_confirm")
+        await client.emit("user_uttered", {"message": "my scalp is itchy", "session_id": token})
+        await _next(events, "bot_uttered")
+        name = f"eraser{uuid.uuid4().hex[:6]}"
+        make_account(assistant, name)
+        staff = Browser(assistant.web_url)
+        assert staff.login(name) == 302
+        form = {"csrf": staff.csrf(), "sender": _conversation(token), "confirm": "yes"}
+        status, _, page = await asyncio.to_thread(
+            staff.request, "POST", "/staff/conversation/erase", form
+        )
+        assert status == 200 and "Client erased" in page
+        texts: list[str] = []
+        while True:  # the reply that says so, then the signal that drops the history
+            said = await _next(events, "bot_uttered")
+            if said.get("scalp_care") == "forgotten":
+                break
+            texts.append(said.get("text") or "")
+        assert any("erased this conversation" in text for text in texts)
+        stored = assistant.tracker(_conversation(token)).get("events") or []
+        assert not any(event["event"] == "user" for event in stored)
+    finally:
+        await client.disconnect()

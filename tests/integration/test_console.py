@@ -12,6 +12,8 @@ import re
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -93,15 +95,10 @@ def test_failed_logins_are_limited(failures: int, name: str, address: str, block
     assert not limiter.blocked(name, address, now=2000.0)  # the window has passed
 
 
-def test_a_reply_while_rasa_is_down_is_kept_and_delivered_on_retry(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'salon.db'}"
-    db.upgrade(url)
-    engine = db.make_engine(url)
-    with db.session_scope(engine) as session:
-        accounts.create_account(session, "sam", PASSWORD)
-        handoff = SalonRepository(session).create_handoff("socketio", "web:abc", reason="help")
-    engine.dispose()
-    rasa_port, console_port = free_port(), free_port()
+@contextmanager
+def running_console(tmp_path: Path, url: str, rasa_port: int) -> Iterator[Browser]:
+    """``python -m console.app`` on the salon database ``url``; yield staff logged in."""
+    console_port = free_port()
     env = {
         **os.environ,
         "SALON_DB_URL": url,
@@ -128,6 +125,22 @@ def test_a_reply_while_rasa_is_down_is_kept_and_delivered_on_retry(tmp_path: Pat
                 time.sleep(0.3)
         staff = Browser(base)
         assert staff.login("sam") == 302
+        yield staff
+    finally:
+        console.terminate()
+        console.wait(timeout=30)
+
+
+def test_a_reply_while_rasa_is_down_is_kept_and_delivered_on_retry(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'salon.db'}"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as session:
+        accounts.create_account(session, "sam", PASSWORD)
+        handoff = SalonRepository(session).create_handoff("socketio", "web:abc", reason="help")
+    engine.dispose()
+    rasa_port = free_port()
+    with running_console(tmp_path, url, rasa_port) as staff:
         page = f"/staff/handoffs/{handoff.id}"
         text = "Hello from the salon"
         staff.request("POST", page + "/reply", {"csrf": staff.csrf(page), "text": text})
@@ -146,6 +159,59 @@ def test_a_reply_while_rasa_is_down_is_kept_and_delivered_on_retry(tmp_path: Pat
         }
         _, _, shown = staff.request("GET", page)
         assert "Not delivered" not in shown
-    finally:
-        console.terminate()
-        console.wait(timeout=30)
+
+
+def test_staff_answers_to_booking_requests(tmp_path: Path) -> None:
+    """Held requests need a doctor first, closed ones take no answer, WHEN must be replaced,
+    a refused answer keeps its words, and the client's next message answers the request."""
+    url = f"sqlite:///{tmp_path / 'salon.db'}"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as session:
+        accounts.create_account(session, "sam", PASSWORD)
+        repo = SalonRepository(session)
+        repo.give_consent("socketio", "web:held")
+        held = repo.create_booking(
+            "socketio", "web:held", "scalp_facial", email="h@example.com", referral="urgent"
+        ).id
+        repo.give_consent("socketio", "web:plain")
+        plain = repo.create_booking(
+            "socketio", "web:plain", "head_only_45", phone="07700900123", preferred_times="sat"
+        ).id
+    rasa_port = free_port()
+    with webhook_server(rasa_port) as (_, rasa), running_console(tmp_path, url, rasa_port) as staff:
+
+        def answer(booking: int, action: str, **form: str) -> tuple[int, str]:
+            page = f"/staff/bookings/{booking}"
+            status, _, shown = staff.request(
+                "POST", f"{page}/{action}", {"csrf": staff.csrf(page), **form}
+            )
+            return status, shown
+
+        # A held request: not confirmed without the tick, then confirmed with it.
+        _, _, shown = staff.request("GET", f"/staff/bookings/{held}")
+        assert "referred the client (urgent)" in shown and 'name="doctor_seen"' in shown
+        status, shown = answer(held, "confirm", text="Booked for Friday at 10:00.")
+        assert status == 400 and "a doctor has seen" in shown
+        assert "Booked for Friday at 10:00." in shown  # the words are kept
+        assert rasa.payloads == []
+        status, _ = answer(held, "confirm", text="Booked for Friday at 10:00.", doctor_seen="yes")
+        assert status == 302
+        # The suggested answer's WHEN left in: refused, the words kept.
+        status, shown = answer(plain, "propose", text="Would WHEN suit you?\n\nThanks, Sam")
+        assert status == 400 and "Replace WHEN" in shown and "Would WHEN suit you?" in shown
+        # Propose: sent with line breaks, and the client's next message answers the request.
+        assert answer(plain, "propose", text="Would Monday at 5pm suit you?\n\n\nSam")[0] == 302
+        assert rasa.payloads[-1] == [
+            {"event": "bot", "text": "Would Monday at 5pm suit you?\n\nSam"},
+            {"event": "slot", "name": "booking_reply_id", "value": float(plain)},
+        ]
+        # Decline: declined (not "cancelled", which is the client's own), then closed.
+        assert answer(plain, "decline", text="Sorry, we are fully booked.")[0] == 302
+        _, _, shown = staff.request("GET", f"/staff/bookings/{plain}")
+        assert "(declined)" in shown and "takes no answer" in shown
+        assert "Declined · by sam" in shown and "Another time proposed · by sam" in shown
+        sent = len(rasa.payloads)
+        status, shown = answer(plain, "confirm", text="Booked after all: Monday 5pm.")
+        assert status == 400 and "declined: nothing was sent" in shown
+        assert len(rasa.payloads) == sent

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from scalpcare.booking_words import asks_to_change, names_a_time, offers_a_time, says_cancel
+from scalpcare.booking_words import (
+    asks_to_change,
+    names_a_time,
+    offers_a_time,
+    says_cancel,
+    time_span,
+)
 
 
 @pytest.mark.parametrize(
@@ -79,3 +85,21 @@ def test_asks_to_change(text: str, expected: bool) -> None:
 )
 def test_says_cancel(text: str, expected: bool) -> None:
     assert says_cancel(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("can I change my booking to Friday evening instead?", "Friday evening"),
+        ("please move my request to next friday at 2pm", "next friday at 2pm"),
+        ("no, could we do monday morning, 10ish?", "monday morning, 10ish"),
+        ("can't do sat, but sunday works", "sunday"),
+        ("thursday afternoon would be better", "thursday afternoon"),
+        ("move it to the 14th please", "the 14th"),
+        ("something came up, could we do later in the week", "later in the week"),
+        ("i can't make saturday", None),
+        ("yes please", None),
+    ],
+)
+def test_time_span(text: str, span: str | None) -> None:
+    assert time_span(text) == span

@@ -11,6 +11,8 @@ from addons.policies.context_policy import (
     after_answer,
     answer_action,
     booking_answer_action,
+    booking_reply_action,
+    change_request_action,
     faq_rescue_action,
     follow_up_action,
     habit_action,
@@ -117,6 +119,66 @@ def test_booking_answer_action(events: list, text: str, action: str | None) -> N
     assert booking_answer_action(_answered(events, text), text) == action
 
 
+STAFF_WROTE = [
+    UserUttered("yes"),
+    ActionExecuted("action_submit_booking"),
+    ActionExecuted("action_listen"),
+    BotUttered("Would Thursday at 17:30 suit you? Just reply here."),
+    SlotSet("booking_reply_id", 7.0),
+]
+
+
+@pytest.mark.parametrize(
+    ("events", "action"),
+    [
+        (_answered(STAFF_WROTE, "Thursday 17:30 is perfect"), "action_booking_reply"),
+        (_answered(STAFF_WROTE, "no, that doesn't work"), "action_booking_reply"),
+        # a cancel or a move is its own flow, which tells staff too
+        (_answered(STAFF_WROTE, "actually please cancel it"), None),
+        (_answered(STAFF_WROTE, "can we move it to friday at 2pm"), None),
+        # the answer was taken (the slot cleared), or another message came in between
+        (
+            [*_answered(STAFF_WROTE, "ok"), SlotSet("booking_reply_id", None)],
+            None,
+        ),
+        ([*_answered(STAFF_WROTE, "ok"), ActionExecuted("action_listen"), UserUttered("hi")], None),
+        (_answered(CANCEL_ASKED, "ok"), None),
+    ],
+)
+def test_booking_reply_action(events: list, action: str | None) -> None:
+    text = next(e.text for e in reversed(events) if isinstance(e, UserUttered))
+    assert booking_reply_action(events, text) == action
+
+
+@pytest.mark.parametrize(
+    ("loop", "intent", "text", "action"),
+    [
+        (None, "nlu_fallback", "I want to move it to Friday at 6pm", "action_ask_cancel_booking"),
+        (
+            None,
+            "inform",
+            "can we push my appointment back to next week",
+            "action_ask_cancel_booking",
+        ),
+        (
+            None,
+            "request_booking",
+            "i'd like to change my booking to monday",
+            "action_ask_cancel_booking",
+        ),
+        # no time offered, another intent, or in a form: not this rule's
+        (None, "nlu_fallback", "can i move it?", None),
+        (None, "describe_scalp", "my flakes changed on monday", None),
+        ("booking_form", "inform", "move it to friday", None),
+        (None, "request_booking", "can i book for friday at 6pm", None),
+    ],
+)
+def test_change_request_action(
+    loop: str | None, intent: str, text: str, action: str | None
+) -> None:
+    assert change_request_action(loop, intent, text) == action
+
+
 def test_the_cancel_question_still_takes_a_typed_yes() -> None:
     events = _answered(CANCEL_ASKED, "yes please")
     assert answer_action(events, "yes please") == "action_cancel_booking"
@@ -140,6 +202,7 @@ def test_only_the_latest_question_counts() -> None:
         ("action_massage_limits", "action_listen", None, "action_listen"),
         ("action_stop_booking", "action_listen", None, "action_listen"),
         ("action_change_booking", "action_listen", None, "action_listen"),
+        ("action_booking_reply", "action_listen", None, "action_listen"),
         ("action_salon_info", "action_listen", None, "action_listen"),
         # the last question skipped: the routine follows, then the user's turn
         ("action_give_routine", "action_stop_or_skip", None, "action_listen"),

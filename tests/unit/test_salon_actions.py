@@ -19,9 +19,9 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking as bk
+from actions import own_bookings as ob
 from actions import salon_access
 from actions import salon_actions as sa
-from actions import salon_info as si
 from salon import db
 from salon.models import Notification, ScheduledMessage
 from salon.profile import profile
@@ -758,7 +758,7 @@ async def test_a_booking_mid_consultation_picks_the_consultation_up_again(
 
 
 # ---------------------------------------------------------------------------
-# A client cancels their own booking request (actions/salon_info.py)
+# A client cancels or changes their own booking request (actions/own_bookings.py)
 # ---------------------------------------------------------------------------
 def _book(url: str, sender: str = "test-user", channel: str = "unknown") -> int:
     def work(repo: SalonRepository) -> int:
@@ -790,7 +790,7 @@ async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
 ) -> None:
     booking_id = _book(salon_db)
     tracker = make_tracker("can i cancel my booking", "cancel_booking", 0.95)
-    events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
+    events = await ob.ActionAskCancelBooking().run(dispatcher, tracker, domain)
     assert events == [
         SlotSet("change_offered", False),
         SlotSet("cancel_offered", True),
@@ -798,7 +798,7 @@ async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
     ]
     service = profile().service("head_only_45").name
     assert [m["text"] for m in dispatcher.messages] == [
-        reply(si.CANCEL_QUESTION, service=service, times="friday evening")
+        reply(ob.CANCEL_QUESTION, service=service, times="friday evening")
     ]
     assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == [
         "Yes, cancel it",
@@ -808,9 +808,9 @@ async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
     dispatcher.messages.clear()
     slots = {"cancel_offered": True, "cancel_booking_id": float(booking_id)}
     yes = make_tracker("yes", "affirm", 0.99, slots=slots)
-    events = await si.ActionCancelBooking().run(dispatcher, yes, domain)
+    events = await ob.ActionCancelBooking().run(dispatcher, yes, domain)
     assert events == CLOSED
-    assert [m["text"] for m in dispatcher.messages] == [reply(si.CANCELLED, service=service)]
+    assert [m["text"] for m in dispatcher.messages] == [reply(ob.CANCELLED, service=service)]
     [booking] = _rows(salon_db, lambda r: r.list_bookings())
     assert booking.status == "cancelled"
     kinds = _rows(salon_db, lambda r: [n.kind for n in r.session.query(Notification).all()])
@@ -818,10 +818,10 @@ async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
 
     # Asked again: nothing open any more.
     dispatcher.messages.clear()
-    events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
+    events = await ob.ActionAskCancelBooking().run(dispatcher, tracker, domain)
     assert events == CLOSED
     assert [m["text"] for m in dispatcher.messages] == [
-        reply(si.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
+        reply(ob.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
     ]
 
 
@@ -835,9 +835,9 @@ async def test_another_clients_request_is_never_cancelled(
     theirs = _book(salon_db, sender="someone-else")
     slots = {"cancel_offered": True, "cancel_booking_id": float(theirs)}
     tracker = make_tracker("yes", "affirm", 0.99, slots=slots)
-    await si.ActionCancelBooking().run(dispatcher, tracker, domain)
+    await ob.ActionCancelBooking().run(dispatcher, tracker, domain)
     assert [m["text"] for m in dispatcher.messages] == [
-        reply(si.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
+        reply(ob.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
     ]
     [booking] = _rows(salon_db, lambda r: r.list_bookings())
     assert booking.status == "requested"
@@ -851,7 +851,7 @@ async def test_asking_to_change_asks_for_the_new_time_then_changes_it(
 ) -> None:
     booking_id = _book(salon_db)
     tracker = make_tracker("can i reschedule my appointment", "cancel_booking", 0.95)
-    events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
+    events = await ob.ActionAskCancelBooking().run(dispatcher, tracker, domain)
     assert events == [
         SlotSet("cancel_offered", False),
         SlotSet("change_offered", True),
@@ -859,16 +859,16 @@ async def test_asking_to_change_asks_for_the_new_time_then_changes_it(
     ]
     service = profile().service("head_only_45").name
     assert [m["text"] for m in dispatcher.messages] == [
-        reply(si.CHANGE_QUESTION, service=service, times="friday evening")
+        reply(ob.CHANGE_QUESTION, service=service, times="friday evening")
     ]
 
     dispatcher.messages.clear()
     slots = {"change_offered": True, "cancel_booking_id": float(booking_id)}
     answer = make_tracker("saturday morning, 10ish", "inform", 0.6, slots=slots)
-    events = await si.ActionChangeBooking().run(dispatcher, answer, domain)
+    events = await ob.ActionChangeBooking().run(dispatcher, answer, domain)
     assert events == CLOSED
     assert [m["text"] for m in dispatcher.messages] == [
-        reply(si.CHANGED, service=service, times="saturday morning, 10ish")
+        reply(ob.CHANGED, service=service, times="saturday morning, 10ish")
     ]
     [booking] = _rows(salon_db, lambda r: r.list_bookings())
     assert booking.preferred_times == "saturday morning, 10ish"
@@ -893,14 +893,48 @@ async def test_a_change_with_its_new_time_is_made_at_once(
     _book(salon_db)
     text = "can we move my appointment to thursday afternoon"
     tracker = make_tracker(text, "cancel_booking", 0.95)
-    events = await si.ActionAskCancelBooking().run(dispatcher, tracker, domain)
+    events = await ob.ActionAskCancelBooking().run(dispatcher, tracker, domain)
     assert events == CLOSED
     service = profile().service("head_only_45").name
     assert [m["text"] for m in dispatcher.messages] == [
-        reply(si.CHANGED, service=service, times=text)
+        reply(ob.CHANGED, service=service, times="thursday afternoon")
     ]
     [booking] = _rows(salon_db, lambda r: r.list_bookings())
-    assert booking.preferred_times == text
+    assert booking.preferred_times == "thursday afternoon"
+
+
+async def test_the_clients_answer_to_staff_is_kept_on_the_request(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    booking_id = _book(salon_db)
+    slots = {"booking_reply_id": float(booking_id)}
+    tracker = make_tracker("Thursday 17:30 is perfect, thanks", "thank", 0.7, slots=slots)
+    events = await ob.ActionBookingReply().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("booking_reply_id", None)]
+    assert [m["text"] for m in dispatcher.messages] == [reply(ob.REPLY_PASSED_ON)]
+    steps = _rows(salon_db, lambda r: [(e.event, e.note) for e in r.list_bookings()[0].events])
+    assert steps[-1] == ("replied", "Thursday 17:30 is perfect, thanks")
+    kinds = _rows(salon_db, lambda r: [n.kind for n in r.session.query(Notification).all()])
+    assert kinds == ["booking", "booking_reply"]
+
+
+async def test_an_answer_about_another_clients_request_is_not_kept(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    theirs = _book(salon_db, sender="someone-else")
+    tracker = make_tracker("ok", "affirm", 0.9, slots={"booking_reply_id": float(theirs)})
+    await ob.ActionBookingReply().run(dispatcher, tracker, domain)
+    assert [m["text"] for m in dispatcher.messages] == [
+        reply(ob.REPLY_NOT_PASSED_ON, contact=rendered(profile().contact))
+    ]
+    steps = _rows(salon_db, lambda r: [e.event for e in r.list_bookings()[0].events])
+    assert steps == ["requested"]
 
 
 async def test_another_clients_request_is_never_changed(
@@ -912,9 +946,9 @@ async def test_another_clients_request_is_never_changed(
     theirs = _book(salon_db, sender="someone-else")
     slots = {"change_offered": True, "cancel_booking_id": float(theirs)}
     tracker = make_tracker("monday at 9am", "inform", 0.9, slots=slots)
-    await si.ActionChangeBooking().run(dispatcher, tracker, domain)
+    await ob.ActionChangeBooking().run(dispatcher, tracker, domain)
     assert [m["text"] for m in dispatcher.messages] == [
-        reply(si.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
+        reply(ob.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
     ]
     [booking] = _rows(salon_db, lambda r: r.list_bookings())
     assert booking.preferred_times == "friday evening"
@@ -928,9 +962,9 @@ async def test_keeping_the_request_changes_nothing(
 ) -> None:
     _book(salon_db)
     tracker = make_tracker("no keep it", "deny", 0.99, slots={"cancel_offered": True})
-    events = await si.ActionKeepBooking().run(dispatcher, tracker, domain)
+    events = await ob.ActionKeepBooking().run(dispatcher, tracker, domain)
     assert events == CLOSED
-    assert [m["text"] for m in dispatcher.messages] == [reply(si.KEPT)]
+    assert [m["text"] for m in dispatcher.messages] == [reply(ob.KEPT)]
     [booking] = _rows(salon_db, lambda r: r.list_bookings())
     assert booking.status == "requested"
 
