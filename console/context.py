@@ -13,9 +13,12 @@ import asyncio
 import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+import yaml
 from jinja2 import Environment
 from sanic import response
 from sanic.request import Request
@@ -52,6 +55,34 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
+#: How a message from staff reaches the client: who at the salon wrote it. The console
+#: fills its placeholders itself (Rasa never renders it).
+STAFF_SAYS = "utter_staff_says"
+STAFF_SAYS_VARIABLES = ("staff", "salon", "text")
+
+
+@lru_cache(maxsize=8)
+def domain_reply(name: str) -> str:
+    """The text of a domain response (its first variation without a channel)."""
+    responses = yaml.safe_load(DOMAIN.read_text(encoding="utf8"))["responses"][name]
+    plain = [r for r in responses if not r.get("channel")] or responses
+    return " ".join(str(plain[0]["text"]).split())
+
+
+def from_staff(username: str, text: str) -> str:
+    """``text`` as the client reads it: "Sam at <salon>: ..." (the domain's wording)."""
+    values = {
+        "staff": username[:1].upper() + username[1:],
+        "salon": profile().name,
+        "text": text,
+    }
+    said = domain_reply(STAFF_SAYS)
+    for name in STAFF_SAYS_VARIABLES:  # the client's words last: never read as a placeholder
+        said = said.replace("{" + name + "}", values[name])
+    return said
 
 
 #: Set with a staff message about a booking request: the request the client's answer is for.
@@ -156,7 +187,13 @@ class Console:
             error = "Rasa's address is not configured (RASA_URL)"
         else:
             try:
-                await asyncio.to_thread(self.rasa.send_staff_message, sender, text, None, slots)
+                await asyncio.to_thread(
+                    self.rasa.send_staff_message,
+                    sender,
+                    from_staff(staff.username, text),
+                    None,
+                    slots,
+                )
             except RasaUnreachableError:
                 error = "The assistant's server is not reachable right now."
             except (urllib.error.URLError, OSError, ValueError) as failure:

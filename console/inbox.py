@@ -14,33 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import urllib.error
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-import yaml
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from console import accounts
-from console.context import Console, clean_reply
+from console.context import Console, clean_reply, domain_reply
 from salon.models import BookingRequest, HandoffRequest, Notification, StaffReply
 from salon.rasa_api import RasaUnreachableError
 
 #: The domain's response said when staff hand a conversation back.
 BACK = "utter_assistant_back"
-DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
-
-
-@lru_cache(maxsize=8)
-def domain_reply(name: str) -> str:
-    """The text of a domain response (its first variation without a channel)."""
-    responses = yaml.safe_load(DOMAIN.read_text(encoding="utf8"))["responses"][name]
-    plain = [r for r in responses if not r.get("channel")] or responses
-    return " ".join(str(plain[0]["text"]).split())
 
 
 def count_now(s: Session) -> dict[str, int]:

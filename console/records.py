@@ -24,8 +24,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from console import accounts
-from console.context import CSP, Console
-from console.inbox import domain_reply
+from console.context import CSP, Console, domain_reply
 from salon import db, tracker
 from salon.models import (
     OPEN_BOOKING_STATUSES,
@@ -49,8 +48,13 @@ def period(request: Request) -> tuple[Any, Any, str | None]:
     try:
         start = parse_day(request.args.get("from")) if request.args.get("from") else None
         end = parse_day(request.args.get("to")) if request.args.get("to") else None
+    except ArgumentTypeError as error:
+        return None, None, str(error)
+    if start and end and end < start:
+        return None, None, f"The last day ({end}) is before the first day ({start})."
+    try:
         since, until = day_range(start, end)
-    except (ArgumentTypeError, StaffError) as error:
+    except StaffError as error:
         return None, None, str(error)
     return since, until, None
 
@@ -71,10 +75,15 @@ def register(app: Sanic, ctx: Console) -> None:
         level = request.args.get("level") or None
         if level not in (None, *REFERRAL_LEVELS):
             level, error = None, f"unknown level {level!r}"
-        rows = await in_db(lambda s: SalonRepository(s).list_referrals(since, until, level=level))
+        rows = (
+            []  # a period or level that cannot be read filters nothing: show nothing
+            if error
+            else await in_db(lambda s: SalonRepository(s).list_referrals(since, until, level=level))
+        )
         return page(
             "referrals.html",
             request,
+            400 if error else 200,
             referrals=list(reversed(rows)),
             error=error,
             levels=REFERRAL_LEVELS,
@@ -95,8 +104,15 @@ def register(app: Sanic, ctx: Console) -> None:
             finally:
                 engine_.dispose()
 
-        found = await asyncio.to_thread(read)
-        return page("conversations.html", request, found=found, error=error, query=request.args)
+        found = [] if error else await asyncio.to_thread(read)
+        return page(
+            "conversations.html",
+            request,
+            400 if error else 200,
+            found=found,
+            error=error,
+            query=request.args,
+        )
 
     @app.get("/staff/conversation")
     async def conversation(request: Request) -> HTTPResponse:
@@ -202,7 +218,13 @@ def register(app: Sanic, ctx: Console) -> None:
                 query=request.args,
             )
         counts = await in_db(lambda s: SalonRepository(s).report_counts(since, until))
-        resp = response.html(render_report_html(counts, title=f"{profile().name}: report"))
+        report = render_report_html(counts, title=f"{profile().name}: report")
+        # The way back to the console, on the report's own self-contained page.
+        back = (
+            '<p><a href="/staff/">Back to the console</a> · '
+            '<a href="/staff/report">Another period</a></p>'
+        )
+        resp = response.html(report.replace("<body>\n", "<body>\n" + back + "\n", 1))
         # The report is one self-contained page with its own styles.
         resp.headers["Content-Security-Policy"] = CSP.replace(
             "style-src 'self'", "style-src 'self' 'unsafe-inline'"

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 from salon.models import utcnow
+from salon.notify import service_name
 from salon.records import ReportCounts
 
 _BAR_HEIGHT = 22
@@ -100,7 +101,11 @@ def render_report_html(
     sections = [
         ("Concerns reported", "Concerns in stored consultation summaries.", counts.concerns),
         ("Referrals by level", "Referrals made by the assistant.", counts.referrals),
-        ("Booking requests by service", "Requests staff still confirm.", counts.bookings),
+        (
+            "Booking requests by service",
+            "Every request made in the period, whatever became of it.",
+            {service_name(key): count for key, count in counts.bookings.items()},
+        ),
     ]
     body = [
         f"<h1>{escape(title)}</h1>",

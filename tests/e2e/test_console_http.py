@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from console.context import from_staff
 from tests.e2e.conftest import ROOT, Assistant
 
 pytestmark = pytest.mark.e2e
@@ -176,7 +177,7 @@ def test_a_handoff_is_answered_from_the_console_and_handed_back(
         "POST", f"/staff/handoffs/{handoff_id}/reply", {"csrf": csrf, "text": text}
     )
     assert status == 302
-    assert text in _bot_texts(assistant, sender)
+    assert from_staff("sam", text) in _bot_texts(assistant, sender)
     assert assistant.say(sender, "thanks sam") == []  # still with staff
     staff.request("POST", f"/staff/handoffs/{handoff_id}/handback", {"csrf": csrf})
     assert "automated assistant" in " ".join(
@@ -219,7 +220,7 @@ def test_a_booking_confirmed_in_the_console_tells_the_client(
         f"/staff/bookings/{booking_id}/confirm",
         {"csrf": staff.csrf(f"/staff/bookings/{booking_id}"), "text": message},
     )
-    assert message in _bot_texts(assistant, sender)
+    assert from_staff("sam", message) in _bot_texts(assistant, sender)
     _, _, page = staff.request("GET", f"/staff/bookings/{booking_id}")
     assert "(confirmed)" in page and "delivered" in page
     assert "Confirmed · by " in page and "status confirmed" in page  # the history
@@ -304,7 +305,9 @@ def test_referrals_conversations_erasure_and_the_report(
     _, _, page = staff.request("GET", "/staff/referrals?level=dermatologist")
     assert sender in page
     status, _, page = staff.request("GET", "/staff/referrals?from=2026-13-01")
-    assert status == 200 and "not a valid date" in page
+    assert status == 400 and "not a valid date" in page and sender not in page
+    status, _, page = staff.request("GET", "/staff/referrals?from=2026-12-31&to=2026-12-01")
+    assert status == 400 and "The last day (2026-12-01) is before the first day" in page
     _, _, found = staff.request("GET", f"/staff/conversations?sender={sender[5:]}")
     assert sender in found
     status, _, transcript = staff.request(

@@ -407,7 +407,7 @@ def test_staff_answer_a_client_from_the_console(assistant: Assistant, browser: B
     desk.get_by_label("Reply to the client").fill("Hi, it's Jess at the salon. Let me help.")
     desk.get_by_role("button", name="Send").click()
     expect(client.locator(".sc-bot").last).to_have_text(
-        re.compile("Hi, it's Jess at the salon"), timeout=REPLY_TIMEOUT_MS
+        re.compile("Reception at .+: Hi, it's Jess at the salon"), timeout=REPLY_TIMEOUT_MS
     )
     # While staff have it, the client is told a person will answer, with no typing dots.
     expect(client.locator(".sc-staff-note")).to_be_visible()
@@ -438,8 +438,10 @@ def test_staff_answer_a_client_from_the_console(assistant: Assistant, browser: B
     desk.get_by_label("Confirm").fill("Confirmed: your scalp facial, Saturday 10:00.")
     desk.get_by_role("button", name="Confirm and tell the client").click()
     expect(desk.get_by_role("heading", name=re.compile(r"\(confirmed\)"))).to_be_visible()
+    # The client sees who at the salon wrote it (utter_staff_says), not "the assistant".
     expect(client.locator(".sc-bot").last).to_have_text(
-        "Assistant: Confirmed: your scalp facial, Saturday 10:00.", timeout=REPLY_TIMEOUT_MS
+        re.compile(r"Reception at .+: Confirmed: your scalp facial, Saturday 10:00\."),
+        timeout=REPLY_TIMEOUT_MS,
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     desk.screenshot(path=str(SCREENSHOTS / "console-booking.png"))

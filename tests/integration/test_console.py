@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from console import accounts
+from console.context import from_staff
 from salon import db
 from salon.models import StaffSession
 from salon.repository import SalonRepository
@@ -149,7 +150,8 @@ def test_a_reply_while_rasa_is_down_is_kept_and_delivered_on_retry(tmp_path: Pat
         reply_id = re.search(r"/staff/replies/(\d+)/retry", shown).group(1)
         with webhook_server(rasa_port) as (_, rasa):
             staff.request("POST", f"/staff/replies/{reply_id}/retry", {"csrf": staff.csrf(page)})
-        assert rasa.payloads == [[{"event": "bot", "text": text}]]
+        assert rasa.payloads == [[{"event": "bot", "text": from_staff("sam", text)}]]
+        assert from_staff("sam", text).startswith("Sam at ")  # who wrote it, for the client
         parts = urlsplit(rasa.paths[0])
         assert parts.path == "/conversations/web:abc/tracker/events"
         assert parse_qs(parts.query) == {
@@ -203,7 +205,7 @@ def test_staff_answers_to_booking_requests(tmp_path: Path) -> None:
         # Propose: sent with line breaks, and the client's next message answers the request.
         assert answer(plain, "propose", text="Would Monday at 5pm suit you?\n\n\nSam")[0] == 302
         assert rasa.payloads[-1] == [
-            {"event": "bot", "text": "Would Monday at 5pm suit you?\n\nSam"},
+            {"event": "bot", "text": from_staff("sam", "Would Monday at 5pm suit you?\n\nSam")},
             {"event": "slot", "name": "booking_reply_id", "value": float(plain)},
         ]
         # Decline: declined (not "cancelled", which is the client's own), then closed.

@@ -352,7 +352,7 @@ def test_report_writes_self_contained_escaped_html(run, tmp_path: Path) -> None:
     assert "<script" not in html
     assert "http" not in html and "src=" not in html and "<link" not in html
     assert "2024-04-01 to 2024-04-30" in html
-    assert "scalp facial" in html and "dermatologist" in html
+    assert "Scalp facial (60 min)" in html and "dermatologist" in html
     _no_raw_contacts(html)
     assert "jane-web" not in html
 
@@ -362,7 +362,7 @@ def test_report_counts_only_the_period(run, tmp_path: Path) -> None:
     result = run("report", "--from", "2024-05-01", "--to", "2024-05-31", "--out", str(out))
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
-    assert '<td>scalp facial</td><td class="n">0</td>' in html
+    assert '<td>Scalp facial (60 min)</td><td class="n">0</td>' in html
 
 
 # Databases that are not there ---------------------------------------------------------

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from rasa.core.nlg.interpolator import interpolate
 
+from console.context import STAFF_SAYS_VARIABLES
+
 PAYLOAD = re.compile(r"^/[a-z_]+(\{.*\})?$")
 ROOT = Path(__file__).resolve().parents[2]
 ACTIONS = ROOT / "actions"
@@ -67,7 +69,12 @@ def test_no_response_logs_an_interpolation_error(domain, capsys) -> None:
     """A `{...}` that is neither a slot nor a variable an action passes makes Rasa log
     every slot's value; none may do that."""
     assert {"days", "who", "what", "name", "service", "times", "note"} <= action_variables()
-    variables = [*domain["slots"], *action_variables(), *phrase_variables()]
+    variables = [
+        *domain["slots"],
+        *action_variables(),
+        *phrase_variables(),
+        *STAFF_SAYS_VARIABLES,  # utter_staff_says, filled by the staff console
+    ]
     slots = {name: f"<{name}>" for name in variables}
     for _name, variation in _responses(domain):
         interpolate(copy.deepcopy(variation), slots)
