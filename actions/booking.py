@@ -336,8 +336,14 @@ class ValidateBookingForm(FormValidationAction):
 
 
 def referral_blocks_treatment(tracker: Tracker) -> contract.Referral | None:
-    """The standing referral when it rules out exfoliation and massage, else None."""
-    level = contract.Referral.parse(tracker.get_slot(contract.REFERRAL))
+    """The client's own standing referral when it rules out exfoliation and massage.
+
+    Another person's red flag (a daughter's bald patch) does not hold the client's own
+    request; None when nothing holds it.
+    """
+    level = contract.own_referral(
+        tracker.get_slot(contract.OWN_REFERRAL), tracker.get_slot(contract.REFERRAL)
+    )
     return level if level.rank >= contract.Referral.DERMATOLOGIST.rank else None
 
 

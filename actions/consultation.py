@@ -417,7 +417,10 @@ class ActionGiveRoutine(Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Send the routine and fill the massage contract slots it used."""
-        referral = Referral.parse(tracker.get_slot(contract.REFERRAL))
+        # The client's own referral: a daughter's red flag leaves the client's routine.
+        referral = contract.own_referral(
+            tracker.get_slot(contract.OWN_REFERRAL), tracker.get_slot(contract.REFERRAL)
+        )
         if referral is Referral.URGENT:
             dispatcher.utter_message(response=NO_ROUTINE_URGENT)
             return [

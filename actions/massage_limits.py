@@ -12,7 +12,6 @@ from actions.replies import say
 from actions.safety import latest_screen
 from actions.session import this_session
 from scalpcare import consultation_parsing, contract, massage
-from scalpcare.contract import Referral
 
 #: The self-check's opening line (tests look for it).
 SELF_CHECK_INTRO = massage.SELF_CHECK_INTRO
@@ -53,7 +52,10 @@ class ActionMassageLimits(Action):
         )
         sensitive = bool(tracker.get_slot(contract.SENSITIVE_SCALP)) or said.sensitive is True
         limit = massage.limit_for(
-            Referral.parse(tracker.get_slot(contract.REFERRAL)),
+            # The client's own referral: another person's red flag leaves their limit.
+            contract.own_referral(
+                tracker.get_slot(contract.OWN_REFERRAL), tracker.get_slot(contract.REFERRAL)
+            ),
             bool(tracker.get_slot(contract.NUTRIENT_DEFICIENCY_SUSPECTED)),
             heavy_shedding,
             sensitive,

@@ -166,14 +166,21 @@ class ActionTriage(Action):
         previous = Referral.parse(tracker.get_slot(contract.REFERRAL))
         found, reply = triage_text(result, state, previous)
         level = contract.strongest(previous, found)
+        # Whose scalp it is: another person's red flag refers them, and leaves what the
+        # client may do themselves (routine, self-massage, a treatment) as it was.
+        own = subject_of(result.top_flags)[0] == "self"
+        own_before = contract.own_referral(
+            tracker.get_slot(contract.OWN_REFERRAL), tracker.get_slot(contract.REFERRAL)
+        )
+        own_level = contract.strongest(own_before, found) if own else own_before
         events: list[EventType] = [
             *fallback.leave_fallback(tracker),
             SlotSet(contract.REFERRAL, level.value),
+            SlotSet(contract.OWN_REFERRAL, own_level.value),
         ]
         message = str(tracker.latest_message.get("text") or "")
         # Concerns said with the red flag (itch, flaking, shedding...) are recorded too:
         # the client's own, not those of the child or partner the red flag is about.
-        own = subject_of(result.top_flags)[0] == "self"
         concerns = (
             consultation_parsing.parse(message).concerns if found.rank and own else frozenset()
         )
@@ -204,14 +211,14 @@ class ActionTriage(Action):
             await salon_actions.record_referral(tracker, found.value, conditions)
         if paused:
             await salon_actions.alert_handoff(tracker, found.value, message)
-        if level.rank >= Referral.DERMATOLOGIST.rank:
-            # Massage is paused and no routine is given while this referral stands.
+        if own_level.rank >= Referral.DERMATOLOGIST.rank:
+            # The client's own massage is paused while their referral stands.
             events += [
                 SlotSet(contract.MASSAGE_MAX_MINUTES, 0.0),
                 SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, 0.0),
             ]
-            if tracker.active_loop.get("name"):
-                events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+        if level.rank >= Referral.DERMATOLOGIST.rank and tracker.active_loop.get("name"):
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         events.append(SlotSet(SUMMARY_OFFERED, offer_summary))
         return events
 

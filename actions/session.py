@@ -28,6 +28,7 @@ RESTARTED_UNDER_REFERRAL = "utter_restarted_under_referral"
 #: (docs/content-rules.md, the contract), and what goes with it.
 KEPT_ON_RESTART = (
     contract.REFERRAL,
+    contract.OWN_REFERRAL,
     contract.NUTRIENT_DEFICIENCY_SUSPECTED,
     contract.MASSAGE_MAX_MINUTES,
     contract.MASSAGE_MAX_SESSIONS_PER_DAY,

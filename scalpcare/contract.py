@@ -20,6 +20,10 @@ MASSAGE_MAX_SESSIONS_PER_DAY = "massage_max_sessions_per_day"
 MASSAGE_OVERUSE = "massage_overuse"
 # The assistant's own bookkeeping (not read by staff tools).
 SITUATIONS_ANSWERED = "situations_answered"
+#: The strongest referral about the client's own scalp (``referral`` counts another
+#: person's too: a daughter's bald patch). What the client may do themselves (the
+#: routine, self-massage, a salon treatment) follows this one; see :func:`own_referral`.
+OWN_REFERRAL = "own_referral"
 #: Rasa's two-stage fallback: a loop of its own, never one to return to after an answer.
 TWO_STAGE_FALLBACK = "action_two_stage_fallback"
 
@@ -87,3 +91,17 @@ CONCERN_NAMES = {
     "tension": "utter_concern_tension",
 }
 SCALP_TYPE_VALUES = ("oily", "dry", "normal", "combination")
+
+
+def own_referral(own: object, conversation: object) -> Referral:
+    """The referral that decides the client's own routine, massage and salon treatment (pure).
+
+    Args:
+        own: The ``own_referral`` slot: the strongest referral about the client's scalp.
+        conversation: The ``referral`` slot, which counts another person's red flags too.
+
+    Returns:
+        ``own`` once it is known; before it ever was (a conversation older than the slot),
+        the conversation's referral, which is the careful side.
+    """
+    return Referral.parse(conversation) if own is None else Referral.parse(own)

@@ -49,6 +49,7 @@ async def test_triage_dermatologist_first_time(
     events = await ActionTriage().run(dispatcher, tracker, domain)
     assert events == [
         SlotSet("referral", "dermatologist"),
+        SlotSet("own_referral", "dermatologist"),
         SlotSet("concerns", ["flaking"]),
         SlotSet("massage_max_minutes", 0.0),
         SlotSet("massage_max_sessions_per_day", 0.0),
@@ -98,6 +99,7 @@ async def test_triage_urgent_ends_an_active_form(
     events = await ActionTriage().run(dispatcher, tracker, domain)
     assert events == [
         SlotSet("referral", "urgent"),
+        SlotSet("own_referral", "urgent"),
         SlotSet("massage_max_minutes", 0.0),
         SlotSet("massage_max_sessions_per_day", 0.0),
         ActiveLoop(None),
@@ -124,6 +126,7 @@ async def test_triage_never_lowers_the_referral(
     events = await ActionTriage().run(dispatcher, tracker, domain)
     assert events == [
         SlotSet("referral", "dermatologist"),
+        SlotSet("own_referral", "dermatologist"),
         SlotSet("nutrient_deficiency_suspected", True),
         SlotSet("massage_max_minutes", 0.0),
         SlotSet("massage_max_sessions_per_day", 0.0),
@@ -143,6 +146,7 @@ async def test_triage_doctor_level_keeps_the_form_going(
     events = await ActionTriage().run(dispatcher, tracker, domain)
     assert events == [
         SlotSet("referral", "doctor"),
+        SlotSet("own_referral", "doctor"),
         SlotSet("concerns", ["shedding"]),
         SlotSet("nutrient_deficiency_suspected", True),
         SlotSet("summary_offered", False),
@@ -165,7 +169,7 @@ async def test_triage_on_a_benign_message_only_keeps_the_slot(
     """Nothing found: no message, referral unchanged."""
     tracker = make_tracker("no psoriasis, just dry", "describe_scalp", 0.9, slots={})
     events = await ActionTriage().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("referral", "none")]
+    assert events == [SlotSet("referral", "none"), SlotSet("own_referral", "none")]
     assert dispatcher.messages == []
 
 
@@ -378,6 +382,52 @@ async def test_another_persons_red_flag_adds_nothing_to_the_clients_concerns(
     events = await ActionTriage().run(dispatcher, tracker, domain)
     assert not [e for e in events if e.get("name") == "concerns"]
     assert "daughter" in dispatcher.messages[0]["text"]
+
+
+async def test_another_persons_red_flag_leaves_the_clients_own_massage_and_booking(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """The daughter is referred; the client's own referral, limits and bookings stay."""
+    from actions.booking import referral_blocks_treatment
+
+    text = "oh btw my daughter has a round bald patch the size of a coin"
+    tracker = make_tracker(text, "describe_scalp", 0.9, parse_extra=_screened(text))
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert SlotSet("referral", "dermatologist") in events
+    assert SlotSet("own_referral", "none") in events
+    assert not [e for e in events if e.get("name") == "massage_max_minutes"]
+
+    slots = {"referral": "dermatologist", "own_referral": "none"}
+    question = make_tracker(
+        "how long can i massage my own scalp?", "ask_massage_limits", 0.9, slots=slots
+    )
+    limits = CollectingDispatcher()
+    events = await ActionMassageLimits().run(limits, question, domain)
+    assert SlotSet("massage_max_minutes", 10.0) in events
+    assert "paused" not in limits.messages[0]["text"]
+    assert referral_blocks_treatment(question) is None
+
+    # The client's own red flag afterwards pauses their massage and holds their booking.
+    own = "and i've got a sore on my own scalp that won't heal"
+    later = make_tracker(own, "describe_scalp", 0.9, parse_extra=_screened(own), slots=slots)
+    events = await ActionTriage().run(CollectingDispatcher(), later, domain)
+    assert SlotSet("own_referral", "dermatologist") in events
+    assert SlotSet("massage_max_minutes", 0.0) in events
+    held = make_tracker(
+        "book a facial", "request_booking", 0.9, slots={**slots, "own_referral": "dermatologist"}
+    )
+    assert referral_blocks_treatment(held) is triage.Referral.DERMATOLOGIST
+
+
+async def test_the_clients_own_red_flag_sets_both_referrals(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    text = "there's a round bald patch on my crown"
+    tracker = make_tracker(text, "describe_scalp", 0.9, parse_extra=_screened(text))
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert SlotSet("referral", "dermatologist") in events
+    assert SlotSet("own_referral", "dermatologist") in events
+    assert SlotSet("massage_max_minutes", 0.0) in events
 
 
 async def test_triage_in_another_language_gives_the_salons_phone(
