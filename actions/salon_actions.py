@@ -46,6 +46,7 @@ from actions.salon_access import (
 )
 from salon import db, retention
 from salon import profile as salon_profile
+from salon.opening import status_at
 from salon.repository import SalonRepository
 from scalpcare import confirmation, contract
 from scalpcare.phrases import Value, and_list, phrase
@@ -74,6 +75,48 @@ FORGOTTEN = "utter_forgotten"
 NOT_FORGOTTEN = "utter_not_forgotten"
 HANDOFF = "utter_handoff"
 HANDOFF_NO_HOURS = "utter_handoff_no_hours"
+#: With the hours per day in the profile: open now (until {closes}), or closed (a person
+#: answers from {opens}: utter_when_today / _tomorrow / _day).
+HANDOFF_OPEN = "utter_handoff_open"
+HANDOFF_CLOSED = "utter_handoff_closed"
+WHEN_TODAY = "utter_when_today"
+WHEN_TOMORROW = "utter_when_tomorrow"
+WHEN_DAY = "utter_when_day"
+
+
+def when_words(moment: datetime, now: datetime) -> Value:
+    """A local opening time as a client reads it: "tomorrow at 9:00" (a phrase, pure)."""
+    clock = f"{moment.hour}:{moment.minute:02d}"
+    days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
+    if days == 0:
+        return phrase(WHEN_TODAY, time=clock)
+    if days == 1:
+        return phrase(WHEN_TOMORROW, time=clock)
+    return phrase(WHEN_DAY, day=moment.strftime("%A"), time=clock)
+
+
+def handoff_reply(salon: salon_profile.SalonProfile, now: datetime) -> dict[str, Any]:
+    """What a client who asked for a person is told: who answers and roughly when (pure).
+
+    Returns:
+        ``utter_message`` keyword arguments (the ``{opens}`` phrase still to be worded).
+    """
+    status = status_at(salon.hours, now) if salon.hours else None
+    if status is not None and status.open and status.closes is not None:
+        closes = f"{status.closes.hour}:{status.closes.minute:02d}"
+        return {"response": HANDOFF_OPEN, "salon": salon.name, "closes": closes}
+    if status is not None and status.opens is not None:
+        return {
+            "response": HANDOFF_CLOSED,
+            "salon": salon.name,
+            "opens": when_words(status.opens, now),
+            "hours": salon.opening_hours or "",
+        }
+    if salon.opening_hours:
+        return {"response": HANDOFF, "salon": salon.name, "hours": salon.opening_hours}
+    return {"response": HANDOFF_NO_HOURS, "salon": salon.name}
+
+
 BOOKING_NOT_SENT = "utter_booking_not_sent"
 
 #: Channels whose conversation id proves its owner (a server-issued widget token, a
@@ -461,11 +504,10 @@ class ActionHandoff(Action):
             lambda repo: repo.create_handoff(channel, sender, reason=reason, transcript=transcript)
         )
         notify_staff_soon()
-        salon = salon_profile.profile()
-        if salon.opening_hours:
-            dispatcher.utter_message(response=HANDOFF, salon=salon.name, hours=salon.opening_hours)
-        else:
-            dispatcher.utter_message(response=HANDOFF_NO_HOURS, salon=salon.name)
+        told = handoff_reply(salon_profile.profile(), datetime.now(timezone.utc))
+        if "opens" in told:
+            told["opens"] = worded(told["opens"], domain, tracker)
+        dispatcher.utter_message(**told)
         # Rasa predicts nothing more once paused, so the action itself marks the
         # bot as listening: when staff hand back, the next message starts a
         # normal turn instead of continuing this one.

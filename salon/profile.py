@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from salon.opening import Hours, parse_hours
 from scalpcare.phrases import Value, joined, phrase
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,8 @@ class SalonProfile:
     emergency_number: str = ""
     crisis_line: str = ""
     services: tuple[Service, ...] = ()
+    #: The hours per day in the salon's timezone (``hours``, ``timezone``), if given.
+    hours: Hours | None = None
 
     def service(self, key: str) -> Service | None:
         """The service with that key, if the profile describes it."""
@@ -96,8 +99,14 @@ def _load(path: str) -> SalonProfile:
         logger.error("the salon profile %s is not a mapping", path)
         return SalonProfile()
     fields = SalonProfile.__dataclass_fields__
-    text = {k: str(v).strip() for k, v in data.items() if k in fields and k != "services" and v}
-    return SalonProfile(**text, services=_services(data.get("services")))
+    structured = ("services", "hours")
+    text = {k: str(v).strip() for k, v in data.items() if k in fields and k not in structured and v}
+    hours = (
+        parse_hours(data.get("hours"), str(data.get("timezone") or ""))
+        if data.get("hours")
+        else None
+    )
+    return SalonProfile(**text, services=_services(data.get("services")), hours=hours)
 
 
 def _services(data: object) -> tuple[Service, ...]:

@@ -68,3 +68,20 @@ class RenderingDispatcher(CollectingDispatcher):
         variables = {k: v for k, v in message.items() if k not in MESSAGE_KEYS}
         message["text"] = reply(name, **variables)
         message["buttons"] = reply_buttons(name) + list(message.get("buttons") or [])
+
+
+def handoff_told(text: str) -> bool:
+    """Whether ``text`` holds the handoff reply as the action words it now (pure).
+
+    It says roughly when a person answers, which depends on the clock; every wording
+    (open now, closed until..., hours as text, no hours) is accepted, filled as the action
+    fills it at this moment.
+    """
+    from datetime import datetime, timezone
+
+    from actions.salon_actions import handoff_reply
+    from salon.profile import profile
+
+    told = handoff_reply(profile(), datetime.now(timezone.utc))
+    variables = {k: rendered(v) for k, v in told.items() if k != "response"}
+    return reply(told["response"], **variables) in text

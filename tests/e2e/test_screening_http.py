@@ -10,12 +10,10 @@ import uuid
 import pytest
 
 from actions import booking
-from actions import salon_actions as sa
 from actions.safety import SAFETY_NET
 from actions.session import RESTARTED_UNDER_REFERRAL
-from salon.profile import profile
 from scalpcare import referral
-from tests.replies import reply
+from tests.replies import handoff_told, reply
 
 pytestmark = pytest.mark.e2e
 
@@ -92,9 +90,8 @@ def test_concerns_are_recorded_on_a_referral_turn(assistant) -> None:
 def test_a_red_flag_during_a_handoff_is_answered_and_staff_are_told(assistant) -> None:
     """Paused for staff on a Sunday night: bleeding that won't stop still gets the answer."""
     sender = _sender()
-    salon = profile()
     told = _texts(assistant.say(sender, "can i talk to a real person"))
-    assert reply(sa.HANDOFF, salon=salon.name, hours=salon.opening_hours) in told
+    assert handoff_told(told)
     assert assistant.say(sender, "hello?") == []
     answer = _texts(assistant.say(sender, "my scalp is bleeding a lot and it won't stop"))
     assert "needs medical care now" in answer and reply(referral.STAFF_TOLD) in answer

@@ -7,10 +7,9 @@ import uuid
 
 import pytest
 
-from actions import salon_actions as sa
 from salon import profile as salon_profile
 from salon.profile import profile
-from tests.replies import reply
+from tests.replies import handoff_told, reply
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +27,7 @@ def test_a_crisis_during_a_handoff_is_answered(assistant) -> None:
     sender = _sender()
     salon = profile()
     told = _texts(assistant.say(sender, "can i talk to a real person"))
-    assert reply(sa.HANDOFF, salon=salon.name, hours=salon.opening_hours) in told
+    assert handoff_told(told)
     assert assistant.say(sender, "also do you sell gift cards?") == []  # staff answer that
     answer = _texts(assistant.say(sender, "my hair is all gone and i don't want to live anymore"))
     salon = salon_profile.profile()

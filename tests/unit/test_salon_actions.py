@@ -386,10 +386,36 @@ async def test_handoff_records_the_conversation_and_pauses(
     # The client is told who answers and when; staff are notified in the same transaction.
     [told] = [m["text"] for m in dispatcher.messages]
     salon = profile()
-    assert salon.opening_hours  # the project's salon.yml names them
-    assert told == reply(sa.HANDOFF, salon=salon.name, hours=salon.opening_hours)
+    assert salon.hours is not None  # the project's salon.yml gives them per day
+    assert told.startswith(f"I've asked the team at {salon.name} to take over this chat")
+    assert ("is open until" in told) or ("is closed right now" in told)
     [note] = _rows(salon_db, lambda r: r.session.query(Notification).all())
     assert (note.kind, note.handoff_id, note.status) == ("handoff", handoff.id, "pending")
+
+
+@pytest.mark.parametrize(
+    ("moment", "response", "when"),
+    [
+        # Monday morning: closed all day, a person answers from Tuesday
+        ("2026-12-07T10:30", sa.HANDOFF_CLOSED, "tomorrow at 9:00"),
+        # Saturday evening: next open Tuesday
+        ("2026-12-12T20:00", sa.HANDOFF_CLOSED, "Tuesday at 9:00"),
+        # Tuesday before opening: today
+        ("2026-12-08T07:00", sa.HANDOFF_CLOSED, "today at 9:00"),
+        # Tuesday noon: open until 19:00
+        ("2026-12-08T12:00", sa.HANDOFF_OPEN, "19:00"),
+    ],
+)
+def test_the_client_is_told_roughly_when_a_person_answers(
+    moment: str, response: str, when: str, domain: dict[str, Any]
+) -> None:
+    now = datetime.fromisoformat(moment).replace(tzinfo=timezone.utc)
+    told = sa.handoff_reply(profile(), now)
+    assert told["response"] == response
+    if response == sa.HANDOFF_OPEN:
+        assert told["closes"] == when
+    else:
+        assert rendered(told["opens"]) == when and told["hours"] == profile().opening_hours
 
 
 async def test_handoff_without_opening_hours_in_the_profile(
