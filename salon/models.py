@@ -336,6 +336,9 @@ class ScheduledMessage(Base):
     claimed_until = sa.Column(UTCDateTime, nullable=True)
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
     sent_at = sa.Column(UTCDateTime, nullable=True)
+    #: When the check-in was put in the conversation without being sent, because an
+    #: approved WhatsApp template carries it (salon/schedule.py): never put there twice.
+    recorded_at = sa.Column(UTCDateTime, nullable=True)
 
 
 class StaffAccount(Base):

@@ -37,8 +37,8 @@ Rasa being unreachable (not started yet, restarting) is not an attempt: the mess
 stays due. Any other failure (an error from Rasa, Twilio refusing the template or not
 answering) is retried with :func:`salon.notify.backoff` and is ``failed`` after
 :data:`salon.notify.MAX_ATTEMPTS`. A template whose check-in is already in the
-conversation is not recorded there again when it is retried (its ``last_error``
-starts with :data:`RECORDED`).
+conversation is not recorded there again when it is retried (``recorded_at`` is set;
+staff read :data:`RECORDED` at the start of its reason).
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ POLL_ENV = "SCHEDULE_POLL_SECONDS"
 #: Channels that take a free-form message only within this long of the client's last one.
 WINDOWED_CHANNELS = {"twilio": "WhatsApp", "facebook": "Messenger"}
 WINDOW = timedelta(hours=24)
-#: How the reason of a template begins once its check-in is in the conversation.
+#: How the reason of a template begins once its check-in is in the conversation (for
+#: staff; ``ScheduledMessage.recorded_at`` is what the scheduler reads).
 RECORDED = "In the conversation, not delivered: "
 
 How = Literal["channel", "template", "skipped"]
@@ -169,7 +170,7 @@ def _send(message: ScheduledMessage, how: How, rasa: RasaApi, template: CheckinT
     if how == "channel":
         rasa.trigger_intent(message.sender_id, message.intent)
         return
-    if not (message.last_error or "").startswith(RECORDED):
+    if message.recorded_at is None:
         rasa.record_intent(message.sender_id, message.intent)
     try:
         sid = template.send(message.sender_id, {"1": profile().name})
@@ -237,8 +238,17 @@ def send_due(
         except (OSError, ValueError, _RecordedError) as error:
             attempts = message.attempts + 1
             reason = _reason(error)
+            # In the conversation already: a retry sends only the template.
+            recorded = {"recorded_at": now} if isinstance(error, _RecordedError) else {}
             if attempts >= MAX_ATTEMPTS:
-                _record(engine, message_id, attempts=attempts, status="failed", last_error=reason)
+                _record(
+                    engine,
+                    message_id,
+                    attempts=attempts,
+                    status="failed",
+                    last_error=reason,
+                    **recorded,
+                )
                 done.failed += 1
             else:
                 _record(
@@ -247,6 +257,7 @@ def send_due(
                     attempts=attempts,
                     last_error=reason,
                     due_at=now + backoff(attempts),
+                    **recorded,
                 )
                 done.retrying += 1
             logger.warning("scheduled message #%d not sent: %s", message_id, reason)

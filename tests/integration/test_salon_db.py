@@ -135,7 +135,7 @@ def test_migration_upgrade_creates_and_downgrade_drops_every_table(
             assert tables >= SALON_TABLES
             with engine.connect() as connection:
                 version = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
-                assert version.scalar_one() == "0006"
+                assert version.scalar_one() == "0007"
                 # The migration and the models agree (what autogenerate would see).
                 diff = compare_metadata(
                     MigrationContext.configure(connection, opts={"compare_type": True}),

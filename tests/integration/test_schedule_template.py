@@ -175,6 +175,7 @@ def test_twilio_refusing_is_recorded_with_its_message_and_retried_then_failed(
         waiting = the_message(engine)
         assert (waiting.status, waiting.attempts) == ("scheduled", 1)
         assert waiting.due_at == pytest.approx(now + notify.backoff(1))
+        assert waiting.recorded_at == now  # in the conversation: a retry sends only the template
         reason = waiting.last_error or ""
         assert reason.startswith(schedule.RECORDED)
         assert "Twilio refused the template (HTTP 400)" in reason
