@@ -17,7 +17,8 @@ TRAINING_INPUTS := config.yml domain.yml $(MODEL_CORE) $(wildcard addons/nlu/*.p
 
 # Runtime configuration (docs/configuration.md); set any of these in the
 # environment to override. The defaults run everything on this machine with SQLite.
-ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
+ACTION_PORT ?= 5055
+ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 TRACKER_DB_URL ?= sqlite:///var/tracker.db
 LOCK_STORE_TYPE ?= in_memory
 REDIS_HOST ?= 127.0.0.1
@@ -28,7 +29,7 @@ SALON_DB_URL ?= sqlite:///var/salon.db
 ifndef ACTION_SERVER_TOKEN
 ACTION_SERVER_TOKEN := $(shell python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
 endif
-export ACTION_ENDPOINT_URL TRACKER_DB_URL LOCK_STORE_TYPE REDIS_HOST REDIS_PORT REDIS_DB SALON_DB_URL ACTION_SERVER_TOKEN
+export ACTION_PORT ACTION_ENDPOINT_URL TRACKER_DB_URL LOCK_STORE_TYPE REDIS_HOST REDIS_PORT REDIS_DB SALON_DB_URL ACTION_SERVER_TOKEN
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1

@@ -33,7 +33,7 @@ from salon.models import SERVICES
 from salon.validation import normalise_email, normalise_phone, valid_email
 from scalpcare import contract
 from scalpcare import referral as referral_texts
-from scalpcare.booking_words import TIME_WORDS
+from scalpcare.booking_words import TIME_WORDS, time_span
 from scalpcare.phrases import phrase
 
 BOOKING_DONE = "utter_booking_sent"
@@ -237,15 +237,25 @@ _NOT_TIMES = re.compile(
 _CLAUSE_BREAK = re.compile(r"[,;!?\n]|\.(?=\s|$)")
 
 
+#: A request to book before the times in the same message ("can I book a facial for...").
+_ASKS_TO_BOOK = re.compile(
+    r"\b(?:book\w*|appointment|appt|reserve|schedule|come in|slot|request)\b", re.IGNORECASE
+)
+
+
 def parse_times(text: str) -> str | None:
     """Preferred days/times: any short, real answer, without what is not a time (pure).
 
     "oh wait, saturday doesn't work after all, friday evening instead. name is Jo" keeps
-    "friday evening instead": the day ruled out and the name are not the times.
+    "friday evening instead": the day ruled out and the name are not the times; "can I
+    book a scalp facial for Wednesday at 2pm?" keeps "Wednesday at 2pm".
     """
     clean = " ".join(text.split())
     if clean.startswith("/") or not re.search(r"[^\W\d_]", clean):
         return None
+    span = time_span(clean)
+    if span and _ASKS_TO_BOOK.search(clean[: clean.find(span)]):
+        clean = span
     clauses = [c.strip() for c in _CLAUSE_BREAK.split(clean) if c.strip()]
     kept = [c for c in clauses if not _NOT_TIMES.search(c)]
     if len(kept) < len(clauses) and any(TIME_WORDS.search(c) for c in kept):

@@ -21,6 +21,7 @@ from actions.booking import parse_times
 from actions.replies import worded
 from actions.salon_access import channel_of, notify_staff_soon, with_repository
 from salon import profile as salon_profile
+from salon.models import OPEN_BOOKING_STATUSES
 from salon.records import InvalidDataError
 from salon.repository import SalonRepository, UnknownRecordError
 from scalpcare.booking_words import asks_to_change, offers_a_time, time_span
@@ -34,6 +35,8 @@ KEPT = "utter_booking_kept"
 #: The client's answer to staff, passed on (or not: the request is no longer stored).
 REPLY_PASSED_ON = "utter_booking_reply_passed_on"
 REPLY_NOT_PASSED_ON = "utter_booking_reply_not_passed_on"
+#: The answer about a request staff declined or the client cancelled: kept, not answered.
+REPLY_TO_CLOSED = "utter_booking_reply_closed"
 #: A request's times when the client gave none.
 ANY_TIME = "utter_cancel_booking_any_time"
 NOTHING_TO_CANCEL = "utter_no_booking_to_cancel"
@@ -229,19 +232,20 @@ class ActionBookingReply(Action):
         text = str(tracker.latest_message.get("text") or "")
         done: list[EventType] = [SlotSet(BOOKING_REPLY_ID, None)]
 
-        def keep(repo: SalonRepository) -> bool:
+        def keep(repo: SalonRepository) -> str | None:
             try:
-                repo.reply_to_booking(channel, sender, int(booking_id), text)
+                return str(repo.reply_to_booking(channel, sender, int(booking_id), text).status)
             except (UnknownRecordError, InvalidDataError):  # erased, not theirs, or empty
-                return False
-            return True
+                return None
 
-        if booking_id is None or not await with_repository(keep):
-            dispatcher.utter_message(
-                response=REPLY_NOT_PASSED_ON,
-                contact=worded(salon_profile.profile().contact, domain, tracker),
-            )
-            return done
-        notify_staff_soon()
-        dispatcher.utter_message(response=REPLY_PASSED_ON)
+        status = await with_repository(keep) if booking_id is not None else None
+        contact = worded(salon_profile.profile().contact, domain, tracker)
+        if status is None:
+            dispatcher.utter_message(response=REPLY_NOT_PASSED_ON, contact=contact)
+        elif status not in OPEN_BOOKING_STATUSES:
+            # Declined or cancelled: nobody will answer it; say so, and how to book again.
+            dispatcher.utter_message(response=REPLY_TO_CLOSED, contact=contact)
+        else:
+            notify_staff_soon()
+            dispatcher.utter_message(response=REPLY_PASSED_ON)
         return done

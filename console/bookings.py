@@ -42,6 +42,8 @@ EVENT_WORDS = {
     "cancelled": "Cancelled by the client",
     "status": "Status set",
 }
+#: Kept before the message of a held request's confirmation: what staff ticked.
+DOCTOR_SEEN = "[Ticked: the client says a doctor has seen their scalp.]"
 #: The word in the console's suggested answers that staff replace with the day and time.
 PLACEHOLDER = "WHEN"
 
@@ -178,12 +180,17 @@ def register(app: Sanic, ctx: Console) -> None:
         staff: accounts.Staff = request.ctx.staff
         status = {"confirm": "confirmed", "decline": "declined", "propose": booking.status}[action]
 
+        # A held request confirmed: what staff ticked stays in its history and the audit log.
+        seen = action == "confirm" and booking.status == "held"
+
         def change(s: Session) -> None:
             row = s.get(BookingRequest, booking_id)
             if row is not None:
                 row.status = status
-                record_booking_event(row, EVENTS[action], staff.username, text)
-            accounts.audit(s, staff.username, f"booking {action}", str(booking_id))
+                note = f"{DOCTOR_SEEN} {text}" if seen else text
+                record_booking_event(row, EVENTS[action], staff.username, note)
+            what = f"booking {action}" + (" (doctor has seen the client)" if seen else "")
+            accounts.audit(s, staff.username, what, str(booking_id))
 
         await in_db(change)
         await ctx.deliver(staff, sender, text, booking_id=booking_id)

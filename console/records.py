@@ -199,8 +199,9 @@ def register(app: Sanic, ctx: Console) -> None:
             200 if erased else 404,
             title="Client erased" if erased else "Nothing to erase",
             message=(
-                "Their conversation and every salon record about them are deleted. If they "
-                "use the website chat, it drops its history the next time it connects."
+                "Their conversation and every salon record about them are deleted. A "
+                "website chat still open was cleared at once; one closed clears its history "
+                "the next time it connects."
                 if erased
                 else "Nothing was stored for that conversation."
             ),

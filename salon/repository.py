@@ -207,7 +207,8 @@ class SalonRepository(ClientRecords):
     ) -> BookingRequest:
         """The client's answer to what staff wrote about their request: kept, staff told.
 
-        Any of the client's own requests, open or not: "ok, thanks" to a decline is kept too.
+        Any of the client's own requests, open or not: "ok, thanks" to a decline is kept
+        too, but staff are notified only about an open one (a closed one takes no answer).
 
         Raises:
             UnknownRecordError: No such request of this sender.
@@ -228,7 +229,8 @@ class SalonRepository(ClientRecords):
         if booking is None:
             raise UnknownRecordError(f"no booking {booking_id} for this sender")
         record_booking_event(booking, "replied", CLIENT, answer)
-        self.session.add(notify.for_booking_reply(booking))
+        if booking.status in OPEN_BOOKING_STATUSES:  # a closed one takes no answer
+            self.session.add(notify.for_booking_reply(booking))
         self.session.flush()
         return booking
 

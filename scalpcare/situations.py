@@ -23,6 +23,9 @@ from typing import Any
 from scalpcare.consultation_text import TextContext, normalise
 from scalpcare.other_languages import detect_language
 
+#: Where the red-flag screener puts its result in the parse (scalpcare/triage/screen.py).
+TRIAGE_PROPERTY = "triage"
+
 #: Where the NLU component puts what it found (rules and model) in the parse data.
 PARSE_PROPERTY = "situations"
 #: Longer messages are read up to here (a situation is said early, and the reader is linear).
@@ -292,10 +295,22 @@ def from_parse(parse_data: Mapping[str, Any] | None, text: str | None) -> tuple[
     conversation test) is read by the rules here, so no path skips the answer.
     """
     stored = (parse_data or {}).get(PARSE_PROPERTY)
-    if isinstance(stored, list):
-        names = {str(name) for name in stored}
-        return tuple(s for s in Situation if s.value in names)
-    return detect(text)
+    if not isinstance(stored, list):
+        return detect(text)
+    names = {str(name) for name in stored}
+    found = tuple(s for s in Situation if s.value in names)
+    if Situation.LICE in found and _referred(parse_data) and Situation.LICE not in detect(text):
+        # "my daughter has a round bald patch": the referral is the answer. The model's
+        # guess of lice alone would say "routines can wait until it's cleared" beside it.
+        found = tuple(s for s in found if s is not Situation.LICE)
+    return found
+
+
+def _referred(parse_data: Mapping[str, Any] | None) -> bool:
+    """Whether the message's screening found a dermatologist or urgent red flag."""
+    screened = (parse_data or {}).get(TRIAGE_PROPERTY)
+    level = screened.get("level") if isinstance(screened, Mapping) else None
+    return level in ("dermatologist", "urgent")
 
 
 def about_hair_or_scalp(text: str | None) -> bool:

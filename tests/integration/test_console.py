@@ -199,6 +199,8 @@ def test_staff_answers_to_booking_requests(tmp_path: Path) -> None:
         assert rasa.payloads == []
         status, _ = answer(held, "confirm", text="Booked for Friday at 10:00.", doctor_seen="yes")
         assert status == 302
+        _, _, shown = staff.request("GET", f"/staff/bookings/{held}")
+        assert "Ticked: the client says a doctor has seen their scalp." in shown
         # The suggested answer's WHEN left in: refused, the words kept.
         status, shown = answer(plain, "propose", text="Would WHEN suit you?\n\nThanks, Sam")
         assert status == 400 and "Replace WHEN" in shown and "Would WHEN suit you?" in shown

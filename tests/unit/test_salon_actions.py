@@ -128,6 +128,10 @@ def test_parse_contact(text: str, expected: str | None) -> None:
     [
         ("tuesday afternoon", "tuesday afternoon"),
         ("  any   weekday after 5pm ", "any weekday after 5pm"),
+        # asked in the request itself: the times, not the request
+        ("can I book a scalp facial for Wednesday at 2pm?", "Wednesday at 2pm"),
+        ("i'd like an appointment next friday morning please", "next friday morning"),
+        ("saturday morning, 10ish", "saturday morning, 10ish"),
         ("/affirm", None),
         ("123", None),
         ("", None),
@@ -945,6 +949,24 @@ async def test_the_clients_answer_to_staff_is_kept_on_the_request(
     assert steps[-1] == ("replied", "Thursday 17:30 is perfect, thanks")
     kinds = _rows(salon_db, lambda r: [n.kind for n in r.session.query(Notification).all()])
     assert kinds == ["booking", "booking_reply"]
+
+
+async def test_an_answer_about_a_declined_request_says_it_is_closed(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    booking_id = _book(salon_db)
+    _rows(salon_db, lambda r: r.set_booking_status(booking_id, "cancelled"))
+    slots = {"booking_reply_id": float(booking_id)}
+    tracker = make_tracker("could you do next saturday instead?", "inform", 0.6, slots=slots)
+    await ob.ActionBookingReply().run(dispatcher, tracker, domain)
+    assert [m["text"] for m in dispatcher.messages] == [
+        reply(ob.REPLY_TO_CLOSED, contact=rendered(profile().contact))
+    ]
+    kinds = _rows(salon_db, lambda r: [n.kind for n in r.session.query(Notification).all()])
+    assert kinds == ["booking"]  # kept in the history, but nobody is asked to answer
 
 
 async def test_an_answer_about_another_clients_request_is_not_kept(

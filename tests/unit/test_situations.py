@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scalpcare import situations
 from scalpcare.situations import (
     Situation,
     defers_referral,
@@ -169,3 +170,29 @@ def test_ordinary_training_examples_raise_no_situation() -> None:
                 if detect(text):
                     found[text] = detect(text)
     assert found == EXPECTED_IN_TRAINING_DATA
+
+
+@pytest.mark.parametrize(
+    ("text", "stored", "level", "expected"),
+    [
+        # the model's guess of lice beside a dermatologist referral: the referral answers
+        ("my daughter has a round bald patch on her head", ["lice"], "dermatologist", ()),
+        # without a referral the guess stands; lice said in words always stands
+        ("my daughter keeps scratching her head", ["lice"], "none", ("lice",)),
+        ("she has nits and an oozing sore behind her ear", ["lice"], "urgent", ("lice",)),
+        (
+            "my daughter has a round bald patch",
+            ["lice", "distress"],
+            "dermatologist",
+            ("distress",),
+        ),
+    ],
+)
+def test_a_referral_answers_beside_the_models_guess_of_lice(
+    text: str, stored: list[str], level: str, expected: tuple[str, ...]
+) -> None:
+    from scalpcare import triage
+
+    parse = {situations.PARSE_PROPERTY: stored, triage.PARSE_PROPERTY: {"level": level}}
+    assert tuple(s.value for s in situations.from_parse(parse, text)) == expected
+    assert situations.TRIAGE_PROPERTY == triage.PARSE_PROPERTY

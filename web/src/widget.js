@@ -239,10 +239,13 @@ function createWidget(script) {
     }
   });
 
-  // The client was forgotten: only the reply that says so stays, here and in storage.
+  // The client was forgotten: only the reply that says so stays, here and in storage,
+  // and a handoff that was waiting went with the rest (staff erased it too).
   function forgetHistory() {
     const last = state.messages.filter((message) => message.from === "bot").slice(-1);
     state.messages = last;
+    state.waitingForStaff = false;
+    staffNote.hidden = true;
     log.replaceChildren();
     for (const message of last) render(message);
     save();
