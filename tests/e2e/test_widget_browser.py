@@ -473,3 +473,49 @@ def test_a_new_conversation_is_not_left_waiting_for_staff(
     expect(page.locator(".sc-message")).to_have_count(0)
     assert say(page, "hi")  # and the typing dots show again
     context.close()
+
+
+def test_staff_erase_a_waiting_client_from_the_console_and_the_open_widget_clears(
+    assistant: Assistant, browser: Browser
+) -> None:
+    """The Conversations page: the tick is needed, what is still open is listed, and a
+    widget still open drops its history and its "a person will reply" note at once."""
+    from tests.e2e.test_console_http import PASSWORD, make_account
+
+    make_account(assistant, "frontdesk")
+    client = browser.new_context().new_page()
+    open_chat(client, assistant.web_url)
+    say(client, "my scalp is really flaky and itchy")
+    say(client, "can i talk to a real person please")
+    expect(client.locator(".sc-staff-note")).to_be_visible()
+    conversation = "web:" + session_id(client).split(".")[0]
+
+    desk = browser.new_context().new_page()
+    desk.goto(assistant.web_url + "/staff/")
+    desk.get_by_label("User name").fill("frontdesk")
+    desk.get_by_label("Password").fill(PASSWORD)
+    desk.get_by_role("button", name="Log in").click()
+    desk.goto(assistant.web_url + "/staff/conversation?sender=" + conversation)
+    expect(desk.locator(".transcript")).to_contain_text("really flaky and itchy")
+    expect(desk.get_by_text("This client still has")).to_contain_text("an open handoff")
+    erase = desk.get_by_role("button", name="Erase this client")
+    erase.click()  # not ticked: the browser does not send it
+    expect(desk.get_by_role("heading", name=re.compile("Conversation"))).to_be_visible()
+    desk.get_by_label("I understand this erases the client").check()
+    erase.click()
+    expect(desk.get_by_text("Client erased")).to_be_visible()
+
+    expect(client.locator(".sc-bot").last).to_contain_text(
+        "The salon has erased this conversation", timeout=REPLY_TIMEOUT_MS
+    )
+    expect(client.locator(".sc-staff-note")).to_be_hidden()
+    expect(client.locator(".sc-message")).to_have_count(1)
+    assert not any("flaky" in text for text in stored_messages(client))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    client.screenshot(path=str(SCREENSHOTS / "widget-erased-by-staff.png"))
+    client.reload()  # and after a reload nothing of it comes back
+    expect(client.locator(".sc-staff-note")).to_be_hidden()
+    expect(client.get_by_text("really flaky and itchy")).to_have_count(0)
+    assert not any("flaky" in text for text in stored_messages(client))
+    desk.context.close()
+    client.context.close()
