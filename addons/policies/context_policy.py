@@ -34,7 +34,7 @@ Triage (priority 7) outranks it: "yes, and my scalp is bleeding now" is triaged 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -81,14 +81,24 @@ def pending_question(events: Sequence[Event], questions: Mapping[str, Any]) -> s
     A question is open when its slot was last set to true before the latest user message
     and no other user message came since (pure, table-tested).
     """
+    latest = slot_set_before_latest(events, questions)
+    return latest.key if latest is not None and latest.value is True else None
+
+
+def slot_set_before_latest(events: Sequence[Event], names: Iterable[str]) -> SlotSet | None:
+    """The latest setting of one of ``names`` between the two latest user messages (pure).
+
+    None when another user message came since it, or when none of them was set then.
+    """
+    names = set(names)
     users_since = 0
     for event in reversed(events):
         if isinstance(event, UserUttered):
             users_since += 1
             if users_since > 1:
                 return None
-        elif isinstance(event, SlotSet) and event.key in questions:
-            return event.key if event.value is True and users_since == 1 else None
+        elif isinstance(event, SlotSet) and event.key in names:
+            return event if users_since == 1 else None
     return None
 
 
@@ -144,16 +154,10 @@ def booking_reply_action(events: Sequence[Event], text: str | None = None) -> st
     """
     if says_cancel(text) or asks_to_change(text):
         return None
-    users_since = 0
-    for event in reversed(events):
-        if isinstance(event, UserUttered):
-            users_since += 1
-            if users_since > 1:
-                return None
-        elif isinstance(event, SlotSet) and event.key == BOOKING_REPLY_SLOT:
-            answered = event.value is not None and users_since == 1
-            return BOOKING_REPLY_ACTION if answered else None
-    return None
+    staff_wrote = slot_set_before_latest(events, (BOOKING_REPLY_SLOT,))
+    return (
+        BOOKING_REPLY_ACTION if staff_wrote is not None and staff_wrote.value is not None else None
+    )
 
 
 ASK_ABOUT_BOOKING_ACTION = "action_ask_cancel_booking"
