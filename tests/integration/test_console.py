@@ -7,13 +7,7 @@ then present (the retry delivers it).
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -27,7 +21,8 @@ from console.context import from_staff
 from salon import db
 from salon.models import StaffSession
 from salon.repository import SalonRepository
-from tests.e2e.test_console_http import PASSWORD, Browser
+from tests.console_process import running_console
+from tests.e2e.test_console_http import PASSWORD
 from tests.mail import free_port, webhook_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,42 +89,6 @@ def test_failed_logins_are_limited(failures: int, name: str, address: str, block
         limiter.failed("sam", "10.0.0.1", now=float(second))
     assert limiter.blocked(name, address, now=30.0) is blocked
     assert not limiter.blocked(name, address, now=2000.0)  # the window has passed
-
-
-@contextmanager
-def running_console(tmp_path: Path, url: str, rasa_port: int) -> Iterator[Browser]:
-    """``python -m console.app`` on the salon database ``url``; yield staff logged in."""
-    console_port = free_port()
-    env = {
-        **os.environ,
-        "SALON_DB_URL": url,
-        "TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
-        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
-        "RASA_API_TOKEN": "token-for-the-test",
-    }
-    console = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "console.app", "--port", str(console_port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{console_port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/staff/health", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the console did not start"
-                time.sleep(0.3)
-        staff = Browser(base)
-        assert staff.login("sam") == 302
-        yield staff
-    finally:
-        console.terminate()
-        console.wait(timeout=30)
 
 
 def test_a_reply_while_rasa_is_down_is_kept_and_delivered_on_retry(tmp_path: Path) -> None:

@@ -6,11 +6,7 @@ holding check-ins in every status; a browser-like client logs in and reads the p
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -24,8 +20,8 @@ from console import accounts
 from salon import db
 from salon.models import ScheduledMessage, StaffAuditEntry, utcnow
 from salon.repository import SalonRepository
+from tests.console_process import running_console
 from tests.e2e.test_console_http import PASSWORD, Browser
-from tests.mail import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 INTENT = "EXTERNAL_routine_checkin"
@@ -114,34 +110,10 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
             last_error="HTTPError: HTTP Error 500: Internal Server Error",
         ),
     }
-    port = free_port()
-    process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "console.app", "--port", str(port)],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "SALON_DB_URL": url,
-            "TRACKER_DB_URL": f"sqlite:///{folder / 'tracker.db'}",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/staff/health", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the console did not start"
-                time.sleep(0.3)
-        staff = Browser(base)
-        assert staff.login("sam") == 302
-        yield Console(base, engine, staff, ids)
+        with running_console(folder, url) as staff:
+            yield Console(staff.base, engine, staff, ids)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
         engine.dispose()
 
 
