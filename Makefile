@@ -49,7 +49,10 @@ $(INSTALLED): requirements.lock requirements-dev.lock
 	@test -x $(BIN)/python || $$(scripts/find-python310.sh) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==24.0" "setuptools==70.3.0" "wheel==0.45.1"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.5.11"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.lock
+	# --compile-bytecode: compiled once here (about 45 s on 2 cores), so that no process
+	# compiles Rasa, TensorFlow and the rest at its start (17 s each where
+	# PYTHONDONTWRITEBYTECODE is set, as on our machines; docs/performance.md).
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.lock
 	@touch $@
 
 $(SPACY_MODEL): $(INSTALLED) scripts/build_spacy_model.py
