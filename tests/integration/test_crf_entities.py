@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -25,7 +26,8 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from addons.nlu.crf_entities import StoredCRFEntityExtractor
+from addons.nlu.crf_entities import DENSE_DIMENSIONS, StoredCRFEntityExtractor, fit_projection
+from addons.nlu.sentence_features import SentenceEncoderFeaturizer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,3 +103,70 @@ def test_a_model_without_taggers_loads_untrained(tmp_path: Path) -> None:
     assert not loaded.entity_taggers
     message = Message(data={"text": "hello"})
     assert loaded.process([message]) == [message]
+
+
+@pytest.fixture(scope="module")
+def encoded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The salon examples with the sentence encoder's token vectors (dense) as well."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("encoded"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    encoder = SentenceEncoderFeaturizer.create(
+        {
+            **SentenceEncoderFeaturizer.get_default_config(),
+            "model_path": str(ROOT / "build" / "minilm"),
+        },
+        storage,
+        Resource("encoder"),
+        context,
+    )
+    training = load_data(str(ROOT / "data" / "nlu" / "salon.yml"))
+    tokenizer.process_training_data(training)
+    encoder.process_training_data(training)
+    texts = [
+        m.get("text")
+        for m in load_data(str(ROOT / "tests" / "nlu" / "heldout_salon.yml")).intent_examples
+    ]
+
+    def tag(extractor: CRFEntityExtractor) -> list[list[tuple]]:
+        messages = [Message(data={"text": text}) for text in texts]
+        tokenizer.process(messages)
+        encoder.process(messages)
+        extractor.process(messages)
+        return [_entities(message) for message in messages]
+
+    return {"training": training, "tag": tag}
+
+
+def test_projected_dense_features_are_stored_and_tag_the_same_after_loading(
+    encoded: dict[str, Any], tmp_path: Path
+) -> None:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**StoredCRFEntityExtractor.get_default_config(), DENSE_DIMENSIONS: 16}
+    trained = StoredCRFEntityExtractor.create(config, storage, Resource("crf"), context)
+    trained.train(encoded["training"])
+    assert trained.projection is not None
+    mean, axes = trained.projection
+    assert mean.shape == (384,) and axes.shape == (384, 16)
+    # The axes are orthonormal, so the projection keeps the strongest directions' lengths.
+    assert np.allclose(axes.T @ axes, np.eye(16), atol=1e-4)
+
+    # What crfsuite reads for a token: 16 numbers of the projection, not 384.
+    example = next(m for m in encoded["training"].entity_examples if m.get("entities"))
+    (token, *_) = trained._convert_to_crf_tokens(example)
+    assert len(token.dense_features) == 16
+
+    loaded = StoredCRFEntityExtractor.load(config, storage, Resource("crf"), context)
+    assert loaded.projection is not None
+    assert np.array_equal(loaded.projection[1], axes)
+    found = encoded["tag"](loaded)
+    assert found == encoded["tag"](trained)
+    assert sum(len(entities) for entities in found) >= 10
+
+
+def test_the_projection_is_the_same_for_the_same_rows() -> None:
+    rows = np.random.default_rng(7).normal(size=(200, 12))
+    first, second = fit_projection(rows, 4), fit_projection(rows[::-1].copy(), 4)
+    assert np.allclose(first[0], second[0], atol=1e-5)
+    assert np.allclose(first[1], second[1], atol=1e-4)
