@@ -26,6 +26,7 @@ crisis is answered.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -183,6 +184,37 @@ def form_in_progress(active_loop: str | None) -> str | None:
     return None if active_loop == TWO_STAGE_FALLBACK else active_loop
 
 
+class _ScreenedMessages:
+    """Each user message's screening result, read from its parse data once.
+
+    Every prediction of a new message reads the results of all the session's messages
+    (:func:`session_results`), several predictions a message: turning each message's
+    parse data into a result again grew the cost of a turn with the conversation's
+    length. The tracker store hands the trackers of one conversation the same event
+    objects, so a result is kept per event object (the object itself is kept with it, so
+    that its id is not reused while the result is), for the ``size`` latest messages.
+    """
+
+    def __init__(self, size: int = 20000) -> None:
+        self.size = size
+        self._results: OrderedDict[int, tuple[UserUttered, ScreenResult]] = OrderedDict()
+
+    def result(self, event: UserUttered) -> ScreenResult:
+        """The message's screening result (the NLU component's, else the text's)."""
+        kept = self._results.get(id(event))
+        if kept is not None and kept[0] is event:
+            self._results.move_to_end(id(event))
+            return kept[1]
+        result = screen_parsed(event.parse_data, event.text)
+        self._results[id(event)] = (event, result)
+        if len(self._results) > self.size:
+            self._results.popitem(last=False)
+        return result
+
+
+_screened = _ScreenedMessages()
+
+
 def session_results(tracker: DialogueStateTracker) -> list[ScreenResult]:
     """The screening of every user message since the session began, oldest first.
 
@@ -193,7 +225,7 @@ def session_results(tracker: DialogueStateTracker) -> list[ScreenResult]:
         if isinstance(event, (Restarted, SessionStarted)):
             break
         if isinstance(event, UserUttered) and event.text and not event.text.startswith("/"):
-            results.append(screen_parsed(event.parse_data, event.text))
+            results.append(_screened.result(event))
     results.reverse()
     return results
 

@@ -28,6 +28,7 @@ from addons.policies.triage_policy import (
     SAFETY_NET_ACTION,
     TRIAGE_ACTION,
     TriagePolicy,
+    _ScreenedMessages,
     _should_handle_message,
     answer_intent,
     follows_up_situation,
@@ -35,9 +36,11 @@ from addons.policies.triage_policy import (
     needed_level,
     next_action,
     previous_action_name,
+    session_results,
 )
 from scalpcare import triage
 from scalpcare.contract import Referral
+from scalpcare.triage.screen import screen_parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 N, C, D, U = Referral.NONE, Referral.DOCTOR, Referral.DERMATOLOGIST, Referral.URGENT
@@ -644,3 +647,26 @@ def test_during_a_handoff_the_crisis_lines_are_not_said_again(
         _user("ok", "affirm"),
     ]
     assert _predict(policy, rasa_domain, events) is None
+
+
+def test_session_results_read_each_message_once_and_as_screened() -> None:
+    """The same event objects give the same results, read from their parse data once."""
+    pus, fever = _user("a swollen bump with pus"), _user("and a fever since last night", "inform")
+    events = [ActionExecuted(LISTEN), pus, ActionExecuted(LISTEN), fever]
+    tracker = DialogueStateTracker.from_events("t", events)
+    first = session_results(tracker)
+    assert first == [
+        screen_parsed(pus.parse_data, pus.text),
+        screen_parsed(fever.parse_data, fever.text),
+    ]
+    # A later tracker of the conversation (the store hands it the same event objects)
+    # gets the results kept for them, not results read again.
+    later = DialogueStateTracker.from_events("t", [*events, ActionExecuted(LISTEN), _user("ok")])
+    again = session_results(later)
+    assert len(again) == 3
+    assert all(a is b for a, b in zip(again[:2], first, strict=True))
+    # Only the latest `size` are kept; a dropped one is read again, the same.
+    screened = _ScreenedMessages(size=1)
+    assert screened.result(pus) == first[0]
+    assert screened.result(fever) == first[1]  # drops pus's result (size 1)
+    assert screened.result(pus) == first[0]
