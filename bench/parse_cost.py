@@ -16,7 +16,8 @@ the screener runs, so it is computed outside the timing here too).
 
 Thread settings come from the environment as when serving (scripts/run.sh):
 ``SENTENCE_ENCODER_THREADS``, ``TF_INTRA_OP_PARALLELISM_THREADS`` and
-``TF_INTER_OP_PARALLELISM_THREADS``.
+``TF_INTER_OP_PARALLELISM_THREADS``; the other matrix products run on one thread, as
+``addons/server/serve.py`` sets it (``BLAS_AS_SERVING=0``: on every thread).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import asyncio
 import cProfile
 import io
 import logging
+import os
 import pstats
 import sys
 import time
@@ -126,6 +128,11 @@ def main() -> None:
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)
     tf_environment.setup_tf_environment()  # as `rasa run` does: reads the TF_* variables
+    if os.environ.get("BLAS_AS_SERVING", "1") != "0":
+        # As addons/server/serve.py does (BLAS_AS_SERVING=0: every product on every thread).
+        from addons.nlu.sentence_features import small_products_on_one_thread
+
+        small_products_on_one_thread()
     if args.screener:
         costs = asyncio.run(screener_cost(args.model, args.rounds))
         print(

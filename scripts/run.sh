@@ -26,10 +26,11 @@ export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 # spin, taking CPU from other conversations (docs/performance.md).
 export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"
 export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
-# The sentence encoder's matrix products, on the other hand, are big enough: two
-# threads finish a message sooner, and this one Rasa process has the machine.
-# (addons/nlu/sentence_features.py; scripts/cluster.sh runs replicas with one each.)
-export SENTENCE_ENCODER_THREADS="${SENTENCE_ENCODER_THREADS:-2}"
+# The sentence encoder's products on one thread too: two finish a message about 5 ms
+# sooner but cost about 20 ms more CPU (the second thread spins between products;
+# bench/parse_cost.py, 2026-12-07), CPU the action server and other conversations need
+# (addons/nlu/sentence_features.py; SENTENCE_ENCODER_THREADS=2 for the lowest latency).
+export SENTENCE_ENCODER_THREADS="${SENTENCE_ENCODER_THREADS:-1}"
 
 pids=()
 stop() {

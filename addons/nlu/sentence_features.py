@@ -65,12 +65,13 @@ def shared_encoder(model_path: str) -> MiniLMEncoder:
 def encoder_threads() -> int:
     """BLAS threads for encoding one message: ``SENTENCE_ENCODER_THREADS``, else 1.
 
-    Measured on the 2-core development machine (docs/performance.md): one thread
-    costs the least CPU per message (16 ms, against 21 ms on two, the second thread
-    mostly spinning), two finish it sooner (11 ms against 16 ms). Rasa parses the
-    messages of every conversation one after another in one process, so where that
-    process has a core to spare, two threads give more messages per second; where
-    replicas share the cores, one thread each leaves the CPU to the others.
+    Measured on the 2-core development machine (``bench/parse_cost.py``, 2026-12-07,
+    every other product on one thread): with one thread parsing a message costs 32-36 ms
+    of CPU and of wall time; with two it takes 27-29 ms but costs 54-58 ms of CPU, the
+    second thread mostly spinning between products. Rasa parses the messages of every
+    conversation one after another in one process, and the action server and the other
+    conversations need the CPU, so one is the default; two only for the lowest latency
+    on a machine with cores to spare.
     """
     value = os.environ.get(THREADS_VARIABLE, "").strip()
     try:
@@ -78,6 +79,21 @@ def encoder_threads() -> int:
     except ValueError:
         logger.warning("%s=%r is not a number: using 1 thread.", THREADS_VARIABLE, value)
         return 1
+
+
+def small_products_on_one_thread() -> None:
+    """Serving: BLAS runs on one thread, except the encoder's own products.
+
+    After every product OpenBLAS's other threads wait for the next one spinning, on CPU.
+    The other components' products of a message (the intent classifier's, the screener's,
+    the CRF's projection) are far too small to share between cores, yet each woke the
+    second thread: parsing cost 64-68 ms of CPU a message for 32-34 ms of wall time, and
+    32-36 ms of CPU with one thread, at the same wall time (``bench/parse_cost.py``,
+    2026-12-07, ``SENTENCE_ENCODER_THREADS=1`` both times). The encoder still gets
+    ``encoder_threads()`` for its own products (:meth:`SentenceEncoderFeaturizer.process`).
+    Training keeps every thread: its products are large.
+    """
+    ThreadpoolController().limit(limits=1, user_api="blas")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -134,9 +150,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         self.encoder = shared_encoder(str(config["model_path"]))
         # NumPy's BLAS (OpenBLAS) would split each matrix product of a message over
         # every core, and its threads spin while they wait. How many threads a message
-        # gets is the deployment's choice (``encoder_threads``): one when the cores
-        # are shared by several Rasa processes (replicas), more when one Rasa process
-        # has the machine (scripts/run.sh). Training batches keep every thread.
+        # gets is the deployment's choice (``encoder_threads``, one by default).
+        # Training batches keep every thread.
         self._blas = ThreadpoolController()
         self._threads = encoder_threads()
 

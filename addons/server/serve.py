@@ -1,4 +1,4 @@
-"""``rasa``, with two changes to how its server spends its one event loop.
+"""``rasa``, with changes to how its server spends its one event loop and its CPU.
 
 Usage: ``python -m addons.server.serve run ...`` takes exactly ``rasa``'s arguments
 (``scripts/run.sh``, ``scripts/cluster.sh``, the Docker image and the Helm values
@@ -20,6 +20,10 @@ start the server this way). Both changes keep Rasa's results exactly (checked in
   checks Rasa's constant schema against the JSON-Schema metaschema, on every call: two
   thirds of the validation's time in a profile under load. The same validator
   class, schema and error (message included) are used, built once.
+- **Small matrix products on one thread** (``small_products_on_one_thread`` in
+  ``addons/nlu/sentence_features.py``): OpenBLAS's idle threads spin after each product;
+  only the sentence encoder's products use more than one thread
+  (``SENTENCE_ENCODER_THREADS``).
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor, structlogger
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from addons.nlu.sentence_features import small_products_on_one_thread
 
 #: Environment variable: "0" leaves Rasa's parsing on the event loop.
 ENV_SWITCH = "NLU_PARSE_THREAD"
@@ -122,6 +128,7 @@ def install() -> bool:
     Returns whether parsing runs on the worker thread.
     """
     RemoteAction._validate_action_result = validate_action_result
+    small_products_on_one_thread()
     threaded = os.environ.get(ENV_SWITCH, "1").strip() != "0"
     MessageProcessor.parse_message = parse_message_off_loop if threaded else _original_parse_message
     return threaded

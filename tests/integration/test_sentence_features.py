@@ -22,6 +22,7 @@ from addons.nlu.sentence_features import (
     SentenceEncoderFeaturizer,
     encoder_threads,
     shared_encoder,
+    small_products_on_one_thread,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,3 +144,38 @@ def test_encoder_threads_come_from_the_environment(
     else:
         monkeypatch.setenv(THREADS_VARIABLE, value)
     assert encoder_threads() == threads
+
+
+def _blas_threads() -> set[int]:
+    from threadpoolctl import threadpool_info
+
+    return {info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"}
+
+
+def test_serving_runs_small_products_on_one_thread_and_the_encoder_on_its_own(
+    pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from threadpoolctl import ThreadpoolController
+
+    before = ThreadpoolController().info()
+    expected = [dense(m, FEATURE_TYPE_SENTENCE) for m in pipeline(["my scalp is itchy"])]
+    try:
+        small_products_on_one_thread()
+        assert _blas_threads() == {1}
+        seen: list[set[int]] = []
+        original = shared_encoder(str(ROOT / "build" / "minilm")).encode
+
+        def encode(*args, **kwargs):
+            seen.append(_blas_threads())
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(shared_encoder(str(ROOT / "build" / "minilm")), "encode", encode)
+        got = [dense(m, FEATURE_TYPE_SENTENCE) for m in pipeline(["my scalp is itchy"])]
+        # The featurizer was made with SENTENCE_ENCODER_THREADS unset: one thread.
+        assert seen == [{1}]
+        assert np.allclose(got[0], expected[0], atol=1e-6)
+        assert _blas_threads() == {1}  # and one again after the encoder's products
+    finally:
+        for info in before:
+            if info["user_api"] == "blas":
+                ThreadpoolController().limit(limits=info["num_threads"], user_api="blas")
