@@ -103,8 +103,3 @@ class SpacyTokenizer(RasaSpacyTokenizer):
         training_data = super().process_training_data(training_data)
         remember_fingerprints(training_data.training_examples)
         return training_data
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        """Rasa's defaults."""
-        return RasaSpacyTokenizer.get_default_config()

@@ -20,6 +20,7 @@ any rule's key: such a key cannot be among them, so the prediction is the same.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from contextvars import ContextVar
@@ -91,20 +92,17 @@ class QuietRulePolicy(RulePolicy):
         finally:
             _predicting.reset(token)
 
+    @functools.cached_property
     def _longest_rule(self) -> int:
-        """The most dialogue states in any rule's feature key."""
-        longest: int | None = getattr(self, "_longest_rule_states", None)
-        if longest is None:
-            keys = [*self.lookup.get(RULES, {}), *self.lookup.get(RULES_NOT_IN_STORIES, [])]
-            longest = max((_states_in(key) for key in keys), default=0)
-            self._longest_rule_states = longest
-        return longest
+        """The most dialogue states in any rule's feature key (read once: serving only)."""
+        keys = [*self.lookup.get(RULES, {}), *self.lookup.get(RULES_NOT_IN_STORIES, [])]
+        return max((_states_in(key) for key in keys), default=0)
 
     def _create_feature_key(self, states: list[State]) -> str | None:
         """RulePolicy's key; while predicting, a marker for a history longer than any rule."""
         if (
             _predicting.get()
-            and len(states) > self._longest_rule()
+            and len(states) > self._longest_rule
             and not any(self._is_rule_snippet_state(state) for state in states)
         ):
             return LONGER_THAN_ANY_RULE

@@ -8,6 +8,8 @@ same examples and loaded Rasa's way (which trains again from its stored tokens).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.nlu.crf_entities import DENSE_DIMENSIONS, StoredCRFEntityExtractor, fit_projection
-from addons.nlu.sentence_features import SentenceEncoderFeaturizer
+from tests import nlu_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,32 +38,54 @@ def _entities(message: Message) -> list[tuple[str, str, int, int]]:
     return [(e["entity"], e["value"], e["start"], e["end"]) for e in message.get("entities", [])]
 
 
-@pytest.fixture(scope="module")
-def featurized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The salon examples and the held-out salon messages, tokenized and featurized."""
-    storage = LocalModelStorage(tmp_path_factory.mktemp("features"))
-    context = ExecutionContext(GraphSchema({}), "test")
+@dataclass
+class Salon:
+    """The salon examples, featurized, and a tagger of the held-out salon messages."""
+
+    training: TrainingData
+    tag: Callable[[CRFEntityExtractor], list[list[tuple]]]
+
+
+def _salon(featurizer: Any, trainable: bool) -> Salon:
+    """Whitespace tokens and ``featurizer``'s features (trained first if ``trainable``)."""
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-    counts = CountVectorsFeaturizer.create(
-        CountVectorsFeaturizer.get_default_config(), storage, Resource("counts"), context
-    )
     training = load_data(str(ROOT / "data" / "nlu" / "salon.yml"))
     tokenizer.process_training_data(training)
-    counts.train(training)
-    counts.process_training_data(training)
+    if trainable:
+        featurizer.train(training)
+    featurizer.process_training_data(training)
     texts = [
         m.get("text")
         for m in load_data(str(ROOT / "tests" / "nlu" / "heldout_salon.yml")).intent_examples
     ]
-    return {"training": training, "texts": texts, "tokenizer": tokenizer, "counts": counts}
+
+    def tag(extractor: CRFEntityExtractor) -> list[list[tuple]]:
+        messages = [Message(data={"text": text}) for text in texts]
+        tokenizer.process(messages)
+        featurizer.process(messages)
+        extractor.process(messages)
+        return [_entities(message) for message in messages]
+
+    return Salon(training, tag)
 
 
-def _tag(extractor: CRFEntityExtractor, setup: dict[str, Any]) -> list[list[tuple]]:
-    messages = [Message(data={"text": text}) for text in setup["texts"]]
-    setup["tokenizer"].process(messages)
-    setup["counts"].process(messages)
-    extractor.process(messages)
-    return [_entities(message) for message in messages]
+@pytest.fixture(scope="module")
+def featurized(tmp_path_factory: pytest.TempPathFactory) -> Salon:
+    """The salon examples with word counts."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("features"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    counts = CountVectorsFeaturizer.create(
+        CountVectorsFeaturizer.get_default_config(), storage, Resource("counts"), context
+    )
+    return _salon(counts, trainable=True)
+
+
+@pytest.fixture(scope="module")
+def encoded(tmp_path_factory: pytest.TempPathFactory) -> Salon:
+    """The salon examples with the sentence encoder's token vectors (dense features)."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("encoded"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    return _salon(nlu_parts.sentence_encoder(storage, context), trainable=False)
 
 
 def _trained(cls: type[CRFEntityExtractor], training: TrainingData, storage: LocalModelStorage):
@@ -74,13 +98,13 @@ def _trained(cls: type[CRFEntityExtractor], training: TrainingData, storage: Loc
 
 
 def test_loading_trains_nothing_and_tags_as_rasa_does(
-    featurized: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    featurized: Salon, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     storage = LocalModelStorage(tmp_path)
     rasa_loaded = CRFEntityExtractor.load(
-        *_trained(CRFEntityExtractor, featurized["training"], storage)
+        *_trained(CRFEntityExtractor, featurized.training, storage)
     )
-    stored = _trained(StoredCRFEntityExtractor, featurized["training"], storage)
+    stored = _trained(StoredCRFEntityExtractor, featurized.training, storage)
 
     def no_training(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("loading trained the CRF again")
@@ -88,9 +112,9 @@ def test_loading_trains_nothing_and_tags_as_rasa_does(
     monkeypatch.setattr(CRFEntityExtractor, "train_model", classmethod(no_training))
     ours = StoredCRFEntityExtractor.load(*stored)
 
-    expected = _tag(rasa_loaded, featurized)
+    expected = featurized.tag(rasa_loaded)
     assert sum(len(found) for found in expected) >= 10  # the held-out messages name services
-    assert _tag(ours, featurized) == expected
+    assert featurized.tag(ours) == expected
     files = sorted(p.name for p in (tmp_path / stored[2].name).iterdir())
     assert files == ["crf_entity.crfsuite", "crf_order.json"]  # no training set
 
@@ -105,47 +129,14 @@ def test_a_model_without_taggers_loads_untrained(tmp_path: Path) -> None:
     assert loaded.process([message]) == [message]
 
 
-@pytest.fixture(scope="module")
-def encoded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The salon examples with the sentence encoder's token vectors (dense) as well."""
-    storage = LocalModelStorage(tmp_path_factory.mktemp("encoded"))
-    context = ExecutionContext(GraphSchema({}), "test")
-    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-    encoder = SentenceEncoderFeaturizer.create(
-        {
-            **SentenceEncoderFeaturizer.get_default_config(),
-            "model_path": str(ROOT / "build" / "minilm"),
-        },
-        storage,
-        Resource("encoder"),
-        context,
-    )
-    training = load_data(str(ROOT / "data" / "nlu" / "salon.yml"))
-    tokenizer.process_training_data(training)
-    encoder.process_training_data(training)
-    texts = [
-        m.get("text")
-        for m in load_data(str(ROOT / "tests" / "nlu" / "heldout_salon.yml")).intent_examples
-    ]
-
-    def tag(extractor: CRFEntityExtractor) -> list[list[tuple]]:
-        messages = [Message(data={"text": text}) for text in texts]
-        tokenizer.process(messages)
-        encoder.process(messages)
-        extractor.process(messages)
-        return [_entities(message) for message in messages]
-
-    return {"training": training, "tag": tag}
-
-
 def test_projected_dense_features_are_stored_and_tag_the_same_after_loading(
-    encoded: dict[str, Any], tmp_path: Path
+    encoded: Salon, tmp_path: Path
 ) -> None:
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "test")
     config = {**StoredCRFEntityExtractor.get_default_config(), DENSE_DIMENSIONS: 16}
     trained = StoredCRFEntityExtractor.create(config, storage, Resource("crf"), context)
-    trained.train(encoded["training"])
+    trained.train(encoded.training)
     assert trained.projection is not None
     mean, axes = trained.projection
     assert mean.shape == (384,) and axes.shape == (384, 16)
@@ -153,15 +144,15 @@ def test_projected_dense_features_are_stored_and_tag_the_same_after_loading(
     assert np.allclose(axes.T @ axes, np.eye(16), atol=1e-4)
 
     # What crfsuite reads for a token: 16 numbers of the projection, not 384.
-    example = next(m for m in encoded["training"].entity_examples if m.get("entities"))
+    example = next(m for m in encoded.training.entity_examples if m.get("entities"))
     (token, *_) = trained._convert_to_crf_tokens(example)
     assert len(token.dense_features) == 16
 
     loaded = StoredCRFEntityExtractor.load(config, storage, Resource("crf"), context)
     assert loaded.projection is not None
     assert np.array_equal(loaded.projection[1], axes)
-    found = encoded["tag"](loaded)
-    assert found == encoded["tag"](trained)
+    found = encoded.tag(loaded)
+    assert found == encoded.tag(trained)
     assert sum(len(entities) for entities in found) >= 10
 
 

@@ -11,7 +11,6 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
-from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -24,6 +23,7 @@ from addons.nlu.sentence_features import (
     shared_encoder,
     small_products_on_one_thread,
 )
+from tests import nlu_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,24 +33,11 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):
     """spaCy, its tokenizer and the featurizer, configured as in config.yml."""
     storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
     context = ExecutionContext(GraphSchema({}), "test")
-    spacy_nlp = SpacyNLP.create(
-        {**SpacyNLP.get_default_config(), "model": str(ROOT / "build" / "spacy-en")},
-        storage,
-        Resource("spacy"),
-        context,
-    )
+    spacy_nlp = nlu_parts.spacy_nlp(storage, context)
     tokenizer = SpacyTokenizer.create(
         SpacyTokenizer.get_default_config(), storage, Resource("tokenizer"), context
     )
-    featurizer = SentenceEncoderFeaturizer.create(
-        {
-            **SentenceEncoderFeaturizer.get_default_config(),
-            "model_path": str(ROOT / "build" / "minilm"),
-        },
-        storage,
-        Resource("featurizer"),
-        context,
-    )
+    featurizer = nlu_parts.sentence_encoder(storage, context)
 
     def run(texts: list[str], training: bool = False) -> list[Message]:
         messages = [Message(data={TEXT: text}) for text in texts]

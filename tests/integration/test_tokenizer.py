@@ -18,13 +18,13 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 )
 from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer as RasaSpacyTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.nlu.tokenizer import FingerprintedToken, SpacyTokenizer
+from tests import nlu_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,12 +34,7 @@ def components(tmp_path_factory: pytest.TempPathFactory):
     """spaCy, Rasa's tokenizer, ours and a count-vectors featurizer, as in config.yml."""
     storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
     context = ExecutionContext(GraphSchema({}), "test")
-    spacy_nlp = SpacyNLP.create(
-        {**SpacyNLP.get_default_config(), "model": str(ROOT / "build" / "spacy-en")},
-        storage,
-        Resource("spacy"),
-        context,
-    )
+    spacy_nlp = nlu_parts.spacy_nlp(storage, context)
     rasa_tokenizer = RasaSpacyTokenizer.create(
         RasaSpacyTokenizer.get_default_config(), storage, Resource("rasa"), context
     )
