@@ -502,6 +502,21 @@ async def test_cached_retrieve_equals_a_fresh_read(open_store: Any, prefix: str)
     assert tracker.applied_events() == list(tracker.events)  # nothing reverted here
 
 
+async def test_fingerprint_is_count_last_id_and_its_timestamp(open_store: Any, prefix: str) -> None:
+    sender = f"{prefix}-fingerprint"
+    store = open_store()
+    await _converse(store, sender, turns=2)
+    await _converse(store, f"{sender}-neighbour", turns=1)  # rows after ours
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT id, timestamp FROM events WHERE sender_id = :s ORDER BY id"),
+            {"s": sender},
+        ).all()
+    with store.session_scope() as session:
+        assert store._fingerprint(session, sender) == (len(rows), rows[-1][0], rows[-1][1])
+        assert store._fingerprint(session, f"{prefix}-nobody") == (0, None, None)
+
+
 async def test_changes_by_another_process_are_seen(
     open_store: Any, prefix: str, db_url: str
 ) -> None:
