@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -67,6 +68,11 @@ class StoredCRFEntityExtractor(CRFEntityExtractor):
     #: The dense features' mean and principal axes (``dense_dimensions``), or None.
     projection: tuple[np.ndarray, np.ndarray] | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Rasa's constructor; and a lock for ``process``."""
+        super().__init__(*args, **kwargs)
+        self._tagging = threading.Lock()
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Rasa's defaults, and all the dense features."""
@@ -94,6 +100,15 @@ class StoredCRFEntityExtractor(CRFEntityExtractor):
             return features
         mean, axes = self.projection
         return (np.asarray(features, dtype=np.float32) - mean) @ axes
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Rasa's ``process``, one call at a time: a crfsuite tagger holds the sequence it tags.
+
+        (``set`` the tokens, then read each label's marginals: two threads tagging at
+        once would read each other's; ``NLU_PARSE_WORKERS`` in ``addons/server/serve.py``.)
+        """
+        with self._tagging:
+            return super().process(messages)
 
     def persist(self, dataset: list[list[CRFToken]]) -> None:
         """Store the tag order and each tag's trained crfsuite model (not ``dataset``)."""

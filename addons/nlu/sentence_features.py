@@ -51,6 +51,8 @@ THREADS_VARIABLE = "SENTENCE_ENCODER_THREADS"
 
 _encoders: dict[str, MiniLMEncoder] = {}
 _encoders_lock = threading.Lock()
+#: Held while a message is encoded on more than one BLAS thread.
+_multithreaded_encoding = threading.Lock()
 
 
 def shared_encoder(model_path: str) -> MiniLMEncoder:
@@ -182,7 +184,16 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Featurize incoming messages (on ``encoder_threads()`` BLAS threads)."""
-        with self._blas.limit(limits=self._threads, user_api="blas"):
+        """Featurize incoming messages (on ``encoder_threads()`` BLAS threads).
+
+        BLAS's thread count is process-wide: with more than one thread for the encoder,
+        one message is encoded at a time (``NLU_PARSE_WORKERS`` parse several at once),
+        so that one message's limit does not end while another's products run under it.
+        """
+        if self._threads == 1:
+            with self._blas.limit(limits=1, user_api="blas"):
+                self._featurize(messages)
+            return messages
+        with _multithreaded_encoding, self._blas.limit(limits=self._threads, user_api="blas"):
             self._featurize(messages)
         return messages

@@ -85,6 +85,31 @@ UTTER = {"event": "bot", "text": "Hello", "data": {}, "metadata": {}, "timestamp
         ({"events": [SLOT], "responses": ["hello"]}, False),
         ({"events": [{**SLOT, "timestamp": "yesterday"}]}, False),
         ([], False),
+        (None, False),
+        ({"events": None}, False),
+        ({"events": [SLOT, "slot"]}, False),
+        ({"events": [{"event": 3}]}, False),
+        ({"events": [{"event": "slot", "name": "scalp_type"}]}, False),  # no value
+        ({"events": [SLOT, {**UTTER, "extra": [1, 2]}, {"event": "action", "name": None}]}, True),
+        ({"events": [{"event": "action", "name": 7}]}, False),
+        ({"events": [{"event": "user", "text": "hi", "parse_data": {"entities": [{}]}}]}, False),
+        (
+            {
+                "events": [
+                    {
+                        "event": "user",
+                        "text": "hi",
+                        "parse_data": {"entities": [{"entity": "person", "value": "Ann"}]},
+                    },
+                    {"event": "entities", "entities": [{"entity": "person", "value": "Ann"}]},
+                    {"event": "reset_slots"},
+                    {"event": "active_loop", "name": None},
+                ]
+            },
+            True,
+        ),
+        ({"events": [{"event": "entities", "entities": "Ann"}]}, False),
+        ({"events": [{**SLOT, "metadata": "x"}]}, False),
     ],
 )
 def test_action_replies_are_checked_as_rasa_does(
@@ -101,6 +126,8 @@ def test_action_replies_are_checked_as_rasa_does(
     rasa = outcome(serve._original_validate_action_result)
     ours = outcome(serve.validate_action_result)
     assert ours == rasa
+    # The shortcut accepts exactly what the whole schema accepts.
+    assert serve.accepted_at_once(reply) is accepted
     assert (rasa == "True") is accepted
     assert accepted or "Failed to validate Action server response" in rasa
 
@@ -187,3 +214,40 @@ def test_the_event_loop_keeps_running_while_a_message_is_parsed(
     running = ticks_during_parses(agent, [long_text] * 3)
     assert blocked <= 3
     assert running > 100
+
+
+@pytest.mark.parametrize(("value", "workers"), [(None, 1), ("", 1), ("3", 3), ("0", 1), ("x", 1)])
+def test_parse_workers_setting(value: str | None, workers: int) -> None:
+    environ = {} if value is None else {serve.WORKERS_VARIABLE: value}
+    assert serve.parse_workers(environ) == workers
+
+
+def test_several_workers_parse_exactly_as_rasa(
+    rasa_parsing: None, agent: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Messages with entities (names, contacts, services) for the CRF, whose taggers are
+    # stateful, and some that differ only slightly, many times over, all at once.
+    texts = [
+        *TEXTS,
+        "I'm Priya Shah, priya.shah@example.com, a scalp facial on Friday please",
+        "book a head massage for Tom Lee on Saturday, 07700 900123",
+        "my scalp is oily with flakes and my hair is thinning",
+    ] * 6
+    expected = parse_all(agent, texts)
+    threads: set[str] = set()
+    graph_parse = agent.processor._parse_message_with_graph
+
+    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        threads.add(threading.current_thread().name)
+        return graph_parse(*args, **kwargs)
+
+    monkeypatch.setattr(agent.processor, "_parse_message_with_graph", recording)
+    monkeypatch.setenv(serve.WORKERS_VARIABLE, "3")
+    monkeypatch.setattr(serve, "_executor", None)
+    MessageProcessor.parse_message = serve.parse_message_off_loop  # type: ignore[method-assign]
+    try:
+        assert parse_all(agent, texts) == expected
+        assert len(threads) > 1
+    finally:
+        if serve._executor is not None:
+            serve._executor.shutdown()
