@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.replies import say
 from actions.safety import latest_screen
 from actions.session import this_session
-from scalpcare import consultation_parsing, contract, massage
+from scalpcare import consultation_parsing, contract, massage, situations
 
 #: The self-check's opening line (tests look for it).
 SELF_CHECK_INTRO = massage.SELF_CHECK_INTRO
@@ -40,6 +40,11 @@ class ActionMassageLimits(Action):
     ) -> list[EventType]:
         """Fill the massage contract slots and send the limit with its context."""
         text = tracker.latest_message.get("text") or ""
+        answered = situations.answered(tracker.get_slot(contract.SITUATIONS_ANSWERED))
+        if situations.oncology_first(answered=answered):
+            # During (or after) chemotherapy the oncology team decides about massage.
+            dispatcher.utter_message(response=situations.CHEMO_AGAIN_RESPONSE)
+            return []
         habit = massage.parse_habit(text)
         concerns = tracker.get_slot(contract.CONCERNS) or []
         # What this message says counts with what the consultation knows: "my scalp is

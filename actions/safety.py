@@ -24,6 +24,7 @@ from scalpcare import (
     other_languages,
     referral,
     screening,
+    situations,
     triage,
 )
 from scalpcare.contract import Referral
@@ -211,8 +212,13 @@ class ActionTriage(Action):
             await salon_actions.record_referral(tracker, found.value, conditions)
         if paused:
             await salon_actions.alert_handoff(tracker, found.value, message)
-        if own_level.rank >= Referral.DERMATOLOGIST.rank:
-            # The client's own massage is paused while their referral stands.
+        oncology = situations.oncology_first(
+            situations.from_parse(tracker.latest_message, message),
+            situations.answered(tracker.get_slot(contract.SITUATIONS_ANSWERED)),
+        )
+        if own_level.rank >= Referral.DERMATOLOGIST.rank and not oncology:
+            # The client's own massage is paused while their referral stands (during
+            # chemotherapy the oncology team decides about massage: no limit of ours).
             events += [
                 SlotSet(contract.MASSAGE_MAX_MINUTES, 0.0),
                 SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, 0.0),

@@ -57,6 +57,9 @@ class ActionSpecialSituation(Action):
             # "and if i put rosemary oil in with it?" once pregnancy was answered.
             dispatcher.utter_message(response=situations.PREGNANCY_AGAIN_RESPONSE)
         else:
+            if not todo and situations.distress_continues(replied, found, answered):
+                # "it isn't only hair to me" right after the distress answer: still heard.
+                todo = (situations.Situation.DISTRESS,)
             for situation in todo:
                 dispatcher.utter_message(
                     response=situation.response,

@@ -375,6 +375,21 @@ def defers_referral(found: tuple[Situation, ...], answered: tuple[str, ...] = ()
     return bool(care & set(found)) or bool({s.value for s in care} & set(answered))
 
 
+#: A self-massage question once chemotherapy or radiotherapy was answered: the oncology
+#: team's word first, no limit of the assistant's (scalpcare/situations.py oncology_first).
+CHEMO_AGAIN_RESPONSE = "utter_situation_chemo_again"
+
+
+def oncology_first(found: Iterable[Situation] = (), answered: Iterable[str] = ()) -> bool:
+    """Is self-massage the oncology team's to allow, not the assistant's to limit (pure)?
+
+    Once chemotherapy or radiotherapy is raised (in this message, ``found``, or earlier in
+    the conversation, ``answered``), the answer is "ask your oncology team before any scalp
+    massage": no self-massage limit is given or paused by number, whatever else is said.
+    """
+    return Situation.CHEMO in set(found) or Situation.CHEMO.value in set(answered)
+
+
 #: The crisis answer's response (its variables: emergency, crisis_line, contact).
 CRISIS_RESPONSE = "utter_situation_crisis"
 #: Said once after the crisis answer, to a reply that brings no new topic.
@@ -426,6 +441,29 @@ def crisis_continues(previous_replies: Iterable[str], intent: str | None) -> boo
         intent: The latest message's intent.
     """
     return CRISIS_RESPONSE in set(previous_replies) and intent in CRISIS_CONTINUES_INTENTS
+
+
+def distress_continues(
+    previous_replies: Iterable[str], found: Iterable[Situation], answered: Iterable[str] = ()
+) -> bool:
+    """Does the message go on with the distress just answered (pure)?
+
+    Distress is answered once a conversation, but someone who answers it by saying more
+    about how they feel ("everyone says it's only hair, it isn't to me") is still in it:
+    right after the distress answer, a message in which distress is found again is
+    acknowledged again, before anything else. Once the conversation moved on (another
+    turn came between), the distress answer is not repeated.
+
+    Args:
+        previous_replies: The response names of the assistant's previous turn.
+        found: The situations found in the latest message (rules and model).
+        answered: The situations already answered in the conversation.
+    """
+    return (
+        Situation.DISTRESS in set(found)
+        and Situation.DISTRESS.value in set(answered)
+        and Situation.DISTRESS.response in set(previous_replies)
+    )
 
 
 #: A short reminder to a later question about oils, actives or treatments, once pregnancy

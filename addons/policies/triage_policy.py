@@ -270,14 +270,16 @@ def pending_situations(
     intent = (latest.intent or {}).get("name")
     if not todo and not paused:
         # (During a handoff staff have the conversation, and were alerted to the crisis.)
-        # The previous turn's replies are read only once a crisis was answered.
-        crisis_said = situations.Situation.CRISIS.value in answered
+        # The previous turn's replies are read only once a crisis or distress was answered.
+        said_before = {situations.Situation.CRISIS.value, situations.Situation.DISTRESS.value}
         events = (e.as_dict() for e in reversed(tracker.events))
-        replied = situations.previous_turn_replies(events) if crisis_said else []
+        replied = situations.previous_turn_replies(events) if said_before & set(answered) else []
         if situations.crisis_continues(replied, intent):
             todo = (situations.Situation.CRISIS,)
         elif situations.pregnancy_reminder(latest.text, answered):
             todo = (situations.Situation.PREGNANCY,)
+        elif situations.distress_continues(replied, found, answered):
+            todo = (situations.Situation.DISTRESS,)
     if paused:
         return tuple(s for s in todo if s is situations.Situation.CRISIS)
     return todo

@@ -608,3 +608,45 @@ async def test_a_childs_summary_names_a_doctor_or_dermatologist(
     text = dispatcher.messages[0]["text"]
     assert "round bald patch" in text
     assert rendered(referral.WHO_FOR_CHILD) in text
+
+
+@pytest.mark.parametrize(
+    ("parse_situations", "answered"),
+    [(["chemo"], []), ([], ["chemo"])],
+)
+async def test_during_chemotherapy_triage_sets_no_massage_limit(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    parse_situations: list[str],
+    answered: list[str],
+) -> None:
+    """The referral stands; the massage is the oncology team's to allow, not paused by us."""
+    text = "there's a round bald patch on my crown"
+    tracker = make_tracker(
+        text,
+        "describe_scalp",
+        0.9,
+        parse_extra={**_screened(text), "situations": parse_situations},
+        slots={"situations_answered": answered},
+    )
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert SlotSet("referral", "dermatologist") in events
+    assert not [e for e in events if e.get("name", "").startswith("massage_max")]
+
+
+async def test_massage_limits_after_chemotherapy_point_to_the_oncology_team(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """No limit of ours (no slot set): the oncology team first, in a few words."""
+    tracker = make_tracker(
+        "how long can i massage my scalp every day?",
+        "ask_massage_limits",
+        0.95,
+        slots={"situations_answered": ["chemo"]},
+    )
+    assert await ActionMassageLimits().run(dispatcher, tracker, domain) == []
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_situation_chemo_again"
+    assert "oncology team" in reply("utter_situation_chemo_again")
+

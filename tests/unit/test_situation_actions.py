@@ -227,3 +227,74 @@ def test_the_intents_the_decisions_name_are_the_domains(domain: dict[str, Any]) 
         | set(triage_policy.SITUATION_FOLLOW_UPS)
     )
     assert named <= known, sorted(named - known)
+
+
+@pytest.mark.parametrize(
+    ("replies", "found", "answered", "expected"),
+    [
+        # right after the distress answer, distress found again: heard again
+        (["utter_situation_distress"], ["distress"], ["distress"], True),
+        (["utter_situation_crisis", "utter_situation_distress"], ["distress"], ["distress"], True),
+        # no distress in the message, or another turn came between
+        (["utter_situation_distress"], [], ["distress"], False),
+        (["utter_faq/how_long_results"], ["distress"], ["distress"], False),
+        # never answered (then it is simply answered, not "again")
+        (["utter_situation_distress"], ["distress"], [], False),
+    ],
+)
+def test_distress_continues(
+    replies: list[str], found: list[str], answered: list[str], expected: bool
+) -> None:
+    from scalpcare.situations import Situation, distress_continues
+
+    situations = [Situation(name) for name in found]
+    assert distress_continues(replies, situations, answered) is expected
+
+
+DISTRESS_TURN = [
+    {"event": "user", "text": "my hair is thinning so fast and i can't stop crying"},
+    {"event": "action", "name": "action_special_situation"},
+    {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_situation_distress"}},
+]
+
+
+@pytest.mark.parametrize(
+    ("history", "again"),
+    [(DISTRESS_TURN, True), ([*DISTRESS_TURN, *CRISIS_TURN[:1]], False)],
+)
+async def test_more_said_about_the_distress_is_heard_again(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    history: list[dict[str, Any]],
+    again: bool,
+) -> None:
+    """Right after the distress answer, more about how it feels gets it again; later, not."""
+    text = "people keep telling me it doesn't matter but it does to me"
+    tracker = make_tracker(
+        text,
+        "describe_scalp",
+        0.8,
+        slots={"situations_answered": ["distress"]},
+        history=history,
+        parse_extra={"situations": ["distress"]},
+    )
+    await ActionSpecialSituation().run(dispatcher, tracker, domain)
+    said = [m.get("response") for m in dispatcher.messages]
+    assert said == (["utter_situation_distress"] if again else [])
+
+
+@pytest.mark.parametrize(
+    ("found", "answered", "expected"),
+    [
+        (["chemo"], [], True),
+        ([], ["chemo"], True),
+        ([], ["pregnancy", "chemo"], True),
+        (["pregnancy"], ["distress"], False),
+        ([], [], False),
+    ],
+)
+def test_oncology_first(found: list[str], answered: list[str], expected: bool) -> None:
+    from scalpcare.situations import Situation, oncology_first
+
+    assert oncology_first([Situation(name) for name in found], answered) is expected
