@@ -70,7 +70,11 @@ class ActionMassageLimits(Action):
             tracker.get_slot(contract.MASSAGE_MAX_MINUTES),
             tracker.get_slot(contract.MASSAGE_MAX_SESSIONS_PER_DAY),
         ) == (limit.max_minutes, limit.max_sessions_per_day)
-        say(dispatcher, massage.limits_reply(limit, assessment, repeat), domain, tracker)
+        # A tool asked about, not a habit told ("fingertips or a massager, which is it?").
+        told = habit.minutes is not None or habit.sessions_per_day is not None
+        asked_tools = () if told else habit.tools
+        reply = massage.limits_reply(limit, assessment, repeat, asked_tools)
+        say(dispatcher, reply, domain, tracker)
         events: list[EventType] = [
             SlotSet(contract.MASSAGE_MAX_MINUTES, limit.max_minutes),
             SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, limit.max_sessions_per_day),

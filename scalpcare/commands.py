@@ -155,7 +155,7 @@ def asks_why(text: str | None) -> bool:
 # just given.
 _AMOUNT_QUESTION = re.compile(
     r"\b(?:how (?:often|long|many|much|hard|frequently|firm)|too (?:much|long|often|hard|many)|"
-    r"over ?do\w*|longer|shorter|harder|gentler|per (?:day|week)|a (?:day|week)|times a|"
+    r"over ?do\w*|longer|shorter|harder|gentler|per (?:day|week)|(?<!\bin )a (?:day|week)|times a|"
     r"is (?:that|this|it) (?:ok|okay|alright|all right|fine|enough|normal|safe|bad|good)|"
     r"max(?:imum)?|minutes?|mins?|morning|night|pressure|press)\b"
 )

@@ -30,6 +30,7 @@ from scalpcare.phrases import AND, LIST_ITEM, Phrase, Value, chained, lines, phr
 
 __all__ = [
     "DRIFT_SIGNS",
+    "GENTLE_TOOLS",
     "INTENSITY_WORDS",
     "PAUSED_NO_HABIT",
     "PROFESSIONAL_SESSION_NOTE",
@@ -39,6 +40,7 @@ __all__ = [
     "SALON_SESSIONS",
     "SELF_CHECK_INTRO",
     "SELF_CHECK_QUESTIONS",
+    "TOOLS_NOTE",
     "WAKING_HOURS",
     "MassageAssessment",
     "MassageHabit",
@@ -255,8 +257,16 @@ def _item(text: Value) -> Phrase:
     return phrase(LIST_ITEM, item=text)
 
 
+#: Tools that are fine for self-massage; which one matters less than the pressure.
+GENTLE_TOOLS = frozenset(("fingertips", "silicone_massager", "electric_massager"))
+TOOLS_NOTE = phrase("utter_massage_tools")
+
+
 def limits_reply(
-    limit: MassageLimit, assessment: MassageAssessment | None, repeat: bool = False
+    limit: MassageLimit,
+    assessment: MassageAssessment | None,
+    repeat: bool = False,
+    tools: tuple[str, ...] = (),
 ) -> Value:
     """The massage-limit reply: the limit with its context, problems, self-check.
 
@@ -265,6 +275,9 @@ def limits_reply(
         assessment: The user's habit checked against it, if they described one.
         repeat: The same limit was given earlier in this conversation: say it in one
             line and leave out the salon note and the self-check already given.
+        tools: The tools the message names ("fingertips or a massager, which is it?"):
+            when they are all gentle ones, a line says the tool matters less than the
+            pressure (nails and rollers get their own warning from the assessment).
 
     Returns:
         A short, scannable message, one phrase per line.
@@ -287,6 +300,8 @@ def limits_reply(
         if not repeat:
             said.append(phrase("utter_massage_limit_context", context=limit.context))
             said.append(SALON_SESSIONS)
+    if tools and set(tools) <= GENTLE_TOOLS and not limit.paused:
+        said.append(TOOLS_NOTE)
     if assessment is not None and assessment.overuse:
         said.append(phrase("utter_massage_past_limit"))
         said += [_item(text) for text in assessment.explanations]

@@ -42,7 +42,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    Event,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -56,7 +63,7 @@ from scalpcare.commands import Command, follows_up_amount, prefers_other_contact
 from scalpcare.confirmation import confirms
 from scalpcare.contract import REFERRAL, Referral
 from scalpcare.massage import parse_habit
-from scalpcare.massage_habits import MASSAGE_WORDS
+from scalpcare.massage_habits import MASSAGE_WORDS, reports_habit
 from scalpcare.referral import asks_for_summary
 
 #: The slot set while a yes/no question waits -> (the action for yes, the action for no).
@@ -225,10 +232,18 @@ FAQ_RESCUE_CONFIDENCE = 0.9
 
 
 def faq_rescue_action(
-    active_loop: str | None, intent: str | None, parse_data: Mapping[str, Any] | None
+    active_loop: str | None,
+    intent: str | None,
+    parse_data: Mapping[str, Any] | None,
+    text: str | None = None,
 ) -> str | None:
-    """The FAQ's answer for a message no intent placed, when the selector is sure (pure)."""
-    if active_loop or intent not in UNPLACED_INTENTS:
+    """The FAQ's answer for a message no intent placed, when the selector is sure (pure).
+
+    It comes before reading an unplaced message about massage as a massage question: "can
+    massage really do that?" about a claim asks what massage can do, which the FAQ answers.
+    A massage habit told with it ("20 min twice a day, good idea?") is the limits' instead.
+    """
+    if active_loop or intent not in UNPLACED_INTENTS or reports_habit(text):
         return None
     return FAQ_ACTION if faq_confidence(parse_data) >= FAQ_RESCUE_CONFIDENCE else None
 
@@ -327,27 +342,46 @@ def habit_action(
     intent: str | None,
     text: str | None,
     after_massage: bool = False,
+    limits_given: bool = False,
 ) -> str | None:
     """The massage limits for a massage habit or question read as something else (pure).
 
     A habit is a massage word with a number of minutes or sessions a day; a message about
     massage that the classifier could not place at all ("what about a light massage with
     my fingertips?") is a massage question too. Right after the massage limits the massage
-    word may be left out ("i've been doing 45 min a day because the salon does 45").
-    Outside forms only: a consultation answer may mention a massage in passing.
+    word may be left out ("i've been doing 45 min a day because the salon does 45"), and a
+    tool named alone is about the massage ("but fingertips are just as good, which is
+    it"). Once the limits were given in the conversation, a daily habit told in full
+    without the word (minutes, and once a day or more: "this week i've done 10 mins morning
+    and night") is an update of the massage habit. Outside forms only: a consultation
+    answer may mention a massage in passing.
     """
     if active_loop or intent not in HABIT_MISREAD_AS or not text:
         return None
     massage_said = bool(MASSAGE_WORDS.search(text))
-    if not (massage_said or after_massage):
+    if not (massage_said or after_massage or limits_given):
         return None
-    if massage_said and intent in UNPLACED_INTENTS:
-        return MASSAGE_ACTION
     habit = parse_habit(text)
-    # Sessions alone ("twice a day") are a habit only when the massage is named.
-    if habit.minutes is None and (habit.sessions_per_day is None or not massage_said):
-        return None
-    return MASSAGE_ACTION
+    if intent in UNPLACED_INTENTS and (massage_said or (after_massage and habit.tools)):
+        return MASSAGE_ACTION
+    if massage_said or after_massage:
+        # Sessions alone ("twice a day") are a habit only when the massage is named.
+        if habit.minutes is None and (habit.sessions_per_day is None or not massage_said):
+            return None
+        return MASSAGE_ACTION
+    if habit.minutes is not None and (habit.sessions_per_day or 0) >= 1:
+        return MASSAGE_ACTION
+    return None
+
+
+def limits_given(events: Sequence[Event]) -> bool:
+    """Were the massage limits given in this session, before the latest message (pure)?"""
+    for event in reversed(events):
+        if isinstance(event, (Restarted, SessionStarted)):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == MASSAGE_ACTION:
+            return True
+    return False
 
 
 def after_answer(
@@ -411,8 +445,14 @@ class ContextPolicy(Policy):
                 or change_request_action(loop, intent, text)
                 or summary_action(loop, tracker.get_slot(REFERRAL), text)
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
-                or habit_action(loop, intent, text, last_topic_answer(events) == MASSAGE_ACTION)
-                or faq_rescue_action(loop, intent, latest.parse_data if latest else None)
+                or faq_rescue_action(loop, intent, latest.parse_data if latest else None, text)
+                or habit_action(
+                    loop,
+                    intent,
+                    text,
+                    last_topic_answer(events) == MASSAGE_ACTION,
+                    limits_given(events),
+                )
             )
         else:
             action = after_answer(

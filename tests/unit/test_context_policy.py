@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 
 from addons.policies.context_policy import (
     after_answer,
@@ -16,6 +23,7 @@ from addons.policies.context_policy import (
     faq_rescue_action,
     follow_up_action,
     habit_action,
+    limits_given,
     pending_question,
     skip_action,
     stop_booking_action,
@@ -280,6 +288,9 @@ BOOKED = [
         # its own topic, or no amount: not a follow-up
         (MASSAGE, None, "how often should I do the routine?", None),
         (MASSAGE, None, "how long until i notice anything?", None),
+        # "in a week" is how fast, not how often: a claim to check, not an amount
+        (MASSAGE, None, "someone said you get a centimetre in a week, can it do that", None),
+        (MASSAGE, None, "and is 3 times a week ok?", "action_massage_limits"),
         (MASSAGE, None, "thanks!", None),
         # not right after the massage answer, or inside a form (the rules answer there)
         (CONSENT, None, "is that too much?", None),
@@ -346,6 +357,72 @@ def test_habit_action_after_the_massage_limits(
     intent: str, text: str, after_massage: bool, action: str | None
 ) -> None:
     assert habit_action(None, intent, text, after_massage) == action
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "after_massage", "given", "action"),
+    [
+        # right after the limits, a tool named alone is about the massage
+        (
+            "nlu_fallback",
+            "my sister swears by a silicone one, is she wrong",
+            True,
+            True,
+            "action_massage_limits",
+        ),
+        (
+            "nlu_fallback",
+            "fingertips or the brush thing, which one",
+            True,
+            True,
+            "action_massage_limits",
+        ),
+        # ... but not once the topic moved on, and not for a placed intent
+        ("nlu_fallback", "fingertips or the brush thing, which one", False, True, None),
+        ("describe_scalp", "my fingers get greasy when i touch my roots", True, True, None),
+        # once the limits were given, a daily habit told in full is an update of it
+        (
+            "routine_feedback",
+            "this week it's been 15 mins morning and evening",
+            False,
+            True,
+            "action_massage_limits",
+        ),
+        ("inform", "now doing it 20 minutes every night", False, True, "action_massage_limits"),
+        # minutes without a daily count, a weekly count, or no limits given before: not one
+        ("routine_feedback", "i leave the mask on for 10 mins", False, True, None),
+        ("routine_feedback", "10 mins twice a week with the mask", False, True, None),
+        ("routine_feedback", "this week it's been 15 mins morning and evening", False, False, None),
+    ],
+)
+def test_habit_action_later_in_the_conversation(
+    intent: str, text: str, after_massage: bool, given: bool, action: str | None
+) -> None:
+    assert habit_action(None, intent, text, after_massage, given) == action
+
+
+LIMITS_EARLIER = [
+    UserUttered("how long should i massage"),
+    ActionExecuted("action_massage_limits"),
+    ActionExecuted("action_listen"),
+    UserUttered("what does jojoba do"),
+    ActionExecuted("utter_faq"),
+    ActionExecuted("action_listen"),
+]
+
+
+@pytest.mark.parametrize(
+    ("events", "given"),
+    [
+        (_answered(LIMITS_EARLIER, "x"), True),
+        (_answered(CONSENT, "x"), False),
+        # a restart or a new session forgets them
+        ([*LIMITS_EARLIER, Restarted(), UserUttered("x")], False),
+        ([*LIMITS_EARLIER, SessionStarted(), UserUttered("x")], False),
+    ],
+)
+def test_limits_given(events: list, given: bool) -> None:
+    assert limits_given(events) is given
 
 
 ROUTINE_DECLINED = [
@@ -419,3 +496,16 @@ def test_faq_rescue_action(
     loop: str | None, intent: str, confidence: float, action: str | None
 ) -> None:
     assert faq_rescue_action(loop, intent, _selected(confidence)) == action
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        # a question about what massage can do: the FAQ, when the selector is sure
+        ("heard rubbing your scalp doubles growth, can massage really do that", "utter_faq"),
+        # a habit told with it is the limits' (habit_action)
+        ("scalp massages 20 min twice a day, good idea?", None),
+    ],
+)
+def test_faq_rescue_action_and_a_massage_habit(text: str, action: str | None) -> None:
+    assert faq_rescue_action(None, "nlu_fallback", _selected(0.95), text) == action

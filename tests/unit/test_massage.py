@@ -337,3 +337,22 @@ def test_habits_against_the_everyday_limit(
     )
     limit = massage.limit_for(massage.Referral.NONE, False, False, False)
     assert massage.assess(habit, limit).overuse is overuse
+
+
+@pytest.mark.parametrize(
+    ("tools", "referral", "noted"),
+    [
+        (("fingertips", "silicone_massager"), None, True),
+        (("electric_massager",), None, True),
+        # nails and rollers get the assessment's warning instead; a paused limit, no tools
+        (("nails",), None, False),
+        (("fingertips", "derma_roller"), None, False),
+        (("fingertips",), Referral.DERMATOLOGIST, False),
+        ((), None, False),
+    ],
+)
+def test_the_tool_note(tools: tuple[str, ...], referral: Referral | None, noted: bool) -> None:
+    """A question about which tool: the pressure and time matter, not the tool."""
+    limit = limit_for(referral, False, False, False)
+    said = rendered(massage.limits_reply(limit, None, repeat=True, tools=tools))
+    assert (rendered(massage.TOOLS_NOTE) in said) is noted

@@ -650,3 +650,15 @@ async def test_massage_limits_after_chemotherapy_point_to_the_oncology_team(
     assert message["response"] == "utter_situation_chemo_again"
     assert "oncology team" in reply("utter_situation_chemo_again")
 
+
+async def test_a_tool_asked_about_gets_the_tool_note(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """ "a massager or fingertips?": the tool matters less than the pressure; no habit read."""
+    tracker = make_tracker("is a massager better than fingertips?", "ask_massage_limits", 0.9)
+    await ActionMassageLimits().run(dispatcher, tracker, domain)
+    assert "the pressure and the time matter, not the tool" in dispatcher.messages[0]["text"]
+    habit = make_tracker("i use a massager 5 min a day", "ask_massage_limits", 0.9)
+    told = CollectingDispatcher()
+    await ActionMassageLimits().run(told, habit, domain)
+    assert "not the tool" not in told.messages[0]["text"]
