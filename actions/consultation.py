@@ -149,6 +149,21 @@ def is_fresh_answer(events: list[dict[str, Any]]) -> bool:
     return True
 
 
+def situation_answered_now(events: list[dict[str, Any]]) -> bool:
+    """Whether a special situation's answer was said to the latest user message (pure).
+
+    "How many iron tablets should I take?" in the middle of the consultation got the
+    medicine answer; read as an answer to the form's question it fills nothing, and that
+    is no missed answer: the question is asked again without "I didn't catch that".
+    """
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == "action_special_situation":
+            return True
+    return False
+
+
 QUESTION_START = re.compile(
     r"^\s*(?:what|whats|what's|how|why|when|where|which|who|can|could|should|is|are|does|"
     r"do|will|would|wait|so)\b",
@@ -369,7 +384,9 @@ class ValidateConsultationForm(Action):
             say(dispatcher, note, domain, tracker)
         filled = {e["name"] for e in events}
         misses = float(tracker.get_slot(MISSES) or 0)
-        if requested and requested not in filled:
+        # A special situation answered instead (a dose question): no miss, asked again.
+        situation = situation_answered_now(tracker.events)
+        if requested and requested not in filled and not situation:
             misses += 1
             if misses >= 2 and requested in EXPLANATIONS:
                 dispatcher.utter_message(response=EXPLANATIONS[requested])
@@ -377,7 +394,7 @@ class ValidateConsultationForm(Action):
             elif not filled:
                 # The question comes again: say why, instead of repeating it bare.
                 dispatcher.utter_message(response=NOT_CAUGHT)
-        else:
+        elif not (requested and requested not in filled):
             misses = 0
         events.append(SlotSet(MISSES, misses))
         skipped = skipped_slots(tracker)

@@ -44,6 +44,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
+    BotUttered,
     Event,
     Restarted,
     SessionStarted,
@@ -384,12 +385,81 @@ def limits_given(events: Sequence[Event]) -> bool:
     return False
 
 
+DEACTIVATE_ACTION = "action_deactivate_loop"
+#: Turns in a row a consultation question may be asked while the client talks of other
+#: things; after that the form steps aside instead of asking it again.
+MAX_ASKS_IN_A_ROW = 2
+#: Actions after which the consultation form is not resuming after an interruption: it is
+#: the form itself, the listening, or triage's and special situations' own resuming.
+NOT_AN_INTERRUPTION = frozenset(
+    (
+        CONSULTATION_FORM,
+        f"validate_{CONSULTATION_FORM}",
+        ACTION_LISTEN_NAME,
+        "action_extract_slots",
+        "action_triage",
+        "action_special_situation",
+        STOP_OR_SKIP_ACTION,
+        DEACTIVATE_ACTION,
+    )
+)
+
+
+def asks_in_a_row(events: Sequence[Event], question: str) -> int:
+    """In how many turns in a row, up to the latest message, the bot said ``question`` (pure).
+
+    A turn is what the bot said between two user messages; the count stops at the first
+    earlier turn without the question.
+    """
+    count = 0
+    asked = False
+    users = 0
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            users += 1
+            if users > 1:
+                if not asked:
+                    break
+                count += 1
+            asked = False
+        elif isinstance(event, BotUttered) and users >= 1:
+            asked = asked or (event.metadata or {}).get("utter_action") == question
+        elif isinstance(event, (Restarted, SessionStarted)):
+            break
+    return count + (1 if asked and users >= 1 else 0)
+
+
+def step_aside_action(
+    events: Sequence[Event],
+    active_loop: str | None,
+    latest_action: str | None,
+    requested_slot: str | None,
+) -> str | None:
+    """``action_deactivate_loop`` instead of the same consultation question a third time (pure).
+
+    Asked twice in a row already and passed over again for something else ("ok I'll ask
+    the pharmacist. how often should I do the routine?"), the question is not asked a third
+    time: the interruption's answer stands alone and the form steps aside, keeping what it
+    has. Describing the scalp or asking for the routine brings it back, asking only what is
+    missing. An answer, even one that could not be used, is the form's own to handle.
+    """
+    if active_loop != CONSULTATION_FORM or not requested_slot:
+        return None
+    if latest_action in NOT_AN_INTERRUPTION or latest_action is None:
+        return None
+    if asks_in_a_row(events, f"utter_ask_{requested_slot}") < MAX_ASKS_IN_A_ROW:
+        return None
+    return DEACTIVATE_ACTION
+
+
 def after_answer(
     latest_action: str | None, previous_action: str | None, active_loop: str | None = None
 ) -> str | None:
     """Listen after the action this policy predicted (no rule expects it)."""
     if latest_action == ROUTINE_ACTION and previous_action == STOP_OR_SKIP_ACTION:
         return ACTION_LISTEN_NAME  # the last question skipped: the routine, then listen
+    if latest_action == DEACTIVATE_ACTION and previous_action not in (ACTION_LISTEN_NAME, None):
+        return ACTION_LISTEN_NAME  # the form stepped aside after an interruption's answer
     if previous_action != ACTION_LISTEN_NAME:
         return None
     if latest_action in ANSWER_ACTIONS or (
@@ -455,7 +525,12 @@ class ContextPolicy(Policy):
                 )
             )
         else:
-            action = after_answer(
+            action = step_aside_action(
+                list(tracker.events),
+                tracker.active_loop_name,
+                tracker.latest_action_name,
+                tracker.get_slot("requested_slot"),
+            ) or after_answer(
                 tracker.latest_action_name, previous_action_name(tracker), tracker.active_loop_name
             )
         if action is None or action not in domain.action_names_or_texts:

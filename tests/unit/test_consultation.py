@@ -170,6 +170,30 @@ def test_is_fresh_answer(events: list[dict[str, Any]], fresh: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("events", "answered"),
+    [
+        ([{"event": "user"}, {"event": "action", "name": "action_special_situation"}], True),
+        (
+            [
+                {"event": "user"},
+                {"event": "action", "name": "action_triage"},
+                {"event": "action", "name": "action_special_situation"},
+                {"event": "action", "name": "consultation_form"},
+            ],
+            True,
+        ),
+        ([{"event": "user"}, {"event": "action", "name": "action_triage"}], False),
+        # said to an earlier message
+        ([{"event": "action", "name": "action_special_situation"}, {"event": "user"}], False),
+        ([], False),
+    ],
+)
+def test_situation_answered_now(events: list[dict[str, Any]], answered: bool) -> None:
+    """A dose question answered beside the form is no missed answer."""
+    assert consultation.situation_answered_now(events) is answered
+
+
+@pytest.mark.parametrize(
     ("before", "after", "note"),
     [
         (ScalpFacts(), ScalpFacts(scalp_type="oily"), None),
@@ -393,3 +417,19 @@ async def test_routine_is_stored_for_a_client_who_consented(
     assert summary.routine_text == dispatcher.messages[0]["text"]
     assert summary.massage_max_minutes == 10.0
     assert summary.concerns == ["itch"]
+
+
+async def test_a_situation_answered_instead_is_no_miss(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """A dose question got the medicine answer: the question comes again, without a miss."""
+    tracker = _form_tracker(
+        make_tracker,
+        "how many of the iron tablets should i be taking",
+        "nlu_fallback",
+        {"requested_slot": "scalp_type", "consultation_misses": 1.0},
+    )
+    tracker.events.append({"event": "action", "name": "action_special_situation"})
+    events = await ValidateConsultationForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("consultation_misses", 1.0)]
+    assert dispatcher.messages == []

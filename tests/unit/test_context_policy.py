@@ -17,6 +17,7 @@ from rasa.shared.core.events import (
 from addons.policies.context_policy import (
     after_answer,
     answer_action,
+    asks_in_a_row,
     booking_answer_action,
     booking_reply_action,
     change_request_action,
@@ -26,6 +27,7 @@ from addons.policies.context_policy import (
     limits_given,
     pending_question,
     skip_action,
+    step_aside_action,
     stop_booking_action,
     summary_action,
 )
@@ -423,6 +425,86 @@ LIMITS_EARLIER = [
 )
 def test_limits_given(events: list, given: bool) -> None:
     assert limits_given(events) is given
+
+
+def _asked(question: str) -> BotUttered:
+    return BotUttered("...", metadata={"utter_action": question})
+
+
+FORM_ASKED_TWICE = [
+    UserUttered("itchy and oily"),
+    ActionExecuted("consultation_form"),
+    _asked("utter_ask_sensitive_scalp"),
+    ActionExecuted("action_listen"),
+    UserUttered("what is salicylic acid"),
+    ActionExecuted("utter_faq"),
+    _asked("utter_faq/salicylic_acid"),
+    ActionExecuted("consultation_form"),
+    _asked("utter_ask_sensitive_scalp"),
+    ActionExecuted("action_listen"),
+    UserUttered("and fruit enzymes?"),
+    ActionExecuted("utter_faq"),
+    _asked("utter_faq/fruit_enzymes"),
+]
+
+
+@pytest.mark.parametrize(
+    ("events", "loop", "latest", "requested", "action"),
+    [
+        # asked twice in a row, passed over again: not asked a third time
+        (
+            FORM_ASKED_TWICE,
+            "consultation_form",
+            "utter_faq",
+            "sensitive_scalp",
+            "action_deactivate_loop",
+        ),
+        # asked once before only: the form resumes (the rules' answer)
+        (FORM_ASKED_TWICE[4:], "consultation_form", "utter_faq", "sensitive_scalp", None),
+        # another question was asked before: the count is of the same question
+        (FORM_ASKED_TWICE, "consultation_form", "utter_faq", "wash_frequency", None),
+        # the form's own turn, triage's or a situation's resuming, another form: left alone
+        (FORM_ASKED_TWICE, "consultation_form", "consultation_form", "sensitive_scalp", None),
+        (FORM_ASKED_TWICE, "consultation_form", "action_triage", "sensitive_scalp", None),
+        (
+            FORM_ASKED_TWICE,
+            "consultation_form",
+            "action_special_situation",
+            "sensitive_scalp",
+            None,
+        ),
+        (FORM_ASKED_TWICE, "booking_form", "utter_faq", "sensitive_scalp", None),
+        (FORM_ASKED_TWICE, None, "utter_faq", None, None),
+    ],
+)
+def test_step_aside_action(
+    events: list, loop: str | None, latest: str, requested: str | None, action: str | None
+) -> None:
+    assert step_aside_action(events, loop, latest, requested) == action
+
+
+@pytest.mark.parametrize(
+    ("events", "question", "count"),
+    [
+        (FORM_ASKED_TWICE, "utter_ask_sensitive_scalp", 2),
+        (FORM_ASKED_TWICE[4:], "utter_ask_sensitive_scalp", 1),
+        (FORM_ASKED_TWICE, "utter_ask_scalp_type", 0),
+        ([UserUttered("hi")], "utter_ask_sensitive_scalp", 0),
+        (
+            [*FORM_ASKED_TWICE[:4], Restarted(), *FORM_ASKED_TWICE[4:]],
+            "utter_ask_sensitive_scalp",
+            1,
+        ),
+    ],
+)
+def test_asks_in_a_row(events: list, question: str, count: int) -> None:
+    assert asks_in_a_row(events, question) == count
+
+
+def test_listens_after_stepping_aside_but_not_after_goodbye() -> None:
+    assert after_answer("action_deactivate_loop", "utter_faq") == "action_listen"
+    # "bye" mid-consultation: the goodbye rule says goodbye after deactivating
+    assert after_answer("action_deactivate_loop", "action_listen") is None
 
 
 ROUTINE_DECLINED = [
