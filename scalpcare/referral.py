@@ -166,6 +166,9 @@ def referral_message(
         The phrase to send, before any other advice in the same turn (empty text at
         level ``none``).
     """
+    if new_level is Referral.DOCTOR:
+        # The doctor's reply itself says "can go with low iron, protein or vitamins".
+        plain = [words for words in plain if words != SIGN_WORDS["deficiency"]]
     if described or plain:
         what = _quote(described, plain=plain)
         finding: Value = phrase(FINDING, what=what)

@@ -85,6 +85,23 @@ def test_doctor_message_is_honest_about_nutrition() -> None:
 
 
 @pytest.mark.parametrize(
+    ("previous", "about", "person"), [(N, "self", ""), (D, "self", ""), (N, "other", "wife")]
+)
+def test_doctor_message_does_not_name_the_deficiency_twice(
+    previous: Referral, about: str, person: str
+) -> None:
+    """The model's deficiency finding (no words to quote) is what the reply already says."""
+    deficiency = referral.SIGN_WORDS["deficiency"]
+    text = rendered(
+        referral.referral_message(C, [], previous, plain=[deficiency], about=about, person=person)
+    )
+    assert text.count("low iron, protein or vitamins") == 1
+    assert "(" not in text.split(".")[0]
+    quoted = rendered(referral.referral_message(C, ["vegan"], previous, plain=[deficiency]))
+    assert '("vegan")' in quoted and quoted.count("low iron, protein or vitamins") == 1
+
+
+@pytest.mark.parametrize(
     ("level", "nutrient", "has_note"),
     [(D, ["vegan"], True), (D, [], False), (U, ["vegan"], False), (C, ["vegan"], False)],
 )
