@@ -171,11 +171,17 @@ def test_parsing_runs_on_the_worker_thread(
         return graph_parse(*args, **kwargs)
 
     monkeypatch.setattr(agent.processor, "_parse_message_with_graph", recording)
+    monkeypatch.setenv(serve.WORKERS_VARIABLE, "1")
+    monkeypatch.setattr(serve, "_executor", None)
     MessageProcessor.parse_message = serve.parse_message_off_loop  # type: ignore[method-assign]
-    parse_all(agent, TEXTS)
+    try:
+        parse_all(agent, TEXTS)
+    finally:
+        if serve._executor is not None:
+            serve._executor.shutdown()
     assert len(threads) == len(TEXTS)
     assert all(name.startswith("nlu-parse") for name in threads)
-    assert len(set(threads)) == 1  # one worker: components are never called concurrently
+    assert len(set(threads)) == 1  # one worker: one message after the other
 
 
 def ticks_during_parses(agent: Any, texts: list[str]) -> int:
@@ -216,7 +222,9 @@ def test_the_event_loop_keeps_running_while_a_message_is_parsed(
     assert running > 100
 
 
-@pytest.mark.parametrize(("value", "workers"), [(None, 1), ("", 1), ("3", 3), ("0", 1), ("x", 1)])
+@pytest.mark.parametrize(
+    ("value", "workers"), [(None, 2), ("", 2), ("1", 1), ("3", 3), ("0", 1), ("x", 2)]
+)
 def test_parse_workers_setting(value: str | None, workers: int) -> None:
     environ = {} if value is None else {serve.WORKERS_VARIABLE: value}
     assert serve.parse_workers(environ) == workers
