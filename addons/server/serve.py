@@ -66,7 +66,7 @@ def parse_workers(environ: Mapping[str, str] = os.environ) -> int:
     Python's GIL) overlap with another message's Python work. Measured on the 2-core
     development machine (10 concurrent conversations, 3 alternating rounds, 2026-12-07):
     one worker 33.1-34.2 messages a second at 31.7-32.8 ms of CPU a message, two
-    33.7-36.8 at 33.6-35.3 ms (docs/configuration.md). Every NLU component is safe to
+    34.8-36.8 at 33.6-35.3 ms (docs/configuration.md). Every NLU component is safe to
     call from several threads: they only read their trained state, except crfsuite's
     taggers, which the entity extractor uses one message at a time
     (``StoredCRFEntityExtractor.process``). One worker parses messages one after the
