@@ -37,7 +37,8 @@ _WORDS = {
     ),
     SERVICES: re.compile(
         r"\b(?:what (?:services|treatments)|which (?:services|treatments)|services|treatments"
-        r"|menu|what do (?:you|u) (?:do|offer)|do (?:you|u) (?:do|offer)|how long (?:is|does|are)"
+        r"|menu|what do (?:you|u) (?:do|offer)|do (?:you|u) (?:do|offer)|can (?:you|u) do"
+        r"|how long (?:is|does|are)"
         r"|how long (?:will|would|does|did|is) (?:it|that|this|the \w+) (?:last|take|be))"
         r"\b"
     ),

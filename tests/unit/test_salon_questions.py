@@ -27,6 +27,10 @@ from tests.replies import rendered, reply
         ("price list pls", (PRICES,)),
         ("£££ for the head massage?", (PRICES,)),
         ("what treatments do you offer", (SERVICES,)),
+        ("do you do pedicures", (SERVICES,)),  # not offered: the answer lists what is
+        ("can you do gel nails", (SERVICES,)),
+        ("can u do my makeup for a wedding", (SERVICES,)),
+        ("how much is a brow wax", (PRICES,)),
         ("how much are your treatments", (PRICES,)),  # the price list names them
         ("where are you and when are you open", (HOURS, LOCATION)),
         ("what's your number and your address", (LOCATION, CONTACT)),
