@@ -22,6 +22,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Mapping
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +77,20 @@ def encoder_threads() -> int:
     conversations need the CPU, so one is the default; two only for the lowest latency
     on a machine with cores to spare.
     """
-    value = os.environ.get(THREADS_VARIABLE, "").strip()
+    return thread_setting(THREADS_VARIABLE, 1)
+
+
+def thread_setting(name: str, default: int, environ: Mapping[str, str] = os.environ) -> int:
+    """A thread count from the environment variable ``name``: at least 1, else ``default``.
+
+    A value that is not a number is logged and ``default`` used.
+    """
+    value = environ.get(name, "").strip()
     try:
-        return max(1, int(value)) if value else 1
+        return max(1, int(value)) if value else default
     except ValueError:
-        logger.warning("%s=%r is not a number: using 1 thread.", THREADS_VARIABLE, value)
-        return 1
+        logger.warning("%s=%r is not a number: using %d.", name, value, default)
+        return default
 
 
 def small_products_on_one_thread() -> None:
@@ -190,10 +200,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         one message is encoded at a time (``NLU_PARSE_WORKERS`` parse several at once),
         so that one message's limit does not end while another's products run under it.
         """
-        if self._threads == 1:
-            with self._blas.limit(limits=1, user_api="blas"):
-                self._featurize(messages)
-            return messages
-        with _multithreaded_encoding, self._blas.limit(limits=self._threads, user_api="blas"):
+        one_at_a_time = _multithreaded_encoding if self._threads > 1 else nullcontext()
+        with one_at_a_time, self._blas.limit(limits=self._threads, user_api="blas"):
             self._featurize(messages)
         return messages

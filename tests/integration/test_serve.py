@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -160,10 +161,12 @@ def test_same_parse_data_as_rasa(rasa_parsing: None, agent: Any) -> None:
     assert expected[3]["intent"]["name"] != expected[0]["intent"]["name"]  # real parses
 
 
-def test_parsing_runs_on_the_worker_thread(
-    rasa_parsing: None, agent: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    threads = []
+@contextmanager
+def parsing_on_workers(
+    agent: Any, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> Iterator[list[str]]:
+    """Parsing off the loop on a fresh pool of ``workers`` threads; yields each parse's thread."""
+    threads: list[str] = []
     graph_parse = agent.processor._parse_message_with_graph
 
     def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -171,14 +174,21 @@ def test_parsing_runs_on_the_worker_thread(
         return graph_parse(*args, **kwargs)
 
     monkeypatch.setattr(agent.processor, "_parse_message_with_graph", recording)
-    monkeypatch.setenv(serve.WORKERS_VARIABLE, "1")
+    monkeypatch.setenv(serve.WORKERS_VARIABLE, str(workers))
     monkeypatch.setattr(serve, "_executor", None)
     MessageProcessor.parse_message = serve.parse_message_off_loop  # type: ignore[method-assign]
     try:
-        parse_all(agent, TEXTS)
+        yield threads
     finally:
         if serve._executor is not None:
             serve._executor.shutdown()
+
+
+def test_parsing_runs_on_the_worker_thread(
+    rasa_parsing: None, agent: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with parsing_on_workers(agent, monkeypatch, workers=1) as threads:
+        parse_all(agent, TEXTS)
     assert len(threads) == len(TEXTS)
     assert all(name.startswith("nlu-parse") for name in threads)
     assert len(set(threads)) == 1  # one worker: one message after the other
@@ -242,20 +252,6 @@ def test_several_workers_parse_exactly_as_rasa(
         "my scalp is oily with flakes and my hair is thinning",
     ] * 6
     expected = parse_all(agent, texts)
-    threads: set[str] = set()
-    graph_parse = agent.processor._parse_message_with_graph
-
-    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        threads.add(threading.current_thread().name)
-        return graph_parse(*args, **kwargs)
-
-    monkeypatch.setattr(agent.processor, "_parse_message_with_graph", recording)
-    monkeypatch.setenv(serve.WORKERS_VARIABLE, "3")
-    monkeypatch.setattr(serve, "_executor", None)
-    MessageProcessor.parse_message = serve.parse_message_off_loop  # type: ignore[method-assign]
-    try:
+    with parsing_on_workers(agent, monkeypatch, workers=3) as threads:
         assert parse_all(agent, texts) == expected
-        assert len(threads) > 1
-    finally:
-        if serve._executor is not None:
-            serve._executor.shutdown()
+    assert len(set(threads)) > 1
