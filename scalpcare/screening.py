@@ -11,7 +11,12 @@ scope ("no fever" is not "fever"). It has:
 - three *level heads*, each a logistic regression: P(the message needs at least a
   doctor), P(at least a dermatologist), P(urgent care);
 - one *sign head* per sign of the corpus's vocabulary with enough examples (fever, pus,
-  swelling, bald patches...), used to combine signs across turns.
+  swelling, bald patches...), used to combine signs across turns;
+- a *status head* (``current``): trained only on messages that talk about a sign, it
+  tells a current problem from a negated, past, general, already-treated or someone
+  else's one ("had bald patches years ago, they filled in"). The heads above add up
+  words and cannot say "a sign AND it is current"; the model's level and signs count only
+  when this head says the message is current.
 
 A level head fires above its threshold (chosen on a precision/recall curve measured by
 cross-validation on the training side, recall first: ``scripts/screening_eval.py``), and
@@ -74,26 +79,38 @@ URGENT_SIGNS = frozenset(
 )
 #: A sign head at least this probable supports the model's urgent call.
 URGENT_SUPPORT = 0.3
+#: The status head: P(the message describes a current problem | it talks about a sign).
+STATUS_HEAD = "current"
 
 
 @dataclass
 class ScreeningModel(LinearHeads):
     """The trained heads (the ``LEVEL_HEADS`` first, then signs) and their thresholds."""
 
+    def is_current(self, probs: Mapping[str, float]) -> bool:
+        """Does the status head take the message as a current problem (True without one)?"""
+        return probs.get(STATUS_HEAD, 1.0) >= self.thresholds.get(STATUS_HEAD, 0.0)
+
     def level(self, probs: Mapping[str, float]) -> Referral:
-        """The strongest level whose head fires."""
+        """The strongest level whose head fires, on a message the status head calls current."""
+        if not self.is_current(probs):
+            return Referral.NONE
         for head in reversed(LEVEL_HEADS):
             if probs.get(head, 0.0) >= self.thresholds.get(head, 0.5):
                 return Referral(head)
         return Referral.NONE
 
     def signs(self, probs: Mapping[str, float]) -> tuple[str, ...]:
-        """The sign heads that fire."""
+        """The sign heads that fire, on a message the status head calls current."""
+        if not self.is_current(probs):
+            return ()
         return tuple(
             sorted(
                 head
                 for head in self.heads
-                if head not in LEVEL_HEADS and probs[head] >= self.thresholds.get(head, 0.5)
+                if head not in LEVEL_HEADS
+                and head != STATUS_HEAD
+                and probs[head] >= self.thresholds.get(head, 0.5)
             )
         )
 
@@ -103,7 +120,10 @@ class Example:
     """One training message: its text, sentence vector, level and signs.
 
     ``signs`` is None when the signs are unknown (a conversation turn labelled with a
-    level only): then the example trains the level heads only.
+    level only): then the example trains the level heads only. ``current`` trains the
+    status head: True for a current problem, False for a sign that is negated, past, a
+    general question, under care or someone else's, None otherwise (benign messages,
+    conversation turns, the table).
     """
 
     text: str
@@ -111,6 +131,7 @@ class Example:
     level: Referral
     signs: frozenset[str] | None
     weight: float = 1.0
+    current: bool | None = None
 
 
 def design_matrix(examples: Sequence[Example]) -> Any:
@@ -133,6 +154,9 @@ def head_targets(
         y = np.array([sign in (e.signs or ()) for e in examples])
         if int(y[known].sum()) >= min_positives:
             targets[sign] = (known, y)
+    status = np.array([e.current is not None for e in examples])
+    if status.any():
+        targets[STATUS_HEAD] = (status, np.array([bool(e.current) for e in examples]))
     return targets
 
 
@@ -141,12 +165,14 @@ def train(
     c: float = 4.0,
     thresholds: Mapping[str, float] | None = None,
     min_positives: int = 15,
+    status_c: float | None = None,
 ) -> ScreeningModel:
     """Fit every head (L2 logistic regression, classes balanced).
 
     Args:
         examples: The training messages.
         c: Inverse regularisation strength.
+        status_c: The status head's own (default ``c``).
         thresholds: Head thresholds to keep with the model (default 0.5 each).
         min_positives: A sign head needs at least this many positive examples.
 
@@ -162,7 +188,8 @@ def train(
 
     def fit(head: str) -> tuple[np.ndarray, float]:
         mask, y = targets[head]
-        return fit_head(matrix[mask], y[mask], c, weights_of_rows[mask])
+        strength = status_c if head == STATUS_HEAD and status_c is not None else c
+        return fit_head(matrix[mask], y[mask], strength, weights_of_rows[mask])
 
     # The heads are independent; two threads fit them in 11 s instead of 14 here
     # (liblinear lets go of the GIL for part of each fit), with the same weights.

@@ -194,7 +194,12 @@ def run_cv(args: argparse.Namespace) -> int:
         fit = [i for i, f in zip(train_items, fold_of, strict=True) if f != k]
         test = [i for i, f in zip(train_items, fold_of, strict=True) if f == k]
         examples = red_flags.corpus_examples(fit, vectors) + benign
-        model = screening.train(examples, c=args.c, min_positives=int(config["min_sign_examples"]))
+        model = screening.train(
+            examples,
+            c=args.c,
+            min_positives=int(config["min_sign_examples"]),
+            status_c=float(config["status_C"]),  # type: ignore[arg-type]
+        )
         for item in test:
             for turn in item.turns:
                 oof[turn] = model.probabilities(turn, vectors[turn])
@@ -209,7 +214,8 @@ def run_cv(args: argparse.Namespace) -> int:
         def __init__(self, thresholds: dict[str, float]):
             heads = list(next(iter(oof.values())))
             sign = float(config["sign_threshold"])  # type: ignore[arg-type]
-            super().__init__(heads, np.zeros((0, 0)), np.zeros(0), {h: sign for h in heads})
+            signs = {h: sign for h in heads if h != screening.STATUS_HEAD}
+            super().__init__(heads, np.zeros((0, 0)), np.zeros(0), signs)
             self.thresholds.update(thresholds)
 
         def probabilities(
@@ -223,6 +229,13 @@ def run_cv(args: argparse.Namespace) -> int:
     report(train_items, lambda i: screener.level(i, use_model=False), "rules alone (training side)")
     # Precision/recall of each level head, with the rules, at thresholds 0.05 .. 0.95.
     grid = [round(x, 2) for x in np.arange(0.05, 0.96, 0.05)]
+    # The status head's threshold is the configured one (``--status`` to try another).
+    configured = dict(config["thresholds"])  # type: ignore[call-overload]
+    status = {
+        screening.STATUS_HEAD: float(
+            args.status if args.status is not None else configured.get(screening.STATUS_HEAD, 0.0)
+        )
+    }
     targets = {"urgent": 0.98, "dermatologist": 0.98, "doctor": 0.98}
     chosen: dict[str, float] = {}
     # The curve is measured where the model reads (English): elsewhere no threshold helps.
@@ -236,7 +249,7 @@ def run_cv(args: argparse.Namespace) -> int:
         curve = []
         for t in grid:
             thresholds = {h: (t if h == head else 2.0) for h in screening.LEVEL_HEADS}
-            screener.model = OOF(thresholds)
+            screener.model = OOF({**thresholds, **status})
             preds = {i.id: screener.level(i) for i in english}
             positives = [i for i in english if Referral(i.level).rank >= rank]
             hits = sum(preds[i.id].rank >= rank for i in positives)
@@ -254,7 +267,7 @@ def run_cv(args: argparse.Namespace) -> int:
         print(f"  {'':<13} suggested threshold {chosen[head]} (recall target {targets[head]})")
     for label, thresholds in (
         ("configured", dict(config["thresholds"])),  # type: ignore[arg-type]
-        ("suggested", chosen),
+        ("suggested", {**chosen, **status}),
     ):
         screener.model = OOF(thresholds)
         report(
@@ -308,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     cv.add_argument("--dump", help="write the out-of-fold probabilities to this JSON file")
     cv.add_argument("--reuse", help="read the out-of-fold probabilities from a --dump file")
     cv.add_argument("--c", type=float, default=float(screener_config()["C"]))  # type: ignore[arg-type]
+    cv.add_argument(
+        "--status", type=float, help="the status head's threshold (default: config.yml's)"
+    )
     held = sub.add_parser(
         "heldout", help="train on the training side, measure on the held-out side"
     )

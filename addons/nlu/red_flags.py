@@ -46,6 +46,10 @@ RED_FLAG_ENTITY = "red_flag"
 _FILES = ("screening.npz", "screening.json")
 #: NLU training examples count as benign examples, at this weight.
 NLU_EXAMPLE_WEIGHT = 0.5
+#: Corpus kinds that talk about a sign that is not a current problem: the status head's
+#: negatives (its positives are the red flags; benign messages and conversations train
+#: the level heads only).
+NOT_CURRENT_KINDS = frozenset(("negated", "past", "question", "under_care", "someone_else_none"))
 
 
 def triage_data(
@@ -95,7 +99,9 @@ def corpus_examples(
 ) -> list[screening.Example]:
     """Training examples from corpus items (never pass held-out items here).
 
-    A single message trains every head; a conversation's turns train the level heads
+    A single message trains every head (the status head only when it is a red flag or
+    a sign that is not current, :data:`NOT_CURRENT_KINDS`); a conversation's turns train
+    the level heads
     with each turn's own level (their signs are labelled per conversation only), at most
     the conversation's: the referral is never lowered, so a turn cannot need more than
     the whole conversation ("a fever" that is "gone now" two turns later).
@@ -111,8 +117,21 @@ def corpus_examples(
                 examples.append(screening.Example(turn, vectors[turn], needed, None))
         else:
             text = item.turns[0]
+            current = (
+                True
+                if item.kind == "red_flag"
+                else False
+                if item.kind in NOT_CURRENT_KINDS
+                else None
+            )
             examples.append(
-                screening.Example(text, vectors[text], Referral(item.level), frozenset(item.signs))
+                screening.Example(
+                    text,
+                    vectors[text],
+                    Referral(item.level),
+                    frozenset(item.signs),
+                    current=current,
+                )
             )
     return examples
 
@@ -228,17 +247,20 @@ class RedFlagScreener(TrainedReader):
         """The defaults.
 
         ``use_model``: run the learned model beside the rules; ``C``: its inverse
-        regularisation; ``min_sign_examples``: examples a sign needs for its own head;
-        ``thresholds``: probability at which each head fires (level heads ``doctor``,
-        ``dermatologist``, ``urgent``; sign heads by name, default ``sign_threshold``),
+        regularisation (``status_C``: the status head's); ``min_sign_examples``: examples
+        a sign needs for its own head; ``thresholds``: probability at which each head fires
+        (level heads ``doctor``, ``dermatologist``, ``urgent``; the status head
+        ``current``, below which the model adds nothing; sign heads by name, default
+        ``sign_threshold``),
         chosen with ``scripts/screening_eval.py cv``; ``encoder_path``: the sentence
         encoder's folder (the featurizer's ``model_path``).
         """
         return {
             "use_model": True,
             "C": 4.0,
+            "status_C": 16.0,
             "min_sign_examples": 15,
-            "thresholds": {"doctor": 0.5, "dermatologist": 0.5, "urgent": 0.5},
+            "thresholds": {"doctor": 0.5, "dermatologist": 0.5, "urgent": 0.5, "current": 0.0},
             "sign_threshold": 0.8,
             "encoder_path": "build/minilm",
         }
@@ -343,9 +365,14 @@ def train_model(
         corpus_examples(items, vectors) + table_examples(table, vectors) + benign_examples(nlu)
     )
     model = screening.train(
-        examples, c=float(config["C"]), min_positives=int(config["min_sign_examples"])
+        examples,
+        c=float(config["C"]),
+        min_positives=int(config["min_sign_examples"]),
+        status_c=float(config["status_C"]),
     )
-    thresholds = {h: float(config["sign_threshold"]) for h in model.heads}
+    thresholds = {
+        h: float(config["sign_threshold"]) for h in model.heads if h != screening.STATUS_HEAD
+    }
     thresholds.update({str(k): float(v) for k, v in dict(config["thresholds"]).items()})
     model.thresholds = thresholds
     return model

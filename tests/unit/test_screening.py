@@ -179,6 +179,68 @@ def test_model_levels_follow_the_thresholds() -> None:
     assert model.level({"doctor": 0.1, "dermatologist": 0.1, "urgent": 0.01}) is N
 
 
+def _status_examples() -> list[screening.Example]:
+    """Sign talk labelled current or not, plus a benign message without a status."""
+    rng = np.random.default_rng(1)
+    rows = [
+        ("bald patch appeared last week", D, True),
+        ("a bald spot showed up this month", D, True),
+        ("had a bald patch years ago, it filled in", N, False),
+        ("no bald spot at all", N, False),
+        ("oily roots by the evening", N, None),
+    ]
+    return [
+        screening.Example(t, rng.normal(size=8), level, frozenset(), current=current)
+        for t, level, current in rows
+    ]
+
+
+def test_the_status_head_trains_on_sign_talk_only() -> None:
+    """Messages with a status train the status head; those without (benign) do not."""
+    examples = _status_examples()
+    mask, y = screening.head_targets(examples)[screening.STATUS_HEAD]
+    assert mask.tolist() == [True, True, True, True, False]
+    assert y[mask].tolist() == [True, True, False, False]
+    model = screening.train(examples, c=10.0, min_positives=1, status_c=10.0)
+    assert screening.STATUS_HEAD in model.heads
+    probs = model.probabilities("had a bald patch years ago, it filled in", None)
+    assert probs[screening.STATUS_HEAD] < 0.5
+    assert screening.STATUS_HEAD not in model.signs({h: 1.0 for h in model.heads})
+
+
+def test_without_status_examples_there_is_no_status_head() -> None:
+    """A corpus without status labels trains the level and sign heads only."""
+    assert screening.STATUS_HEAD not in _tiny_model().heads
+
+
+@pytest.mark.parametrize(
+    ("current", "level", "signs"),
+    [
+        (0.9, D, ("patchy_loss",)),  # current: the level heads count
+        (0.45, D, ("patchy_loss",)),  # at the threshold
+        (0.2, N, ()),  # not current: the model adds nothing
+    ],
+)
+def test_the_status_head_gates_the_models_level_and_signs(
+    current: float, level: Referral, signs: tuple[str, ...]
+) -> None:
+    """Below its threshold the status head silences the model (the rules still count)."""
+    model = _tiny_model()
+    model.heads = [*model.heads, screening.STATUS_HEAD]
+    model.thresholds = {
+        "doctor": 0.5,
+        "dermatologist": 0.5,
+        "urgent": 0.5,
+        "patchy_loss": 0.5,
+        screening.STATUS_HEAD: 0.45,
+    }
+    probs = {h: 0.0 for h in model.heads}
+    probs.update({"doctor": 0.9, "dermatologist": 0.8, "patchy_loss": 0.9})
+    probs[screening.STATUS_HEAD] = current
+    assert model.level(probs) is level
+    assert model.signs(probs) == signs
+
+
 def test_model_reads_a_message_without_a_sentence_vector() -> None:
     """No vector (or one of the wrong size): the n-grams alone still give probabilities."""
     model = _tiny_model()
