@@ -66,14 +66,17 @@ class ActionMassageLimits(Action):
             sensitive,
         )
         assessment = massage.assess(habit, limit) if habit.mentioned else None
-        repeat = limits_given_before(tracker) and (
+        # The long block (context, salon sessions, self-check) is said once a conversation;
+        # later answers say the limit in one line, and whether it changed.
+        repeat = limits_given_before(tracker)
+        changed = repeat and (
             tracker.get_slot(contract.MASSAGE_MAX_MINUTES),
             tracker.get_slot(contract.MASSAGE_MAX_SESSIONS_PER_DAY),
-        ) == (limit.max_minutes, limit.max_sessions_per_day)
+        ) != (limit.max_minutes, limit.max_sessions_per_day)
         # A tool asked about, not a habit told ("fingertips or a massager, which is it?").
         told = habit.minutes is not None or habit.sessions_per_day is not None
         asked_tools = () if told else habit.tools
-        reply = massage.limits_reply(limit, assessment, repeat, asked_tools)
+        reply = massage.limits_reply(limit, assessment, repeat, asked_tools, changed)
         say(dispatcher, reply, domain, tracker)
         events: list[EventType] = [
             SlotSet(contract.MASSAGE_MAX_MINUTES, limit.max_minutes),

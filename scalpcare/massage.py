@@ -267,14 +267,19 @@ def limits_reply(
     assessment: MassageAssessment | None,
     repeat: bool = False,
     tools: tuple[str, ...] = (),
+    changed: bool = False,
 ) -> Value:
     """The massage-limit reply: the limit with its context, problems, self-check.
 
     Args:
         limit: The personal limit.
         assessment: The user's habit checked against it, if they described one.
-        repeat: The same limit was given earlier in this conversation: say it in one
-            line and leave out the salon note and the self-check already given.
+        repeat: The limits were given earlier in this conversation: say the limit in
+            one line and leave out the salon note, the note on nutrition and the
+            self-check already given (the long block is said once a conversation).
+        changed: With ``repeat``, the limit differs from the one given before (the scalp
+            turned out sensitive, shedding was mentioned): the one line says it changed
+            and names the new context.
         tools: The tools the message names ("fingertips or a massager, which is it?"):
             when they are all gentle ones, a line says the tool matters less than the
             pressure (nails and rollers get their own warning from the assessment).
@@ -287,7 +292,9 @@ def limits_reply(
         said.append(PAUSED_NO_HABIT)
     else:
         span = f"5-{limit.max_minutes:g}" if limit.max_minutes > 5 else f"{limit.max_minutes:g}"
-        name = "utter_massage_limit_again" if repeat else "utter_massage_limit"
+        name = "utter_massage_limit"
+        if repeat:
+            name = "utter_massage_limit_changed" if changed else "utter_massage_limit_again"
         said.append(
             phrase(
                 name,

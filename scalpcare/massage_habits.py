@@ -105,6 +105,25 @@ _PER = r"\s*(?:a|per|each|/|every)?\s*"
 _PER_DAY = (
     re.compile(rf"\b{_RANGE}\s*(?:x|times?){_PER}(?:day|daily)\b"),
     re.compile(rf"\b(once|twice|thrice)(){_PER}(?:day|daily)\b"),
+    # "2 sessions of 8 minutes a day", "an hour a day split into three 20 minute sessions"
+    re.compile(
+        rf"\b{_RANGE}\s+(?:(?:\d+|{_NUM})\s*-?\s*(?:minutes?|mins?)\s+)?(?:sessions?|goes|rounds)"
+        rf"\b[^.!?]{{0,30}}?{_PER}(?:day|daily)\b"
+    ),
+    re.compile(
+        rf"\b(?:day|daily)\b[^.!?]{{0,30}}?\b(?:split|divided|broken)\s+(?:up\s+)?into\s+{_RANGE}\b"
+    ),
+)
+#: "2 sessions of 8 minutes", "three 20 minute sessions": the length of each session, which
+#: wins over a daily total said with it ("an hour a day split into three 20 minute sessions").
+_SESSION_LENGTH = (
+    re.compile(rf"\bsessions?\s+of\s+{_RANGE}\s*-?\s*{_MIN_UNIT}"),
+    re.compile(rf"\b{_RANGE}\s*-?\s*(?:minutes?|mins?)\s+(?:sessions?|goes|rounds)\b"),
+)
+#: "when I wash and again at night": a second session named.
+_AGAIN = re.compile(
+    r"\b(?:and|then)\s+(?:once\s+)?again\s+(?:at|in|before|after|when|later|on)\b"
+    r"|\b(?:another|a second)\s+(?:session|go|round|one)\b"
 )
 _PER_WEEK = (
     re.compile(rf"\b{_RANGE}\s*(?:x|times?){_PER}week\b"),
@@ -116,10 +135,15 @@ _MORNING_NIGHT = re.compile(
 #: Times of day a session is given at: two or more named are that many sessions a day
 #: ("10 min in the morning and 10 at night").
 _TIMES_OF_DAY = (
-    re.compile(r"\b(?:morning|mornings|when i wake(?: up)?|after waking|first thing|breakfast)\b"),
+    re.compile(
+        r"\b(?:morning|mornings|when i wake(?: up)?|after waking|first thing|breakfast)\b"
+        r"|\bin the am\b|\ba\.m\.?"
+    ),
     re.compile(r"\b(?:lunch|lunchtime|midday|noon|afternoon|afternoons)\b"),
     re.compile(r"\b(?:evening|evenings|after work|after dinner|dinner ?time)\b"),
-    re.compile(r"\b(?:night|nights|bedtime|before bed|before sleep|in bed)\b"),
+    re.compile(
+        r"\b(?:night|nights|bedtime|before bed|before sleep|in bed)\b|\bin the pm\b|\bp\.m\.?"
+    ),
 )
 #: "morning or night?": a choice between times of day, one session.
 _TIME_CHOICE = re.compile(
@@ -245,6 +269,8 @@ def _sessions(text: str) -> float | None:
     times = sum(1 for pattern in _TIMES_OF_DAY if pattern.search(text))
     if times >= 2 and not _TIME_CHOICE.search(text):
         return float(times)
+    if _AGAIN.search(text):
+        return 2.0
     weekly = _count(_PER_WEEK, text)
     if weekly is not None:
         return weekly / 7.0
@@ -283,6 +309,9 @@ def _minutes(text: str) -> float | None:
         if pattern.search(text):
             found.append(value)
             text = pattern.sub(" ", text)  # "half an hour" must not also read as "an hour"
+    each = [v for p in _SESSION_LENGTH for m in p.finditer(text) if (v := _range_upper(m))]
+    if each:
+        return max(each)
     return max(found) if found else None
 
 

@@ -321,6 +321,13 @@ HABIT_CASES = [
     ("the salon charges 45 euros", None, None, True, False),
     ("at the salon I paid $45", None, None, True, False),
     ("I'm 45, is a salon massage ok for me", None, None, True, False),
+    # Sessions counted as sessions; each session's length wins over a daily total.
+    ("i do 2 sessions of 8 minutes a day with my massager", 2.0, 8.0, False, True),
+    ("an hour a day split into three 20 minute sessions", 3.0, 20.0, False, True),
+    ("i do 10 mins in the am and 10 in the pm", 2.0, 10.0, False, True),
+    # A second session named by "again" or "another".
+    ("is it ok to massage when i wash and again at night?", 2.0, None, False, True),
+    ("a session in the morning and another one before bed, 5 mins", 2.0, 5.0, False, True),
 ]
 
 
@@ -356,3 +363,17 @@ def test_the_tool_note(tools: tuple[str, ...], referral: Referral | None, noted:
     limit = limit_for(referral, False, False, False)
     said = rendered(massage.limits_reply(limit, None, repeat=True, tools=tools))
     assert (rendered(massage.TOOLS_NOTE) in said) is noted
+
+
+def test_the_long_block_is_said_once() -> None:
+    """Given before, the limits come back in one line, saying whether the limit changed."""
+    gentle = limit_for(Referral.NONE, False, False, True)
+    first = rendered(massage.limits_reply(DEFAULT, None))
+    again = rendered(massage.limits_reply(DEFAULT, None, repeat=True))
+    changed = rendered(massage.limits_reply(gentle, None, repeat=True, changed=True))
+    intro = rendered(massage.SELF_CHECK_INTRO)
+    salon = rendered(massage.SALON_SESSIONS)
+    assert intro in first and salon in first
+    for later in (again, changed):
+        assert intro not in later and salon not in later
+    assert "5 minutes" in changed and changed != again
