@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import salon_actions
 from actions.replies import say
 from scalpcare import consultation_parsing as parsing
-from scalpcare import contract, habits, massage, routine
+from scalpcare import contract, habits, massage, routine, situations
 from scalpcare.commands import asks_why
 from scalpcare.contract import Referral
 from scalpcare.phrases import OR, Phrase, Value, chained, joined, phrase
@@ -458,6 +458,8 @@ class ActionGiveRoutine(Action):
             goal=tracker.get_slot(GOAL),
             referral=referral,
             nutrient_deficiency=nutrient,
+            pregnant=situations.Situation.PREGNANCY.value
+            in situations.answered(tracker.get_slot(contract.SITUATIONS_ANSWERED)),
         )
         built = routine.build_routine(profile, limit.max_minutes)
         text = say(dispatcher, routine.render(built), domain, tracker)

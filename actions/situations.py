@@ -56,6 +56,8 @@ class ActionSpecialSituation(Action):
         elif not todo and situations.pregnancy_reminder(message.get("text"), answered):
             # "and if i put rosemary oil in with it?" once pregnancy was answered.
             dispatcher.utter_message(response=situations.PREGNANCY_AGAIN_RESPONSE)
+            if situations.asks_about_colour(message.get("text")):
+                dispatcher.utter_message(response=situations.PREGNANCY_COLOUR_RESPONSE)
         else:
             if not todo and situations.distress_continues(replied, found, answered):
                 # "it isn't only hair to me" right after the distress answer: still heard.
@@ -67,6 +69,11 @@ class ActionSpecialSituation(Action):
                     emergency=emergency,
                     crisis_line=crisis_line,
                 )
+                if situation is situations.Situation.PREGNANCY and situations.asks_about_colour(
+                    message.get("text")
+                ):
+                    # "is it ok to get my hair coloured at 14 weeks?": the real question.
+                    dispatcher.utter_message(response=situations.PREGNANCY_COLOUR_RESPONSE)
         if situations.Situation.CRISIS in todo and tracker.is_paused():
             # Staff have the conversation: they must see this at once.
             text = str(message.get("text") or "")

@@ -179,7 +179,14 @@ def _uses_chemical_exfoliant(profile: Profile) -> bool:
 
 
 def _exfoliate_step(profile: Profile) -> Step:
-    if _uses_chemical_exfoliant(profile):
+    if profile.pregnant:
+        # Salicylic acid is one of the actives to check with the midwife or doctor first.
+        what = (
+            phrase("utter_routine_exfoliant_enzymes_pregnancy")
+            if _uses_chemical_exfoliant(profile)
+            else phrase("utter_routine_exfoliant_scrub_or_enzymes_pregnancy")
+        )
+    elif _uses_chemical_exfoliant(profile):
         what = phrase("utter_routine_exfoliant_chemical")
     else:
         what = phrase("utter_routine_exfoliant_scrub_or_chemical")
@@ -233,6 +240,9 @@ def _ingredients(profile: Profile) -> list[Phrase]:
     if (profile.goal == GOAL_RELAXATION or "tension" in profile.concerns) and not profile.sensitive:
         wanted.append(_TEA_TREE_PEPPERMINT)  # the cooling feel suits a relaxing session
     wanted += [_PEPTIDES, _VITAMIN_E]  # sensible for any scalp
+    if profile.pregnant:
+        # Essential oils wait for the midwife's or doctor's word (a note says so).
+        wanted = [_HYALURONIC if item is _TEA_TREE_PEPPERMINT else item for item in wanted]
     chosen: list[Phrase] = []
     for item in wanted:
         if item not in chosen:
@@ -302,6 +312,8 @@ def _expectations(profile: Profile) -> Value:
 def _notes(profile: Profile, minutes: float | None) -> list[Value]:
     notes: list[Value] = []
     # Safety-related notes first, so they are read first.
+    if profile.pregnant:
+        notes.append(phrase("utter_routine_note_pregnancy"))
     if minutes == 0:
         notes.append(phrase("utter_routine_note_massage_paused"))
     if profile.nutrient_deficiency or profile.referral is Referral.DOCTOR:

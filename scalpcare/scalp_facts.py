@@ -132,10 +132,14 @@ class Profile(ScalpFacts):
     Attributes:
         referral: The strongest referral made so far.
         nutrient_deficiency: The context suggests a possible deficiency.
+        pregnant: The client is pregnant or breastfeeding (the special situation was
+            answered): essential oils and actives are theirs to check with the midwife
+            or doctor, so the routine names none without saying so.
     """
 
     referral: Referral = Referral.NONE
     nutrient_deficiency: bool = False
+    pregnant: bool = False
 
     def __post_init__(self) -> None:
         """Reject values outside the contract's vocabularies."""
@@ -163,6 +167,7 @@ class Profile(ScalpFacts):
         goal: object = None,
         referral: object = None,
         nutrient_deficiency: object = False,
+        pregnant: object = False,
     ) -> Profile:
         """Build a profile from loosely typed values such as tracker slots.
 
@@ -179,6 +184,7 @@ class Profile(ScalpFacts):
             goal: A normalised goal or free text (parsed).
             referral: A ``Referral`` or a slot string.
             nutrient_deficiency: Truthy when a deficiency is suspected.
+            pregnant: Truthy when the client is pregnant or breastfeeding.
 
         Returns:
             A valid ``Profile``.
@@ -202,6 +208,7 @@ class Profile(ScalpFacts):
             goal=clean_goal,
             referral=referral if isinstance(referral, Referral) else Referral.parse(referral),
             nutrient_deficiency=bool(slot_bool(nutrient_deficiency)),
+            pregnant=bool(slot_bool(pregnant)),
         )
 
 

@@ -488,3 +488,23 @@ def pregnancy_reminder(text: str | None, answered: Iterable[str]) -> bool:
         return False
     norm = normalise((text or "")[:MAX_CHARS])
     return bool(_PREGNANCY_CHECKED.search(norm) and _ASKS_IF_SAFE.search(norm))
+
+
+#: Hair colour, bleach, perms or relaxers asked about in pregnancy: the real question gets
+#: its own line (the pregnancy answer speaks of oils and actives only).
+PREGNANCY_COLOUR_RESPONSE = "utter_situation_pregnancy_colour"
+_COLOUR_TREATMENT = re.compile(
+    r"\b(?:dye\w*|dyin\w*|colou?r(?:ed|ing|ist)?\b(?! of\b)|highlights?|balayage|bleach\w*|"
+    r"henna|tint\w*|perm(?:s|ed|ing)?|relax(?:er|ers|ed)\b|keratin|"
+    r"roots? (?:done|touch\w*|retouch\w*)|"
+    r"touch(?:ing)? up (?:my|the) roots)"
+)
+
+
+def asks_about_colour(text: str | None) -> bool:
+    """Does the message ask about colouring, bleaching or perming hair (pure)?
+
+    "is it ok to get my hair coloured at 14 weeks?", "would highlights be safer than
+    all-over dye?": in pregnancy the answer names who decides (midwife or doctor).
+    """
+    return bool(_COLOUR_TREATMENT.search(normalise((text or "")[:MAX_CHARS])))

@@ -26,7 +26,7 @@ from scalpcare.habits import (
     parse_products,
     parse_wash_frequency,
 )
-from scalpcare.phrases import Phrase, Value
+from scalpcare.phrases import Phrase, Value, phrase
 from scalpcare.routine import (
     STEP_CLEANSE,
     STEP_EXFOLIATE,
@@ -908,6 +908,9 @@ def _sample_routines() -> Iterator[Routine]:
             wash_frequency="daily" if "oiliness" in concerns else None,
         )
         yield build_routine(prof, massage_minutes=0 if "tension" in concerns else 7.5)
+    # Pregnant or breastfeeding, with and without the gentle branch.
+    for concerns, sensitive in itertools.product(CONCERN_SETS, SENSITIVE_OPTIONS):
+        yield build_routine(profile(concerns=concerns, sensitive=sensitive, pregnant=True))
 
 
 def test_every_letter_of_a_routine_comes_from_the_domain() -> None:
@@ -1000,3 +1003,17 @@ def test_texts_are_phrases_not_python_strings() -> None:
     values: list[Value] = [routine.frequency, routine.expectations, *routine.notes]
     values += [part for s in routine.steps for part in (s.title, s.detail)]
     assert all(not isinstance(value, str) for value in values)
+
+
+@pytest.mark.parametrize("sensitive", [True, False])
+@pytest.mark.parametrize("concerns", [("itch",), ("flaking", "dryness"), ("tension",), ()])
+def test_pregnancy_names_no_oil_or_active_without_the_midwife(
+    concerns: tuple[str, ...], sensitive: bool
+) -> None:
+    """Pregnant or breastfeeding: no tea tree or peppermint, salicylic acid only with a word
+    from the midwife or doctor, and a note saying so read first."""
+    built = build_routine(profile(concerns=concerns, sensitive=sensitive, pregnant=True))
+    text = rendered(render(built))
+    assert "tea tree or peppermint to soothe" not in text
+    assert "midwife or doctor" in rendered(built.steps[0].detail)
+    assert built.notes[0] == phrase("utter_routine_note_pregnancy")

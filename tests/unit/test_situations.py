@@ -196,3 +196,20 @@ def test_a_referral_answers_beside_the_models_guess_of_lice(
     parse = {situations.PARSE_PROPERTY: stored, triage.PARSE_PROPERTY: {"level": level}}
     assert tuple(s.value for s in situations.from_parse(parse, text)) == expected
     assert situations.TRIAGE_PROPERTY == triage.PARSE_PROPERTY
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("im 14 weeks, is it ok to get my hair coloured now?", True),
+        ("would highlights be safer than all over dye?", True),
+        ("can i have my roots done while breastfeeding", True),
+        ("is henna ok?", True),
+        ("is a scalp massage ok in the third trimester?", False),
+        ("what colour of flakes is normal", False),
+        ("is tea tree ok?", False),
+    ],
+)
+def test_asks_about_colour(text: str, asks: bool) -> None:
+    """Colour, bleach or perms asked about: the pregnancy answer gets a line for it."""
+    assert situations.asks_about_colour(text) is asks
