@@ -204,6 +204,8 @@ TOPIC_ANSWERS = {
     ROUTINE_ACTION: FAQ_ACTION,
     BOOKING_ACTION: SALON_INFO_ACTION,
 }
+#: The special situations' answer: the topic of the message it answered stays the topic.
+SITUATION_ACTION = "action_special_situation"
 #: Actions that keep the topic of the answer before them.
 TOPIC_NEUTRAL = frozenset(
     ("action_listen", "action_give_consent", "action_decline_consent", "utter_youre_welcome")
@@ -291,10 +293,17 @@ def last_topic_answer(events: Sequence[Event], turns_back: int = 2) -> str | Non
 
     Looks back over the last ``turns_back`` turns before the latest message; a consent
     question answered or a thank-you in between keeps the topic, anything else ends it.
+    A special situation's answer to a message about massage ("is a scalp massage ok in
+    the third trimester?") leaves the massage as the topic.
     """
     users_seen = 0
+    situation_answered = False
     for event in reversed(events):
         if isinstance(event, UserUttered):
+            if situation_answered:
+                # "is a scalp massage ok while pregnant?" answered by the special situation:
+                # "how long can I do it for?" next still asks about the massage.
+                return MASSAGE_ACTION if MASSAGE_WORDS.search(event.text or "") else None
             users_seen += 1
             if users_seen > turns_back:
                 return None
@@ -302,7 +311,9 @@ def last_topic_answer(events: Sequence[Event], turns_back: int = 2) -> str | Non
             name = event.action_name or ""
             if name in TOPIC_ANSWERS:
                 return name
-            if name not in TOPIC_NEUTRAL:
+            if name == SITUATION_ACTION:
+                situation_answered = True
+            elif name not in TOPIC_NEUTRAL:
                 return None
     return None
 

@@ -270,6 +270,21 @@ MASSAGE = [
 ]
 
 
+#: A massage question answered by a special situation (pregnancy) first.
+SITUATION_ABOUT_MASSAGE = [
+    UserUttered("is a scalp massage ok in the third trimester?"),
+    ActionExecuted("action_special_situation"),
+    BotUttered("Congratulations, and good that you're checking..."),
+    ActionExecuted("action_listen"),
+]
+SITUATION_ABOUT_OILS = [
+    UserUttered("im pregnant, is tea tree shampoo ok?"),
+    ActionExecuted("action_special_situation"),
+    BotUttered("Congratulations, and good that you're checking..."),
+    ActionExecuted("action_listen"),
+]
+
+
 BOOKED = [
     UserUttered("yes that's fine"),
     ActionExecuted("action_submit_booking"),
@@ -294,6 +309,9 @@ BOOKED = [
         (MASSAGE, None, "someone said you get a centimetre in a week, can it do that", None),
         (MASSAGE, None, "and is 3 times a week ok?", "action_massage_limits"),
         (MASSAGE, None, "thanks!", None),
+        # the massage asked about, answered by a special situation: still the topic
+        (SITUATION_ABOUT_MASSAGE, None, "how long can i do it for?", "action_massage_limits"),
+        (SITUATION_ABOUT_OILS, None, "how long can i do it for?", None),
         # not right after the massage answer, or inside a form (the rules answer there)
         (CONSENT, None, "is that too much?", None),
         (MASSAGE, "consultation_form", "is that too much?", None),
