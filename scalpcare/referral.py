@@ -247,14 +247,13 @@ _AMOUNT = (
     r"(?:(?:like|about|around|almost|nearly|roughly|maybe|approx\w*|at least|more than|"
     r"over|just over|just under|a good|the best part of)\s+)?"
     r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several|some|"
-    r"many|couple(?: of)?|\d+(?:\s*-\s*\d+)?)\s*)?"
+    r"many|couple(?: of)?|\d+(?:\s*(?:-|to|or)\s*\d+)?)\s*)?"
     r"(?:days?|weeks?|months?|years?|yrs?|wks?|mo|mos)\b"
 )
 _DURATION = re.compile(
     r"\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+)?" + _AMOUNT + r"|"
     r"\b(?:the\s+)?(?:last|past)\s+" + _AMOUNT + r"|"
-    r"\b(?:\d+|a|an|a few|few|several|couple(?: of)?)\s+(?:days?|weeks?|months?|years?)\s+"
-    r"(?:ago|now|already|and counting)\b"
+    r"\b" + _AMOUNT + r"\s+(?:ago|now|already|and counting|back)\b"
     # "it's been like 6 weeks", "has been about a year"
     r"|\b(?:it'?s|it has|has|have|i'?ve|its) been\s+" + _AMOUNT + r"|"
     # "every winter, this is the 3rd winter now"
@@ -263,12 +262,20 @@ _DURATION = re.compile(
     r"year|time) (?:now|in a row|running)\b"
     r"|\bsince\s+(?:(?:just\s+)?(?:before|after)\s+)?(?:last\s+\w+|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|christmas|summer|winter|spring|autumn|"
-    r"i was \w+|\d{4})\b",
+    r"i was \w+|\d{4})\b"
+    # "i first noticed it in june", "back in march", "since early spring"
+    r"|(?:\b(?:back in|early|late|mid|the end of|the start of|the beginning of)"
+    r"|\b(?:noticed|started|began|appeared|showed up|came up|spotted|found|saw)\b[^.!?]{0,20}?"
+    r"\b(?:in|around|during))"
+    r"[\s-]+(?:last\s+)?(?:january|february|march|april|may|june|july|august|september|"
+    r"october|november|december)\b"
+    # "that's been there about 6 weeks", "been going on for a month"
+    r"|\bbeen (?:there|going on|like (?:this|that)|happening|around)\s+(?!for\b)" + _AMOUNT,
     re.IGNORECASE,
 )
 _WHERE = re.compile(
-    r"\b(?:on|at|along|behind|around|near|over|across|by|in|down|up|onto|into|to)\s+"
-    r"(?:the\s+|my\s+|his\s+|her\s+)?"
+    r"\b(?:on|at|along|behind|around|near|over|across|by|in|down|up|onto|into|to|towards?)\s+"
+    r"(?:the\s+|my\s+|his\s+|her\s+)?(?:(?:left|right|upper|lower|very)\s+)?"
     r"(?:back|top|front|side|sides|crown|nape|hairline|temples?|parting|part|ears?|eyebrows?|"
     r"forehead|neck)"
     r"(?:\s+of\s+(?:my|the|his|her)\s+(?:head|scalp|neck))?\b",

@@ -214,7 +214,28 @@ def test_join_adjacent(spans: list[tuple[int, int, str]], phrases: list[str]) ->
         (
             "a bald patch on the back of my head about 2 weeks ago",
             "on the back of my head",
-            "2 weeks ago",
+            "about 2 weeks ago",
+        ),
+        # A side named, a number in words, a month the client noticed it in.
+        (
+            "a patch gone on the left side of my scalp, it started about two months ago",
+            "on the left side of my scalp",
+            "about two months ago",
+        ),
+        (
+            "a red scaly patch towards the back of my head for 4 or 5 months",
+            "towards the back of my head",
+            "for 4 or 5 months",
+        ),
+        (
+            "a sore near the crown, i first noticed it in june",
+            "near the crown",
+            "noticed it in june",
+        ),
+        (
+            "a scaly rash behind my right ear thats been there about 6 weeks",
+            "behind my right ear",
+            "been there about 6 weeks",
         ),
         (
             "for some years now I have had greasy scales along my hairline and behind my ears",
