@@ -208,7 +208,13 @@ TOPIC_ANSWERS = {
 SITUATION_ACTION = "action_special_situation"
 #: Actions that keep the topic of the answer before them.
 TOPIC_NEUTRAL = frozenset(
-    ("action_listen", "action_give_consent", "action_decline_consent", "utter_youre_welcome")
+    (
+        "action_listen",
+        "action_give_consent",
+        "action_decline_consent",
+        "utter_youre_welcome",
+        "utter_acknowledged",
+    )
 )
 #: Answers this policy may give outside the rules (it then predicts listening itself).
 FOLLOWED_UP_ANSWERS = frozenset((MASSAGE_ACTION, FAQ_ACTION, SALON_INFO_ACTION))
@@ -249,6 +255,55 @@ def faq_rescue_action(
     if active_loop or intent not in UNPLACED_INTENTS or reports_habit(text):
         return None
     return FAQ_ACTION if faq_confidence(parse_data) >= FAQ_RESCUE_CONFIDENCE else None
+
+
+#: Said before the FAQ's answer when the same answer was already given in this session.
+FAQ_AGAIN_ACTION = "utter_faq_again"
+
+
+def faq_answer_key(parse_data: Mapping[str, Any] | None) -> str | None:
+    """The FAQ answer the selector picked for the message ("faq/peptides"), if any."""
+    selected = ((parse_data or {}).get("response_selector") or {}).get("faq") or {}
+    key = (selected.get("response") or {}).get("intent_response_key")
+    return str(key) if key else None
+
+
+def said_in_session(events: Sequence[Event], response: str) -> bool:
+    """Was ``response`` said in this session, before the latest message (pure)?"""
+    for event in reversed(events):
+        if isinstance(event, (Restarted, SessionStarted)):
+            return False
+        if isinstance(event, BotUttered) and (event.metadata or {}).get("utter_action") == response:
+            return True
+    return False
+
+
+def faq_again_action(
+    events: Sequence[Event],
+    active_loop: str | None,
+    action: str | None,
+    intent: str | None,
+    parse_data: Mapping[str, Any] | None,
+) -> str | None:
+    """A word that the answer was given already, before the same FAQ answer again (pure).
+
+    "what does tea tree actually do?" asked twice gets the answer twice, but the second
+    time it first says so ("you asked that a moment ago...") instead of pasting the same
+    block as if new. Outside forms only (a form's rules answer a question and resume).
+
+    Args:
+        events: The conversation's events, the latest message last.
+        active_loop: The active form, if any.
+        action: What this policy predicts otherwise (the FAQ's answer, or nothing).
+        intent: The latest message's intent (``faq`` when the rules would answer it).
+        parse_data: The latest message's parse data (the FAQ selector's pick).
+    """
+    if active_loop or not (action == FAQ_ACTION or (action is None and intent == "faq")):
+        return None
+    key = faq_answer_key(parse_data)
+    if not key or not said_in_session(events, f"utter_{key}"):
+        return None
+    return FAQ_AGAIN_ACTION
 
 
 SUMMARY_ACTION = "action_referral_summary"
@@ -467,6 +522,10 @@ def after_answer(
     latest_action: str | None, previous_action: str | None, active_loop: str | None = None
 ) -> str | None:
     """Listen after the action this policy predicted (no rule expects it)."""
+    if latest_action == FAQ_AGAIN_ACTION:
+        return FAQ_ACTION  # "you asked that a moment ago", then the answer
+    if latest_action == FAQ_ACTION and previous_action == FAQ_AGAIN_ACTION:
+        return ACTION_LISTEN_NAME
     if latest_action == ROUTINE_ACTION and previous_action == STOP_OR_SKIP_ACTION:
         return ACTION_LISTEN_NAME  # the last question skipped: the routine, then listen
     if latest_action == DEACTIVATE_ACTION and previous_action not in (ACTION_LISTEN_NAME, None):
@@ -535,6 +594,8 @@ class ContextPolicy(Policy):
                     limits_given(events),
                 )
             )
+            parse_data = latest.parse_data if latest else None
+            action = faq_again_action(events, loop, action, intent, parse_data) or action
         else:
             action = step_aside_action(
                 list(tracker.events),

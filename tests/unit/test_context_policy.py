@@ -21,6 +21,7 @@ from addons.policies.context_policy import (
     booking_answer_action,
     booking_reply_action,
     change_request_action,
+    faq_again_action,
     faq_rescue_action,
     follow_up_action,
     habit_action,
@@ -214,6 +215,9 @@ def test_only_the_latest_question_counts() -> None:
         ("action_change_booking", "action_listen", None, "action_listen"),
         ("action_booking_reply", "action_listen", None, "action_listen"),
         ("action_salon_info", "action_listen", None, "action_listen"),
+        # the same FAQ asked again: the word that it was asked, the answer, then listen
+        ("utter_faq_again", "action_listen", None, "utter_faq"),
+        ("utter_faq", "utter_faq_again", None, "action_listen"),
         # the last question skipped: the routine follows, then the user's turn
         ("action_give_routine", "action_stop_or_skip", None, "action_listen"),
         # in a form the rules resume the form after a massage answer
@@ -609,3 +613,46 @@ def test_faq_rescue_action(
 )
 def test_faq_rescue_action_and_a_massage_habit(text: str, action: str | None) -> None:
     assert faq_rescue_action(None, "nlu_fallback", _selected(0.95), text) == action
+
+
+TEA_TREE = {"response_selector": {"faq": {"response": {"intent_response_key": "faq/tea_tree"}}}}
+ANSWERED_TEA_TREE = [
+    UserUttered("what does tea tree do"),
+    ActionExecuted("utter_faq"),
+    BotUttered("Tea tree...", metadata={"utter_action": "utter_faq/tea_tree"}),
+    ActionExecuted("action_listen"),
+]
+
+
+@pytest.mark.parametrize(
+    ("events", "loop", "action", "intent", "parse_data", "expected"),
+    [
+        # the same answer given before in this session: said so first
+        (ANSWERED_TEA_TREE, None, None, "faq", TEA_TREE, "utter_faq_again"),
+        (ANSWERED_TEA_TREE, None, "utter_faq", "nlu_fallback", TEA_TREE, "utter_faq_again"),
+        # a first time, another answer, another action, in a form, or a new session: no
+        ([], None, None, "faq", TEA_TREE, None),
+        (
+            ANSWERED_TEA_TREE,
+            None,
+            None,
+            "faq",
+            {"response_selector": {"faq": {"response": {"intent_response_key": "faq/peptides"}}}},
+            None,
+        ),
+        (ANSWERED_TEA_TREE, None, "action_massage_limits", "faq", TEA_TREE, None),
+        (ANSWERED_TEA_TREE, "consultation_form", None, "faq", TEA_TREE, None),
+        ([*ANSWERED_TEA_TREE, SessionStarted()], None, None, "faq", TEA_TREE, None),
+    ],
+)
+def test_faq_again_action(
+    events: list,
+    loop: str | None,
+    action: str | None,
+    intent: str,
+    parse_data: dict,
+    expected: str | None,
+) -> None:
+    """The same FAQ asked again is acknowledged before the answer, not pasted as new."""
+    latest = _answered(events, "what does tea tree do")
+    assert faq_again_action(latest, loop, action, intent, parse_data) == expected
