@@ -475,7 +475,16 @@ _PREGNANCY_CHECKED = re.compile(
     r"acids?|exfoliat\w*|peel\w*|scrub\w*|massag\w*|products?|serums?|dyes?|colou?r\w*|"
     r"bleach\w*|treatments?|facials?|minoxidil)\b"
 )
-_ASKS_IF_SAFE = re.compile(r"\?|\b(?:ok|okay|safe|fine|alright|worry|worried|risk\w*|harm\w*)\b")
+#: "is it ok", "ok to use", "safe", "?": a question whether something is safe ("ok, I'll
+#: check" opens a sentence without asking anything).
+_ASKS_IF_SAFE = re.compile(
+    r"\?|\b(?:is|it'?s|its|be|are|still|that|this|those)\s+(?:it\s+|that\s+|they\s+)?"
+    r"(?:ok|okay|fine|alright)\b|\b(?:ok|okay|fine|alright)\s+(?:to|for|if|while|during|with)\b"
+    r"|\b(?:safe|worry|worried|risk\w*|harm\w*)\b"
+)
+#: A booking asked for ("can I book the scalp facial for Thursday?"): the booking's, not a
+#: question about a treatment's safety.
+_ASKS_TO_BOOK = re.compile(r"\b(?:book|booking|reserve|appointment for)\b")
 
 
 def pregnancy_reminder(text: str | None, answered: Iterable[str]) -> bool:
@@ -487,6 +496,8 @@ def pregnancy_reminder(text: str | None, answered: Iterable[str]) -> bool:
     if Situation.PREGNANCY.value not in set(answered):
         return False
     norm = normalise((text or "")[:MAX_CHARS])
+    if _ASKS_TO_BOOK.search(norm):
+        return False
     return bool(_PREGNANCY_CHECKED.search(norm) and _ASKS_IF_SAFE.search(norm))
 
 

@@ -34,6 +34,7 @@ Triage (priority 7) outranks it: "yes, and my scalp is bleeding now" is triaged 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -402,6 +403,11 @@ HABIT_MISREAD_AS = frozenset(
 )
 #: Intents that mean the classifier could not place the message.
 UNPLACED_INTENTS = frozenset(("nlu_fallback", "out_of_scope"))
+#: A message about the answer just given ("which one should i drop then?", "so cut it down?").
+REFERS_BACK = re.compile(
+    r"\b(?:which (?:one|of (?:them|those|the two))|one of (?:them|those)|drop|cut (?:down|back|out)"
+    r"|skip one|the other one|then\??$)"
+)
 
 
 def habit_action(
@@ -418,10 +424,11 @@ def habit_action(
     my fingertips?") is a massage question too. Right after the massage limits the massage
     word may be left out ("i've been doing 45 min a day because the salon does 45"), and a
     tool named alone is about the massage ("but fingertips are just as good, which is
-    it"). Once the limits were given in the conversation, a daily habit told in full
-    without the word (minutes, and once a day or more: "this week i've done 10 mins morning
-    and night") is an update of the massage habit. Outside forms only: a consultation
-    answer may mention a massage in passing.
+    it"), and so is a message that could not be placed but refers back to the answer
+    ("which one should i drop then"). Once the limits were given in the conversation, a
+    daily habit told in full without the word (minutes, and once a day or more: "this
+    week i've done 10 mins morning and night") is an update of the massage habit. Outside
+    forms only: a consultation answer may mention a massage in passing.
     """
     if active_loop or intent not in HABIT_MISREAD_AS or not text:
         return None
@@ -430,6 +437,9 @@ def habit_action(
         return None
     habit = parse_habit(text)
     if intent in UNPLACED_INTENTS and (massage_said or (after_massage and habit.tools)):
+        return MASSAGE_ACTION
+    if intent in UNPLACED_INTENTS and after_massage and REFERS_BACK.search(text.lower()):
+        # "which one should i drop then", right after the limits said at most one session
         return MASSAGE_ACTION
     if massage_said or after_massage:
         # Sessions alone ("twice a day") are a habit only when the massage is named.

@@ -374,6 +374,10 @@ def test_habit_action(loop: str | None, intent: str, text: str, action: str | No
         # without minutes, or without the limits just before, it is not a habit report
         ("nlu_fallback", "i've been doing 45 min a day because the salon does 45", False, None),
         ("nlu_fallback", "twice a day", True, None),
+        # an unplaced message about the answer just given
+        ("nlu_fallback", "which one should i drop then", True, "action_massage_limits"),
+        ("nlu_fallback", "which one should i drop then", False, None),
+        ("nlu_fallback", "asdfgh", True, None),
         ("describe_scalp", "my roots are greasy by 5pm every day", True, None),
     ],
 )

@@ -190,6 +190,13 @@ def test_previous_turn_replies_reads_back_to_the_user_message_before() -> None:
         ("i only do 5 mins with my fingertips before bed", ["pregnancy"], False),
         ("thanks so much", ["pregnancy"], False),
         ("and if i put a few drops of rosemary oil in with it?", [], False),
+        # "ok" opening a sentence asks nothing; a booking asked for is the booking's
+        (
+            "ok ill check. can i book the scalp facial for a thursday afternoon",
+            ["pregnancy"],
+            False,
+        ),
+        ("ok so is the facial fine for me", ["pregnancy"], True),
     ],
 )
 def test_pregnancy_reminder(text: str, answered: list[str], expected: bool) -> None:
