@@ -1,17 +1,40 @@
 """Red flags written in Spanish, French or German, and which of them a message is in (pure).
 
 The assistant speaks English. A client who writes in another language still gets the
-safety answer (in plain English, with the salon's phone number) for the words this small
-lexicon covers: fever, pus, bleeding (and bleeding that will not stop), swelling (of the
-face, too), psoriasis and a bald patch (docs/content-rules.md, "Special situations").
+safety answer (in plain English, with the salon's phone number) for the signs this small
+lexicon covers (docs/content-rules.md, "Special situations"; the levels of
+data/screening/GUIDE.md):
+
+* ``_LEXICON`` (every message): fever, pus, bleeding (and bleeding that will not stop),
+  swelling (of the face, too), psoriasis-like scaling and a bald patch;
+* ``_VOCABULARY`` (only a message in that language), by sign:
+  an allergic reaction (a swollen face, eyelids, eyes, lips, tongue, throat or neck in
+  either word order and most verb forms, eyes swollen shut, trouble swallowing; hives
+  alone are a rash, dermatologist); a chemical burn (a burn, raw skin, blisters or a
+  burning scalp together with a dye, bleach, relaxer or perm, in one message; a burn, raw
+  skin or blisters alone are dermatologist); a head injury (a fall near the head, a blow
+  to the head, a head wound) and its warning signs (vomiting, drowsiness, confusion,
+  passing out), which are the English rules' components: with bleeding or a warning sign
+  they make ``triage.URGENT_COMBINATIONS``' head-injury combinations, in one message or
+  across the conversation; bleeding for ten minutes or more, or in spite of pressure;
+  spreading (which is also an inflamed scalp, as in the English rules) and a hot scalp or
+  lump (a fever with either is urgent; spreading with a hot swelling or a lump is urgent);
+  oozing; a fever given as a number ("38,5 de fiebre", "39 °C", "39 Grad").
+
 Everything else in another language gets the honest "I only speak English for now".
 
-The lexicon matches accent-folded, lower-case words; a negation just before a word
-("no tengo fiebre", "pas de fièvre", "kein Fieber") cancels it.
+The lexicon matches accent-folded, lower-case words. A negation just before a word ("no
+tengo fiebre", "pas de fièvre", "kein Fieber", "ça ne saigne plus"), between the words
+of a finding ("los ojos no están hinchados") or, in French and German, just after it
+("die Lider schwellen nicht an") cancels it. A message-level qualifier (a past episode,
+a general question such as "¿el tinte puede hacer ampollas?", a doctor's care) sets the
+message's findings aside unless it says it got worse, or a later sentence says it is
+happening now ("hatte als Kind eine Reaktion. Jetzt schwillt mein Hals an").
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -55,14 +78,14 @@ _LEXICON: tuple[tuple[str, str, Referral, str], ...] = (
     ("de", "bleeding", _U, r"(?:blutet|blutung)[^.!?]{0,30}(?:hort|horen) nicht auf"),
     ("de", "bleeding", _U, r"hort nicht auf zu bluten|blutet (?:stark|ununterbrochen)"),
     # A swollen face, eyes, lips or throat; trouble breathing.
-    ("es", "allergic", _U, r"(?:cara|ojos|parpados|labios|garganta)\s+(?:\w+\s+){0,2}hinchad\w*"),
+    ("es", "allergic", _U, r"(?:cara|ojos|parpados|labios|garganta)\s+(?:\S+\s+){0,2}hinchad\w*"),
     ("es", "allergic", _U, r"hinch\w*\s+(?:la\s+|los\s+)?(?:cara|ojos|parpados|labios|garganta)"),
     ("es", "allergic", _U, r"(?:no puedo|dificultad para|me cuesta) respirar"),
     (
         "fr",
         "allergic",
         _U,
-        r"(?:visage|yeux|paupieres|levres|gorge)\s+(?:\w+\s+){0,2}(?:gonfle|enfle)\w*",
+        r"(?:visage|yeux|paupieres|levres|gorge)\s+(?:\S+\s+){0,2}(?:gonfle|enfle)\w*",
     ),
     (
         "fr",
@@ -75,7 +98,8 @@ _LEXICON: tuple[tuple[str, str, Referral, str], ...] = (
         "de",
         "allergic",
         _U,
-        r"(?:gesicht|augen|augenlider|lippen|hals)\s+(?:ist\s+|sind\s+)?(?:stark\s+)?(?:geschwollen|angeschwollen)",
+        r"(?:gesicht|augen|augenlider|lippen|hals)\s+(?:ist\s+"
+        r"|sind\s+)?(?:stark\s+)?(?:geschwollen|angeschwollen)",
     ),
     ("de", "allergic", _U, r"(?:geschwollen\w*|schwellung)\s+(?:im\s+)?(?:gesicht|augen|lippen)"),
     ("de", "allergic", _U, r"(?:atemnot|kann nicht (?:richtig )?atmen|schwer zu atmen)"),
@@ -120,6 +144,315 @@ _LEXICON: tuple[tuple[str, str, Referral, str], ...] = (
         r"kahle stelle\w*|kreisrund\w* haarausfall|alopezie|stelle\w* ohne haare",
     ),
 )
+# The signs' vocabulary by language (docs/content-rules.md and data/screening/GUIDE.md:
+# an allergic reaction, a chemical burn, a head injury with a warning sign, a spreading
+# infection, a fever given as a number). Each entry names a *cue*; ``_CUES`` says which
+# sign and level a cue reports, and ``_LOCAL`` which cues make an urgent sign together in
+# one message. Unlike ``_LEXICON`` these words run only in a message known to be in that
+# language (several are English words, or English-like: "confuse", "plaques").
+#: A word between two parts of a finding (written ``\S+`` in the patterns): in the same
+#: sentence, and not a negation ("los ojos no están hinchados", "Gesicht ist nicht
+#: geschwollen").
+_WORD_BETWEEN = (
+    r"(?!(?:no|ni|sin|nunca|jamas|pas|plus|jamais|nicht|kein\w*|nie|niemals)(?!\w))[^\s.!?;]+"
+)
+
+
+def _gap(n: int) -> str:
+    """Up to ``n`` words between two parts of a finding."""
+    return rf"\s+(?:\S+\s+){{0,{n}}}"
+
+
+def _near(first: str, second: str, n: int = 3) -> str:
+    """``first`` then ``second`` within ``n`` words, or the other way round."""
+    one = rf"(?:{first})(?!\w){_gap(n)}(?:{second})(?!\w)"
+    other = rf"(?:{second})(?!\w){_gap(n)}(?:{first})(?!\w)"
+    return f"{one}|{other}"
+
+
+_FEVER_NUMBER = (
+    r"(?:3[89]|4[01])(?:[.,]\d)?\s*(?:°\s*c?|o ?c\b|grados?|grad|degres|de fiebre|de fievre|fieber)"
+)
+_HEAD_ES = r"cabeza|cuero cabelludo|frente|coronilla|nuca"
+_HEAD_FR = r"tete|crane|cuir chevelu|front"
+_HEAD_DE = r"kopf|kopfhaut|stirn|hinterkopf|schadel"
+_PARTS_ES = r"cara|rostro|ojos?|parpados?|labios?|lengua|garganta|cuello|boca"
+_SWELL_ES = r"hinch\w+|inflamad\w*|abultad\w*"
+_PARTS_FR = r"visage|figure|yeux|oeil|œil|paupieres?|levres?|langue|gorge|cou|bouche"
+_SWELL_FR = r"gonfl\w+|enfl\w+|bouffi\w*|tumefie\w*"
+_PARTS_DE = r"gesicht|augen?|augenlider?|lider|lidern|lid|lippen?|zunge|hals|nacken|rachen|mund"
+_SWELL_DE = (
+    r"geschwollen\w*|angeschwollen\w*|zugeschwollen\w*|aufgeschwollen\w*|schwillt|schwellen"
+    r"|anschwell\w*|schwellung\w*|aufgedunsen\w*"
+)
+_VOCABULARY: tuple[tuple[str, str, str], ...] = (
+    # ---- Spanish ----
+    # An allergic reaction: a swollen face, eyelids, lips, tongue, throat or neck in either
+    # word order; eyes swollen shut; trouble swallowing; hives.
+    ("es", "allergic", _near(_PARTS_ES, _SWELL_ES)),
+    ("es", "allergic", _near(r"ojos?|parpados?", r"cerrad\w*|cerrando|cerran", 2)),
+    (
+        "es",
+        "allergic",
+        r"no (?:puedo|puede|podia|pude) abrir (?:bien )?(?:los |el |mis |sus )?ojos?",
+    ),
+    (
+        "es",
+        "allergic",
+        r"(?:no (?:puedo|puede|podia)|(?:me|le|nos) cuesta|cuesta|dificultad(?:es)? (?:para|al)"
+        r"|problemas? (?:para|al)|apenas (?:puedo|puede)) tragar",
+    ),
+    ("es", "hives", r"ronchas?|habones?|urticaria"),
+    # A chemical burn: a burn named, a burn with a dye, bleach or relaxer; raw skin; blisters.
+    (
+        "es",
+        "chemical_burn",
+        r"quemadura\w* quimica\w*|quemadura\w* (?:por|del?|de la) (?:el |la )?(?:tinte"
+        r"|decoloracion|alisado|lejia|producto)",
+    ),
+    (
+        "es",
+        "burn",
+        r"quemadura\w*|(?:me|le|te|nos) (?:ha |han )?quem(?:o|aron|ado)(?! (?:el |los |las |mi "
+        r"|mis |su |sus )?(?:pelo|cabello|puntas|mechas))"
+        r"|(?:cuero cabelludo|piel)(?:\s+\S+){0,2}\s+quemad\w*|quemad\w* (?:el |la |mi )?(?:cuero"
+        r"|piel)",
+    ),
+    ("es", "burning", r"(?:me|le|te) quema(?!\w)(?! (?:un poco|poco|ligeramente|levemente))"),
+    ("es", "raw", r"(?:en )?carne viva|llagas?"),
+    ("es", "blisters", r"ampoll\w*|vesicul\w*"),
+    ("es", "oozing", r"rezum\w*|exud\w*"),
+    (
+        "es",
+        "product",
+        r"tintes?|tintur\w*|tenir(?:me|se|te|lo|la|le)?|tenid[oa]s? (?:el |mi |su )?pelo|me teni"
+        r"|decolora\w*|mechas|lejia|alisado\w*|la permanente|henna|hena|amoniaco|agua oxigenada"
+        r"|peroxido|oxigenada|quimic\w*|coloracion",
+    ),
+    # A head injury, and its warning signs.
+    (
+        "es",
+        "head_injury",
+        _near(
+            r"(?:me|se|te) (?:he |ha |has )?ca(?:i|yo|ido|iste)(?!(?:\s+\S+){0,2}\s+(?:pelo"
+            r"|cabello))"
+            r"|(?:una|tuvo|sufrio) caida",
+            _HEAD_ES,
+            8,
+        )
+        + r"|golpe\w*(?:\s+\S+){0,3}\s+(?:la |en la )?cabeza"
+        r"|(?:se|me|le|te) (?:\S+ ){0,2}(?:dio|di|dado) (?:\S+ ){0,3}(?:contra|en la cabeza)"
+        r"|(?:corte|cortado|cortada|herida|brecha)(?:\s+\S+){0,3}\s+(?:la )?cabeza"
+        r"|traumatismo craneal",
+    ),
+    ("es", "head_injury_warning", r"vomit\w*|ha devuelto|adormilad\w*|somnolient\w*|amodorrad\w*"),
+    (
+        "es",
+        "head_injury_warning",
+        r"confundid\w*|desorientad\w*|aturdid\w*|desmay\w*|(?:perdio|perdido"
+        r"|pierde) el conocimiento",
+    ),
+    # Bleeding that will not stop: for many minutes, or in spite of pressure.
+    (
+        "es",
+        "bleeding_long",
+        r"sangr\w*(?:\s+\S+){0,3}\s+(?:mas de )?(?:[1-9]\d|\d{3}) ?min\w*"
+        r"|(?:[1-9]\d) ?min\w* (?:\S+ )?sangrando"
+        r"|sangr\w*(?:\s+\S+){0,5}\s+(?:aunque|a pesar)|(?:aunque"
+        r"|a pesar)(?:\s+\S+){0,5}\s+sangr\w*",
+    ),
+    # Spreading, and a hot scalp or lump.
+    ("es", "spreading", r"se (?:esta |va |ha )?(?:extend|extiend|propag|expand)\w*"),
+    ("es", "hot", r"(?:esta|estan|muy|bastante|super|bien) calient\w*|calient\w* al tact\w*"),
+    ("es", "fever", _FEVER_NUMBER + r"|febril|temperatura alta"),
+    # ---- French ----
+    ("fr", "allergic", _near(_PARTS_FR, _SWELL_FR)),
+    ("fr", "allergic", _near(r"yeux|oeil|œil|paupieres?", r"fermee?s?|clos\w*|collee?s?", 2)),
+    (
+        "fr",
+        "allergic",
+        r"n'arrive (?:plus|pas) a ouvrir|(?:du mal a|peux pas|impossible d') ouvrir les yeux",
+    ),
+    (
+        "fr",
+        "allergic",
+        r"(?:du mal a|difficultes? a|n'arrive (?:pas|plus) a|peine a|impossible d'|gene pour"
+        r"|peux pas) avaler",
+    ),
+    (
+        "fr",
+        "hives",
+        r"urticaire|plaques?(?:\s+\S+){0,3}\s+(?:partout|sur tout le corps|sur le corps)",
+    ),
+    (
+        "fr",
+        "chemical_burn",
+        r"brulure\w* chimique\w*|brulure\w* (?:de|par|due a|dues a) (?:la |le |ma "
+        r"|mon )?(?:decoloration|teinture|defrisage|produit|coloration)",
+    ),
+    (
+        "fr",
+        "burn",
+        r"brulures?|(?:m'a|t'a|l'a|lui a|ont) brule(?:e|es|s)?(?! (?:les |mes |ses )?cheveux)"
+        r"|(?:cuir chevelu|peau|crane)(?:\s+\S+){0,2}\s+brulee?s?|brulee?s? (?:le |la |mon "
+        r"|ma )?(?:cuir|peau|crane)",
+    ),
+    (
+        "fr",
+        "burning",
+        r"(?:ca|cela|qui) (?:me )?brule(?! (?:un peu|legerement|a peine))|me brule(?! (?:un peu"
+        r"|legerement|a peine))",
+    ),
+    ("fr", "raw", r"a vif|plaies?\s+ouvertes?"),
+    ("fr", "blisters", r"cloques?|vesicules?|ampoules?(?!\w)(?! (?:de|d'|anti|pour|aux?)(?!\w))"),
+    ("fr", "oozing", r"suint\w*|coule du liquide"),
+    (
+        "fr",
+        "product",
+        r"teinture\w*|coloration\w*|(?:ma|sa|une|la|votre|ta) couleur|decolor\w*|meches|balayage"
+        r"|defris\w*|lissage|permanente|henne|oxydant|ammoniaque|produit chimique|colore\w*",
+    ),
+    (
+        "fr",
+        "head_injury",
+        _near(
+            r"(?:je suis|il est|elle est|on est|tu es) tombee?s?"
+            r"|est tombee? (?:de|du|des|dans|sur|par|en|a)|(?:une|sa|ma|la) chute(?! de cheveux"
+            r"| des cheveux)",
+            _HEAD_FR,
+            8,
+        )
+        + r"|coup(?:\s+\S+){0,2}\s+(?:a|sur) la tete"
+        r"|cogne\w*(?:\s+\S+){0,2}\s+(?:la )?tete|plaie (?:au|a la|sur le|sur la) (?:cuir|tete"
+        r"|crane|front)"
+        r"|traumatisme cranien",
+    ),
+    (
+        "fr",
+        "head_injury_warning",
+        r"vomi\w*|somnolente?s?|confuse?|desoriente\w*|perdu connaissance|evanoui\w*"
+        r"|dans les vapes|vaseu\w*|commotion",
+    ),
+    (
+        "fr",
+        "bleeding_long",
+        r"saign\w*(?!\w)(?! plus| pas)(?:\s+\S+){0,2}\s+depuis (?:plus de )?(?:[1-9]\d|\d{3}"
+        r"|une demi-heure) ?(?:min\w*)?"
+        r"|saign\w*(?:\s+\S+){0,5}\s+malgre|malgre(?:\s+\S+){0,5}\s+saign\w*",
+    ),
+    ("fr", "spreading", r"s'etend\w*|s'etale\w*|se propage\w*|gagne du terrain"),
+    ("fr", "hot", r"(?:est|sont|tres|c'est) chaude?s?|chaude?s? au toucher|brulante?s?"),
+    ("fr", "fever", _FEVER_NUMBER + r"|febrile|de la temperature"),
+    # ---- German ----
+    ("de", "allergic", _near(_PARTS_DE, _SWELL_DE)),
+    ("de", "allergic", r"zugeschwollen\w*|augen(?:\s+\S+){0,2}\s+(?:zu|geschlossen)(?!\w)"),
+    (
+        "de",
+        "allergic",
+        r"kann (?:die |meine |seine |ihre )?augen nicht (?:mehr )?(?:richtig )?offnen",
+    ),
+    (
+        "de",
+        "allergic",
+        r"(?:kann|konnte|kann er|kann sie)(?:\s+\S+){0,2}\s+(?:schlecht|kaum"
+        r"|nicht(?: mehr)?(?: richtig)?) schlucken"
+        r"|schluckbeschwerden|probleme? (?:beim|mit dem) schlucken|schwer zu schlucken",
+    ),
+    ("de", "hives", r"quaddel\w*|nesselsucht|nesselausschlag|urtikaria|nesselfieber"),
+    (
+        "de",
+        "chemical_burn",
+        r"veratz\w*|chemische\w* verbrennung\w*|verbrennung\w* (?:durch|von) (?:die |der |das "
+        r"|den )?(?:farbe|blondierung|bleiche|chemie|mittel)",
+    ),
+    ("de", "burn", r"verbrennung\w*|" + _near(r"kopfhaut|haut|stellen?", r"verbrannt\w*", 3)),
+    ("de", "burning", r"brennt(?! (?:nur )?(?:ein bisschen|ein wenig|etwas|leicht|kaum))"),
+    (
+        "de",
+        "raw",
+        r"(?:ist|sind|ganz|total|richtig|komplett) wund|wunde stelle\w*|offene\w* (?:stelle"
+        r"|wunde)\w*|rohes fleisch",
+    ),
+    ("de", "blisters", r"blase\w*|blaschen"),
+    ("de", "oozing", r"nasst|nassend\w*|nassen(?!\s+(?:haar|kopf|zustand))"),
+    (
+        "de",
+        "product",
+        r"\w*(?:tonung|getont|blondier|farbung|gefarbt|haarfarbe|farbemittel|nachfarb|aufhell)\w*"
+        r"|farben|tonen|gebleicht|bleiche|dauerwelle|glattung|relaxer|henna|chemi\w*|strahnchen"
+        r"|wasserstoffperoxid",
+    ),
+    (
+        "de",
+        "head_injury",
+        _near(
+            r"(?:bin|ist|sind)(?:\s+\S+){0,4}\s+(?:hin|um|herunter|runter|ab)?gefallen"
+            r"|(?:bin|ist)(?:\s+\S+){0,4}\s+gesturzt|sturz",
+            _HEAD_DE,
+            8,
+        )
+        + r"|(?:auf|an|gegen|mit) (?:den|dem|seinen|seinem|ihren|ihrem|meinen"
+        r"|meinem) (?:hinter)?kopf"
+        r"(?:\s+\S+){0,2}\s+(?:hin|um)?(?:gefallen|gesturzt|geknallt|geschlagen|aufgeschlagen)"
+        r"|kopf(?:\s+\S+){0,3}\s+(?:gesto(?:ss|ß)en|angeschlagen|aufgeschlagen)"
+        r"|(?:gesto(?:ss|ß)en|aufgeschlagen)(?:\s+\S+){0,3}\s+kopf|platzwunde\w*|kopfverletzung\w*"
+        r"|schlag (?:auf|gegen) den kopf|kopfwunde\w*",
+    ),
+    (
+        "de",
+        "head_injury_warning",
+        r"erbroch\w*|ubergeb\w*|kotz\w*|(?:hat|habe|hab|hatte)(?:\s+\S+){0,3}\s+gebrochen"
+        r"|schlafrig\w*"
+        r"|benommen\w*|verwirrt\w*|bewusstlos\w*|ohnmacht\w*|desorientiert\w*|nicht ansprechbar"
+        r"|gehirnerschutterung",
+    ),
+    (
+        "de",
+        "bleeding_long",
+        r"(?:blutet|blutung)(?:\s+\S+){0,2}\s+seit (?:uber |mehr als )?(?:[1-9]\d|\d{3}"
+        r"|einer halben) ?(?:min\w*|stunde\w*)(?!\w)(?! nicht mehr)"
+        r"|blut\w*(?:\s+\S+){0,6}\s+trotz|trotz(?:\s+\S+){0,4}\s+blut\w*",
+    ),
+    ("de", "spreading", r"breite\w* sich(?:\s+\S+){0,3}\s+aus|ausgebreitet|ausbreit\w*"),
+    (
+        "de",
+        "hot",
+        r"(?:ist|sind|fuhlt sich|ganz|sehr)(?:\s+\S+){0,2}\s+hei(?:ss|ß)|hei(?:ss|ß) an|uberwarmt",
+    ),
+    ("de", "fever", _FEVER_NUMBER + r"|erhohte temperatur"),
+)
+#: What each cue of ``_VOCABULARY`` reports: (sign, level) pairs; none for a cue that
+#: counts only together with another (``_LOCAL``). A head injury and its warning signs
+#: are the English rules' components (``triage.URGENT_COMBINATIONS``): with bleeding or
+#: a warning sign, in one message or across the conversation, they are urgent.
+_CUES: dict[str, tuple[tuple[str, Referral], ...]] = {
+    "allergic": (("allergic", _U),),
+    "hives": (("allergic", _D),),  # hives alone: a rash; urgent with swelling or swallowing
+    "chemical_burn": (("chemical_burn", _U),),
+    "burn": (("redness", _D),),
+    "burning": (),
+    "product": (),
+    "raw": (("non_healing", _D),),
+    "blisters": (("blisters", _D),),
+    "oozing": (("infection", _D),),
+    "head_injury": (("head_injury", _N),),
+    "head_injury_warning": (("head_injury_warning", _N),),
+    "bleeding_long": (("bleeding", _U),),
+    # Spreading is also an inflamed scalp, as in the English rules: a fever with it is urgent.
+    "spreading": (("spreading", _N), ("swelling", _N)),
+    "hot": (("swelling", _N),),
+    "fever": (("fever", _N),),
+}
+#: Cues that make an urgent sign together in one message (GUIDE: a chemical burn or
+#: blisters from bleach, relaxer or dye; pus or a hot swelling that is spreading).
+_LOCAL: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"product", "burn"}), "chemical_burn"),
+    (frozenset({"product", "burning"}), "chemical_burn"),
+    (frozenset({"product", "blisters"}), "chemical_burn"),
+    (frozenset({"product", "raw"}), "chemical_burn"),
+    (frozenset({"spreading", "hot"}), "spreading"),
+    (frozenset({"spreading", "swelling"}), "spreading"),
+)
 # Words the languages share with English ("pus", "psoriasis"): they count only in a
 # message already known to be in that language (the English rules read English).
 _SHARED: tuple[tuple[str, Referral, str], ...] = (
@@ -128,18 +461,31 @@ _SHARED: tuple[tuple[str, Referral, str], ...] = (
     ("patchy_loss", _D, r"alopecia"),
 )
 _COMPILED = tuple(
-    (lang, sign, level, re.compile(rf"(?<!\w)(?:{pattern})"))
+    (lang, sign, level, re.compile(rf"(?<!\w)(?:{pattern})".replace(r"\S+", _WORD_BETWEEN)))
     for lang, sign, level, pattern in _LEXICON
 )
 _SHARED_COMPILED = tuple(
     (sign, level, re.compile(rf"(?<!\w)(?:{pattern})")) for sign, level, pattern in _SHARED
 )
 
+_VOCABULARY_COMPILED: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    language: tuple(
+        (cue, re.compile(rf"(?<!\w)(?:{pattern})".replace(r"\S+", _WORD_BETWEEN)))
+        for lang, cue, pattern in _VOCABULARY
+        if lang == language
+    )
+    for language in ("es", "fr", "de")
+}
+
 _NEGATIONS = {
     "es": ("no", "sin", "ni", "nada de", "ningun", "ninguna"),
-    "fr": ("pas de", "pas", "sans", "aucun", "aucune", "ni", "plus de"),
+    "fr": ("pas de", "pas", "sans", "aucun", "aucune", "ni", "plus de", "ne"),
     "de": ("kein", "keine", "keinen", "nicht", "ohne", "weder"),
 }
+
+
+#: A negation just after the words ("die Lider schwellen nicht an", "ça gonfle pas").
+_NEGATION_AFTER = re.compile(r"\s+(?:nicht|kein\w*|nie|pas|jamais)(?!\w)")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -196,19 +542,40 @@ _STOPWORDS = {
 # after (unless it got worse). Any of them and the lexicon's findings do not count.
 _QUALIFIERS = {
     "es": re.compile(
-        r"\b(?:tuve|tenia|hace (?:\w+ )?anos|de (?:joven|nino|nina|pequen\w*)|volvio a crecer"
-        r"|desaparecio|ya no|diferencia|contagi\w*|hereditari\w*|es normal que"
+        r"\b(?:tuve|tuvo|tenia|hace (?:\w+ )?anos|hace (?:mucho )?tiempo|de (?:joven|nino|nina"
+        r"|pequen\w*)|volvio a crecer"
+        r"|desaparecio|ya no(?! (?:puedo|puede|podemos|pueden|podia))|diferencia|contagi\w*"
+        r"|hereditari\w*|es normal que"
+        r"|(?:puede|pueden|podria)(?:\s+\S+){0,2}\s+(?:hacer|causar|dar|provocar|producir)[^.!?]{0,200}\?"
         r"|(?:dermatolog\w*|medic\w*)[^.?!]{0,40}(?:trat\w*|control\w*|diagnostic\w*))",
     ),
     "fr": re.compile(
-        r"\b(?:j'ai eu|il y a \w+ ans|quand j'etais|a repousse|disparu|difference|limite entre"
+        r"\b(?:j'ai eu|a eu|il y a \w+ ans|il y a longtemps|quand j'etais|a repousse|disparu"
+        r"|difference|limite entre"
+        r"|(?:peut|peuvent|pourrait)(?:\s+\S+){0,2}\s+(?:faire|causer|provoquer|donner"
+        r"|entrainer)[^.!?]{0,200}\?"
         r"|contagi\w*|hereditaire|(?:dermato\w*|medecin)[^.?!]{0,40}(?:suivi|trait\w*"
         r"|calme|control\w*))",
     ),
     "de": re.compile(
-        r"\b(?:hatte|vor \w+ jahren|als kind|nachgewachsen|verschwunden|unterschied|ansteckend"
+        r"\b(?:hatte|vor \w+ jahren|vor langer zeit"
+        r"|(?<!was )(?<!wie )(?:kann|konnen|konnte)(?!\s+ich\b)(?:\s+\S+){0,3}\s+(?:machen"
+        r"|verursachen|auslosen"
+        r"|hervorrufen|bekommen)\s*\?|als kind|nachgewachsen|verschwunden|unterschied|ansteckend"
         r"|erblich|(?:hautarzt|arzt|arztin)[^.?!]{0,40}(?:behandelt|kontroll\w*|ruhig))",
     ),
+}
+#: "Is it normal...?": a sting during a dye that someone asks about is not a burn.
+_NORMAL = re.compile(r"\bnormal")
+#: A sentence that says the sign is happening now (after a past one in the same message).
+_NOW = {
+    "es": re.compile(
+        r"\b(?:ahora|hoy|ayer|anoche|esta (?:vez|manana|noche|semana)|desde (?:ayer|anoche))"
+    ),
+    "fr": re.compile(
+        r"\b(?:maintenant|aujourd'hui|hier|cette (?:fois|nuit|semaine)|ce (?:matin|soir))"
+    ),
+    "de": re.compile(r"\b(?:jetzt|heute|gestern|diesmal|diese woche|seit gestern)"),
 }
 _WORSE = re.compile(r"\b(?:peor|empeora\w*|se extiende|pire|s'etend|schlimmer|breitet sich)")
 _WORD = re.compile(r"[a-z']+")
@@ -244,6 +611,51 @@ def _negated(folded: str, start: int, lang: str) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(neg)}(?!\w)", before) for neg in _NEGATIONS[lang])
 
 
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does ``start``-``end`` overlap a span of ``taken`` (sorted, not overlapping)?"""
+    i = bisect.bisect_left(taken, (end,))
+    return i > 0 and taken[i - 1][1] > start
+
+
+def _sentences(folded: str) -> list[tuple[int, int]]:
+    """Sentence spans: cut at sentence punctuation, semicolons and new lines."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in re.finditer(r"[.!?;\n|]+", folded):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(folded)))
+    return spans
+
+
+def _qualified(folded: str, language: str, found: list[ForeignFlag]) -> list[ForeignFlag]:
+    """The findings a message-level qualifier leaves (past, a question, under care).
+
+    A qualifier anywhere sets the whole message aside ("tuve psoriasis hace años"), unless
+    the message says it got worse; a later sentence without a qualifier that says it is
+    happening now ("jetzt", "ahora", "cette fois") keeps its own findings ("I reacted as a
+    child. Now my throat is swelling").
+    """
+    qualifier = _QUALIFIERS.get(language)
+    if qualifier is None or not qualifier.search(folded) or _WORSE.search(folded):
+        return found
+    now = _NOW.get(language)
+    kept: list[tuple[int, int]] = []
+    seen_qualifier = False
+    for start, end in _sentences(folded):
+        sentence = folded[start:end]
+        if qualifier.search(sentence):
+            seen_qualifier = True
+        elif seen_qualifier and now is not None and now.search(sentence):
+            kept.append((start, end))
+    starts = [start for start, _ in kept]
+    return [
+        flag
+        for flag in found
+        if (i := bisect.bisect_right(starts, flag.start) - 1) >= 0 and flag.start < kept[i][1]
+    ]
+
+
 def foreign_flags(text: str) -> list[ForeignFlag]:
     """Red-flag words in Spanish, French or German, negated ones left out.
 
@@ -259,27 +671,62 @@ def foreign_flags(text: str) -> list[ForeignFlag]:
     if len(folded) != len(text):  # offsets must point into the original text
         folded = "".join(fold(c)[:1] or " " for c in text)
     taken: list[tuple[int, int]] = []
+    cue_taken: dict[str, list[tuple[int, int]]] = {}
     found: list[ForeignFlag] = []
+    # Cues found (``_VOCABULARY``'s and the lexicon's signs): (cue, start, end, lang).
+    cues: list[tuple[str, int, int, str]] = []
 
-    def add(lang: str, sign: str, level: Referral, pattern: re.Pattern[str]) -> None:
+    def matches(
+        lang: str, pattern: re.Pattern[str], taken: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        spans = []
         for match in pattern.finditer(folded):
             start, end = match.span()
-            if any(s < end and start < e for s, e in taken) or _negated(folded, start, lang):
+            if (
+                _overlaps(taken, start, end)
+                or _negated(folded, start, lang)
+                or (lang != "es" and _NEGATION_AFTER.match(folded, end) is not None)
+            ):
                 continue
-            taken.append((start, end))
+            bisect.insort(taken, (start, end))
+            spans.append((start, end))
+        return spans
+
+    def add(lang: str, sign: str, level: Referral, pattern: re.Pattern[str]) -> None:
+        for start, end in matches(lang, pattern, taken):
+            cues.append((sign, start, end, lang))
             found.append(ForeignFlag(sign, level, text[start:end], start, end, lang))
 
-    for lang, sign, level, pattern in _COMPILED:
-        add(lang, sign, level, pattern)
+    def add_vocabulary(lang: str) -> None:
+        # The vocabulary's cues do not hide the lexicon's words, nor each other (a head
+        # wound "with pus" is both); a cue is not found twice in the same words.
+        for cue, pattern in _VOCABULARY_COMPILED.get(lang, ()):
+            for start, end in matches(lang, pattern, cue_taken.setdefault(cue, [])):
+                cues.append((cue, start, end, lang))
+                for sign, level in _CUES[cue]:
+                    found.append(ForeignFlag(sign, level, text[start:end], start, end, lang))
+
     # The message's language: its function words, else the language of the words found.
     language = detect_language(text)
+    if language is not None:
+        add_vocabulary(language)
+    for lang, sign, level, pattern in _COMPILED:
+        add(lang, sign, level, pattern)
     if language is None and found:
         languages = [flag.lang for flag in found]
         language = max(set(languages), key=languages.count)
+        add_vocabulary(language)
     if language is not None:
         for sign, level, pattern in _SHARED_COMPILED:
             add(language, sign, level, pattern)
-        qualifier = _QUALIFIERS.get(language)
-        if qualifier is not None and qualifier.search(folded) and not _WORSE.search(folded):
-            return []  # past, a general question, or under a doctor's care
-    return sorted(found, key=lambda flag: flag.start)
+    # Cues that are urgent together in this message (a blister and a dye).
+    if _NORMAL.search(folded):  # "the dye burns, is that normal?": an ordinary sting
+        cues = [c for c in cues if c[0] != "burning"]
+    present = {cue for cue, *_ in cues}
+    for needed, sign in _LOCAL:
+        if needed <= present:
+            _, start, end, lang = next(c for c in cues if c[0] in needed and c[0] != "product")
+            found.append(ForeignFlag(sign, _U, text[start:end], start, end, lang))
+    if language is not None:
+        found = _qualified(folded, language, found)
+    return sorted(found, key=lambda flag: (flag.start, flag.sign))

@@ -288,6 +288,75 @@ LANGUAGE_CASES = [
     ("pas de fièvre, juste des pellicules", "fr", N),
     ("tuve psoriasis hace años, ahora nada", "es", N),
     ("hola, quiero una cita para un corte", "es", N),
+    # Signs read by the vocabulary (other_languages._VOCABULARY), their negated, past
+    # and general-question forms, and everyday wording with the same words.
+    ("se me hinchan los párpados desde que me teñí ayer", "es", U),
+    ("tengo los ojos casi cerrados de lo hinchados que están", "es", U),
+    ("después del tinte me salieron ronchas y me cuesta tragar", "es", U),
+    ("me salieron ronchas en los brazos después de la mascarilla", "es", D),
+    ("la decoloración me quemó el cuero cabelludo y está en carne viva", "es", U),
+    ("me han salido ampollas en la cabeza después de las mechas", "es", U),
+    ("tengo unas ampollas pequeñas detrás de la oreja", "es", D),
+    ("no tengo ampollas ni me pica, solo quiero un tratamiento", "es", N),
+    ("mi hijo se cayó del columpio, se dio en la cabeza y ha vomitado dos veces", "es", U),
+    ("me di un golpe en la cabeza con la puerta y ahora estoy muy adormilado", "es", U),
+    ("el bulto de la nuca está muy caliente y la rojez se extiende", "es", U),
+    ("tengo 39 grados y el grano de la cabeza está caliente", "es", U),
+    ("le sangra la herida de la cabeza desde hace 25 minutos aunque aprieto", "es", U),
+    ("el granito de la cabeza rezuma un líquido amarillo", "es", D),
+    ("hace años tuve ampollas por un tinte, ahora todo bien", "es", N),
+    ("el tinte me quemó el pelo, lo tengo muy seco", "es", N),
+    ("me quema un poco el tinte al aplicarlo, ¿es normal?", "es", N),
+    ("me caí en la calle y me sangra la rodilla, quiero pedir cita para mechas", "es", D),
+    ("se me cae mucho el pelo en la ducha", "es", N),
+    ("no vomité ni estoy confundido, solo me duele un poco el golpe en la cabeza", "es", N),
+    ("mes paupières gonflent depuis la coloration d'hier", "fr", U),
+    ("j'ai de l'urticaire partout et du mal à avaler", "fr", U),
+    ("la décoloration m'a fait des cloques sur le crâne", "fr", U),
+    ("c'est à vif depuis mon défrisage", "fr", U),
+    ("pas de cloques, pas de rougeur, juste des pellicules", "fr", N),
+    ("il est tombé de vélo sur la tête et il est très somnolent", "fr", U),
+    ("ma fille s'est cogné la tête, elle a vomi deux fois", "fr", U),
+    ("la rougeur s'étend et la bosse est chaude au toucher", "fr", U),
+    ("j'ai 38,5 de fièvre et le bouton sur mon crâne s'étend", "fr", U),
+    ("le bouton suinte depuis hier", "fr", D),
+    ("j'ai eu une brûlure avec une teinture il y a longtemps, tout va bien", "fr", N),
+    ("mes cheveux sont brûlés par la décoloration, ils cassent", "fr", N),
+    ("les ampoules de sérum pour le cuir chevelu marchent bien ?", "fr", N),
+    ("mes cheveux tombent beaucoup depuis l'hiver", "fr", N),
+    ("nach dem Färben schwellen meine Augenlider an", "de", U),
+    ("meine Augen sind ganz zugeschwollen", "de", U),
+    ("seit der Haarfarbe habe ich Quaddeln und kann kaum schlucken", "de", U),
+    ("die Blondierung hat meine Kopfhaut verätzt", "de", U),
+    ("kleine Bläschen auf der Kopfhaut nach dem Tönen", "de", U),
+    ("die Stelle ist ganz wund und nässt", "de", D),
+    ("ich habe keine Blasen und kein Fieber, nur etwas Schuppen", "de", N),
+    ("mein Sohn ist vom Fahrrad auf den Kopf gefallen und ist jetzt ganz benommen", "de", U),
+    ("ich habe mir den Kopf am Schrank gestoßen und musste mich übergeben", "de", U),
+    ("die Beule ist heiß und die Rötung breitet sich aus", "de", U),
+    ("ich habe 39 Grad Fieber und die Stelle am Kopf ist geschwollen", "de", U),
+    ("ich hatte vor Jahren Blasen nach dem Färben, seitdem nie wieder", "de", N),
+    ("meine Haare sind vom Glätteisen verbrannt und brechen ab", "de", N),
+    ("die Haarfarbe brennt ein bisschen beim Einwirken, ist das normal?", "de", N),
+    ("auf nassen Haaren auftragen oder auf trockenen?", "de", N),
+    (
+        "Als Kind hatte ich eine Allergie auf Henna. "
+        "Jetzt habe ich gefärbt und mein Gesicht schwillt an",
+        "de",
+        U,
+    ),
+    ("los ojos no están hinchados, es solo caspa", "es", N),
+    ("¿el tinte puede hacer ampollas? quiero saberlo antes de mi cita", "es", N),
+    ("me caí de la bici la semana pasada pero la cabeza está bien, quiero un masaje", "es", N),
+    ("uso agua muy caliente para lavarme el pelo, ¿es malo?", "es", N),
+    ("est-ce que la décoloration peut faire des cloques ?", "fr", N),
+    ("mes yeux ne sont pas gonflés, c'est juste des pellicules", "fr", N),
+    ("ma fille est tombée hier mais elle va très bien, pas de bosse", "fr", N),
+    ("j'ai 38 ans et des pellicules depuis l'hiver", "fr", N),
+    ("mein Gesicht ist nicht geschwollen, nur die Kopfhaut schuppt leicht", "de", N),
+    ("kann das Blondieren Blasen machen? ich habe nächste Woche einen Termin", "de", N),
+    ("die Haarfarbe hat mir gut gefallen, danke für den Tipp", "de", N),
+    ("der Föhn ist sehr heiß, schadet das der Kopfhaut?", "de", N),
 ]
 
 
@@ -306,3 +375,43 @@ def test_english_is_not_read_as_another_language(text: str) -> None:
     """Words shared with English count only in a message in that language."""
     assert other_languages.detect_language(text) is None
     assert other_languages.foreign_flags(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm a bit confused about the plaques on my scalp",
+        "blisters after bleach and my eyes are swollen shut",
+        "my son fell and hit his head, he vomited",
+        "39 degrees and a hot lump that is spreading",
+    ],
+)
+def test_vocabulary_runs_only_in_another_language(text: str) -> None:
+    """English wording of the same signs is the English rules' (no foreign findings)."""
+    assert other_languages.detect_language(text) is None
+    assert other_languages.foreign_flags(text) == []
+
+
+def test_vocabulary_signs_are_the_rules_components() -> None:
+    """The head-injury cues report the English rules' component signs, so the urgent
+    combinations (triage.URGENT_COMBINATIONS) apply to them as to English messages."""
+    needed = set().union(*(signs for _, signs in triage.URGENT_COMBINATIONS))
+    reported = {sign for pairs in other_languages._CUES.values() for sign, _ in pairs}
+    assert {"head_injury", "head_injury_warning", "bleeding"} <= needed & reported
+    assert {cue for cue, _ in other_languages._LOCAL for cue in cue} <= (
+        set(other_languages._CUES) | {"swelling"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("turns", "level"),
+    [
+        (["mi hija se cayó y se golpeó la cabeza", "ahora la noto muy adormilada y confundida"], U),
+        (["ich habe Fieber, 39 Grad", "und die Rötung am Kopf breitet sich aus"], U),
+        (["je me suis cogné la tête contre le placard", "non, je n'ai pas vomi"], N),
+    ],
+)
+def test_other_language_signs_combine_across_turns(turns: list[str], level: Referral) -> None:
+    """A head injury now and a warning sign later (or a fever and spreading) is urgent."""
+    results = [triage.screen(turn) for turn in turns]
+    assert screening.conversation_state(results).level is level
