@@ -8,7 +8,8 @@ from __future__ import annotations
 # Cues that qualify a candidate (label -> patterns).
 _CUES: dict[str, tuple[str, ...]] = {
     "NEG": (
-        "=no|=never|=without|=none|=nor|=neither|=nope|=zero|=nothing|=nobody|=noone",
+        "=no|=never|=without|=none|=nor|=neither|=nope|=zero|=nothing|=nothings|=nothin|=nobody"
+        "|=noone",
         "not",
         "=ruled|=rule|=rules =out",
         "=negative =for",
@@ -28,10 +29,25 @@ _CUES: dict[str, tuple[str, ...]] = {
         "not =only|=just",
     ),
     "RESOLVED": (
-        "=cleared|=gone|=resolved|=cured|=healed|=disappeared|=outgrew|=outgrown|=stopped|=vanished",
+        "=cleared|=gone|=resolved|=cured|=healed|=disappeared|=outgrew|=outgrown|=stopped|=vanished"
+        "|=ended|=finished|=subsided",
+        "=recovered =fully|=completely|=totally|=well|=from",
         "=went|=gone|=go =away",
+        # "it swelled a bit then went down" ("came down with" is an onset: _resolutions()).
+        "=went|=gone|=go|=goes|=come|=came =down",
         "=fine|=okay|=ok|=normal|=good =now|=since",
-        "=been =fine|=good|=ok|=okay|=clear",
+        "=been ~1 =fine|=good|=ok|=okay|=clear|=normal|=great",
+        # "the shed is over" (only at a clause's end: "a patch over my ear" is a place).
+        "=is|=was|='s|=s|=are|=were =over",
+        "=healing|=healed|=recovering =fine|=well|=nicely|=up",
+        "=drying|=dried =up",
+        "=clear|=fine|=gone|=normal|=settled|=calm|=quiet =for|=since ~2 =year|=years|=yrs|=months"
+        "|=month|=ages|=decades",
+        "=never =returned|=recurred|=reappeared|=happened",
+        "=filled =back? =in",
+        # A trivial thing that ends by itself: "they stop bleeding right away".
+        "=stop|=stops|=stopped ~2 =right|=straight =away",
+        "=stop|=stops|=stopped ~2 =quickly|=immediately|=instantly|=straightaway",
         "=back =to =normal",
         "=grew|=grown|=growing|=regrew =back",
         "=no =longer",
@@ -40,19 +56,20 @@ _CUES: dict[str, tuple[str, ...]] = {
         "=in =remission",
         "=never =came|=come =back",
         "=calm|=settled|=clear|=better|=healed|=quiet =now",
-        "=all|=fully|=completely|=totally =healed|=gone|=clear|=cleared|=fine|=calm|=better",
+        "=all|=fully|=completely|=totally =healed|=gone|=clear|=cleared|=fine|=calm|=better"
+        "|=recovered",
     ),
     "HIST": (
         "=as =a =kid|=child|=teen|=teenager|=baby|=toddler|=youngster",
         "=when =i =was =a? =little|=young|=younger|=kid|=child|=teen|=teenager|=small",
         "=in =my =teens|=twenties|=20s|=30s|=childhood|=youth",
         "=in =high =school",
-        "=years|=year|=decade|=decades =ago",
+        "=years|=year|=yrs|=yr|=decade|=decades =ago",
         "=used =to =have|=get|=be|=suffer",
         "=in =the =past",
         "=childhood",
         "=last =year|=summer|=winter|=spring|=autumn",
-        "=years|=months =back",
+        "=years|=yrs|=months =back",
         "=back =when|=then",
         "=when =we|=she|=he|=they =were",
     ),
@@ -63,7 +80,7 @@ _CUES: dict[str, tuple[str, ...]] = {
         "=again",
         "=still",
         "=returned|=returning|=recurred|=recurring|=recurrent|=relapse|=relapsed",
-        "=flaring|=flared",
+        "=flaring|=flared|=flares",
         "=currently",
     ),
     "HYPO": (
@@ -87,7 +104,7 @@ _CUES: dict[str, tuple[str, ...]] = {
         "=probably|=maybe|=possibly|=possible|=likely",
     ),
     "AFFIRM": ("=i have|get|catch|caught ~1 =it|=some|=them|=one|=same|=this|=that|=these|=those",),
-    "FAMILY": ("run|runs|running =in ~1 =family",),
+    "FAMILY": ("run|runs|running =in|=on ~3 =family|=side",),
     "SELF": ("=i|=me|=my|=mine|=myself",),
     "CARE": (
         "daughter|son|kid|child|children|baby|babies|toddler|stepdaughter|stepson|grandson"
@@ -103,14 +120,15 @@ _CUES: dict[str, tuple[str, ...]] = {
         "|hubby|partner|boyfriend|girlfriend|=bf|=gf|fiance|fiancee|friend|bestie|colleague"
         "|coworker|roommate|flatmate|housemate|aunt|auntie|aunty|uncle|cousin|grandma"
         "|grandmother|gran|granny|=nan|=nana|grandpa|grandfather|neighbour|neighbor|family"
-        "|niece|nephew",
+        "|niece|nephew|mate|pal",
         "=co =- =worker",
     ),
     # People nobody in the conversation knows ("a woman in the news"): not a referral.
     "STRANGER": (
         "=a|=an|=some|=this|=that|=the ~1 woman|man|lady|guy|girl|boy|kid|person|celebrity"
-        "|influencer|stranger",
-        "people|someone|somebody|celebrities|women|ladies",
+        "|influencer|stranger|actress|actor|singer|presenter|celeb|dancer|footballer|athlete"
+        "|youtuber|streamer",
+        "people|someone|somebody|celebrities|celebs|women|ladies",
     ),
     # A professional already looks after it ("my derm is managing it").
     "UNDER_CARE": (
@@ -156,12 +174,14 @@ _CUES: dict[str, tuple[str, ...]] = {
     "SELF_FINE": (
         "=mine|=mine's|=mines =is? =fine|=ok|=okay|=normal|=clear",
         "=i ='ve|=have|=ve =got? =nothing",
-        "=i =don't|=dont =have =it|=any",
-        "=my =own ~2 =fine|=ok|=clear",
+        "=i =don't|=dont|=do =n't =have =it|=any|=anything",
+        "=my =own? =scalp|=head|=hair ~1 =is|='s|=looks|=look|=feels ~1 =fine|=normal|=clear"
+        "|=ok|=okay|=healthy",
+        "=my =own ~3 =fine|=ok|=clear|=normal",
     ),
     # Hair is fine / hair loss is reported.
     "HAIR_FINE": (
-        "=hair|=hair's ~3 =fine|=ok|=okay|=normal|=thick|=great|=healthy|=stable|=steady",
+        "=hair|=hair's ~3 =fine|=ok|=okay|=normal|=thick|=great|=healthy|=stable|=steady|=grand",
         "=no =shedding|=thinning|=hairloss",
         "=no =hair =loss",
         "=no =problems|=problem|=issues|=issue",
@@ -175,7 +195,37 @@ _CUES: dict[str, tuple[str, ...]] = {
         "=more|=much|=loads|=lots ~3 =hair|=hairs",
     ),
     # Pets: "my dog has ringworm" is nobody's referral here.
-    "PET": ("dog|cat|puppy|kitten|pet|horse|rabbit|hamster|guinea",),
+    "PET": (
+        "dog|cat|puppy|kitten|pet|horse|rabbit|hamster|guinea|pup|pups|pooch|doggo|doggy|kitty"
+        "|vet|vets|chihuahua|labrador|poodle|terrier|spaniel|collie|retriever|bulldog|pug"
+        "|husky|beagle|dachshund",
+        "=german =shepherd",
+    ),
+    # A notice about something going round a school or nursery: the condition named in it
+    # is the community's, not the writer's ("school sent a letter saying ...").
+    "NOTICE": (
+        "letter|note|notice|email|text|message|newsletter|leaflet|warning ~3 =school|=nursery"
+        "|=daycare|=preschool|=kindergarten|=class|=club|=creche",
+        "=school|=nursery|=daycare|=preschool|=kindergarten|=creche ~1 =sent|=send|=sends"
+        "|=emailed|=texted|=warned|=says|=said",
+    ),
+    "CIRCULATING": (
+        "=going|=goin|=spreading =round|=around",
+        "=doing =the =rounds",
+        "=outbreak",
+    ),
+    # Somebody the writer knows has it after all ("my daughter has it").
+    "HAS_IT": ("=has|=have|=got|=caught|=catch|=get|='s|='ve ~1 =it|=them",),
+    # The writer's scalp is said to be fine ("my scalp is fine", "scalp looks totally normal").
+    "SCALP_FINE": (
+        "=scalp|=scalps|=head|=heads ~3 =fine|=normal|=clear|=healthy|=ok|=okay|=perfect",
+    ),
+    # A body site away from the scalp ("eczema on my arms").
+    "OFF_SCALP": (
+        "=on|=in|=behind|=around|=inside =my|=his|=her|=the|=both? =arms|=arm|=legs|=leg|=hands"
+        "|=hand|=elbows|=elbow|=knees|=knee|=feet|=foot|=fingers|=shins|=body|=chest|=back"
+        "|=belly|=stomach|=tummy|=wrists|=wrist|=ankles|=torso|=hips",
+    ),
     "PRONOUN": ("=he|=she|=him|=his|=her|=hers|=himself|=herself",),
     "PLAN": (
         "dietitian|dietician|nutritionist|supplement|supplements|multivitamin|=planned",
@@ -210,7 +260,7 @@ _SCOPE_END = _words(
 _ONSET_RULES = frozenset(("after_illness", "postpartum"))
 # "... normal again": well again is no recurrence.
 _WELL_AGAIN = _words("normal fine better ok okay healthy itself myself herself himself")
-_CLAUSE_END = _words("but however though tho although whereas yet except now")
+_CLAUSE_END = _words("but however though tho although whereas yet except now until till til")
 # After "and"/"or", these words start a new clause and end a negation scope.
 _NEW_SUBJECT = _words("i my it its there the this that now then he she me we they his her also")
 _UNCERTAIN = _words(
@@ -220,3 +270,24 @@ _QUESTION_WORDS = _words(
     "what whats how why can could is are does do should will would which when where who any"
 )
 _PUNCT_BOUNDARY = frozenset(",;:()[]{}—–-…")
+# "in my daughter's class": a person's place, not the person.
+_PLACES = _words("class classes school nursery club team room daycare group year form")
+# After "is over", words that still end the clause ("the shed is over now").
+_AFTER_OVER = _words("now and but so thank thankfully phew finally already lol")
+# Hair growing back (not a recurrence) and hair being lost (a recurrence).
+_GROWTH_WORDS = _words("grow growing grew grown regrow regrowing thick thicker fill filling in")
+_LOSS_WORDS = _words("fall falling fell shed shedding thin thinning lose losing lost out loss")
+# WORSE cues that reopen an episode said to be over ("but now a new lump", "it's back").
+_REOPENS = _words(
+    "worse worsening worsened spreading bigger growing flaring flare flared returned new back"
+)
+# Words after "gone"/"went" that still say it ended ("gone now"); others say it became
+# something ("gone puffy", "went red").
+_AFTER_GONE = _words(
+    "away down now completely totally fully for since and but so after with by lol thank"
+    " thankfully again quiet today tonight yesterday overnight already forever quickly finally"
+    " entirely altogether mostly almost within in on as"
+)
+# Words that make a resolution partial ("went down a bit", "nearly over"): not over.
+_PARTLY_AFTER = _words("bit little slightly somewhat partly partially some")
+_PARTLY_BEFORE = _words("nearly almost partly partially half mostly")

@@ -6,20 +6,30 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scalpcare.contract import Referral
 from scalpcare.triage.cues import (
+    _AFTER_GONE,
+    _AFTER_OVER,
     _BODY,
     _CLAUSE_END,
     _EXIST,
     _FILLER,
+    _GROWTH_WORDS,
+    _LOSS_WORDS,
     _NEW_SUBJECT,
     _ONSET_RULES,
+    _PARTLY_AFTER,
+    _PARTLY_BEFORE,
+    _PLACES,
     _PUNCT_BOUNDARY,
     _QUESTION_WORDS,
+    _REOPENS,
     _SCOPE_END,
     _UNCERTAIN,
     _WELL_AGAIN,
 )
 from scalpcare.triage.rule_language import _Rule
+from scalpcare.triage.signs import SIGN_OF
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from spacy.tokens import Doc
@@ -167,28 +177,150 @@ class _DocContext:
             return True
         return any(a == "like" and b in ("this", "that") for a, b in itertools.pairwise(words))
 
+    def _resolutions(self, sid: int) -> list[int]:
+        """Starts of the resolution cues of sentence ``sid`` that really say "it is over"."""
+        doc = self.doc
+        out = []
+        for rs, re_ in self.in_sentence("RESOLVED", sid):
+            if rs in self.inside_neg or any(c.start <= rs < c.end for c in self.cands):
+                continue
+            negative_phrase = doc[rs].lower_ in ("never", "no", "nothing", "none")
+            if not negative_phrase and self._negated_word(rs):
+                continue  # "hasn't cleared", "not gone"
+            if doc[rs].lower_ == "never" and self._never_is_pseudo(rs):
+                continue  # "this never happened before" reports something new
+            last = doc[re_ - 1].lower_
+            after = doc[re_].lower_ if re_ < len(doc) else ""
+            following = {t.lower_ for t in doc[re_ : re_ + 2]}
+            if following & _PARTLY_AFTER or (rs > 0 and doc[rs - 1].lower_ in _PARTLY_BEFORE):
+                continue  # "went down a bit", "nearly over": not over yet
+            if (last, after) in (("ended", "up"), ("down", "with")):
+                continue  # "ended up in A&E", "came down with a fever": an onset
+            if (
+                doc[rs].lower_ in ("gone", "went")
+                and after
+                and doc[re_].is_alpha
+                and doc[rs + 1].lower_ not in _AFTER_GONE
+            ):
+                continue  # "it's gone puffy and hot" became, not ended
+            if last == "over" and not self._episode_over(rs, re_):
+                continue  # "a patch over my ear" is a place, "holiday's over" another end
+            out.append(rs)
+        return out
+
+    def _episode_over(self, start: int, end: int) -> bool:
+        """'<it / the shedding / the finding> is over', ending its clause."""
+        doc = self.doc
+        if end < len(doc) and doc[end].is_alpha and doc[end].lower_ not in _AFTER_OVER:
+            return False
+        if start == 0:
+            return False
+        subject = doc[start - 1]
+        return (
+            subject.lower_ in ("it", "that", "this", "all")
+            or subject.lemma_ in _LOSS_WORDS
+            or any(c.start <= start - 1 < c.end for c in self.cands)
+            or any(s <= start - 1 < e for s, e in self.cues.get("HAIR_LOSS", []))
+        )
+
+    def _hair_loss_resolved(self, rs: int) -> bool:
+        """For an onset (an illness, a birth): is the resolution at ``rs`` the shedding's?
+
+        "after my surgery my hair thinned, but it recovered fully" ends the shedding;
+        "had covid, it's gone now but my hair is falling out" ends only the illness.
+        """
+        spans = [(s, e) for s, e in self.cues.get("HAIR_LOSS", []) if not self._negated_word(s)]
+        return any(s < rs for s, _ in spans) and not any(s > rs for s, _ in spans)
+
+    def _applies(self, cand: _Candidate, rs: int) -> bool:
+        """Can the resolution cue at ``rs`` end ``cand``'s episode?"""
+        doc = self.doc
+        if cand.rule.name in _ONSET_RULES and not self._hair_loss_resolved(rs):
+            return False
+        # A fever that "went down" or "came down" may only be masked by a medicine.
+        stop = next((e for s, e in self.cues.get("RESOLVED", []) if s == rs), rs + 1)
+        if (
+            doc[stop - 1].lower_ == "down"
+            and SIGN_OF.get(cand.rule.name, cand.rule.name) == "fever"
+        ):
+            return False
+        return not self._overturned(rs, cand)
+
+    def _overturned(self, rs: int, cand: _Candidate) -> bool:
+        """Does something current follow the resolution at ``rs``?
+
+        "healing fine, but now there's a new lump", "the swelling went down but now he
+        is drowsy and confused", "... but now it's blistering": a new, worse or returning
+        finding, a current head injury's warning sign or a current finding said of "it"
+        keeps the episode open.
+        """
+        doc = self.doc
+        clause = self.clause_of[rs]
+        for ws, we in self.cues.get("WORSE", []):
+            if ws <= rs or self.clause_of[ws] == clause or self._absent(ws):
+                continue
+            words = [t.lower_ for t in doc[ws:we]]
+            after = doc[we].lower_ if we < len(doc) else ""
+            if not set(words) & _REOPENS:
+                continue  # "still hurts" is its own clause's finding's, not this one's
+            if words == ["new"] or (words[-1] == "back" and after == "to"):
+                continue  # "a new style", "back to normal"
+            if words[-1] in ("growing", "grow") and after in ("out", "back", "in"):
+                continue  # "the growing out phase": hair
+            if self._regrowth(ws):
+                continue  # "the hair is coming back"
+            return True
+        return any(
+            c is not cand
+            and c.start > rs
+            and self.clause_of[c.start] != clause
+            and (c.rule.name == "head_injury_warning" or self._about_it(c))
+            and not self.negated_at(c.start, c.end, c.neg_inside)
+            for c in self.cands
+        )
+
+    def _about_it(self, cand: _Candidate) -> bool:
+        """Is ``cand``'s clause about "it" ("... but now it's blistering"): the same episode?"""
+        clause = self.clause_of[cand.start]
+        start = cand.start
+        while start > 0 and self.clause_of[start - 1] == clause:
+            start -= 1
+        return any(
+            t.lower_ in ("it", "it's", "its", "they", "they're", "theyre")
+            for t in self.doc[start : cand.start]
+        )
+
+    def _absent(self, i: int) -> bool:
+        """Is token ``i`` said to be absent ("no new spots", "nothing new or bigger")?"""
+        return any(
+            self.doc[j].lemma_ in ("not", "never", "no", "nothing", "none", "without")
+            and self.sent_of[j] == self.sent_of[i]
+            for j in range(max(0, i - 3), i)
+        )
+
     def historic(self, cand: _Candidate) -> bool:
         """Resolved or past-only mention, unless a recurrence cue follows it."""
         sid = self.sent_of[cand.start]
         clause = self.clause_of[cand.start]
-        resolved = False
-        for rs, _ in self.in_sentence("RESOLVED", sid):
-            if rs in self.inside_neg or any(c.start <= rs < c.end for c in self.cands):
-                continue
-            negative_phrase = self.doc[rs].lower_ in ("never", "no", "nothing", "none")
-            if not negative_phrase and self._negated_word(rs):
-                continue  # "hasn't cleared", "not gone"
-            if self.clause_of[rs] == clause or rs >= cand.end:
-                resolved = True
-        # "had a bleach burn last year. It healed completely.": the next sentence
-        # resolves it when it opens with a pronoun for it.
+        resolutions = self._resolutions(sid)
+        resolved = any(
+            (self.clause_of[rs] == clause or rs >= cand.end) and self._applies(cand, rs)
+            for rs in resolutions
+        )
+        # "had a bleach burn last year. It healed completely." / "... Been fine ever
+        # since.": the next sentence resolves it when it opens with a pronoun for it or
+        # with the resolution itself, and names no finding of its own after it ("Fine
+        # now apart from a swollen lump" ends nothing).
         if not resolved and sid + 1 < len(self.sents):
             ns, ne = self.sents[sid + 1]
             opener = [t.lower_ for t in self.doc[ns : min(ne, ns + 2)]]
+            nxt = [rs for rs in self._resolutions(sid + 1) if self._applies(cand, rs)]
+            if nxt and any(ns <= c.start < ne and c.start > min(nxt) for c in self.cands):
+                nxt = []
             if opener and opener[0] in ("it", "it's", "its", "they", "they're", "that", "all"):
-                resolved = any(
-                    not self._negated_word(rs) for rs, _ in self.in_sentence("RESOLVED", sid + 1)
-                )
+                resolved = bool(nxt)
+            elif any(rs - ns <= 1 for rs in nxt):
+                resolved = True
         past = False
         exempt = {self.clause_of[s] for s, _ in self.in_sentence("HIST_EXEMPT", sid)}
         for hs, _ in self.in_sentence("HIST", sid):
@@ -214,8 +346,16 @@ class _DocContext:
             preceding = [t.lower_ for t in self.doc[max(0, rs - 3) : rs]]
             if preceding and preceding[-1] in ("hair", "hairs", "curls", "colour", "color"):
                 continue  # "my hair came back": regrowth, not a recurrence
+            if self._regrowth(rs):
+                continue  # "the hair is coming back in", "hair is growing again"
             if self.doc[rs].lower_ == "again" and set(preceding) & _WELL_AGAIN:
                 continue  # "normal again", "fine again"
+            if self.doc[rs].lower_ == "still" and self._asks_leave(rs):
+                continue  # "can i still get my hair washed?" asks about an activity
+            # "kept coming back until ... it stopped, clear for 3 years now": a
+            # resolution in a later clause ends the episode the recurrence was part of.
+            if any(r > rs and self.clause_of[r] > self.clause_of[rs] for r in resolutions):
+                continue
             # A recurrence cue in a later clause belongs to that clause's own finding
             # ("the fever is gone but my scalp still hurts"), else to this one
             # ("psoriasis cleared up but it's flaring again").
@@ -225,6 +365,27 @@ class _DocContext:
             ):
                 return False
         return True
+
+    def _regrowth(self, i: int) -> bool:
+        """Is the recurrence cue at ``i`` the hair growing back ("hair is coming back in")?"""
+        doc = self.doc
+        window = [t.lemma_ for t in doc[max(0, i - 4) : i]]
+        lowers = [t.lower_ for t in doc[max(0, i - 4) : i]]
+        hair = [k for k, w in enumerate(lowers) if w in ("hair", "hairs", "curls", "regrowth")]
+        if not hair or any(w in _LOSS_WORDS for w in window[hair[-1] :]):
+            return False
+        if doc[i].lower_ == "again":
+            return any(w in _GROWTH_WORDS for w in window[hair[-1] :])
+        return doc[i].lower_ in ("coming", "come", "came", "comes", "growing", "grown", "grew")
+
+    def _asks_leave(self, i: int) -> bool:
+        """'can i still ...', 'should she still ...': a question about going on doing something."""
+        words = [t.lower_ for t in self.doc[max(0, i - 2) : i]]
+        return (
+            len(words) == 2
+            and words[0] in ("can", "could", "should", "may", "might", "shall")
+            and words[1] in ("i", "we", "he", "she", "they", "u", "you")
+        )
 
     def _question_clause(self, i: int) -> bool:
         """Does token ``i``'s clause open with a question ("can i go lighter again?")?"""
@@ -267,6 +428,50 @@ class _DocContext:
             if near and not self._negated_word(a) and not self._negated_word(a + 1):
                 return True
         return False
+
+    def community(self, cand: _Candidate, events: list[tuple[int, str, str]]) -> bool:
+        """A condition named in a school's notice or said to be going round, with nobody's name.
+
+        "school sent a letter about ringworm in class", "impetigo is going round": the
+        community's, unless somebody the writer names has it ("my daughter has it").
+        """
+        sid = self.sent_of[cand.start]
+        clause = self.clause_of[cand.start]
+        s0 = self.sents[sid][0]
+        if any(s0 <= pos < cand.start for pos, _, _ in events):
+            return False  # somebody is named before it in its sentence
+        notice = any(n < cand.start for n, _ in self.in_sentence("NOTICE", sid))
+        going = any(
+            g >= cand.end and self.clause_of[g] == clause
+            for g, _ in self.in_sentence("CIRCULATING", sid)
+        )
+        if not (notice or going):
+            return False
+        return not any(
+            h >= cand.end and not self._negated_word(h) for h, _ in self.cues.get("HAS_IT", [])
+        )
+
+    def elsewhere(self, cand: _Candidate) -> bool:
+        """A named condition placed away from the scalp while the scalp is said to be fine.
+
+        "prone to eczema on my arms but my scalp is fine, no itch": context, not a sign.
+        """
+        if cand.rule.level is not Referral.DERMATOLOGIST or cand.rule.kind != "flag":
+            return False
+        doc = self.doc
+        clause = self.clause_of[cand.start]
+        placed = any(
+            cand.end <= s <= cand.end + 2
+            and self.clause_of[s] == clause
+            and not (e < len(doc) and doc[e].lower_ == "of")  # "the back of my head"
+            for s, e in self.cues.get("OFF_SCALP", [])
+        )
+        if not placed:
+            return False
+        return any(
+            not any(t.lemma_ in ("not", "never", "no") for t in doc[max(0, s - 2) : e])
+            for s, e in self.cues.get("SCALP_FINE", [])
+        )
 
     def personal_question(self, cand: _Candidate) -> bool:
         """Is the question in the candidate's sentence about the user (or a dependant)?"""
@@ -312,7 +517,17 @@ def _person_events(ctx: _DocContext) -> list[tuple[int, str, str]]:
     ):
         for s, e in ctx.cues.get(label, []):
             raw.append((s, e, kind))
+    doc = ctx.doc
+    # "my" before any person noun (even one dropped below) is that person's, not the writer.
     nouns = sorted((s, e, k) for s, e, k in raw if k != "pronoun")
+    # "a kid in class", "some kid at nursery": an unknown child, not the writer's
+    # ("i have a kid with eczema" is theirs).
+    unknown = [
+        (s, e)
+        for s, e in ctx.cues.get("STRANGER", [])
+        if doc[s].lower_ in ("a", "an", "some")
+        and not (s > 0 and doc[s - 1].lemma_ in ("have", "get", "got", "'ve"))
+    ]
     events: list[tuple[int, str, str]] = []
     for s, _e in ctx.cues.get("SELF", []):
         # "my mum", "my 6 year old son": the possessive belongs to the person noun.
@@ -323,10 +538,24 @@ def _person_events(ctx: _DocContext) -> list[tuple[int, str, str]]:
     for s, e, kind in sorted(raw):
         if kind == "pronoun":
             events.append((s, last_noun, last_word))
-        else:
-            last_noun, last_word = kind, ctx.doc[s:e].text.lower()
+            continue
+        if kind in ("care", "other") and any(us < s and e <= ue for us, ue in unknown):
+            continue  # the stranger's own event stands for them
+        last_noun, last_word = kind, ctx.doc[s:e].text.lower()
+        # "a kid in my son's class": the son names a place here; a later "he" is still him.
+        if not (kind in ("care", "other") and _a_place(doc, e)):
             events.append((s, kind, last_word))
     return sorted(events)
+
+
+def _a_place(doc: Doc, end: int) -> bool:
+    """Is the person noun ending at ``end`` the owner of a place ("my son's class")?"""
+    words = [t.lower_ for t in doc[end : end + 2]]
+    if words and words[0] in ("'s", "s", "'"):
+        words = words[1:]
+    elif not doc[end - 1].lower_.endswith(("'s", "s'")) or doc[end - 1].lower_ == "s":
+        return False
+    return bool(words) and words[0] in _PLACES
 
 
 def _owner(
@@ -359,6 +588,8 @@ def _owner(
             break
     if owner in ("other", "care") and ctx.affirmed_later(cand):
         return "self", ""  # "my mum has psoriasis and now i have it too"
+    if owner == "self" and ctx.community(cand, events):
+        return "stranger", ""  # "school sent a note saying ringworm is going round"
     if owner == "other" and any(
         ctx.doc[i].lower_ == "had" and ctx.clause_of[i] == clause
         for i in range(ctx.sents[sid][0], cand.start)

@@ -99,7 +99,11 @@ def _screen_chunk(
             resolved.add(sign)  # "no fever any more", "the pus has gone"
             set_aside.add(sign)
             continue
-        if ctx.hypothetical(cand) or (ctx.question[sid] and not ctx.personal_question(cand)):
+        if (
+            ctx.hypothetical(cand)
+            or ctx.elsewhere(cand)
+            or (ctx.question[sid] and not ctx.personal_question(cand))
+        ):
             set_aside.add(sign)
             continue
         owner, person = _owner(ctx, cand, events)

@@ -157,6 +157,103 @@ def test_ambiguity_rules(text: str, level: Referral) -> None:
     assert screen(text).level is level
 
 
+# Episodes told as over, and conditions that are only context (issue 16): resolution
+# cues anywhere in the episode's sentence or opening the next one, an illness's or a
+# birth's shedding said to be over, a recurrence that a later resolution ends, a school's
+# notice or something "going round", a stranger, a pet, a family's side, a condition on
+# another part of the body while the scalp is fine. Each comes with close cases that
+# must still be referred.
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # resolution cues anywhere in the episode's sentence
+        (
+            "a few years back my hair thinned for months after an operation, "
+            "but it recovered fully",
+            Referral.NONE,
+        ),
+        ("my postpartum shedding is over now, what cut grows out nicely?", Referral.NONE),
+        ("postpartum hair fall ended a while ago, the regrowth is so fluffy", Referral.NONE),
+        (
+            "my dad knocked his head on the cupboard, it swelled up then went down and he's fine",
+            Referral.NONE,
+        ),
+        ("had a patch of alopecia 6 yrs ago, it filled back in and never returned", Referral.NONE),
+        ("had a cyst taken off my scalp a month ago, healing nicely, no redness", Referral.NONE),
+        ("i nick myself shaving my head sometimes, it stops bleeding straight away", Referral.NONE),
+        (
+            "years ago i reacted to a box dye, my whole face swelled up. Been fine ever since.",
+            Referral.NONE,
+        ),
+        (
+            "my folliculitis kept coming back until i changed shampoo, clear for a year now",
+            Referral.NONE,
+        ),
+        (
+            "banged my head on a door last week and it bled but it stopped quickly, "
+            "just a tiny scab now can i still book a wash",
+            Referral.NONE,
+        ),
+        ("nothings bleeding, it's just a bit itchy", Referral.NONE),
+        # ... and what they must not hide
+        (
+            "my hair thinned after surgery three months ago and it's still coming out",
+            Referral.DOCTOR,
+        ),
+        ("bumped my head yesterday, it swelled and I keep throwing up", Referral.URGENT),
+        ("had covid last month, it's gone now but my hair is falling out", Referral.DOCTOR),
+        ("the fever went down with paracetamol but my scalp is swollen and hot", Referral.URGENT),
+        ("there's a bald patch over my ear", Referral.DERMATOLOGIST),
+        ("the holiday is over and my hair is shedding a lot after my crash diet", Referral.DOCTOR),
+        (
+            "there was a bald patch that filled back in, but now two new ones",
+            Referral.DERMATOLOGIST,
+        ),
+        (
+            "had a fever last week. Fine now apart from a swollen painful lump on my scalp "
+            "that's getting bigger",
+            Referral.URGENT,
+        ),
+        ("my son's scalp spot has gone puffy and hot and he has a temperature", Referral.URGENT),
+        ("this never happened before, my hair is coming out in clumps", Referral.DERMATOLOGIST),
+        ("my folliculitis cleared for a while but it's back now", Referral.DERMATOLOGIST),
+        ("my hair is falling out again in clumps", Referral.DERMATOLOGIST),
+        ("my scalp recovered from the bleach burn but now it's blistering", Referral.URGENT),
+        ("the swelling on my scalp went down a little", Referral.DERMATOLOGIST),
+        ("my son hit his head, the bump went down but he's been sick twice", Referral.URGENT),
+        ("healing fine but the cut on my head keeps bleeding", Referral.URGENT),
+        # a condition that is the community's, a stranger's, a pet's or not on the scalp
+        (
+            "nursery sent an email saying ringworm is going round, my son's scalp looks normal",
+            Referral.NONE,
+        ),
+        ("a kid in my daughter's class has head fungus, her scalp is fine", Referral.NONE),
+        ("i'm prone to psoriasis on my elbows but my scalp is fine, no flakes", Referral.NONE),
+        ("vet says our pup might have ringworm, i have no patches", Referral.NONE),
+        ("a famous actress has alopecia and wears wigs", Referral.NONE),
+        ("alopecia runs on my mum's side", Referral.NONE),
+        ("my uncle has psoriasis, my scalp looks normal", Referral.NONE),
+        ("my son's school sent a letter saying he has ringworm", Referral.DERMATOLOGIST),
+        (
+            "ringworm is going round school and my son has a round scaly patch",
+            Referral.DERMATOLOGIST,
+        ),
+        ("nursery sent a letter about ringworm and my daughter has it now", Referral.DERMATOLOGIST),
+        ("i have a kid with ringworm on his scalp", Referral.DERMATOLOGIST),
+        (
+            "a kid at school has ringworm and now my son has a round scaly patch",
+            Referral.DERMATOLOGIST,
+        ),
+        ("eczema on my arms and now it's on my scalp too", Referral.DERMATOLOGIST),
+        ("my uncle has psoriasis", Referral.DERMATOLOGIST),
+    ],
+)
+def test_over_and_context_only_mentions(text: str, level: Referral) -> None:
+    """An episode that is over, or someone else's, is not referred; what is current still is."""
+    result = screen(text)
+    assert result.level is level, [(f.condition, f.text, f.about) for f in result.flags]
+
+
 @pytest.mark.parametrize(
     ("typo", "condition"),
     [
