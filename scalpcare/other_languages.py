@@ -19,7 +19,9 @@ data/screening/GUIDE.md):
   across the conversation; bleeding for ten minutes or more, or in spite of pressure;
   spreading (which is also an inflamed scalp, as in the English rules) and a hot scalp or
   lump (a fever with either is urgent; spreading with a hot swelling or a lump is urgent);
-  oozing; a fever given as a number ("38,5 de fiebre", "39 °C", "39 Grad").
+  oozing; a fever given as a number ("38,5 de fiebre", "39 °C", "39 Grad"); severe pain
+  ("dolor insoportable", "douleur atroce", "unerträgliche Schmerzen"); a blistering rash
+  on one side or shingles named (urgent); more ways to say trouble breathing.
 
 Everything else in another language gets the honest "I only speak English for now".
 
@@ -203,6 +205,24 @@ _VOCABULARY: tuple[tuple[str, str, str], ...] = (
         r"|problemas? (?:para|al)|apenas (?:puedo|puede)) tragar",
     ),
     ("es", "hives", r"ronchas?|habones?|urticaria"),
+    (
+        "es",
+        "allergic",
+        r"me ahogo|se ahoga|falta de aire|(?:apenas|casi no) (?:puedo|puede) respirar",
+    ),
+    # Sudden severe pain; a blistering rash on one side (possible shingles).
+    (
+        "es",
+        "severe_pain",
+        r"dolor\w*(?:\s+\S+){0,3}\s+(?:insoportable\w*|atroz|intens\w*|extrem\w*|insufrible\w*)"
+        r"|(?:insoportable|atroz|intens\w*|extrem\w*) dolor\w*",
+    ),
+    (
+        "es",
+        "shingles",
+        r"herpes zoster|culebrilla|(?:ampoll\w*|vesicul\w*|sarpullido|erupcion)(?:\s+\S+){0,4}"
+        r"\s+(?:un|un solo) lado",
+    ),
     # A chemical burn: a burn named, a burn with a dye, bleach or relaxer; raw skin; blisters.
     (
         "es",
@@ -278,6 +298,18 @@ _VOCABULARY: tuple[tuple[str, str, str], ...] = (
         "allergic",
         r"(?:du mal a|difficultes? a|n'arrive (?:pas|plus) a|peine a|impossible d'|gene pour"
         r"|peux pas) avaler",
+    ),
+    ("fr", "allergic", r"(?:le )?souffle court"),
+    (
+        "fr",
+        "severe_pain",
+        r"douleurs?(?:\s+\S+){0,3}\s+(?:insupportable\w*|atroce\w*|intense\w*|extreme\w*)"
+        r"|(?:atroce|intense|extreme)s? douleurs?",
+    ),
+    (
+        "fr",
+        "shingles",
+        r"zona|(?:cloques?|vesicules?|boutons|eruption)(?:\s+\S+){0,4}\s+d'un (?:seul )?cote",
     ),
     (
         "fr",
@@ -358,6 +390,20 @@ _VOCABULARY: tuple[tuple[str, str, str], ...] = (
         r"|nicht(?: mehr)?(?: richtig)?) schlucken"
         r"|schluckbeschwerden|probleme? (?:beim|mit dem) schlucken|schwer zu schlucken",
     ),
+    ("de", "allergic", r"luftnot|(?:bekomme|kriege|krieg|bekommt|kriegt) (?:kaum|keine) luft"),
+    (
+        "de",
+        "severe_pain",
+        r"(?:unertraglich|heftigst|extrem|hollisch|starkst|rasend)\w*(?:\s+\S+){0,1}\s+\w*schmerz\w*"
+        r"|\w*schmerz\w*(?:\s+\S+){0,2}\s+(?:sind |ist )?(?:unertraglich|hollisch|rasend)\w*",
+    ),
+    (
+        "de",
+        "shingles",
+        r"gurtelrose|herpes zoster|(?:blaschen|blasen|ausschlag)(?:\s+\S+){0,4}\s+(?:nur )?"
+        r"(?:auf )?einer (?:kopf)?seite"
+        r"|einseitig\w*(?:\s+\S+){0,2}\s+(?:blaschen|blasen|ausschlag)",
+    ),
     ("de", "hives", r"quaddel\w*|nesselsucht|nesselausschlag|urtikaria|nesselfieber"),
     (
         "de",
@@ -429,6 +475,8 @@ _CUES: dict[str, tuple[tuple[str, Referral], ...]] = {
     "allergic": (("allergic", _U),),
     "hives": (("allergic", _D),),  # hives alone: a rash; urgent with swelling or swallowing
     "chemical_burn": (("chemical_burn", _U),),
+    "severe_pain": (("severe_pain", _U),),
+    "shingles": (("blisters", _U),),
     "burn": (("redness", _D),),
     "burning": (),
     "product": (),

@@ -357,6 +357,13 @@ LANGUAGE_CASES = [
     ("kann das Blondieren Blasen machen? ich habe nächste Woche einen Termin", "de", N),
     ("die Haarfarbe hat mir gut gefallen, danke für den Tipp", "de", N),
     ("der Föhn ist sehr heiß, schadet das der Kopfhaut?", "de", N),
+    ("tengo un dolor insoportable en la cabeza desde esta mañana", "es", U),
+    ("tengo la piel un poco roja, nada de dolor intenso", "es", N),
+    ("la douleur est atroce depuis ce matin", "fr", U),
+    ("j'ai des cloques d'un seul côté de la tête qui brûlent", "fr", U),
+    ("ich habe Gürtelrose am Kopf, glaube ich", "de", U),
+    ("ich bekomme kaum Luft seit dem Färben", "de", U),
+    ("ich habe keine unerträglichen Schmerzen, nur Juckreiz", "de", N),
 ]
 
 
