@@ -133,17 +133,17 @@ _CUES: dict[str, tuple[str, ...]] = {
     # A professional already looks after it ("my derm is managing it").
     "UNDER_CARE": (
         "dermatologist|derm|doctor|doc|gp|physician|specialist|clinic|pediatrician"
-        "|paediatrician|nurse|surgeon|consultant|endocrinologist|dermo|hautarzt|dermato"
+        "|paediatrician|nurse|surgeon|consultant|endocrinologist|dermo|derma|hautarzt|dermato"
         "|dermatologa|dermatologo|er|hospital ~4 said|say|says|confirm|confirmed|check"
         "|checked|look|looked|saw|seen|treat|treating|treated|manage|managing|managed"
         "|prescribe|prescribed|gave|give|put|told|tell|drain|drained|remove|removed"
         "|monitor|monitoring|lance|lanced|stitch|stitched|cream|plan|routine",
         "=under ~2 dermatologist|derm|doctor|specialist|consultant|care|clinic",
-        "=by =my|=the|=a|=her|=his|=our? dermatologist|derm|doctor|doc|gp|specialist|consultant"
-        "|clinic|hospital|dermo|nurse|surgeon|pediatrician|paediatrician",
+        "=by|=from =my|=the|=a|=her|=his|=our? dermatologist|derm|doctor|doc|gp|specialist"
+        "|consultant|clinic|hospital|dermo|derma|nurse|surgeon|pediatrician|paediatrician",
         "=on ~2 =tablets|=cream|=antibiotics|=treatment|=meds|=medication|=pills|=washes",
         "prescription|prescribed|antibiotic|antibiotics|antiviral|antivirals|injection"
-        "|injections|medication|medicated",
+        "|injections|injectable|injectables|biologic|biologics|medication|medicated",
         "=being =treated|=managed|=monitored",
         "=under =control|=treatment",
         "=looked =after",

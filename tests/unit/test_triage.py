@@ -150,6 +150,10 @@ def test_nutrient_flag_matches_table(row: dict[str, str]) -> None:
             Referral.DERMATOLOGIST,
         ),
         ("breast cancer survivor, now a sore on my scalp that won't heal", Referral.DERMATOLOGIST),
+        # Already treated: "derma" for the dermatologist, a biologic or an injectable.
+        ("my psoriasis is treated with a biologic from my derma", Referral.NONE),
+        ("on injectables for my psoriasis, it's calm", Referral.NONE),
+        ("my psoriasis is flaring even on the biologic", Referral.DERMATOLOGIST),
     ],
 )
 def test_ambiguity_rules(text: str, level: Referral) -> None:
