@@ -7,7 +7,6 @@ the domain the action receives (actions/replies.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -258,9 +257,19 @@ class ActionReferralSummary(Action):
         if not findings and not messages:
             dispatcher.utter_message(response=NO_SUMMARY_YET)
         else:
-            summary = referral.build_summary(messages, findings, level, concerns)
-            about = subject_of(flagged)[0]
-            say(dispatcher, replace(summary, about=about).render(), domain, tracker)
+            # "my aunt had alopecia" beside "my daughter has bald patches": family history,
+            # so the summary is still about the daughter.
+            family = " ".join(referral.family_history(messages)).lower()
+            about, person = referral.whom(
+                messages,
+                *subject_of(
+                    [f for f in flagged if not (f.text and f.text.lower() in family)] or flagged
+                ),
+            )
+            summary = referral.build_summary(
+                messages, findings, level, concerns, about=about, person=person
+            )
+            say(dispatcher, summary.render(), domain, tracker)
         return [SlotSet(SUMMARY_OFFERED, False)]
 
 

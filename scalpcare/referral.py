@@ -288,6 +288,183 @@ _TRIED = re.compile(
 )
 
 
+#: The words for the people a summary can be about or mention (docs/content-rules.md,
+#: "Referral levels": the level follows the person described).
+_CHILD = (
+    r"(?:son|daughter|kid|child|boy|girl|baby|toddler|teen|teenager|little one|stepson|"
+    r"stepdaughter|grandson|granddaughter|niece|nephew)"
+)
+_RELATIVE = (
+    r"(?:mum|mom|mother|mam|dad|father|sister|brother|gran|grandma|grandmother|granny|nan|"
+    r"nana|grandad|granddad|grandpa|grandfather|aunt|auntie|aunty|uncle|cousin|parents?|"
+    r"husband|wife|partner|boyfriend|girlfriend|twin)"
+)
+_PERSON = r"(?:" + _CHILD + r"|" + _RELATIVE + r")"
+#: What an age is not: "I'm 12 weeks pregnant", "I'm 5 days in", "I'm 30 minutes late".
+_NOT_AN_AGE = (
+    r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|%|minutes?|mins?|hours?|hrs?|times?|mg|mcg|"
+    r"kg|lbs?|stone|st\b|cm|ft|pounds?|pm|am|o'?clock|[.,:/]\d|'\d))"
+)
+_YEARS_OLD = r"\s*(?:-\s*)?(?:yo|y/o|y\.o\.|(?:years?|yrs?|yr)(?:\s*-?\s*old)?)\b"
+#: The client's own age: "I'm 34", "im 52 f", "(28F)", "34 year old woman here", "aged 61".
+_OWN_AGE = re.compile(
+    r"\b(?:i'?m|i am|i just turned|i turned|i'll be|i will be)\s+(?:only\s+|just\s+|nearly\s+|"
+    r"almost\s+|about\s+|now\s+|a\s+)?(\d{1,2})\b"
+    + _NOT_AN_AGE
+    + r"|[(\[]\s*(?:[fm]\s*)?(\d{2})\s*(?:[fm]\s*)?[)\]]"
+    r"|\b(\d{2})\s?[fm]\s+(?:here|btw)\b"
+    r"|\b(?:i'?m\s+a\s+|as\s+a\s+)?(\d{1,2})"
+    + _YEARS_OLD
+    + r"\s+(?:woman|man|female|male|guy|girl|lady|f|m|mum|mom|dad|here)\b"
+    r"|\b(?:i'?m\s+|i am\s+)aged?\s+(\d{1,2})\b",
+    re.IGNORECASE,
+)
+#: Someone else's age: "my 7 year old son", "my son (7)", "my mum is 70", "my 8 month old".
+_OTHER_AGE = re.compile(
+    r"\bmy\s+(?:little\s+|baby\s+|elderly\s+|teenage\s+)?(\d{1,3})\s*(?:-\s*)?"
+    r"(?:yo|y/o|(?:years?|yrs?|yr)(?:\s*-?\s*old)?|(months?)\s*-?\s*old)\s*(?:-\s*)?"
+    r"(?:little\s+|baby\s+)?(" + _PERSON + r")?\b"
+    r"|\bmy\s+(?:little\s+|baby\s+|elderly\s+|teenage\s+)?(" + _PERSON + r")\s*(?:\(|,)\s*"
+    r"(?:aged?\s+)?(\d{1,3})\s*(?:yo|y/o|years?|yrs?)?\s*(?:\)|,)"
+    r"|\bmy\s+(?:little\s+|baby\s+|elderly\s+|teenage\s+)?(" + _PERSON + r")\s+"
+    r"(?:is|who is|who's|'s|aged?|turned|just turned)\s+(?:only\s+|just\s+|nearly\s+|now\s+)?"
+    r"(\d{1,3})\b"
+    + _NOT_AN_AGE
+    # "he's 29 btw", "she is 78": the person described, said with a pronoun
+    + r"|\b(?:he|she)(?:'s|\s+is)\s+(?:only\s+|just\s+|nearly\s+|now\s+)?(\d{1,3})\b"
+    + _NOT_AN_AGE,
+    re.IGNORECASE,
+)
+#: What seems to set the problem off, in the client's words: "every time I colour",
+#: "since the new shampoo", "worse after swimming", "flares up when I'm stressed".
+_TRIGGER = re.compile(
+    r"\b(?:every time|each time|whenever|every single time|any ?time)\s+(?:i|we|she|he|they|"
+    r"my|his|her|it|the|i'?ve|i'?m)\b[^.!?\n;,]{2,60}"
+    r"|\bsince\s+(?:(?:i|we|she|he|they)\s+(?:started|switched|changed|moved|began|stopped|"
+    r"had|got|came off|went|dyed|coloured|colored|bleached|used|tried)\b"
+    r"|(?:the|a|my|his|her|that|this|our)\s+(?:new|recent|last|first)\b"
+    r"|(?:starting|switching|changing|using|moving|having|getting|coming off|stopping|dyeing|"
+    r"colouring|coloring|bleaching|trying)\b)[^.!?\n;,]{0,50}"
+    r"|\b(?:(?:started|began|gets?|got|is|it'?s|get)\s+(?:much\s+|way\s+|a lot\s+)?worse|worse|"
+    r"flares?(?: up)?|flared(?: up)?|itch(?:es|y)|burns?|stings?|breaks? out|kicks? (?:off|in)|"
+    r"(?:it|this|that|they|the \w+)\s+(?:started|began|came back|comes back|appeared))\s+"
+    r"(?:right |straight |just |only |mostly |especially |always |usually |a few days |"
+    r"a day or two )?(?:after|when|whenever|once|with|in)\s+(?:i|we|she|he|they|my|the|a|"
+    r"using|i'?ve|i'?m|colou?ring|dyeing|bleaching|washing|swimming|stress|winter|summer|"
+    r"cold|heat|hot|sweat\w*|exercise|the gym|workouts?)\b[^.!?\n;,]{0,60}"
+    r"|\b(?:triggered|set off|brought on|caused|made worse|started)\s+by\s+[^.!?\n;,]{2,50}"
+    r"|\b(?:right |straight |just |a day or two |a few days )?after\s+(?:(?:i|we|she|he)\s+"
+    r"(?:colou?r|colou?red|dye|dyed|bleach|bleached|use|used|wash|washed|swim|swam|switched|"
+    r"started|changed|had|got|went|tried)"
+    r"|colou?ring|dyeing|bleaching|using|washing|swimming|switching|starting|changing|trying"
+    r"|(?:a|my|the)\s+(?:new\s+)?(?:perm|relaxer|dye|colou?r|bleach|keratin|treatment|"
+    r"shampoo|hair ?dye|appointment))\b[^.!?\n;,]{0,50}",
+    re.IGNORECASE,
+)
+#: Family history, context and not the client's own condition: "my mum has psoriasis",
+#: "my dad went bald at 30", "hair loss runs in my family", "family history of alopecia".
+_FAMILY = re.compile(
+    r"\b(?:my|our)\s+(?:(?:late|older|younger|big|little|twin|\w+'s)\s+)?(" + _RELATIVE + r")"
+    r"(?:\s+and\s+(?:my\s+)?" + _RELATIVE + r")?\s+(?:also\s+|both\s+|too\s+|always\s+)?"
+    r"(?:has|had|have|got|gets|suffers? from|suffered from|(?:was|were|got) diagnosed with|"
+    r"went bald|went thin|lost (?:her|his|their|all (?:her|his|their)) hair|is bald|was bald|"
+    r"had to deal with|deals with|struggled with|struggles with)"
+    r"(?!\s+(?:been|to|said|told|asked|noticed|a look|booked|a go|no idea|a \w+ appointment)\b)"
+    # up to where the message turns back to the client ("..., and I have a patch")
+    r"(?:(?!\s*(?:,|\band\b|\bbut\b|\bso\b|\bnow\b)\s*(?:i|i'?m|i'?ve|me|my|mine)\b)"
+    r"[^.!?\n;]){0,60}"
+    r"|\b(?:[\w-]+\s+){0,2}runs? in (?:my|our|the) family\b"
+    r"|\bfamily history of\s+[^.!?\n,;]{2,40}"
+    r"|\b(?:it'?s|its|it is|probably|might be|could be)\s+(?:hereditary|genetic)\b",
+    re.IGNORECASE,
+)
+
+
+def own_age(messages: Iterable[str]) -> str:
+    """The client's own age as they gave it ("34"), or empty (pure)."""
+    for text in messages:
+        for match in _OWN_AGE.finditer(text):
+            age = next((g for g in match.groups() if g), "")
+            if age and 10 <= int(age) <= 110:
+                return age
+    return ""
+
+
+def person_age(messages: Iterable[str], person: str) -> str:
+    """The age given for that person ("7", "8 months"), or empty (pure).
+
+    An age with no person word ("my 7 year old has...", "he's 29") counts for the person
+    described.
+    """
+    for text in messages:
+        for match in _OTHER_AGE.finditer(text):
+            groups = match.groups()
+            if groups[0]:
+                age, months, who = groups[0], groups[1], groups[2]
+            elif groups[3]:
+                age, months, who = groups[4], None, groups[3]
+            elif groups[5]:
+                age, months, who = groups[6], None, groups[5]
+            else:
+                age, months, who = groups[7], None, None
+            if who and person and who.lower().rstrip("s") != person.lower().rstrip("s"):
+                continue
+            if age and 0 < int(age) <= 110:
+                return f"{age} months" if months else age
+    return ""
+
+
+#: The client's own head or skin ("my scalp", "I've got a patch"): the findings may be theirs.
+_OWN_HEAD = re.compile(
+    r"\bmy\s+(?:own\s+)?(?:scalp|head|hair|hairline|crown|forehead|skin|parting|roots|temples?)\b"
+    r"|\bi(?:'ve|ve|\s+have|\s+had|\s+got|'ve\s+got)\s+(?:got\s+)?(?:a|an|some|these|this|loads|"
+    r"lots|two|three|several|the same)\b|\bme\s+too\b|\bmine\b",
+    re.IGNORECASE,
+)
+#: A child of the client's: "my little girl", "my son", "my 5 year old".
+_MY_CHILD = re.compile(
+    r"\bmy\s+(?:little\s+|baby\s+|youngest\s+|eldest\s+|oldest\s+|"
+    r"\d{1,2}\s*(?:-\s*)?(?:yo|y/o|year[\s-]old|yr[\s-]old|month[\s-]old)\s+)?"
+    r"(son|daughter|kid|child|boy|girl|baby|toddler|teen|teenager|little one)\b"
+    # "my 7 year old has...": a child without the noun
+    r"|\bmy\s+\d{1,2}\s*(?:-\s*)?(?:yo|y/o|year[\s-]old|yr[\s-]old)\b",
+    re.IGNORECASE,
+)
+
+
+def whom(messages: Sequence[str], about: str = "self", person: str = "") -> tuple[str, str]:
+    """Whom the summary is about: the findings' owner, else the one child a parent describes.
+
+    Triage may read "my little girl is 5... we found a bald spot" as the writer's own
+    finding; when the client never speaks of their own head and names exactly one child of
+    theirs, the summary is about that child (pure).
+    """
+    if about != "self" or own_age(messages):
+        return about, person
+    if any(_OWN_HEAD.search(text) for text in messages):
+        return about, person
+    children = {
+        (m.group(1) or "child").lower() for text in messages for m in _MY_CHILD.finditer(text)
+    }
+    if len(children) == 1:
+        return "care", children.pop()
+    return about, person
+
+
+def family_history(messages: Iterable[str], person: str = "") -> list[str]:
+    """The client's words for family history, not about ``person`` (who the summary is for)."""
+    out: list[str] = []
+    for text in messages:
+        for match in _FAMILY.finditer(text):
+            who = match.group(1) or ""
+            if person and who.lower().rstrip("s") == person.lower().rstrip("s"):
+                continue
+            words = match.group(0).strip(" .,;:")
+            if words:
+                out.append(words)
+    return out
+
+
 #: A summary line the user said nothing for.
 NOT_DESCRIBED = phrase("utter_summary_not_described")
 NOT_SAID = phrase("utter_summary_not_said")
@@ -305,13 +482,29 @@ class Summary:
     places: tuple[str, ...] = ()
     #: Whom the findings are about: ``self``, ``care`` (a child) or ``other``.
     about: str = "self"
+    #: The user's word for that person ("son", "mum"), when not self.
+    person: str = ""
+    #: The age given for whom it is about ("34", "7", "8 months"), or empty.
+    age: str = ""
+    #: What seems to set it off, in the client's words ("every time I colour").
+    triggers: tuple[str, ...] = ()
+    #: Family history, context only ("my mum has psoriasis").
+    family: tuple[str, ...] = ()
 
     def render(self) -> Value:
         """The summary as a short message, one line each (no diagnosis, the user's own words)."""
-        parts: list[Value] = [
-            phrase("utter_summary_title"),
-            phrase("utter_summary_noticed", what="; ".join(self.described) or NOT_DESCRIBED),
-        ]
+        parts: list[Value] = [phrase("utter_summary_title")]
+        if self.about != "self" and self.person:
+            who: Value = phrase("utter_summary_person", person=self.person)
+            if self.age:
+                who = phrase("utter_summary_with_age", who=who, age=self.age)
+            parts.append(phrase("utter_summary_who", who=who))
+        elif self.age:
+            me = phrase("utter_summary_with_age", who=phrase("utter_summary_me"), age=self.age)
+            parts.append(phrase("utter_summary_who", who=me))
+        parts.append(
+            phrase("utter_summary_noticed", what="; ".join(self.described) or NOT_DESCRIBED)
+        )
         if self.concerns:
             concerns = joined((CONCERN_WORDS.get(c, c) for c in self.concerns), ", ")
             parts.append(phrase("utter_summary_concerns", concerns=concerns))
@@ -320,7 +513,11 @@ class Summary:
         parts.append(
             phrase("utter_summary_how_long", how_long="; ".join(self.durations) or NOT_SAID)
         )
+        if self.triggers:
+            parts.append(phrase("utter_summary_triggers", triggers="; ".join(self.triggers)))
         parts.append(phrase("utter_summary_tried", tried="; ".join(self.tried) or NOT_SAID))
+        if self.family:
+            parts.append(phrase("utter_summary_family", family="; ".join(self.family)))
         if self.referral is not Referral.NONE:
             # A child's scalp problem goes to a doctor or dermatologist, as the referral said.
             child = self.about == "care" and self.referral is Referral.DERMATOLOGIST
@@ -345,28 +542,48 @@ def build_summary(
     findings: Sequence[str],
     referral: Referral,
     concerns: Sequence[str] = (),
+    *,
+    about: str = "self",
+    person: str = "",
 ) -> Summary:
-    """Collect what the user described, where, how long, what they tried, other concerns.
+    """Collect who, what, where, how long, what sets it off, what was tried, family history.
 
     Args:
         user_messages: The user's messages in this conversation, oldest first.
         findings: The user's words for each red flag found so far.
         referral: The referral that stands.
         concerns: The contract's ``concerns`` recorded so far (itch, flaking...).
+        about: Whom the findings are about (``self``, ``care`` or ``other``).
+        person: The user's word for that person ("son", "mum"), when not self.
 
     Returns:
-        The summary; every part quotes the user instead of naming a condition.
+        The summary; every part quotes the user instead of naming a condition. A finding
+        said only inside family history ("my mum has psoriasis") is family history, not
+        something the client noticed.
     """
     durations = (m.group(0) for text in user_messages for m in _DURATION.finditer(text))
     tried = (m.group(1) for text in user_messages for m in _TRIED.finditer(text))
     places = (m.group(0) for text in user_messages for m in _WHERE.finditer(text))
+    triggers = (m.group(0) for text in user_messages for m in _TRIGGER.finditer(text))
+    others = about != "self" and bool(person)
+    family = _unique(family_history(user_messages, person if others else ""), limit=3)
+    # Where the user's own words outside family history are: a finding only said there
+    # (the "psoriasis" of "my mum has psoriasis") is not the client's.
+    outside = [_FAMILY.sub(" ", text).lower() for text in user_messages]
+    own = [f for f in findings if not family or any(f.lower() in text for text in outside)]
+    age = person_age(user_messages, person) if others else own_age(user_messages)
     return Summary(
-        _unique(findings),
+        _unique(own),
         _unique(durations),
         _unique(tried),
         referral,
         tuple(concerns),
         _unique(places, limit=3),
+        about,
+        person if others else "",
+        age,
+        _unique(triggers, limit=3),
+        family,
     )
 
 

@@ -362,3 +362,151 @@ def test_the_summary_words_its_concerns_and_who_to_see() -> None:
 )
 def test_the_summary_says_where(message: str, place: str) -> None:
     assert referral.build_summary([message], ["x"], D).places == (place,)
+
+
+@pytest.mark.parametrize(
+    ("messages", "age"),
+    [
+        (["hi im 34 and my scalp is flaky"], "34"),
+        (["I'm 52, menopause maybe?"], "52"),
+        (["(28F) thinning at the crown"], "28"),
+        (["34 year old woman here, itchy scalp"], "34"),
+        (["i'm 12 weeks pregnant and itchy"], ""),
+        (["im 5 days into the new shampoo"], ""),
+        (["i'm 30 minutes from the salon"], ""),
+        (["my son is 7"], ""),
+    ],
+)
+def test_the_summary_keeps_the_clients_age(messages: list[str], age: str) -> None:
+    """The client's own age, never a number of weeks, days or minutes, nor another's age."""
+    assert referral.own_age(messages) == age
+
+
+@pytest.mark.parametrize(
+    ("messages", "person", "age"),
+    [
+        (["my 7 year old son has a round bald patch"], "son", "7"),
+        (["my son (7) has a bald spot"], "son", "7"),
+        (["my mum is 70 and has a sore that won't heal"], "mum", "70"),
+        (["my 70-year-old dad has a scaly patch"], "dad", "70"),
+        (["my 8 month old has crusty patches"], "baby", "8 months"),
+        (["my daughter, 12, keeps scratching"], "daughter", "12"),
+        (["my mum is 70 and my son has a patch"], "son", ""),
+        (["my son has a patch"], "son", ""),
+        (["my boyfriend has sores", "he's 29 btw"], "boyfriend", "29"),
+        (["she is 3 months pregnant"], "sister", ""),
+    ],
+)
+def test_the_summary_keeps_the_age_of_whom_it_is_about(
+    messages: list[str], person: str, age: str
+) -> None:
+    """The age given for the person described, not for somebody else in the message."""
+    assert referral.person_age(messages, person) == age
+
+
+@pytest.mark.parametrize(
+    ("message", "trigger"),
+    [
+        ("it gets itchy every time I colour my hair", "every time I colour my hair"),
+        ("flaky since the new shampoo", "since the new shampoo"),
+        ("it started after I bleached it in may", "it started after I bleached it in may"),
+        ("burns whenever i use dry shampoo", "burns whenever i use dry shampoo"),
+        ("the patch flares up when I'm stressed", "flares up when I'm stressed"),
+        ("much worse in winter", "worse in winter"),
+        ("red patches since having my baby", "since having my baby"),
+        ("i think it was triggered by a hair dye", "triggered by a hair dye"),
+    ],
+)
+def test_the_summary_says_what_sets_it_off(message: str, trigger: str) -> None:
+    """What seems to set the problem off, in the client's words."""
+    assert referral.build_summary([message], ["x"], D).triggers == (trigger,)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "flaky for 2 weeks",
+        "since last march",
+        "after a week it was still there",
+        "i wash it every other day",
+    ],
+)
+def test_a_duration_or_a_habit_is_not_a_trigger(message: str) -> None:
+    assert referral.build_summary([message], ["x"], D).triggers == ()
+
+
+@pytest.mark.parametrize(
+    ("messages", "findings", "family", "described"),
+    [
+        (
+            ["my mum has psoriasis", "and my scalp is scaly and red for months"],
+            ["psoriasis", "scaly and red for months"],
+            ("my mum has psoriasis",),
+            ("scaly and red for months",),
+        ),
+        (
+            ["my dad went bald at 30 and i have a bald patch"],
+            ["bald patch"],
+            ("my dad went bald at 30",),
+            ("bald patch",),
+        ),
+        (
+            ["hair loss runs in my family", "i have a bald patch"],
+            ["bald patch"],
+            ("hair loss runs in my family",),
+            ("bald patch",),
+        ),
+        (
+            ["my sister has eczema, and I have eczema on my scalp too"],
+            ["eczema"],
+            ("my sister has eczema",),
+            ("eczema",),
+        ),
+        (["my mum has been telling me to see someone about this patch"], ["patch"], (), ("patch",)),
+    ],
+)
+def test_family_history_is_context_not_the_clients_condition(
+    messages: list[str], findings: list[str], family: tuple[str, ...], described: tuple[str, ...]
+) -> None:
+    """'my mum has psoriasis' goes under family history, not under what the client noticed."""
+    summary = referral.build_summary(messages, findings, D)
+    assert summary.family == family
+    assert summary.described == described
+
+
+def test_the_summary_says_who_it_is_about() -> None:
+    """A child's summary names the child and their age; the parent's family is not theirs."""
+    messages = ["my 7 year old son has a round bald patch", "my mum has alopecia"]
+    summary = referral.build_summary(messages, ["round bald patch"], D, about="care", person="son")
+    lines_ = rendered(summary.render()).splitlines()
+    assert lines_[1] == "- Who it's about: my son, age 7"
+    assert "- Family history (not my own diagnosis): my mum has alopecia" in lines_
+    mine = referral.build_summary(["im 41 with a sore that wont heal"], ["sore"], D)
+    assert rendered(mine.render()).splitlines()[1] == "- Who it's about: me, age 41"
+    mum = referral.build_summary(
+        ["my mum has a scaly patch"], ["scaly patch"], D, about="other", person="mum"
+    )
+    assert mum.family == () and mum.described == ("scaly patch",)
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        (["my little girl is 5, we found a bald spot on her"], ("care", "girl")),
+        (["my 7 year old has a bald spot", "my aunt had alopecia"], ("care", "child")),
+        (["my son has lice and i have a bald patch"], ("self", "")),
+        (["my son and my daughter both have flakes"], ("self", "")),
+        (["found a bald spot on my scalp, my son noticed it"], ("self", "")),
+        (["im 40 and my son noticed a bald spot"], ("self", "")),
+        (["a bald spot on the crown"], ("self", "")),
+    ],
+)
+def test_the_summary_is_about_the_one_child_described(
+    messages: list[str], expected: tuple[str, str]
+) -> None:
+    """A parent describing one child, never their own head: the summary is the child's."""
+    assert referral.whom(messages) == expected
+
+
+def test_whom_keeps_the_findings_owner() -> None:
+    assert referral.whom(["my mum has a sore"], "other", "mum") == ("other", "mum")
