@@ -135,6 +135,10 @@ class ActionStopOrSkip(Action):
                 SlotSet(REQUESTED_SLOT, None),
                 FollowupAction("action_give_routine"),
             ]
+        if command is Command.CONTINUE and in_form and requested:
+            # "ok carry on" after a question asked in the form: the form asks its
+            # question again, without "I'm not sure I understood".
+            return [ActiveLoop(FORM), FollowupAction(FORM)]
         dispatcher.utter_message(response=NOT_A_COMMAND)
         if in_form and requested:
             dispatcher.utter_message(response=f"utter_ask_{requested}")

@@ -23,6 +23,8 @@ class Command(str, Enum):
 
     STOP = "stop"
     SKIP = "skip"
+    #: "ok carry on", "let's continue", "where were we": go on with the question asked.
+    CONTINUE = "continue"
 
 
 _POLITE = r"(?:please|pls|plz|thanks|thank you|thx|ok|okay|sorry|actually|just|um+|erm+|hmm+)"
@@ -34,6 +36,15 @@ _SKIP = re.compile(
     r"(?:i\s+)?(?:do\s*n'?t|dont)\s+want\s+to\s+(?:say|answer)(?:\s+(?:that|this))?|"
     r"no\s+comment|can\s+we\s+skip\s+(?:it|this|that|this one|that one|(?:this|that)\s+question)"
     rf")(?:\s+{_POLITE})*$"
+)
+_CONTINUE = re.compile(
+    rf"^(?:{_POLITE}\s+|yes\s+|yeah\s+|yep\s+|right\s+|cool\s+|great\s+|good\s+|lets\s+|let's\s+|"
+    r"we\s+can\s+|you\s+can\s+|please\s+)*(?:"
+    r"carry\s+on|continue|go\s+on|keep\s+going|resume|proceed|"
+    r"(?:go\s+)?back\s+to\s+(?:the|your|my)\s+(?:questions?|consultation|routine)|"
+    r"where\s+were\s+we|on\s+with\s+the\s+(?:questions?|consultation)"
+    r")(?:\s+(?:then|now|with\s+(?:it|the\s+questions?|the\s+consultation)|from\s+there))?"
+    rf"(?:\s+{_POLITE})*$"
 )
 # The words used about something else: a condition ("if I skip it"), a question about
 # stopping a habit or a product ("should I stop the diet?"), a report ("I stopped using
@@ -66,7 +77,7 @@ _OTHER_CONTACT = (
 )
 _STOP_WORD = re.compile(
     r"\b(?:stop|cancel|quit|exit|abort|end|enough|never\s*mind|nvm|forget\s+(?:it|about\s+it)|"
-    r"later|done|leave\s+it|no\s+more|don'?t\s+want\s+to\s+(?:do\s+this|continue|go\s+on))\b"
+    r"later|done|leave\s+it|no\s+more|don'?t\s+want\s+to\s+(?:do\s+this|continue|go\s+on|carry\s+on))\b"
     rf"|{_OTHER_CONTACT}"
 )
 _OTHER_CONTACT_RE = re.compile(_OTHER_CONTACT)
@@ -86,7 +97,8 @@ def read_command(text: str | None) -> Command | None:
 
     Returns:
         ``SKIP`` for "skip", "pass", "rather not say"; ``STOP`` for a request to stop
-        the conversation; ``None`` when the words are about something else.
+        the conversation; ``CONTINUE`` for "ok carry on", "let's continue"; ``None`` when
+        the words are about something else.
     """
     if not text:
         return None
@@ -98,6 +110,8 @@ def read_command(text: str | None) -> Command | None:
         return None
     if _SKIP.match(clean):
         return Command.SKIP
+    if _CONTINUE.match(clean):
+        return Command.CONTINUE
     if _CONDITIONAL.search(clean) or _OBJECT.search(clean):
         return None
     if (

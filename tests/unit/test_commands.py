@@ -45,6 +45,15 @@ CASES = [
     ("rather not say", SKIP),
     ("I'd rather not answer that", SKIP),
     ("i don't want to answer that", SKIP),
+    # Going on with the question asked.
+    ("ok carry on", Command.CONTINUE),
+    ("let's continue", Command.CONTINUE),
+    ("yes please go on", Command.CONTINUE),
+    ("ok back to the questions", Command.CONTINUE),
+    ("where were we?", Command.CONTINUE),
+    ("i don't want to carry on", STOP),
+    ("i'd rather not continue", None),
+    ("should i carry on massaging?", None),
     # The words used about something else: nothing ends.
     ("I feel anxious if I skip it", None),
     ("so should I stop the diet?", None),
