@@ -65,7 +65,10 @@ class ActionMassageLimits(Action):
             heavy_shedding,
             sensitive,
         )
-        assessment = massage.assess(habit, limit) if habit.mentioned else None
+        # A question about a gentle tool ("how about with a silicone brush?") tells no
+        # habit: nothing to call within (or past) the limit; nails and rollers are warned.
+        asks_tool = habit.tools_only and set(habit.tools) <= massage.GENTLE_TOOLS
+        assessment = massage.assess(habit, limit) if habit.mentioned and not asks_tool else None
         # The long block (context, salon sessions, self-check) is said once a conversation;
         # later answers say the limit in one line, and whether it changed.
         repeat = limits_given_before(tracker)

@@ -60,6 +60,25 @@ class MassageHabit:
             )
         )
 
+    @property
+    def tools_only(self) -> bool:
+        """Only tools were named ("how about with a silicone brush?").
+
+        A question about the tool, not a habit to check: no time, sessions, pressure or
+        warning sign was told.
+        """
+        return bool(self.tools) and not any(
+            (
+                self.sessions_per_day is not None,
+                self.minutes is not None,
+                self.hard_pressure,
+                self.chases_sensation,
+                self.escalates,
+                self.professional,
+                self.drift_signs,
+            )
+        )
+
 
 _NUM_WORDS = {
     "one": 1,

@@ -533,6 +533,33 @@ async def test_overuse_stays_true_after_a_later_question(
     assert SlotSet("massage_overuse", True) in events
 
 
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("how about with a silicone brush?", None),  # a tool asked about: no verdict
+        ("is a scalp massager ok instead of fingertips?", None),
+        ("i do 5 minutes a day with a silicone brush", "within"),
+        ("i do 30 minutes three times a day with a silicone brush", "past"),
+        ("i scratch it hard with my nails every night", "past"),  # nails: warned
+    ],
+)
+async def test_a_tool_question_gets_no_verdict_on_the_habit(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    text: str,
+    verdict: str | None,
+) -> None:
+    """Only a told habit is called within or past the limit, never a tool asked about."""
+    await ActionMassageLimits().run(
+        dispatcher, make_tracker(text, "ask_massage_limits", 0.9), domain
+    )
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    within = reply("utter_massage_within_limit") in said
+    past = reply("utter_massage_past_limit") in said
+    assert (within, past) == (verdict == "within", verdict == "past")
+
+
 async def test_shedding_said_with_the_question_shortens_the_limit(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
