@@ -101,10 +101,10 @@ def corpus_examples(
 
     A single message trains every head (the status head only when it is a red flag or
     a sign that is not current, :data:`NOT_CURRENT_KINDS`); a conversation's turns train
-    the level heads
-    with each turn's own level (their signs are labelled per conversation only), at most
-    the conversation's: the referral is never lowered, so a turn cannot need more than
-    the whole conversation ("a fever" that is "gone now" two turns later).
+    the level heads with each turn's own level (their signs are labelled per
+    conversation only), at most the conversation's: the referral is never lowered, so a
+    turn cannot need more than the whole conversation ("a fever" that is "gone now" two
+    turns later).
     """
     examples = []
     for item in items:
