@@ -260,7 +260,8 @@ _DURATION = re.compile(
     r"\b(?:every|each) (?:winter|summer|spring|autumn|fall)\b|"
     r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth) (?:winter|summer|spring|autumn|"
     r"year|time) (?:now|in a row|running)\b"
-    r"|\bsince\s+(?:(?:just\s+)?(?:before|after)\s+)?(?:last\s+\w+|january|february|march|april|may|june|july|august|"
+    r"|\bsince\s+(?:(?:just\s+|about\s+|around\s+|roughly\s+|maybe\s+)?(?:before|after)\s+)?"
+    r"(?:(?:about|around|roughly|maybe|early|late|mid)[\s-]+)?(?:last\s+\w+|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|christmas|summer|winter|spring|autumn|"
     r"i was \w+|\d{4})\b"
     # "i first noticed it in june", "back in march", "since early spring"
@@ -270,7 +271,11 @@ _DURATION = re.compile(
     r"[\s-]+(?:last\s+)?(?:january|february|march|april|may|june|july|august|september|"
     r"october|november|december)\b"
     # "that's been there about 6 weeks", "been going on for a month"
-    r"|\bbeen (?:there|going on|like (?:this|that)|happening|around)\s+(?!for\b)" + _AMOUNT,
+    r"|\bbeen (?:there|going on|like (?:this|that)|happening|around)\s+(?!for\b)"
+    + _AMOUNT
+    # "hasn't healed in 2 months", "not gone in weeks", "been months"
+    + r"|\b(?:hasn'?t|hasnt|has not|haven'?t|havent|have not|not|never|won'?t|wont|didn'?t|"
+    r"didnt)\s+(?:\w+\s+){0,2}?in\s+" + _AMOUNT + r"|\bbeen\s+" + _AMOUNT,
     re.IGNORECASE,
 )
 _WHERE = re.compile(
@@ -283,7 +288,10 @@ _WHERE = re.compile(
 )
 _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+)?(?:tried|been using|been putting|used|switched to|"
-    r"put|bought|been applying|applied)\s+([^.!?\n]{3,80})",
+    r"put|bought|been applying|applied)\s+([^.!?\n]{3,80})"
+    # what the client uses now: "i use a coal tar shampoo", "im using a medicated one"
+    r"|\b(?:i|i'?m|im|i am)\s+(?:currently\s+|still\s+|now\s+)?(?:use|using)\s+"
+    r"((?:a|an|the|some|this|that)\s+[^.!?\n]{3,80})",
     re.IGNORECASE,
 )
 
@@ -432,12 +440,23 @@ _MY_CHILD = re.compile(
 )
 
 
-def whom(messages: Sequence[str], about: str = "self", person: str = "") -> tuple[str, str]:
-    """Whom the summary is about: the findings' owner, else the one child a parent describes.
+#: Another adult of the client's: "my dad", "my 70 year old mum", "my husband".
+_MY_ADULT = re.compile(
+    r"\bmy\s+(?:elderly\s+|old\s+|\d{2,3}\s*(?:-\s*)?(?:yo|y/o|year[\s-]old|yr[\s-]old)\s+)?"
+    r"(" + _RELATIVE + r")\b",
+    re.IGNORECASE,
+)
+#: The person spoken of: "he's got", "on her crown", "his scalp".
+_THIRD_PERSON = re.compile(r"\b(?:he|she|he'?s|she'?s|his|her|him)\b", re.IGNORECASE)
 
-    Triage may read "my little girl is 5... we found a bald spot" as the writer's own
-    finding; when the client never speaks of their own head and names exactly one child of
-    theirs, the summary is about that child (pure).
+
+def whom(messages: Sequence[str], about: str = "self", person: str = "") -> tuple[str, str]:
+    """Whom the summary is about: the findings' owner, else the one person described.
+
+    Triage may read "my little girl is 5... we found a bald spot" or "my dad is 70 and
+    he's got scabby patches" as the writer's own finding; when the client never speaks of
+    their own head and names exactly one child of theirs (or one adult, spoken of as he or
+    she, and no family history), the summary is about that person (pure).
     """
     if about != "self" or own_age(messages):
         return about, person
@@ -446,8 +465,14 @@ def whom(messages: Sequence[str], about: str = "self", person: str = "") -> tupl
     children = {
         (m.group(1) or "child").lower() for text in messages for m in _MY_CHILD.finditer(text)
     }
-    if len(children) == 1:
+    # Family history ("my aunt had alopecia") names nobody the summary could be about.
+    told = [_FAMILY.sub(" ", text) for text in messages]
+    adults = {m.group(1).lower() for text in told for m in _MY_ADULT.finditer(text)}
+    if len(children) == 1 and not adults:
         return "care", children.pop()
+    spoken_of = any(_THIRD_PERSON.search(text) for text in told)
+    if len(adults) == 1 and not children and spoken_of:
+        return "other", adults.pop()
     return about, person
 
 
@@ -562,7 +587,7 @@ def build_summary(
         something the client noticed.
     """
     durations = (m.group(0) for text in user_messages for m in _DURATION.finditer(text))
-    tried = (m.group(1) for text in user_messages for m in _TRIED.finditer(text))
+    tried = (m.group(1) or m.group(2) for text in user_messages for m in _TRIED.finditer(text))
     places = (m.group(0) for text in user_messages for m in _WHERE.finditer(text))
     triggers = (m.group(0) for text in user_messages for m in _TRIGGER.finditer(text))
     others = about != "self" and bool(person)

@@ -314,10 +314,14 @@ def summary_action(active_loop: str | None, referral: str | None, text: str | No
     """The appointment summary, asked for in words while a referral stands (pure).
 
     "could you write down what i should tell the dermatologist?" is a yes to the summary
-    (offered or not) once a doctor, dermatologist or urgent referral was made. Outside
-    forms only: a form's own rules answer there.
+    (offered or not) once a doctor, dermatologist or urgent referral was made; in the
+    consultation form too (a doctor's referral leaves it going: "can you summarise this
+    for my GP?" is no answer to its question), which then asks its question again
+    (:func:`after_answer`). Not in the booking form: its own rules answer there.
     """
-    if active_loop or Referral.parse(referral) is Referral.NONE or not asks_for_summary(text):
+    if active_loop not in (None, CONSULTATION_FORM):
+        return None
+    if Referral.parse(referral) is Referral.NONE or not asks_for_summary(text):
         return None
     return SUMMARY_ACTION
 
@@ -542,6 +546,8 @@ def after_answer(
         return ACTION_LISTEN_NAME  # the form stepped aside after an interruption's answer
     if previous_action != ACTION_LISTEN_NAME:
         return None
+    if latest_action == SUMMARY_ACTION and active_loop == CONSULTATION_FORM:
+        return CONSULTATION_FORM  # the summary asked for in the form; its question again
     if latest_action in ANSWER_ACTIONS or (
         latest_action in FOLLOWED_UP_ANSWERS and not active_loop
     ):

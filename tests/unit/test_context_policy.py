@@ -220,6 +220,9 @@ def test_only_the_latest_question_counts() -> None:
         ("utter_faq", "utter_faq_again", None, "action_listen"),
         # the last question skipped: the routine follows, then the user's turn
         ("action_give_routine", "action_stop_or_skip", None, "action_listen"),
+        # the summary asked for in the consultation form: the form asks its question again
+        ("action_referral_summary", "action_listen", "consultation_form", "consultation_form"),
+        ("action_referral_summary", "action_listen", None, "action_listen"),
         # in a form the rules resume the form after a massage answer
         ("action_massage_limits", "action_listen", "consultation_form", None),
         # the action came after another one (a rule's or triage's flow): not this policy's
@@ -582,6 +585,7 @@ def test_a_follow_up_after_the_routine(events: list, parse_data: dict, action: s
 )
 def test_summary_action(referral: str | None, text: str, action: str | None) -> None:
     assert summary_action(None, referral, text) == action
+    assert summary_action("consultation_form", referral, text) == action
     assert summary_action("booking_form", referral, text) is None
 
 

@@ -510,3 +510,38 @@ def test_the_summary_is_about_the_one_child_described(
 
 def test_whom_keeps_the_findings_owner() -> None:
     assert referral.whom(["my mum has a sore"], "other", "mum") == ("other", "mum")
+
+
+@pytest.mark.parametrize(
+    ("message", "durations", "tried"),
+    [
+        ("thats been there since about march", ("since about march",), ()),
+        ("the sore hasnt healed in 2 months", ("hasnt healed in 2 months",), ()),
+        ("they wont go away, been months", ("been months",), ()),
+        ("i use a coal tar shampoo twice a week", (), ("a coal tar shampoo twice a week",)),
+        ("im using a medicated shampoo", (), ("a medicated shampoo",)),
+        ("in 2 weeks i have a wedding", (), ()),
+        ("i use my fingertips", (), ()),
+    ],
+)
+def test_the_summary_keeps_more_ways_of_saying_how_long_and_what_is_used(
+    message: str, durations: tuple[str, ...], tried: tuple[str, ...]
+) -> None:
+    summary = referral.build_summary([message], ["x"], D)
+    assert (summary.durations, summary.tried) == (durations, tried)
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        (["my dad is 70 and he's got scabby patches all over his scalp"], ("other", "dad")),
+        (["my mum noticed a bald spot at the back"], ("self", "")),
+        (["my husband says theres a bald spot on the back of my head"], ("self", "")),
+        (["my mum has psoriasis and she says this looks like it"], ("self", "")),
+    ],
+)
+def test_the_summary_is_about_the_one_adult_spoken_of(
+    messages: list[str], expected: tuple[str, str]
+) -> None:
+    """One adult of the client's, spoken of as he or she, and never the client's own head."""
+    assert referral.whom(messages) == expected
