@@ -142,7 +142,14 @@ def triage_text(
     about, person = subject_of(top)
     nutrient_words = [f.text for f in result.flags if f.level is Referral.DOCTOR and f.text.strip()]
     reply = referral.triage_reply(
-        level, quoted, previous, nutrient_words, plain=plain, about=about, person=person
+        level,
+        quoted,
+        previous,
+        nutrient_words,
+        plain=plain,
+        about=about,
+        person=person,
+        nutrient=result.nutrient_deficiency,
     )
     return level, reply
 

@@ -24,6 +24,10 @@ URGENT = "utter_referral_urgent"
 DERMATOLOGIST = "utter_referral_dermatologist"
 DOCTOR = "utter_referral_doctor"
 DOCTOR_WHILE_REFERRED = "utter_referral_doctor_while_referred"
+#: A doctor's matter that is not nutrient context (the learned screener's call without a
+#: deficiency sign): the nutrient wording above would be wrong for it.
+DOCTOR_GENERAL = "utter_referral_doctor_general"
+DOCTOR_GENERAL_OTHER = "utter_referral_doctor_general_other"
 NUTRIENT_NOTE = "utter_referral_nutrient_note"
 ALREADY = "utter_referral_already"
 # The same referrals for somebody else the user describes ("my son", "my husband"):
@@ -150,6 +154,7 @@ def referral_message(
     plain: Sequence[Value] = (),
     about: str = "self",
     person: str = "",
+    nutrient: bool = True,
 ) -> Value:
     """The reply to a message that carries a red flag.
 
@@ -161,6 +166,8 @@ def referral_message(
         about: Whom the finding is about: ``self``, ``care`` (a child or client in the
             user's care) or ``other`` (another adult).
         person: The user's word for that person ("son", "husband").
+        nutrient: A doctor's referral is about nutrient context (the rules' doctor
+            findings always are); False gives the general doctor's reply.
 
     Returns:
         The phrase to send, before any other advice in the same turn (empty text at
@@ -185,10 +192,15 @@ def referral_message(
             referred = phrase(DERMATOLOGIST_OTHER, person=person, finding=finding, who=who)
             return lines([referred, phrase(SUMMARY_OFFER_OTHER)])
         if new_level is Referral.DOCTOR:
-            return phrase(DOCTOR_OTHER, person=person, finding=finding)
+            other = DOCTOR_OTHER if nutrient else DOCTOR_GENERAL_OTHER
+            return phrase(other, person=person, finding=finding)
         return ""
     if new_level is Referral.URGENT:
         return phrase(URGENT, finding=finding)
+    if new_level is Referral.DOCTOR and not nutrient:
+        if previous_level.rank >= Referral.DERMATOLOGIST.rank:
+            return phrase(ALREADY, what=what, who=WHO[previous_level])
+        return phrase(DOCTOR_GENERAL, finding=finding)
     if new_level is Referral.DOCTOR:
         if previous_level.rank >= Referral.DERMATOLOGIST.rank:
             return phrase(DOCTOR_WHILE_REFERRED, finding=finding)
@@ -220,7 +232,7 @@ def triage_reply(
     described: Sequence[str],
     previous_level: Referral = Referral.NONE,
     nutrient_context: Sequence[str] = (),
-    **wording: str | Sequence[Value],
+    **wording: str | bool | Sequence[Value],
 ) -> Value:
     """The whole triage reply: the referral, plus a nutrient note when both occur.
 
@@ -229,7 +241,8 @@ def triage_reply(
         described: The user's words for each finding at that level.
         previous_level: The referral that already stood before this message.
         nutrient_context: The user's words for nutrient signals in this message.
-        **wording: ``plain``, ``about`` and ``person``, as for :func:`referral_message`.
+        **wording: ``plain``, ``about``, ``person`` and ``nutrient``, as for
+            :func:`referral_message`.
 
     Returns:
         The phrase to send (empty text when there is nothing to say).

@@ -113,6 +113,29 @@ def test_triage_reply_adds_the_nutrient_note(
     assert ("You also mention" in text) is has_note
 
 
+@pytest.mark.parametrize(
+    ("nutrient", "about", "person", "previous", "iron", "doctor"),
+    [
+        (True, "self", "", N, True, True),  # the rules' doctor findings: nutrient context
+        (False, "self", "", N, False, True),  # the model's doctor call without one
+        (True, "care", "daughter", N, True, True),
+        (False, "care", "daughter", N, False, True),
+        (False, "self", "", D, False, False),  # a dermatologist stands: its reminder
+    ],
+)
+def test_a_doctor_referral_names_nutrients_only_for_nutrient_context(
+    nutrient: bool, about: str, person: str, previous: Referral, iron: bool, doctor: bool
+) -> None:
+    """Iron and vitamins are named only when the doctor's matter is nutrient context."""
+    text = rendered(
+        referral.referral_message(C, [], previous, about=about, person=person, nutrient=nutrient)
+    )
+    assert ("low iron" in text) is iron
+    assert ("worth showing a doctor" in text) is (doctor and not iron)
+    if person:
+        assert person in text
+
+
 SUMMARY_CASES = [
     (
         ["my scalp has silvery scales for 3 months", "i tried a tea tree shampoo"],

@@ -18,7 +18,7 @@ from actions.safety import (
     ActionTriage,
 )
 from addons.nlu.red_flags import triage_data
-from scalpcare import referral, triage
+from scalpcare import referral, screening, triage
 from tests.conftest import TrackerFactory
 from tests.replies import rendered, reply, reply_buttons
 
@@ -60,6 +60,33 @@ async def test_triage_dermatologist_first_time(
         referral.triage_reply(triage.Referral.DERMATOLOGIST, ["silvery scales"])
     )
     assert message["buttons"] == YES_NO_SUMMARY == reply_buttons(referral.SUMMARY_OFFER)
+
+
+@pytest.mark.parametrize(
+    ("text", "model_signs", "iron"),
+    [
+        ("I think my daughter has lice, what do I do", (), False),
+        ("i barely eat and my hair is coming out", ("deficiency",), True),
+    ],
+)
+async def test_the_models_doctor_call_names_nutrients_only_with_a_deficiency_sign(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    text: str,
+    model_signs: tuple[str, ...],
+    iron: bool,
+) -> None:
+    """A doctor's call of the learned screener alone gets the general doctor's reply."""
+    rules = triage.screen(text)
+    result = screening.combine(rules, triage.Referral.DOCTOR, model_signs, {})
+    data = triage_data(result, rules.level, {"level": "doctor", "probabilities": {}})
+    tracker = make_tracker(text, "describe_scalp", 0.9, parse_extra={"triage": data})
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    said = dispatcher.messages[0]["text"]
+    assert ("low iron" in said) is iron
+    assert ("worth showing a doctor" in said) is not iron
+    assert (SlotSet("nutrient_deficiency_suspected", True) in events) is iron
 
 
 async def test_the_summary_offer_is_worded_by_the_domain(
