@@ -23,18 +23,20 @@ ROWS = list(csv.DictReader(CASES.open(encoding="utf-8")))
 OPENINGS = {
     "urgent": ("What you describe", "A fever, together with", "Bleeding, together with"),
     "dermatologist": ("What you describe",),
-    "doctor": ("Something you mention",),
+    "doctor": ("Something you mention", "What you describe"),
 }
-#: What each level's first reply says.
+#: What each level's first reply says (a doctor's: nutrient context, or the general
+#: doctor's reply for the learned screener's call without a deficiency sign).
 LEVEL_PHRASES = {
-    "urgent": "needs medical care now",
-    "dermatologist": "should look at",
-    "doctor": "can go with low iron",
+    "urgent": ("needs medical care now",),
+    "dermatologist": ("should look at",),
+    "doctor": ("can go with low iron", "worth showing a doctor"),
 }
 REFERRAL_PHRASES = (
     "needs medical care now",
     "is something a dermatologist should look at",
     "can go with low iron",
+    "is worth showing a doctor",
 )
 #: Nothing the assistant says may name a brand, diagnose or promise growth.
 FORBIDDEN = [
@@ -87,7 +89,9 @@ def test_every_labelled_message_through_the_assistant(assistant) -> None:
             continue
         if LEVELS.index(got) < LEVELS.index(expected):
             problems.append(f"referral {got} < {expected}: {row['text']}")
-        elif not first.startswith(OPENINGS[got]) or LEVEL_PHRASES[got] not in first:
+        elif not first.startswith(OPENINGS[got]) or not any(
+            phrase in first for phrase in LEVEL_PHRASES[got]
+        ):
             problems.append(f"first reply is not the referral: {row['text']!r} -> {first!r}")
         if row["nutrient"] == "true" and not slots["nutrient_deficiency_suspected"]:
             problems.append(f"nutrient context missed: {row['text']}")
