@@ -21,7 +21,16 @@ data/screening/GUIDE.md):
   lump (a fever with either is urgent; spreading with a hot swelling or a lump is urgent);
   oozing; a fever given as a number ("38,5 de fiebre", "39 °C", "39 Grad"); severe pain
   ("dolor insoportable", "douleur atroce", "unerträgliche Schmerzen"); a blistering rash
-  on one side or shingles named (urgent); more ways to say trouble breathing.
+  on one side or shingles named (urgent); more ways to say trouble breathing;
+  dermatologist signs: hair in clumps or handfuls, a round bald patch (the beard and
+  eyebrows too), yellow greasy scale, boils, a sore or bumps that do not heal or keep
+  coming back, scaling no shampoo helps, a red scaly scalp after a dye, a rash; the
+  nutrient or medical context of shedding (doctor), as in the English nutrient rules: a
+  known low iron or anaemia and rapid weight loss alone, childbirth or breastfeeding, heavy
+  periods, a diet (unless planned), an illness or operation and thyroid signs only with
+  hair loss in the same message. Such a context is something that happened: "tuve a mi
+  bebé hace 8 meses" or a doctor's care does not set it aside, the hair growing back or a
+  general question does.
 
 Everything else in another language gets the honest "I only speak English for now".
 
@@ -68,7 +77,7 @@ class ForeignFlag:
     lang: str
 
 
-_U, _D, _N = Referral.URGENT, Referral.DERMATOLOGIST, Referral.NONE
+_U, _D, _C, _N = Referral.URGENT, Referral.DERMATOLOGIST, Referral.DOCTOR, Referral.NONE
 
 # (language, sign, level, pattern over folded text). Longer, more specific patterns first:
 # a word inside an earlier match is not matched again.
@@ -114,9 +123,15 @@ _LEXICON: tuple[tuple[str, str, Referral, str], ...] = (
     ("fr", "infection", _D, r"suppur\w*|abces"),
     ("de", "infection", _D, r"\beiter\w*|abszess"),
     # Bleeding.
-    ("es", "bleeding", _D, r"sangr\w+"),
+    # Not a blood test ("análisis de sangre", "Blutbild", "Blutarmut": anaemia).
+    ("es", "bleeding", _D, r"(?<!analisis de )(?<!analitica de )(?<!prueba de )sangr\w+"),
     ("fr", "bleeding", _D, r"saign\w+"),
-    ("de", "bleeding", _D, r"\bblut\w*"),
+    (
+        "de",
+        "bleeding",
+        _D,
+        r"\bblut(?!bild|wert|test|abnahme|untersuchung|probe|zucker|druck|gruppe|armut)\w*",
+    ),
     # Swelling.
     ("es", "swelling", _D, r"hinchad\w*|hinchazon|inflamad\w*|bulto"),
     ("fr", "swelling", _D, r"gonfle\w*|gonflement|enfle\w*|bosse"),
@@ -240,7 +255,7 @@ _VOCABULARY: tuple[tuple[str, str, str], ...] = (
     ),
     ("es", "burning", r"(?:me|le|te) quema(?!\w)(?! (?:un poco|poco|ligeramente|levemente))"),
     ("es", "raw", r"(?:en )?carne viva|llagas?"),
-    ("es", "blisters", r"ampoll\w*|vesicul\w*"),
+    ("es", "blisters", r"ampoll\w*|vesicul\w*(?!\w)(?! biliar)"),
     ("es", "oozing", r"rezum\w*|exud\w*"),
     (
         "es",
@@ -285,6 +300,93 @@ _VOCABULARY: tuple[tuple[str, str, str], ...] = (
     ("es", "spreading", r"se (?:esta |va |ha )?(?:extend|extiend|propag|expand)\w*"),
     ("es", "hot", r"(?:esta|estan|muy|bastante|super|bien) calient\w*|calient\w* al tact\w*"),
     ("es", "fever", _FEVER_NUMBER + r"|febril|temperatura alta"),
+    # Nutrient or medical context of shedding (the English nutrient rules): childbirth or
+    # breastfeeding, heavy periods, a diet, an illness or operation, thyroid signs count
+    # only with hair loss in the same message; a known low result or anaemia alone.
+    (
+        "es",
+        "hair_loss",
+        _near(r"ca(?:e|en|yendo)", r"pelos?|cabellos?", 4)
+        + r"|caida (?:del? |de mi )?(?:pelo|cabello)|alopecia"
+        r"|(?:pierdo|pierde|perdiendo)(?:\s+\S+){0,2}\s+(?:el )?(?:pelo|cabello)"
+        r"|(?:pelo|cabello)(?:\s+\S+){0,3}\s+(?:mas |muy )?(?:fino|debil|ralo|escaso)",
+    ),
+    (
+        "es",
+        "postpartum",
+        r"(?:di|dio|dado|dar) a luz|posparto|postparto|puerperio|lactancia|amamant\w*"
+        r"|(?:doy|dando|da) (?:el )?pecho|embaraz\w*|parto|bebe de \d+ (?:meses|semanas)"
+        r"|(?:tuve|he tenido|tuvo|nacio) (?:a )?(?:mi |un |una |el |la )?(?:bebe|hij[oa]|nen[ea])",
+    ),
+    (
+        "es",
+        "heavy_periods",
+        _near(r"reglas?|menstruaci\w*|periodos?", r"abundant\w*|fuertes?|copios\w*|largas?", 2),
+    ),
+    (
+        "es",
+        "diet",
+        r"vegan[oa]s?|vegetarian[oa]s?|(?:a|haciendo|hago|hice) dieta|dieta\w*(?:\s+\S+){0,2}"
+        r"\s+(?:estricta|restrictiva|extrema|milagro|de choque|keto|cetogenica|muy baja)"
+        r"|ayun\w*|anorexi\w*|bulimi\w*|casi no como|(?:como|come|comemos|comiendo|comer)"
+        r" (?:muy |muy muy )?(?:poc[oa]s?|poquisim\w*|casi nada)|no como (?:carne|nada|bien"
+        r"|suficiente)"
+        r"|(?:me salto|saltarme|salto) (?:las |muchas )?comidas",
+    ),
+    (
+        "es",
+        "illness",
+        r"(?:despues de|desde|tras|tuve|he tenido|pase)(?:\s+\S+){0,3}\s+(?:covid|coronavirus"
+        r"|gripe|neumonia|operacion|cirugia|intervencion|hospital\w*|ingreso|infeccion"
+        r"|enfermedad|fiebre alta)(?!\w)|covid|coronavirus|(?:me|le) operaron"
+        r"|(?:estuve|he estado|estuvo) (?:muy )?(?:enferm[oa]|ingresad[oa]|hospitalizad[oa])",
+    ),
+    (
+        "es",
+        "low_result",
+        r"anemi\w*|(?:falta|carencia|deficit|deficiencia) de (?:hierro|ferritina|vitamina\w*|b12"
+        r"|zinc)|(?:hierro|ferritina|vitamina\w*|b12)(?:\s+\S+){0,3}\s+(?:muy )?baj[oa]s?"
+        r"|baj[oa]s? (?:de|en) (?:hierro|ferritina|vitamina\w*)|ferritina (?:de |en )?\d+",
+    ),
+    (
+        "es",
+        "weight_loss",
+        r"(?:perdi|he perdido|adelgace|baje|he bajado)(?:\s+\S+){0,2}\s+\d+ ?(?:kilos?|kg)",
+    ),
+    ("es", "plan", r"nutricionista|dietista|suplement\w*|(?:con|sigo) un plan"),
+    ("es", "cold", r"(?:siempre|todo el tiempo|constantemente)(?:\s+\S+){0,2}\s+frio|frio siempre"),
+    ("es", "weight_gain", r"engord\w*|(?:gano|ganado|subido|subiendo|subo) (?:de )?(?:peso|kilos)"),
+    ("es", "tired", r"cansad\w*|cansancio|agotad\w*|sin energia"),
+    # Dermatologist: hair in clumps, round bald patches (the beard and eyebrows too),
+    # greasy yellow scale, boils, sores or bumps that do not heal or keep coming back,
+    # scaling that nothing helps, a red scaly scalp after a dye.
+    (
+        "es",
+        "patch",
+        r"a (?:mechones|punados)|mechones enteros|punados de (?:pelo|cabello)"
+        r"|(?:mancha|calva|zona|parche|claro|hueco)s?(?:\s+\S+){0,2}\s+(?:sin pelo|redond\w*)"
+        r"|calvas?(?:\s+\S+){0,2}\s+en (?:la barba|las cejas)"
+        r"|(?:en )?circulos(?:\s+\S+){0,2}\s+sin pelo|ca(?:e|en|yendo)(?:\s+\S+){0,4}"
+        r"\s+en circulos|(?:se (?:me|le|te) )?ca(?:e|en|yendo) (?:las |sus |mis )?cejas",
+    ),
+    ("es", "seborrheic", _near(r"escamas?|costras?|caspa", r"amarill\w*", 2)),
+    ("es", "boil", r"forunculos?|foliculitis"),
+    ("es", "bump", r"granos?|granitos?|pupas?|heridas?|llagas?|costras?|lesion\w*|ulceras?"),
+    (
+        "es",
+        "persist",
+        r"una y otra vez|(?:siempre )?(?:vuelven?|reaparec\w*) (?:a salir|siempre)"
+        r"|no (?:se )?(?:curan?|cicatriza\w*|sana\w*)|no se (?:va|van|quita|quitan) con nada"
+        r"|ningun champu (?:\S+ )?(?:funciona|sirve|ayuda)|nada (?:me )?(?:funciona|sirve)",
+    ),
+    ("es", "scale", r"escamas?|escamos\w*|descamacion|descama\w*|caspa|costras?"),
+    (
+        "es",
+        "red_skin",
+        _near(r"cuero cabelludo|piel|cabeza", r"roj[oa]s?|enrojecid\w*|irritad\w*", 3)
+        + r"|rojez|enrojecimiento",
+    ),
+    ("es", "rash", r"sarpullido|salpullido|erupcion"),
     # ---- French ----
     ("fr", "allergic", _near(_PARTS_FR, _SWELL_FR)),
     ("fr", "allergic", _near(r"yeux|oeil|œil|paupieres?", r"fermee?s?|clos\w*|collee?s?", 2)),
@@ -375,6 +477,84 @@ _VOCABULARY: tuple[tuple[str, str, str], ...] = (
     ("fr", "spreading", r"s'etend\w*|s'etale\w*|se propage\w*|gagne du terrain"),
     ("fr", "hot", r"(?:est|sont|tres|c'est) chaude?s?|chaude?s? au toucher|brulante?s?"),
     ("fr", "fever", _FEVER_NUMBER + r"|febrile|de la temperature"),
+    (
+        "fr",
+        "hair_loss",
+        _near(r"tomb(?:e|ent|ant)", r"cheveux", 4)
+        + r"|pertes? (?:de|des|de mes) cheveux|chute (?:de|des) cheveux|alopecie"
+        r"|(?:je )?perds?(?:\s+\S+){0,2}\s+(?:de |mes |des )?cheveux"
+        r"|cheveux(?:\s+\S+){0,3}\s+(?:plus )?(?:fins|clairsemes|s'affinent)",
+    ),
+    (
+        "fr",
+        "postpartum",
+        r"accouch\w*|post-?partum|allait\w*|grossesse|enceinte|(?:depuis|apres) (?:la |ma )?"
+        r"naissance|bebe de \d+ (?:mois|semaines)|(?:eu|avoir) (?:un |mon |notre )?bebe",
+    ),
+    (
+        "fr",
+        "heavy_periods",
+        _near(r"regles|menstruations?|regle", r"abondantes?|hemorragiques?|(?:tres )fortes?", 2),
+    ),
+    (
+        "fr",
+        "diet",
+        r"vegan\w*|vegetarien\w*|(?:au|un|mon) regime|regime(?:\s+\S+){0,2}\s+(?:strict|draconien"
+        r"|restrictif|extreme|hypocalorique|keto)|jeun\w*|anorexi\w*|boulimi\w*|saute des repas"
+        r"|(?:je )?mange (?:tres |vraiment )?(?:peu|presque rien)"
+        r"|(?:je )?ne mange (?:presque )?(?:pas|plus|rien|jamais)",
+    ),
+    (
+        "fr",
+        "illness",
+        r"(?:apres|depuis|suite a)(?:\s+\S+){0,3}\s+(?:covid|grippe|operation|chirurgie"
+        r"|hospitalisation|maladie|pneumonie|infection|forte fievre)(?!\w)|covid"
+        r"|(?:j'ai ete|a ete) (?:tres |gravement )?(?:malade|opere\w*|hospitalise\w*)",
+    ),
+    (
+        "fr",
+        "low_result",
+        r"anemi\w*|(?:carence|deficit|manque)s? (?:en|de|d') ?(?:fer|ferritine|vitamine\w*|b12"
+        r"|zinc)|(?:fer|ferritine)(?:\s+\S+){0,2}\s+(?:tres )?(?:bas|basse|faible)"
+        r"|ferritine (?:a )?\d+",
+    ),
+    ("fr", "weight_loss", r"perdu(?:\s+\S+){0,2}\s+\d+ ?(?:kilos?|kg)(?! de plus)"),
+    ("fr", "plan", r"nutritionniste|dieteticien\w*|complements?|supplements?"),
+    ("fr", "cold", r"(?:toujours|tout le temps|sans cesse) froid|froid tout le temps"),
+    ("fr", "weight_gain", r"(?:pris|prends) du poids|prise de poids|je grossis|grossi"),
+    ("fr", "tired", r"fatigue\w*|epuise\w*|creve\w*|sans energie"),
+    (
+        "fr",
+        "patch",
+        r"par (?:touffes|poignees|plaques)|touffes (?:entieres|de cheveux)|poignees de cheveux"
+        r"|(?:plaque|zone|trou|coin|rond|endroit)s?(?:\s+\S+){0,5}\s+(?:sans (?:aucun )?"
+        r"(?:cheveux?|poils?)|chauves?|ronde?s?)|(?:plaque|trou)s?(?:\s+\S+){0,3}\s+(?:de la )?"
+        r"taille d'une piece|(?:perd|perds|tombent)(?:\s+\S+){0,2}\s+(?:les |mes |ses )?sourcils",
+    ),
+    ("fr", "seborrheic", _near(r"squames?|croutes?|pellicules?", r"jaune\w*", 2)),
+    ("fr", "boil", r"furoncles?|folliculite"),
+    ("fr", "bump", r"boutons?|plaies?|croutes?|lesions?|ulceres?"),
+    (
+        "fr",
+        "persist",
+        r"(?:reviennent|revient) (?:sans cesse|toujours|tout le temps)"
+        r"|ne (?:guerit|guerissent|cicatrise\w*|partent|part|s'en va\w*) (?:pas|jamais|plus)"
+        r"|ne (?:partent|part|s'en vont|s'en va)(?:\s+\S+){0,2}\s+aucun shampo\w*"
+        r"|rien n'y fait|aucun shampo\w* (?:ne )?(?:marche|fonctionne|aide)",
+    ),
+    ("fr", "scale", r"squames?|desquam\w*|pellicules?|croutes?"),
+    (
+        "fr",
+        "thick",
+        r"(?:croutes?|squames?|plaques?)(?:\s+\S+){0,2}\s+(?:epaisses?|argente\w*)"
+        r"|(?:rouge|irrite) et epais",
+    ),
+    (
+        "fr",
+        "red_skin",
+        _near(r"cuir chevelu|peau|crane", r"rouges?|irrite\w*|enflamme\w*", 3) + r"|rougeurs?",
+    ),
+    ("fr", "rash", r"eruption\w*"),
     # ---- German ----
     ("de", "allergic", _near(_PARTS_DE, _SWELL_DE)),
     ("de", "allergic", r"zugeschwollen\w*|augen(?:\s+\S+){0,2}\s+(?:zu|geschlossen)(?!\w)"),
@@ -466,6 +646,75 @@ _VOCABULARY: tuple[tuple[str, str, str], ...] = (
         r"(?:ist|sind|fuhlt sich|ganz|sehr)(?:\s+\S+){0,2}\s+hei(?:ss|ß)|hei(?:ss|ß) an|uberwarmt",
     ),
     ("de", "fever", _FEVER_NUMBER + r"|erhohte temperatur"),
+    (
+        "de",
+        "hair_loss",
+        r"haarausfall|"
+        + _near(r"fallen|fallt|gehen|ausfallen", r"haare?", 4)
+        + r"|verlier\w*(?:\s+\S+){0,3}\s+haare?|haare?(?:\s+\S+){0,3}\s+(?:werden |sind )?"
+        r"(?:dunn\w*|licht\w*|strohig\w*)",
+    ),
+    (
+        "de",
+        "postpartum",
+        r"geburt(?!stag)|entbindung|entbunden|schwangerschaft|schwanger|stillen|stille|stillzeit"
+        r"|wochenbett|baby (?:bekommen|gekriegt)|(?:nach|seit) dem baby",
+    ),
+    (
+        "de",
+        "heavy_periods",
+        r"(?:starke|sehr starke|heftige)\w* (?:periode|regel|regelblutung|menstruation|blutung)"
+        r"\w*|(?:periode|regel|menstruation)\w*(?:\s+\S+){0,2}\s+(?:sehr )?(?:stark|heftig)",
+    ),
+    (
+        "de",
+        "diet",
+        r"vegan\w*|vegetari\w*|diat\w*|\w*fasten|magersucht|bulimi\w*|kaum fleisch|kein fleisch"
+        r"|(?:esse|essen|ass) (?:sehr |kaum |fast )?(?:wenig|kaum|nichts)"
+        r"|(?:sehr |kaum |fast )?(?:wenig|kaum|nichts) (?:esse|essen|ass)",
+    ),
+    (
+        "de",
+        "illness",
+        r"(?:nach|seit)(?:\s+\S+){0,3}\s+(?:corona|covid|grippe|operation|op|krankheit"
+        r"|lungenentzundung|infekt|infektion|krankenhaus\w*|hohem fieber)(?!\w)|covid|corona"
+        r"|operiert|(?:war|bin) (?:lange |schwer |sehr )?krank",
+    ),
+    (
+        "de",
+        "low_result",
+        r"anami\w*|blutarmut|eisenmangel\w*|\w*vitamin\w*mangel|b12-?mangel"
+        r"|(?:eisen|ferritin)\w*(?:\s+\S+){0,5}\s+(?:zu |sehr )?niedrig\w*"
+        r"|niedrig\w* (?:eisen|ferritin)\w*|ferritin (?:von |bei )?\d+",
+    ),
+    ("de", "weight_loss", r"\d+ ?(?:kilo|kg)(?:\s+\S+){0,2}\s+abgenommen"),
+    ("de", "plan", r"ernahrungsberat\w*|supplement\w*|nahrungserganz\w*|erganzungsmittel"),
+    ("de", "cold", r"(?:immer|standig|dauernd) (?:so )?kalt|friere (?:immer|standig|dauernd)"),
+    ("de", "weight_gain", r"nehme (?:\S+ )?zu|zugenommen|gewichtszunahme"),
+    ("de", "tired", r"mude|erschopf\w*|schlapp|kraftlos|antriebslos"),
+    (
+        "de",
+        "patch",
+        r"buschelweise|(?:in|ganze) buscheln?|handvoll haare|kreisrund\w* stelle\w*"
+        r"|runde\w* (?:kahle\w* )?stelle\w*|"
+        + _near(r"augenbrauen|wimpern", r"fallen|fallt|gehen", 3),
+    ),
+    ("de", "seborrheic", _near(r"schuppen|krusten|belag", r"gelb\w*", 2)),
+    ("de", "boil", r"furunkel\w*|karbunkel\w*|follikulitis"),
+    ("de", "bump", r"pickel\w*|pusteln?|wunden?|krusten?|schorf"),
+    (
+        "de",
+        "persist",
+        r"immer wieder|(?:heilt|heilen|verheilt|verheilen)(?:\s+\S+){0,3}\s+nicht"
+        r"|geht nicht weg|gehen nicht weg|kein shampoo hilft|nichts hilft",
+    ),
+    ("de", "scale", r"schuppen\w*|schuppig\w*|krusten?"),
+    (
+        "de",
+        "red_skin",
+        _near(r"kopfhaut|haut", r"rot|gerotet|entzundet", 3) + r"|rotung\w*",
+    ),
+    ("de", "rash", r"ausschlag|ekzem\w*"),
 )
 #: What each cue of ``_VOCABULARY`` reports: (sign, level) pairs; none for a cue that
 #: counts only together with another (``_LOCAL``). A head injury and its warning signs
@@ -490,17 +739,59 @@ _CUES: dict[str, tuple[tuple[str, Referral], ...]] = {
     "spreading": (("spreading", _N), ("swelling", _N)),
     "hot": (("swelling", _N),),
     "fever": (("fever", _N),),
+    # Nutrient or medical context of shedding (the English nutrient rules): a known low
+    # result or anaemia, or rapid weight loss, alone; the others with hair loss (``_LOCAL``).
+    "low_result": (("deficiency", _C),),
+    "weight_loss": (("deficiency", _C),),
+    "hair_loss": (),
+    "postpartum": (),
+    "heavy_periods": (),
+    "diet": (),
+    "illness": (),
+    "plan": (),
+    "cold": (),
+    "weight_gain": (),
+    "tired": (),
+    # Dermatologist signs; a bump, scale or a red scalp only together with another cue.
+    "patch": (("patchy_loss", _D),),
+    "seborrheic": (("scaling", _D),),
+    "thick": (("scaling", _D),),
+    "boil": (("infection", _D),),
+    "rash": (("redness", _D),),
+    "bump": (),
+    "persist": (),
+    "scale": (),
+    "red_skin": (),
 }
 #: Cues that make an urgent sign together in one message (GUIDE: a chemical burn or
 #: blisters from bleach, relaxer or dye; pus or a hot swelling that is spreading).
-_LOCAL: tuple[tuple[frozenset[str], str], ...] = (
-    (frozenset({"product", "burn"}), "chemical_burn"),
-    (frozenset({"product", "burning"}), "chemical_burn"),
-    (frozenset({"product", "blisters"}), "chemical_burn"),
-    (frozenset({"product", "raw"}), "chemical_burn"),
-    (frozenset({"spreading", "hot"}), "spreading"),
-    (frozenset({"spreading", "swelling"}), "spreading"),
+_LOCAL: tuple[tuple[frozenset[str], str, Referral], ...] = (
+    (frozenset({"product", "burn"}), "chemical_burn", _U),
+    (frozenset({"product", "burning"}), "chemical_burn", _U),
+    (frozenset({"product", "blisters"}), "chemical_burn", _U),
+    (frozenset({"product", "raw"}), "chemical_burn", _U),
+    (frozenset({"spreading", "hot"}), "spreading", _U),
+    (frozenset({"spreading", "swelling"}), "spreading", _U),
+    # Context of shedding, with hair loss in the same message (as the English rules'
+    # childbirth and illness; here diets and periods too, as the words are fewer).
+    (frozenset({"postpartum", "hair_loss"}), "deficiency", _C),
+    (frozenset({"heavy_periods", "hair_loss"}), "deficiency", _C),
+    (frozenset({"diet", "hair_loss"}), "deficiency", _C),
+    (frozenset({"illness", "hair_loss"}), "deficiency", _C),
+    # Thyroid signs: two of always cold, weight gain, always tired, with thin hair.
+    (frozenset({"cold", "weight_gain", "hair_loss"}), "deficiency", _C),
+    (frozenset({"cold", "tired", "hair_loss"}), "deficiency", _C),
+    (frozenset({"weight_gain", "tired", "hair_loss"}), "deficiency", _C),
+    # Bumps or sores that do not heal or keep coming back; scaling nothing helps; a red,
+    # scaly scalp after a dye.
+    (frozenset({"bump", "persist"}), "non_healing", _D),
+    (frozenset({"scale", "persist"}), "scaling", _D),
+    (frozenset({"product", "red_skin", "scale"}), "redness", _D),
 )
+#: A cue that cancels a combination with another ("vegana, con un plan de un dietista").
+_UNLESS: dict[str, str] = {"diet": "plan"}
+#: Cues a combination's finding does not quote (the dye, not the burn, is the product).
+_UNQUOTED = frozenset({"product", "hair_loss", "persist"})
 # Words the languages share with English ("pus", "psoriasis"): they count only in a
 # message already known to be in that language (the English rules read English).
 _SHARED: tuple[tuple[str, Referral, str], ...] = (
@@ -532,8 +823,9 @@ _NEGATIONS = {
 }
 
 
-#: A negation just after the words ("die Lider schwellen nicht an", "ça gonfle pas").
-_NEGATION_AFTER = re.compile(r"\s+(?:nicht|kein\w*|nie|pas|jamais)(?!\w)")
+#: A negation just after the words ("die Lider schwellen nicht an", "ça gonfle pas"); not
+#: "hört nicht auf" (does not stop).
+_NEGATION_AFTER = re.compile(r"\s+(?:nicht|kein\w*|nie|pas|jamais)(?!\w)(?! (?:mehr )?auf\b)")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -588,31 +880,40 @@ _STOPWORDS = {
 }
 # Message-level qualifiers: a past condition, a general question, one a doctor looks
 # after (unless it got worse). Any of them and the lexicon's findings do not count.
-_QUALIFIERS = {
-    "es": re.compile(
-        r"\b(?:tuve|tuvo|tenia|hace (?:\w+ )?anos|hace (?:mucho )?tiempo|de (?:joven|nino|nina"
-        r"|pequen\w*)|volvio a crecer"
-        r"|desaparecio|ya no(?! (?:puedo|puede|podemos|pueden|podia))|diferencia|contagi\w*"
-        r"|hereditari\w*|es normal que"
-        r"|(?:puede|pueden|podria)(?:\s+\S+){0,2}\s+(?:hacer|causar|dar|provocar|producir)[^.!?]{0,200}\?"
-        r"|(?:dermatolog\w*|medic\w*)[^.?!]{0,40}(?:trat\w*|control\w*|diagnostic\w*))",
-    ),
-    "fr": re.compile(
-        r"\b(?:j'ai eu|a eu|il y a \w+ ans|il y a longtemps|quand j'etais|a repousse|disparu"
-        r"|difference|limite entre"
-        r"|(?:peut|peuvent|pourrait)(?:\s+\S+){0,2}\s+(?:faire|causer|provoquer|donner"
-        r"|entrainer)[^.!?]{0,200}\?"
-        r"|contagi\w*|hereditaire|(?:dermato\w*|medecin)[^.?!]{0,40}(?:suivi|trait\w*"
-        r"|calme|control\w*))",
-    ),
-    "de": re.compile(
-        r"\b(?:hatte|vor \w+ jahren|vor langer zeit"
-        r"|(?<!was )(?<!wie )(?:kann|konnen|konnte)(?!\s+ich\b)(?:\s+\S+){0,3}\s+(?:machen"
-        r"|verursachen|auslosen"
-        r"|hervorrufen|bekommen)\s*\?|als kind|nachgewachsen|verschwunden|unterschied|ansteckend"
-        r"|erblich|(?:hautarzt|arzt|arztin)[^.?!]{0,40}(?:behandelt|kontroll\w*|ruhig))",
-    ),
+#: When it happened: a past episode ("tuve psoriasis hace años")...
+_PAST = {
+    "es": r"tuve|tuvo|tenia|hace (?:\w+ )?anos|hace (?:mucho )?tiempo|de (?:joven|nino|nina"
+    r"|pequen\w*)",
+    "fr": r"j'ai eu|a eu|il y a \w+ ans|il y a longtemps|quand j'etais",
+    "de": r"hatte|vor \w+ jahren|vor langer zeit|als kind",
 }
+#: ... a doctor's care ...
+_CARE = {
+    "es": r"(?:dermatolog\w*|medic\w*)[^.?!]{0,40}(?:trat\w*|control\w*|diagnostic\w*)",
+    "fr": r"(?:dermato\w*|medecin)[^.?!]{0,40}(?:suivi|trait\w*|calme|control\w*)",
+    "de": r"(?:hautarzt|arzt|arztin)[^.?!]{0,40}(?:behandelt|kontroll\w*|ruhig)",
+}
+#: ... and what also sets a context of shedding aside: it is over (the hair grew back),
+#: or a general question ("¿la lactancia puede hacer que se caiga el pelo?"). A context
+#: is something that happened (a birth, an illness) and stays context under a doctor's
+#: care, as in the English rules: the first two do not set it aside.
+_OVER_OR_GENERAL = {
+    "es": r"volvio a crecer|desaparecio|ya no(?! (?:puedo|puede|podemos|pueden|podia"
+    r"|se (?:que|como|si|lo|donde)))|diferencia|contagi\w*|hereditari\w*|es normal que"
+    r"|(?:puede|pueden|podria)(?:\s+\S+){0,2}\s+(?:hacer|causar|dar|provocar|producir)"
+    r"[^.!?]{0,200}\?|cuanto (?:tiempo )?dura[^.!?]{0,200}\?",
+    "fr": r"a repousse|disparu|difference|limite entre|(?:peut|peuvent|pourrait)(?:\s+\S+){0,2}"
+    r"\s+(?:faire|causer|provoquer|donner|entrainer)[^.!?]{0,200}\?|contagi\w*|hereditaire"
+    r"|combien de temps (?:dure|durent)[^.!?]{0,200}\?",
+    "de": r"(?<!was )(?<!wie )(?:kann|konnen|konnte)(?!\s+ich\b)(?:\s+\S+){0,3}\s+(?:machen"
+    r"|verursachen|auslosen|hervorrufen|bekommen)\s*\?|nachgewachsen|verschwunden"
+    r"|unterschied|ansteckend|erblich|wie lange (?:dauert|halt)[^.!?]{0,200}\?",
+}
+_QUALIFIERS = {
+    lang: re.compile(rf"\b(?:{_PAST[lang]}|{_CARE[lang]}|{_OVER_OR_GENERAL[lang]})")
+    for lang in _PAST
+}
+_CONTEXT_QUALIFIERS = {lang: re.compile(rf"\b(?:{_OVER_OR_GENERAL[lang]})") for lang in _PAST}
 #: "Is it normal...?": a sting during a dye that someone asks about is not a burn.
 _NORMAL = re.compile(r"\bnormal")
 #: A sentence that says the sign is happening now (after a past one in the same message).
@@ -653,9 +954,15 @@ def detect_language(text: str) -> str | None:
     return None
 
 
+#: Where a negation's reach ends: a comma or "and", "but" ("vegana sin plan y pierdo pelo").
+_SCOPE_END = re.compile(r"[,;:]|(?<!\w)(?:y|e|pero|et|mais|und|aber|sondern)(?!\w)")
+
+
 def _negated(folded: str, start: int, lang: str) -> bool:
-    """A negation word among the three words before ``start``."""
-    before = " ".join(folded[max(0, start - 40) : start].split()[-3:])
+    """A negation word among the three words before ``start`` (after a comma or "and")."""
+    window = folded[max(0, start - 40) : start]
+    cut = [m.end() for m in _SCOPE_END.finditer(window)]
+    before = " ".join(window[cut[-1] if cut else 0 :].split()[-3:])
     return any(re.search(rf"(?<!\w){re.escape(neg)}(?!\w)", before) for neg in _NEGATIONS[lang])
 
 
@@ -676,7 +983,9 @@ def _sentences(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _qualified(folded: str, language: str, found: list[ForeignFlag]) -> list[ForeignFlag]:
+def _qualified(
+    folded: str, found: list[ForeignFlag], qualifier: re.Pattern[str], now: re.Pattern[str] | None
+) -> list[ForeignFlag]:
     """The findings a message-level qualifier leaves (past, a question, under care).
 
     A qualifier anywhere sets the whole message aside ("tuve psoriasis hace años"), unless
@@ -684,10 +993,8 @@ def _qualified(folded: str, language: str, found: list[ForeignFlag]) -> list[For
     happening now ("jetzt", "ahora", "cette fois") keeps its own findings ("I reacted as a
     child. Now my throat is swelling").
     """
-    qualifier = _QUALIFIERS.get(language)
-    if qualifier is None or not qualifier.search(folded) or _WORSE.search(folded):
+    if not found or not qualifier.search(folded) or _WORSE.search(folded):
         return found
-    now = _NOW.get(language)
     kept: list[tuple[int, int]] = []
     seen_qualifier = False
     for start, end in _sentences(folded):
@@ -767,14 +1074,20 @@ def foreign_flags(text: str) -> list[ForeignFlag]:
     if language is not None:
         for sign, level, pattern in _SHARED_COMPILED:
             add(language, sign, level, pattern)
-    # Cues that are urgent together in this message (a blister and a dye).
+    # Cues that make a sign together in this message (a blister and a dye; a birth and
+    # hair loss).
     if _NORMAL.search(folded):  # "the dye burns, is that normal?": an ordinary sting
         cues = [c for c in cues if c[0] != "burning"]
     present = {cue for cue, *_ in cues}
-    for needed, sign in _LOCAL:
-        if needed <= present:
-            _, start, end, lang = next(c for c in cues if c[0] in needed and c[0] != "product")
-            found.append(ForeignFlag(sign, _U, text[start:end], start, end, lang))
-    if language is not None:
-        found = _qualified(folded, language, found)
+    for needed, sign, level in _LOCAL:
+        if needed <= present and not any(_UNLESS.get(cue) in present for cue in needed):
+            _, start, end, lang = next(c for c in cues if c[0] in needed - _UNQUOTED)
+            found.append(ForeignFlag(sign, level, text[start:end], start, end, lang))
+    if language in _QUALIFIERS:
+        # A context of shedding with hair loss now ("di a luz hace 9 meses y se me sigue
+        # cayendo") is read with the qualifiers that do not speak of the past or of care.
+        context = [f for f in found if f.sign == "deficiency" and "hair_loss" in present]
+        others = [f for f in found if f not in context]
+        found = _qualified(folded, others, _QUALIFIERS[language], _NOW.get(language))
+        found += _qualified(folded, context, _CONTEXT_QUALIFIERS[language], _NOW.get(language))
     return sorted(found, key=lambda flag: (flag.start, flag.sign))

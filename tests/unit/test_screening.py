@@ -364,6 +364,64 @@ LANGUAGE_CASES = [
     ("ich habe Gürtelrose am Kopf, glaube ich", "de", U),
     ("ich bekomme kaum Luft seit dem Färben", "de", U),
     ("ich habe keine unerträglichen Schmerzen, nur Juckreiz", "de", N),
+    # Context of shedding (doctor; with hair loss in the same message, as in the English
+    # nutrient rules), and the dermatologist signs: clumps, round patches, yellow greasy
+    # scale, boils, sores that do not heal, scaling nothing helps, a red scaly scalp after
+    # a dye. Each with forms that stay none.
+    ("nació mi hija en marzo y desde entonces se me cae el pelo a montones", "es", C),
+    ("sigo dando el pecho y se me está cayendo muchísimo el pelo", "es", C),
+    ("tengo la regla muy abundante y noto el pelo más fino", "es", C),
+    ("llevo meses comiendo casi nada de carne y se me cae mucho el pelo", "es", C),
+    ("desde que me operaron de la vesícula biliar se me cae el pelo en la ducha", "es", C),
+    ("me dijeron que tengo el hierro bajo", "es", C),
+    ("siempre tengo frío, he engordado y se me cae el pelo", "es", C),
+    ("se me cae un poco el pelo al peinarme", "es", N),
+    ("¿la lactancia puede hacer que se caiga el pelo?", "es", N),
+    ("estoy amamantando, ¿puedo usar un sérum con menta?", "es", N),
+    ("soy vegetariana y me encanta el masaje de cabeza", "es", N),
+    ("no tengo anemia, quiero reservar un tratamiento", "es", N),
+    ("hace años tuve anemia, ahora todo está bien", "es", N),
+    ("después del parto se me cayó mucho pelo pero ya volvió a crecer", "es", N),
+    ("estoy cansada y se me cae el pelo al peinarme", "es", N),
+    ("se me cae el pelo a mechones desde hace unos días", "es", D),
+    ("a mi hijo le ha salido una zona redonda sin pelo en la nuca", "es", D),
+    ("tengo costras amarillas en el cuero cabelludo", "es", D),
+    ("me salen forúnculos en la cabeza cada mes", "es", D),
+    ("tengo una herida detrás de la oreja que no se cura", "es", D),
+    ("tengo caspa y ningún champú me funciona", "es", D),
+    ("me teñí el lunes y ahora tengo el cuero cabelludo rojo y con escamas", "es", D),
+    ("tengo un poco de caspa, ¿qué champú me recomiendan?", "es", N),
+    ("me teñí el pelo rojo y estoy encantada", "es", N),
+    ("no tengo ninguna zona sin pelo, solo lo noto seco", "es", N),
+    ("j'allaite encore et je perds beaucoup de cheveux", "fr", C),
+    ("mes règles sont très abondantes et mes cheveux tombent", "fr", C),
+    ("je suis végane sans suivi et je perds mes cheveux par paquets", "fr", C),
+    ("le médecin m'a dit que j'ai une carence en fer", "fr", C),
+    ("est-ce que l'allaitement peut faire tomber les cheveux ?", "fr", N),
+    ("je suis végétarienne, quel shampoing pour un cuir chevelu gras ?", "fr", N),
+    ("je n'ai pas de carence en fer, juste des pellicules", "fr", N),
+    ("mes cheveux tombent un peu à chaque automne", "fr", N),
+    ("mes cheveux partent par poignées sous la douche", "fr", D),
+    ("ma fille a une plaque ronde sans cheveux au-dessus de l'oreille", "fr", D),
+    ("des squames jaunes collent à mon cuir chevelu", "fr", D),
+    ("j'ai des furoncles sur la nuque, encore un cette semaine", "fr", D),
+    ("j'ai une petite plaie sur le crâne qui ne cicatrise pas", "fr", D),
+    ("j'ai des pellicules grasses, que faire ?", "fr", N),
+    ("seit der Entbindung verliere ich sehr viele Haare", "de", C),
+    ("ich habe eine sehr starke Periode und meine Haare werden dünner", "de", C),
+    ("seit der Operation im Mai fallen mir die Haare aus", "de", C),
+    ("laut Blutbild habe ich Eisenmangel", "de", C),
+    ("kann Stillen zu Haarausfall führen, wie lange dauert das?", "de", N),
+    ("ich bin Veganerin, welches Shampoo passt zu mir?", "de", N),
+    ("ich habe keinen Eisenmangel, mein Blutbild war gut", "de", N),
+    ("meine Haare fallen nicht aus, ich stille nur noch", "de", N),
+    ("nach der Grippe hatte ich Haarausfall, jetzt ist alles nachgewachsen", "de", N),
+    ("mir gehen die Haare büschelweise aus", "de", D),
+    ("mein Mann hat eine runde kahle Stelle im Bart", "de", D),
+    ("ich habe gelbe Schuppen, die am Kopf festkleben", "de", D),
+    ("ich bekomme immer wieder Furunkel am Hinterkopf", "de", D),
+    ("die kleine Wunde an der Kopfhaut heilt seit Wochen nicht", "de", D),
+    ("ich habe etwas Schuppen nach dem Winter", "de", N),
 ]
 
 
@@ -405,7 +463,7 @@ def test_vocabulary_signs_are_the_rules_components() -> None:
     needed = set().union(*(signs for _, signs in triage.URGENT_COMBINATIONS))
     reported = {sign for pairs in other_languages._CUES.values() for sign, _ in pairs}
     assert {"head_injury", "head_injury_warning", "bleeding"} <= needed & reported
-    assert {cue for cue, _ in other_languages._LOCAL for cue in cue} <= (
+    assert {cue for cues, _, _ in other_languages._LOCAL for cue in cues} <= (
         set(other_languages._CUES) | {"swelling"}
     )
 
