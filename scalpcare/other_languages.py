@@ -363,7 +363,10 @@ _VOCABULARY: tuple[tuple[str, str, str], ...] = (
     (
         "es",
         "patch",
-        r"a (?:mechones|punados)|mechones enteros|punados de (?:pelo|cabello)"
+        # With its verb when there is one, so that "no se me cae a mechones" is negated.
+        r"(?:ca(?:e|en|yendo)|salen?|saliendo|pierdo|perdiendo)(?:\s+\S+){0,4}\s+(?:a (?:mechones"
+        r"|punados)|en circulos)|a (?:mechones|punados)|mechones enteros"
+        r"|punados de (?:pelo|cabello)"
         r"|(?:mancha|calva|zona|parche|claro|hueco)s?(?:\s+\S+){0,2}\s+(?:sin pelo|redond\w*)"
         r"|calvas?(?:\s+\S+){0,2}\s+en (?:la barba|las cejas)"
         r"|(?:en )?circulos(?:\s+\S+){0,2}\s+sin pelo|ca(?:e|en|yendo)(?:\s+\S+){0,4}"
@@ -526,7 +529,8 @@ _VOCABULARY: tuple[tuple[str, str, str], ...] = (
     (
         "fr",
         "patch",
-        r"par (?:touffes|poignees|plaques)|touffes (?:entieres|de cheveux)|poignees de cheveux"
+        r"(?:tomb\w*|perds|perd|partent)(?:\s+\S+){0,3}\s+par (?:touffes|poignees|plaques)"
+        r"|par (?:touffes|poignees|plaques)|touffes (?:entieres|de cheveux)|poignees de cheveux"
         r"|(?:plaque|zone|trou|coin|rond|endroit)s?(?:\s+\S+){0,5}\s+(?:sans (?:aucun )?"
         r"(?:cheveux?|poils?)|chauves?|ronde?s?)|(?:plaque|trou)s?(?:\s+\S+){0,3}\s+(?:de la )?"
         r"taille d'une piece|(?:perd|perds|tombent)(?:\s+\S+){0,2}\s+(?:les |mes |ses )?sourcils",

@@ -393,6 +393,8 @@ LANGUAGE_CASES = [
     ("tengo un poco de caspa, ¿qué champú me recomiendan?", "es", N),
     ("me teñí el pelo rojo y estoy encantada", "es", N),
     ("no tengo ninguna zona sin pelo, solo lo noto seco", "es", N),
+    ("no se me cae el pelo a mechones, solo algún pelo suelto", "es", N),
+    ("mes cheveux ne tombent pas par touffes, juste un peu plus qu'avant", "fr", N),
     ("j'allaite encore et je perds beaucoup de cheveux", "fr", C),
     ("mes règles sont très abondantes et mes cheveux tombent", "fr", C),
     ("je suis végane sans suivi et je perds mes cheveux par paquets", "fr", C),
