@@ -3,7 +3,8 @@
 "skip" skips the question asked, "stop" ends the consultation, and a sentence that only
 uses those words ends nothing (:mod:`scalpcare.commands`). A skipped question is never
 asked again: :class:`AskConsultationQuestion` asks the next one instead whenever the form
-would ask it.
+would ask it. A question asked again right after itself, with nothing else said in
+between, comes with a word first (:func:`asked_again_lead`), never repeated bare.
 """
 
 from __future__ import annotations
@@ -28,6 +29,51 @@ from actions.consultation import (
 )
 from scalpcare import contract
 from scalpcare.commands import Command, read_command
+
+#: Said before a question asked again at once: the answer gave something else ("I wash
+#: daily, no products" to the sensitivity question), or nothing the form could read.
+NOTED_LEAD = "utter_ask_again_noted"
+AGAIN_LEAD = "utter_ask_again"
+#: Slots every turn may set that say nothing about what the user told.
+_BOOKKEEPING = frozenset((REQUESTED_SLOT, SKIPPED, "session_started_metadata"))
+
+
+def asked_again_lead(events: list[dict[str, Any]], question: str) -> str | None:
+    """The lead-in for ``question`` asked again at once, or None (pure).
+
+    The question is asked again at once when the assistant's last message before the
+    user's latest one was this question and nothing has been said since. Then a slot the
+    latest message filled is acknowledged (``NOTED_LEAD``); otherwise the lead says the
+    answer was not caught (``AGAIN_LEAD``).
+
+    Args:
+        events: The conversation's events (as the SDK's tracker has them).
+        question: The question's response name (``utter_ask_<slot>``).
+
+    Returns:
+        The lead-in's response name, or None when the question is not a repeat.
+    """
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    if not users:
+        return None
+    since = events[users[-1] + 1 :]
+    if any(event.get("event") == "bot" for event in since):
+        return None  # something was said this turn (an answer, an explanation)
+    filled = any(
+        event.get("event") == "slot"
+        and event.get("name") not in _BOOKKEEPING
+        and event.get("value") not in (None, [], "")
+        for event in since
+    )
+    for event in reversed(events[: users[-1]]):
+        kind = event.get("event")
+        if kind == "bot":
+            if (event.get("metadata") or {}).get("utter_action") != question:
+                return None
+            return NOTED_LEAD if filled else AGAIN_LEAD
+        if kind in ("user", "restart", "session_started"):
+            return None
+    return None
 
 
 class AskConsultationQuestion(Action, ABC):
@@ -57,7 +103,11 @@ class AskConsultationQuestion(Action, ABC):
         """Ask this question, or the next one not skipped (the routine when none is left)."""
         skipped = skipped_slots(tracker)
         if self.slot not in skipped:
-            dispatcher.utter_message(response=f"utter_ask_{self.slot}")
+            question = f"utter_ask_{self.slot}"
+            lead = asked_again_lead(list(tracker.events), question)
+            if lead is not None:
+                dispatcher.utter_message(response=lead)
+            dispatcher.utter_message(response=question)
             return []
         nxt = next_question(tracker.get_slot, skipped)
         if nxt is None:

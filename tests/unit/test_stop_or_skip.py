@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.consultation import ActionGiveRoutine, ValidateConsultationForm
-from actions.consultation_questions import ActionStopOrSkip, AskScalpType
+from actions.consultation_questions import (
+    AGAIN_LEAD,
+    NOTED_LEAD,
+    ActionStopOrSkip,
+    AskScalpType,
+    AskSensitiveScalp,
+    asked_again_lead,
+)
 from tests.conftest import TrackerFactory
 from tests.replies import reply
 
@@ -149,3 +157,61 @@ async def test_a_skipped_question_is_not_asked_again_when_the_form_resumes(
     plain = make_tracker("hi", "greet", 0.9, slots={"concerns": ["itch"]}, active_loop=FORM)
     assert await AskScalpType().run(asked, plain, domain) == []
     assert asked.messages[0]["response"] == "utter_ask_scalp_type"
+
+
+def _bot(response: str) -> dict[str, Any]:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": response}}
+
+
+def _said(text: str) -> list[dict[str, Any]]:
+    return [{"event": "action", "name": "action_listen"}, {"event": "user", "text": text}]
+
+
+def _slot(name: str, value: Any) -> dict[str, Any]:
+    return {"event": "slot", "name": name, "value": value}
+
+
+ASK = "utter_ask_sensitive_scalp"
+
+
+@pytest.mark.parametrize(
+    ("events", "lead"),
+    [
+        # The answer filled another slot only: acknowledged, then the question again.
+        (
+            [_bot(ASK), *_said("i wash daily, no products"), _slot("wash_frequency", "daily")],
+            NOTED_LEAD,
+        ),
+        # Nothing the form could read: said so.
+        ([_bot(ASK), *_said("hmm")], AGAIN_LEAD),
+        ([_bot(ASK), *_said("hmm"), _slot("requested_slot", "sensitive_scalp")], AGAIN_LEAD),
+        # Something was said this turn (the reason asked for): no lead.
+        ([_bot(ASK), *_said("why do you need that?"), _bot("utter_why_sensitive")], None),
+        # Another question came last: not a repeat.
+        ([_bot("utter_ask_scalp_type"), *_said("oily")], None),
+        # The first time it is asked.
+        (_said("can you recommend a routine?"), None),
+        ([], None),
+    ],
+)
+def test_a_question_asked_again_at_once_gets_a_lead(
+    events: list[dict[str, Any]], lead: str | None
+) -> None:
+    """Never the same question twice in a row, bare."""
+    assert asked_again_lead(events, ASK) == lead
+
+
+async def test_the_repeated_question_comes_after_its_lead(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """The ask action says the lead first, then the question (both from the domain)."""
+    tracker = make_tracker(
+        "i wash daily, no products",
+        "describe_scalp",
+        0.9,
+        slots={"requested_slot": "sensitive_scalp"},
+        active_loop=FORM,
+        history=[_bot(ASK)],
+    )
+    await AskSensitiveScalp().run(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == [AGAIN_LEAD, ASK]
