@@ -58,6 +58,9 @@ class ActionSpecialSituation(Action):
             dispatcher.utter_message(response=situations.PREGNANCY_AGAIN_RESPONSE)
             if situations.asks_about_colour(message.get("text")):
                 dispatcher.utter_message(response=situations.PREGNANCY_COLOUR_RESPONSE)
+        elif not todo and situations.lice_reminder(message.get("text"), answered):
+            # "whats the best treatment to buy" once lice were answered: who advises.
+            dispatcher.utter_message(response=situations.LICE_AGAIN_RESPONSE)
         else:
             if not todo and situations.distress_continues(replied, found, answered):
                 # "it isn't only hair to me" right after the distress answer: still heard.

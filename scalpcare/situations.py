@@ -501,6 +501,32 @@ def pregnancy_reminder(text: str | None, answered: Iterable[str]) -> bool:
     return bool(_PREGNANCY_CHECKED.search(norm) and _ASKS_IF_SAFE.search(norm))
 
 
+#: A short reminder to a later question about treating head lice, once lice were answered.
+LICE_AGAIN_RESPONSE = "utter_situation_lice_again"
+#: What a question about treating lice asks for: a treatment, a product, how to get rid.
+_LICE_TREATMENT = re.compile(
+    r"\b(?:treat\w*|shampoos?|lotions?|sprays?|products?|combs?|combing|kill\w*|"
+    r"get rid|clear (?:them|it)|buy|chemist|pharmacy|medicin\w*|oils?|tea tree|conditioner|"
+    r"what (?:do|should|can) i (?:use|put|get|do))\b"
+)
+#: "is it", "?", "what", "which": a question (or a request for one) about it.
+_ASKS = re.compile(r"\?|\b(?:what|which|how|should|can|could|is|are|does|do|best|recommend\w*)\b")
+
+
+def lice_reminder(text: str | None, answered: Iterable[str]) -> bool:
+    """Does a question about treating lice come after lice were answered (pure)?
+
+    "whats the best treatment to buy", "will tea tree oil kill them?": the lice answer's
+    point (a pharmacist or GP advises on treatment) again, in a line; never a product.
+    """
+    if Situation.LICE.value not in set(answered):
+        return False
+    norm = normalise((text or "")[:MAX_CHARS])
+    if _ASKS_TO_BOOK.search(norm):
+        return False
+    return bool(_LICE_TREATMENT.search(norm) and _ASKS.search(norm))
+
+
 #: Hair colour, bleach, perms or relaxers asked about in pregnancy: the real question gets
 #: its own line (the pregnancy answer speaks of oils and actives only).
 PREGNANCY_COLOUR_RESPONSE = "utter_situation_pregnancy_colour"

@@ -278,6 +278,8 @@ def pending_situations(
             todo = (situations.Situation.CRISIS,)
         elif situations.pregnancy_reminder(latest.text, answered):
             todo = (situations.Situation.PREGNANCY,)
+        elif situations.lice_reminder(latest.text, answered):
+            todo = (situations.Situation.LICE,)
         elif situations.distress_continues(replied, found, answered):
             todo = (situations.Situation.DISTRESS,)
     if paused:

@@ -305,3 +305,21 @@ def test_oncology_first(found: list[str], answered: list[str], expected: bool) -
     from scalpcare.situations import Situation, oncology_first
 
     assert oncology_first([Situation(name) for name in found], answered) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "answered", "expected"),
+    [
+        ("whats the best treatment to buy", ["lice"], True),
+        ("will tea tree oil kill them?", ["lice"], True),
+        ("which comb should i get", ["lice"], True),
+        # no question about treating them, no lice in the conversation, or a booking
+        ("thanks, bye", ["lice"], False),
+        ("whats the best treatment to buy", [], False),
+        ("can i book the scalp facial for after the treatment", ["lice"], False),
+    ],
+)
+def test_lice_reminder(text: str, answered: list[str], expected: bool) -> None:
+    from scalpcare.situations import lice_reminder
+
+    assert lice_reminder(text, answered) is expected
