@@ -147,8 +147,44 @@ class ActionDefaultAskRephrase(Action):
         return []
 
 
+#: The fallback's own steps: a user message followed by one of these was not understood.
+FALLBACK_STEPS = frozenset(
+    (
+        "action_two_stage_fallback",
+        "action_default_ask_affirmation",
+        "action_default_ask_rephrase",
+        "action_default_fallback",
+    )
+)
+
+
+def previous_message_answered(events: list[dict[str, Any]]) -> bool:
+    """Was the user's message before the latest one answered, not met by the fallback (pure)?
+
+    Rasa gives up after two messages in a row whose intent is ``nlu_fallback``, even when
+    the first was answered by triage or a special situation ("is 10000 mcg biotin too
+    much?"): the latest message is then the first one not understood.
+    """
+    users = 0
+    actions: list[str] = []
+    for event in reversed(events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return bool(actions) and not FALLBACK_STEPS & set(actions)
+        elif users == 1 and event.get("event") == "action":
+            name = str(event.get("name") or "")
+            if name and name != "action_listen":
+                actions.append(name)
+    return False
+
+
 class ActionDefaultFallback(Action):
-    """Give up politely and forget the message that could not be understood."""
+    """Give up politely and forget the message that could not be understood.
+
+    Unless it is the first message not understood (the one before was answered): then the
+    likeliest topics are offered, as the fallback's first stage does.
+    """
 
     def name(self) -> str:
         """Return the action's name (overrides Rasa's default)."""
@@ -161,7 +197,10 @@ class ActionDefaultFallback(Action):
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
         """Say what the assistant can do and revert the user's last message."""
-        dispatcher.utter_message(response=GIVE_UP)
+        if previous_message_answered(list(tracker.events)):
+            await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
+        else:
+            dispatcher.utter_message(response=GIVE_UP)
         # Like Rasa's own default: the message that was not understood must not
         # steer later predictions.
         return [UserUtteranceReverted()]

@@ -137,3 +137,39 @@ def test_overridden_default_actions_are_declared_in_the_domain(domain) -> None:
         ActionDefaultFallback(),
     ):
         assert action.name() in domain["actions"]
+
+
+def _user(text: str, intent: str = "nlu_fallback") -> dict[str, object]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def _action(name: str) -> dict[str, object]:
+    return {"event": "action", "name": name}
+
+
+async def test_the_first_message_not_understood_gets_topics_not_the_give_up(
+    dispatcher, make_tracker, domain
+) -> None:
+    """A fallback-intent message answered by a special situation is no first miss."""
+    history = [
+        _action("action_listen"),
+        _user("is 10000 mcg biotin too much?"),
+        _action("action_special_situation"),
+        _action("action_listen"),
+    ]
+    tracker = make_tracker("what about eggs then", history=history)
+    events = await ActionDefaultFallback().run(dispatcher, tracker, domain)
+    assert events == [UserUtteranceReverted()]
+    assert dispatcher.messages[0]["text"] in (
+        reply(fallback.NOT_SURE),
+        reply(fallback.NOT_SURE_WITH_TOPICS),
+    )
+
+
+def test_previous_message_answered() -> None:
+    answered = [_user("a"), _action("action_special_situation"), _action("action_listen")]
+    missed = [_user("a"), _action("action_two_stage_fallback"), _action("action_listen")]
+    latest = [_user("b")]
+    assert fallback.previous_message_answered(answered + latest)
+    assert not fallback.previous_message_answered(missed + latest)
+    assert not fallback.previous_message_answered(latest)
