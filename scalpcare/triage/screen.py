@@ -237,7 +237,20 @@ def _assemble(
             continue
         reach[flag.condition] = max(reach.get(flag.condition, -1), flag.end)
         unique.append(flag)
-    nutrient = tuple(dict.fromkeys(f.condition for f in unique if f.condition in _NUTRIENT_RULES))
+    # Nutrient context: the English rules' and the other languages' ("tuve a mi bebé y se
+    # me cae el pelo": deficiency_es).
+    foreign_nutrient = {
+        f"{word.sign}_{word.lang}"
+        for word in foreign or ()
+        if word.sign == "deficiency" and word.level is not Referral.NONE
+    }
+    nutrient = tuple(
+        dict.fromkeys(
+            f.condition
+            for f in unique
+            if f.condition in _NUTRIENT_RULES or f.condition in foreign_nutrient
+        )
+    )
     # Compare by rank: contract.strongest() parses str(enum), which reads
     # "Referral.URGENT" on Python 3.10 and falls back to NONE.
     levels = [f.level for f in unique] + ([Referral.DOCTOR] if nutrient else [])

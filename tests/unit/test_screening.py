@@ -482,3 +482,18 @@ def test_other_language_signs_combine_across_turns(turns: list[str], level: Refe
     """A head injury now and a warning sign later (or a fever and spreading) is urgent."""
     results = [triage.screen(turn) for turn in turns]
     assert screening.conversation_state(results).level is level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tuve a mi bebé hace cuatro meses y se me cae muchísimo el pelo",
+        "j'ai accouché il y a trois mois et je perds énormément de cheveux",
+        "seit der Geburt vor vier Monaten fallen mir ständig Haare aus",
+    ],
+)
+def test_other_languages_nutrient_context_sets_the_nutrient_flag(text: str) -> None:
+    """A doctor's matter in Spanish, French or German is nutrient context, as in English."""
+    result = triage.screen(text)
+    assert result.level is Referral.DOCTOR
+    assert result.nutrient_deficiency and result.nutrient_signals
