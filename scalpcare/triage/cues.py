@@ -5,6 +5,12 @@ Negation, history, questions and the people a finding belongs to.
 
 from __future__ import annotations
 
+# Nouns for people nobody in the conversation knows (after "a", "some", "the").
+_STRANGERS = (
+    "woman|man|lady|guy|girl|boy|kid|person|celebrity|influencer|stranger|actress|actor|singer"
+    "|presenter|celeb|dancer|footballer|athlete|youtuber|streamer"
+)
+
 # Cues that qualify a candidate (label -> patterns).
 _CUES: dict[str, tuple[str, ...]] = {
     "NEG": (
@@ -120,14 +126,15 @@ _CUES: dict[str, tuple[str, ...]] = {
         "|hubby|partner|boyfriend|girlfriend|=bf|=gf|fiance|fiancee|friend|bestie|colleague"
         "|coworker|roommate|flatmate|housemate|aunt|auntie|aunty|uncle|cousin|grandma"
         "|grandmother|gran|granny|=nan|=nana|grandpa|grandfather|neighbour|neighbor|family"
-        "|niece|nephew|mate|pal",
+        "|niece|nephew|mate|pal|grandad|granddad|gramps|grandpop|grandparent|grandparents"
+        "|stepmum|stepmom|stepdad|stepfather|stepmother",
         "=co =- =worker",
     ),
     # People nobody in the conversation knows ("a woman in the news"): not a referral.
     "STRANGER": (
-        "=a|=an|=some|=this|=that|=the ~1 woman|man|lady|guy|girl|boy|kid|person|celebrity"
-        "|influencer|stranger|actress|actor|singer|presenter|celeb|dancer|footballer|athlete"
-        "|youtuber|streamer",
+        "=a|=an|=some|=this|=that|=the ~1 " + _STRANGERS,
+        # "a well-known actress"
+        "=a|=an|=some|=this|=that|=the ~1 =- ~1 " + _STRANGERS,
         "people|someone|somebody|celebrities|celebs|women|ladies",
     ),
     # A professional already looks after it ("my derm is managing it").
@@ -137,14 +144,23 @@ _CUES: dict[str, tuple[str, ...]] = {
         "|dermatologa|dermatologo|er|hospital ~4 said|say|says|confirm|confirmed|check"
         "|checked|look|looked|saw|seen|treat|treating|treated|manage|managing|managed"
         "|prescribe|prescribed|gave|give|put|told|tell|drain|drained|remove|removed"
-        "|monitor|monitoring|lance|lanced|stitch|stitched|cream|plan|routine",
+        "|monitor|monitoring|lance|lanced|stitch|stitched|cream|plan|routine|watch|watching"
+        "|follow|following",
+        # "my derm has me on ...", "the doctor put him on ..."
+        "dermatologist|derm|doctor|doc|gp|specialist|consultant|dermo|derma ~3 =me|=him|=her"
+        "|=them|=us =on",
+        # What only a professional does, and where: "lanced at the ER", "drained by the GP".
+        "lanced|drained|stitched|removed|excised|biopsied|diagnosed|injected ~3 =at|=by =the|=my"
+        "|=a? =er|=hospital|=clinic|=dermatologist|=derm|=doctor|=gp|=specialist|=surgeon|=a&e",
+        "=steroid|=steroids|=cortisone ~1 =injection|=injections|=shot|=shots|=jab|=jabs",
+        "=methotrexate|=dupilumab|=cyclosporine|=ciclosporin",
         "=under ~2 dermatologist|derm|doctor|specialist|consultant|care|clinic",
         "=by|=from =my|=the|=a|=her|=his|=our? dermatologist|derm|doctor|doc|gp|specialist"
         "|consultant|clinic|hospital|dermo|derma|nurse|surgeon|pediatrician|paediatrician",
         "=on ~2 =tablets|=cream|=antibiotics|=treatment|=meds|=medication|=pills|=washes",
         "prescription|prescribed|antibiotic|antibiotics|antiviral|antivirals|injection"
         "|injections|injectable|injectables|biologic|biologics|medication|medicated",
-        "=being =treated|=managed|=monitored",
+        "=being|=been =treated|=managed|=monitored|=seen|=checked",
         "=under =control|=treatment",
         "=looked =after",
         "=well =managed|=controlled",
@@ -165,8 +181,10 @@ _CUES: dict[str, tuple[str, ...]] = {
     # A question about conditions in general ("is ringworm contagious?").
     "GENERAL_Q": (
         "=usually|=normally|=typically|=generally|=common|=commonly|=myth|=contagious"
-        "|=catching|=hereditary|=genetic|=inherited|=difference|=often",
+        "|=catching|=hereditary|=genetic|=inherited|=difference|=often|=infectious|=autoimmune"
+        "|=curable|=treatable|=preventable|=permanent",
         "=in =general",
+        "=tell ~3 =from|=apart",
         "=true|=dangerous|=harmless|=serious|=normal",
         "=more|=less =likely",
     ),
@@ -174,7 +192,7 @@ _CUES: dict[str, tuple[str, ...]] = {
     "SELF_FINE": (
         "=mine|=mine's|=mines =is? =fine|=ok|=okay|=normal|=clear",
         "=i ='ve|=have|=ve =got? =nothing",
-        "=i =don't|=dont|=do =n't =have =it|=any|=anything",
+        "=i =don't|=dont|=do =n't|=nt =have =it|=any|=anything",
         "=my =own? =scalp|=head|=hair ~1 =is|='s|=looks|=look|=feels ~1 =fine|=normal|=clear"
         "|=ok|=okay|=healthy",
         "=my =own ~3 =fine|=ok|=clear|=normal",
@@ -291,3 +309,30 @@ _AFTER_GONE = _words(
 # Words that make a resolution partial ("went down a bit", "nearly over"): not over.
 _PARTLY_AFTER = _words("bit little slightly somewhat partly partially some")
 _PARTLY_BEFORE = _words("nearly almost partly partially half mostly")
+# "a new cream", "a new derm": something new that is not a sign.
+_NOT_A_SIGN = _words(
+    "treatment cream shampoo lotion medication medicine meds prescription routine plan product"
+    " conditioner dermatologist derm doctor gp specialist appointment salon hairdresser"
+    " stylist style cut colour color job baby house tablet tablets pill pills drops foam"
+    " oil serum brush"
+)
+# A question clause opening with a modal asks what might happen ("will it flare?").
+_MODAL_OPENERS = _words("will would could can might may should")
+# A demonstrative before a finding points at the writer's own ("is this bald patch normal?"),
+# unless it opens a clause after one of these ("is it true that ...").
+_DEMONSTRATIVES = _words("this that these those")
+_BEFORE_THAT_CLAUSE = _words(
+    "true sure know think thought said say says read heard believe mean means right possible"
+    " likely so such"
+)
+_POSSESSIVES = _words("my our his her their your")
+# Person nouns that, bare, mean people in general ("can kids catch it?").
+_GENERIC_PLURALS = _words(
+    "kids children babies toddlers teenagers teens clients customers grandchildren"
+)
+_NOBODY = _words("nobody noone none neither no")
+# Before "i get it": an event that has not happened ("asking before i get one").
+_NOT_YET = _MODAL_OPENERS | _words("before until till unless if when whether")
+_GENERIC_BEFORE = _words("most many all some for in with on of")
+# WORSE cues that name an episode, which may be over ("my flare a few months ago").
+_EPISODE_WORDS = _words("flare flared flares flaring worse worsened returned")

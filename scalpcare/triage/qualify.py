@@ -10,17 +10,27 @@ from scalpcare.contract import Referral
 from scalpcare.triage.cues import (
     _AFTER_GONE,
     _AFTER_OVER,
+    _BEFORE_THAT_CLAUSE,
     _BODY,
     _CLAUSE_END,
+    _DEMONSTRATIVES,
+    _EPISODE_WORDS,
     _EXIST,
     _FILLER,
+    _GENERIC_BEFORE,
+    _GENERIC_PLURALS,
     _GROWTH_WORDS,
     _LOSS_WORDS,
+    _MODAL_OPENERS,
     _NEW_SUBJECT,
+    _NOBODY,
+    _NOT_A_SIGN,
+    _NOT_YET,
     _ONSET_RULES,
     _PARTLY_AFTER,
     _PARTLY_BEFORE,
     _PLACES,
+    _POSSESSIVES,
     _PUNCT_BOUNDARY,
     _QUESTION_WORDS,
     _REOPENS,
@@ -91,13 +101,102 @@ class _DocContext:
 
     # -- helpers -------------------------------------------------------------
     def present(self, label: str, window: int = 2) -> bool:
-        """Does a cue of ``label`` occur without a negation just before it?"""
+        """Does a cue of ``label`` occur without a negation just before it?
+
+        A ``WORSE`` cue must also say that something is new or worse now
+        (:meth:`_reports_worse`); an urgent sign now counts as one whatever the words
+        (:meth:`_urgent_now`).
+        """
         doc = self.doc
-        for start, _ in self.cues.get(label, []):
+        if label == "WORSE" and self._urgent_now():
+            return True
+        for start, end in self.cues.get(label, []):
             before = doc[max(0, start - window) : start]
-            if not any(t.lemma_ in ("not", "never", "no", "without", "nothing") for t in before):
-                return True
+            if any(t.lemma_ in ("not", "never", "no", "without", "nothing") for t in before):
+                continue
+            if label in ("WORSE", "UNDER_CARE") and self._absent_in_clause(start):
+                continue  # "nothing new or bigger", "not pregnant or on new meds"
+            if label == "WORSE" and not self._reports_worse(start, end):
+                continue
+            return True
         return False
+
+    def _urgent_now(self) -> bool:
+        """Is an urgent sign or a fever told after the care, and current?
+
+        A doctor's care covers what the doctor saw ("doc confirmed shingles and started
+        me on antivirals", "had a swollen face, my dermatologist said avoid PPD"), not a
+        fever, a bleed that will not stop or a swelling face told after it ("the derm is
+        treating it and now I have a fever", "... cream for the sore and it keeps bleeding").
+        """
+        cares = [
+            (s, e) for s, e in self.cues.get("UNDER_CARE", []) if not self._absent_in_clause(s)
+        ]
+        return any(
+            (c.rule.level is Referral.URGENT or c.rule.name == "fever")
+            and any(
+                c.start >= e and (self.clause_of[c.start] != self.clause_of[s] or c.start - e > 4)
+                for s, e in cares
+            )
+            and not self.negated_at(c.start, c.end, c.neg_inside)
+            and not self.historic(c)
+            for c in self.cands
+        )
+
+    def _reports_worse(self, start: int, end: int) -> bool:
+        """Does the ``WORSE`` cue at ``[start, end)`` report a change now?
+
+        Not when it is absent ("nothing new or bigger"), the hair growing back ("the hair
+        is coming back in"), asked about or supposed ("will bleaching make it flare?",
+        "he asked if anything makes them worse"), over ("my flare a few months ago"), a
+        new treatment or product ("a new cream"), or a kind of lump ("slow growing").
+        """
+        doc = self.doc
+        words = [t.lower_ for t in doc[start:end]]
+        after = doc[end].lower_ if end < len(doc) else ""
+        if self._absent(start) or self._regrowth(start):
+            return False
+        if words == ["new"] and (after in _NOT_A_SIGN or doc[end - 1].lemma_ in _NOT_A_SIGN):
+            return False
+        if words[-1] in ("growing", "grow") and doc[max(0, start - 1)].lower_ in ("slow", "slowly"):
+            return False
+        sid = self.sent_of[start]
+        clause = self.clause_of[start]
+        if any(
+            h < start and self.clause_of[h] == clause and doc[h].lower_ in ("if", "whether")
+            for h, _ in self.in_sentence("HYPO", sid)
+        ):
+            return False
+        if self._question_clause(start) and self._clause_opener(start) in _MODAL_OPENERS:
+            return False
+        if self.question[sid] and any(
+            self.clause_of[g] == clause for g, _ in self.in_sentence("GENERAL_Q", sid)
+        ):
+            return False  # "how do you tell shingles from a psoriasis flare?"
+        if not set(words) & _EPISODE_WORDS:
+            return True  # "a new patch two weeks ago" is still new
+        in_clause = [t.lower_ for t in doc[start:] if self.clause_of[t.i] == clause]
+        past = "ago" in in_clause or any(
+            self.clause_of[h] == clause for h, _ in self.in_sentence("HIST", sid)
+        )
+        return not (past and not self.in_sentence("RECUR", sid))
+
+    def _absent_in_clause(self, i: int) -> bool:
+        """:meth:`_absent` within token ``i``'s clause ("never hurt, derm said" is not)."""
+        return self._absent(i) and any(
+            self.doc[j].lemma_ in ("not", "never", "no", "nothing", "none", "without")
+            and self.clause_of[j] == self.clause_of[i]
+            for j in range(max(0, i - 3), i)
+        )
+
+    def _clause_opener(self, i: int) -> str:
+        """The first word of token ``i``'s clause."""
+        clause = self.clause_of[i]
+        start = i
+        while start > 0 and self.clause_of[start - 1] == clause:
+            start -= 1
+        words = [t.lower_ for t in self.doc[start : i + 1] if t.is_alpha]
+        return words[0] if words else ""
 
     def _is_question(self, start: int, end: int) -> bool:
         """A sentence with a question mark or opening with a question word."""
@@ -426,6 +525,10 @@ class _DocContext:
         for a, _ in self.cues.get("AFFIRM", []):
             near = a >= cand.end and self.sent_of[a] in (sid, sid + 1)
             if near and not self._negated_word(a) and not self._negated_word(a + 1):
+                # "will i get it too?" and "before i get one" ask or suppose; "i have it
+                # too" says.
+                if self._question_clause(a) or self.doc[max(0, a - 1)].lower_ in _NOT_YET:
+                    continue
                 return True
         return False
 
@@ -481,25 +584,106 @@ class _DocContext:
             # "is ringworm contagious?", "do kids usually grow out of eczema?": general,
             # unless the condition is somebody's own ("is my son's ringworm contagious?").
             before = [t.lower_ for t in self.doc[max(0, cand.start - 4) : cand.start]]
-            own = any(w in ("my", "his", "her", "our", "their") for w in before)
-            return own or self.affirmed_later(cand)
+            own = any(w in _POSSESSIVES for w in before) or self._says_i_have(cand)
+            return (
+                own or self._shown(cand) or self.affirmed_later(cand) or self._someone_has_it(cand)
+            )
         for a, _ in self.in_sentence("SELF", sid):
             if a < cand.start or self.doc[a].lower_ in ("my", "mine"):
                 return True
         # A child or "this/that" after the finding refers back to it ("X, is that
         # normal?"), unless the finding is itself inside a question ("is psoriasis
-        # caused by stress, or is that a myth?").
+        # caused by stress, or is that a myth?"). Children in general ("can kids
+        # catch ringworm?", "a child's head") are nobody's; "is that true?" checks a
+        # claim ("they say any lump is cancer, is that true?").
         asked = self._question_clause(cand.start)
-        for label in ("CARE", "DEICTIC"):
-            if any(a < cand.start or not asked for a, _ in self.in_sentence(label, sid)):
+        for a, b in self.in_sentence("CARE", sid):
+            if (a < cand.start or not asked) and not self._generic_person(a, b):
+                return True
+        for a, b in self.in_sentence("DEICTIC", sid):
+            if (a < cand.start or not asked) and not self._checks_claim(b):
                 return True
         if self.in_sentence("SUSPECT", sid):
             return True
         for a, b in self.in_sentence("IS_IT", sid):
+            if a > 0 and self.doc[a - 1].lower_ == "or":
+                continue  # "is psoriasis autoimmune or is it an infection?": an alternative
             between = [t.lower_ for t in self.doc[b : cand.start]]
             if a < cand.start and all(w in ("a", "an", "just", "really") for w in between):
                 return True  # "is it ringworm?", "is it just dandruff?"
-        return self.affirmed_later(cand)
+        return self.affirmed_later(cand) or self._someone_has_it(cand)
+
+    def _shown(self, cand: _Candidate) -> bool:
+        """'is this bald patch normal?': a demonstrative points at the writer's own sign.
+
+        Not a conjunction ("is it true that vegans lose more hair?").
+        """
+        doc = self.doc
+        for i in range(max(0, cand.start - 2), cand.start):
+            if doc[i].lower_ in _DEMONSTRATIVES:
+                prev = doc[i - 1].lower_ if i > 0 else ""
+                return prev not in _BEFORE_THAT_CLAUSE
+        return False
+
+    def _says_i_have(self, cand: _Candidate) -> bool:
+        """'i have / i've got / i think i have' before ``cand`` in its clause."""
+        doc = self.doc
+        clause = self.clause_of[cand.start]
+        return any(
+            doc[i].lower_ == "i"
+            and self.clause_of[i] == clause
+            and any(t.lemma_ in ("have", "get", "'ve") for t in doc[i + 1 : min(i + 3, cand.start)])
+            and not self._negated_word(i + 2)
+            for i in range(max(0, cand.start - 6), cand.start)
+        )
+
+    def _generic_person(self, start: int, end: int) -> bool:
+        """Is the person noun at ``[start, end)`` people in general ("kids", "a child's")?
+
+        A plural or an indefinite one without anybody's possessive: "can kids get eczema?",
+        "bumps on a child's head"; not "my kids", "our babies", "my son".
+        """
+        doc = self.doc
+        before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+        if set(before) & _POSSESSIVES or (start > 0 and doc[start - 1].lower_ in ("'s", "s")):
+            return False
+        if before and before[-1] in ("a", "an", "any", "every", "most"):
+            return True
+        if end < len(doc) and doc[end].lemma_ in _BODY:
+            return False  # "kids head got red patches": a possessive without its apostrophe
+        # A bare plural asked about ("can kids catch it?", "do babies grow out of it?");
+        # "both kids have it", "the kids have it" are somebody's.
+        return (
+            end - start == 1
+            and doc[start].lower_ in _GENERIC_PLURALS
+            and bool(before)
+            and before[-1] in _QUESTION_WORDS | _GENERIC_BEFORE
+        )
+
+    def _checks_claim(self, end: int) -> bool:
+        """Does the deictic cue ending at ``end`` ask whether a claim is true ("is that true")?"""
+        words = [t.lower_ for t in self.doc[end : end + 2]]
+        return bool(words) and (words[0] in ("true", "right", "correct") or "myth" in words)
+
+    def _someone_has_it(self, cand: _Candidate) -> bool:
+        """After a general question, does the writer's child have it ("... ? my son has it")?
+
+        Not somebody else ("my coworker has it", "a kid in my son's class has it") and
+        not nobody ("none of mine have it").
+        """
+        doc = self.doc
+        for h, _ in self.cues.get("HAS_IT", []):
+            sid = self.sent_of[h]
+            if h < cand.end or sid <= self.sent_of[cand.start] or self._question_clause(h):
+                continue
+            if self._absent(h) or {t.lower_ for t in doc[max(0, h - 4) : h]} & _NOBODY:
+                continue
+            people = [(a, b) for a, b in self.in_sentence("CARE", sid) if a < h]
+            if people:
+                a, b = people[-1]
+                if not self._generic_person(a, b) and not _a_place(doc, b):
+                    return True
+        return False
 
 
 def _person_events(ctx: _DocContext) -> list[tuple[int, str, str]]:
@@ -590,11 +774,23 @@ def _owner(
         return "self", ""  # "my mum has psoriasis and now i have it too"
     if owner == "self" and ctx.community(cand, events):
         return "stranger", ""  # "school sent a note saying ringworm is going round"
-    if owner == "other" and any(
+    # Another adult, or another adult's child ("my sister's kids"), is context when
+    # their condition is history or the writer says they themselves are fine.
+    others = owner == "other" or (owner == "care" and _someone_elses(ctx, cand, events))
+    if others and any(
         ctx.doc[i].lower_ == "had" and ctx.clause_of[i] == clause
         for i in range(ctx.sents[sid][0], cand.start)
     ):
         return "family", ""  # "my grandma had lupus": another adult's history
-    if owner == "other" and ctx.present("SELF_FINE"):
+    if others and ctx.present("SELF_FINE"):
         return "family", ""  # "my mum has psoriasis, i've got nothing so far"
     return owner, word if owner != "self" else ""
+
+
+def _someone_elses(ctx: _DocContext, cand: _Candidate, events: list[tuple[int, str, str]]) -> bool:
+    """Is the child a candidate belongs to another person's ("my sister's kids")?"""
+    doc = ctx.doc
+    pos = max((p for p, kind, _ in events if p < cand.start and kind == "care"), default=-1)
+    if pos <= 0:
+        return False
+    return doc[pos - 1].lower_ in ("'s", "s") or doc[pos - 1].text.endswith("'s")

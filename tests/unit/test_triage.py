@@ -400,3 +400,119 @@ def test_fresh_probes_written_after_the_rules(row: dict[str, str]) -> None:
     result = screen(row["text"])
     assert result.level.value == row["referral"], result
     assert result.nutrient_deficiency is (row["nutrient"] == "true"), result
+
+
+# Issue 16, general questions, conditions already under care and someone else's: a
+# question about children or people in general, a claim checked ("is that true?"), an
+# alternative ("... or is it an infection?"), a question asked before anything happened;
+# a treatment that is working with nothing new or worse (hair growing back is not a
+# recurrence; a flare that is asked about, supposed or over is not one; "a new cream" is not
+# a new sign; "nothing new or bigger" is absent); a stranger, another adult's child, a
+# relative while the writer is fine. Each comes with close cases that must still refer:
+# the writer's own sign ("is this bald patch ringworm?"), a treated condition that is
+# spreading or not helped, an urgent sign told after the care, another person's current
+# problem.
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # general questions
+        ("should children with ringworm stay home from nursery?", Referral.NONE),
+        ("do toddlers usually outgrow eczema on the scalp?", Referral.NONE),
+        ("why does a child's bump on the head swell so fast? just curious", Referral.NONE),
+        ("is alopecia areata autoimmune or is it an infection?", Referral.NONE),
+        ("they say any lump on the scalp means cancer, is that true?", Referral.NONE),
+        ("is psoriasis curable or is it for life?", Referral.NONE),
+        ("is it ok to squeeze a boil? asking before i get one", Referral.NONE),
+        ("is it true that these tight braids cause alopecia?", Referral.NONE),
+        # ... and what they must not hide
+        ("is this bald patch ringworm?", Referral.DERMATOLOGIST),
+        ("is this bald patch normal?", Referral.DERMATOLOGIST),
+        ("is my alopecia permanent?", Referral.DERMATOLOGIST),
+        ("i think i have psoriasis, is it curable?", Referral.DERMATOLOGIST),
+        ("do children get ringworm on the scalp? my son has it now", Referral.DERMATOLOGIST),
+        ("my kids have ringworm, can they go to school?", Referral.DERMATOLOGIST),
+        ("both children have ringworm, what now?", Referral.DERMATOLOGIST),
+        ("kids head has red scaly patches, is it contagious??", Referral.DERMATOLOGIST),
+        ("my friend has a lump on her scalp, is it cancer?", Referral.DERMATOLOGIST),
+        # under a doctor's care with nothing new or worse
+        (
+            "my derm has me on a medicated foam for psoriasis, it's calm, which conditioner?",
+            Referral.NONE,
+        ),
+        (
+            "steroid jabs from the dermatologist for my alopecia patch, the hair is coming "
+            "back in, can i get highlights?",
+            Referral.NONE,
+        ),
+        (
+            "my psoriasis is under control with the clinic's lotion, will a perm make it flare?",
+            Referral.NONE,
+        ),
+        (
+            "my son's alopecia patch is being watched by his dermatologist, nothing new or "
+            "bigger since spring",
+            Referral.NONE,
+        ),
+        (
+            "the gp gave me a shampoo for my seb derm flare a few months ago and it settled",
+            Referral.NONE,
+        ),
+        (
+            "my derm just started me on a new cream for my psoriasis, any styling tips?",
+            Referral.NONE,
+        ),
+        (
+            "my wife's cysts have been checked and are harmless, she asked if hair oil makes "
+            "them worse?",
+            Referral.NONE,
+        ),
+        # ... and what they must not hide
+        (
+            "my derm has me on a steroid lotion but the psoriasis is spreading",
+            Referral.DERMATOLOGIST,
+        ),
+        (
+            "steroid jabs from the dermatologist for my alopecia but there are two new patches",
+            Referral.DERMATOLOGIST,
+        ),
+        (
+            "my psoriasis was under control with cream but it's flaring again, will a perm "
+            "make it worse?",
+            Referral.DERMATOLOGIST,
+        ),
+        (
+            "i'm not on any new meds and now there's a round bald patch above my ear",
+            Referral.DERMATOLOGIST,
+        ),
+        ("the doctor drained my boil but now there's pus and a fever", Referral.URGENT),
+        (
+            "my derm is treating my psoriasis and now i have a fever and my scalp is hot "
+            "and swollen",
+            Referral.URGENT,
+        ),
+        ("my doctor gave me cream for the sore on my scalp and it keeps bleeding", Referral.URGENT),
+        (
+            "my derm has me on a new lotion and now my lips are swollen and my throat feels tight",
+            Referral.URGENT,
+        ),
+        # someone else's, needing nothing from the writer
+        ("a well-known singer shaved her head because of alopecia", Referral.NONE),
+        ("my brother's kids had impetigo, my own children are fine", Referral.NONE),
+        ("my colleague has psoriasis, i dont have anything like it", Referral.NONE),
+        ("my grandad had scarring alopecia, will i get it too? my scalp is normal", Referral.NONE),
+        (
+            "is ringworm contagious? a girl in my daughter's class has it, my kids are fine",
+            Referral.NONE,
+        ),
+        ("does ringworm always look like a ring? nobody here has it", Referral.NONE),
+        # ... and what they must not hide
+        ("my brother's kids have impetigo on their scalps right now", Referral.DERMATOLOGIST),
+        ("my grandad has an open sore on his scalp that won't heal", Referral.DERMATOLOGIST),
+        ("my aunt has scarring alopecia and now i have it too", Referral.DERMATOLOGIST),
+        ("my son has a round bald patch", Referral.DERMATOLOGIST),
+    ],
+)
+def test_questions_under_care_and_someone_elses(text: str, level: Referral) -> None:
+    """General questions, care with nothing new and others' conditions; their neighbours refer."""
+    result = screen(text)
+    assert result.level is level, [(f.condition, f.text, f.about) for f in result.flags]
