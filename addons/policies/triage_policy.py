@@ -42,7 +42,7 @@ from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted, U
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from scalpcare import screening, situations
+from scalpcare import screening, situations, triage
 from scalpcare.contract import (
     NUTRIENT_DEFICIENCY_SUSPECTED,
     REFERRAL,
@@ -78,6 +78,17 @@ def message_level(parse_data: dict[str, Any] | None, text: str | None = None) ->
         The level, ``none`` when nothing was found.
     """
     return screen_parsed(parse_data, text).level
+
+
+def models_call_alone(message: UserUttered | None) -> bool:
+    """Whether the message's level is the learned screener's alone (the rules found none)."""
+    data = (message.parse_data if message is not None else None) or {}
+    screened = data.get(triage.PARSE_PROPERTY)
+    return (
+        isinstance(screened, Mapping)
+        and screened.get("rules_level") == Referral.NONE.value
+        and screened.get("level") != Referral.NONE.value
+    )
 
 
 #: What a message with only a ``doctor``-level finding (a nutrient context) asked
@@ -449,10 +460,15 @@ class TriagePolicy(Policy):
         if latest_action == self.triage_action:
             # The triage reply already said "English only" with the salon's phone.
             found = tuple(f for f in found if f is not situations.Situation.OTHER_LANGUAGE)
-        if level is Referral.DOCTOR and situations.defers_referral(
-            found, situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
+        answered = situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
+        lice = situations.Situation.LICE in found or situations.Situation.LICE.value in answered
+        if level is Referral.DOCTOR and (
+            situations.defers_referral(found, answered) or (lice and models_call_alone(latest))
         ):
-            # Chemotherapy or a diagnosis under care: no deficiency guess. (A dermatologist
+            # Chemotherapy or a diagnosis under care: no deficiency guess; head lice: its
+            # answer names the pharmacist or GP, and the learned screener's doctor call on
+            # "my daughter has lice" adds nothing (the rules' nutrient context still
+            # counts). (A dermatologist
             # finding still gets its referral: "worried about skin cancer, a scaly spot that
             # bleeds" reads as chemotherapy too, and safety comes first.)
             level = Referral.NONE

@@ -523,6 +523,32 @@ def test_policy_answers_a_situation_and_suppresses_a_deficiency_guess(
     assert _predict(policy, rasa_domain, answered) is None
 
 
+@pytest.mark.parametrize(
+    ("rules_level", "expected"),
+    [
+        ("none", SITUATION),  # the learned screener's doctor call alone: the lice answer
+        ("doctor", "action_triage"),  # the rules' nutrient context still gets its referral
+    ],
+)
+def test_lice_takes_the_place_of_the_models_doctor_call_alone(
+    policy: TriagePolicy, rasa_domain: Domain, rules_level: str, expected: str
+) -> None:
+    """ "my daughter has lice": the answer names the pharmacist or GP, no doctor's reply."""
+    lice = _user("I think my daughter has lice, what do I do")
+    parse = dict(lice.parse_data)
+    parse["triage"] = {**parse["triage"], "level": "doctor", "rules_level": rules_level}
+    doctor = UserUttered(lice.text, lice.intent, [], parse_data=parse)  # type: ignore[arg-type]
+    assert _predict(policy, rasa_domain, [ActionExecuted(LISTEN), doctor]) == expected
+    if expected == SITUATION:  # answered: nothing follows (no doctor's reply after it)
+        after = [
+            ActionExecuted(LISTEN),
+            doctor,
+            ActionExecuted(SITUATION),
+            SlotSet("situations_answered", ["lice"]),
+        ]
+        assert _predict(policy, rasa_domain, after) in (None, LISTEN)
+
+
 def test_a_paused_conversation_answers_a_crisis_only(rasa_domain: Domain) -> None:
     """In a handoff, a crisis is answered; a lice question waits for staff."""
     from rasa.shared.core.events import ConversationPaused
