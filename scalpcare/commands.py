@@ -176,7 +176,10 @@ _AMOUNT_QUESTION = re.compile(
 _OWN_TOPIC = re.compile(
     r"\b(?:facial|routine|exfoliat\w*|scrub\w*|shampoo\w*|wash\w*|serum|salicylic|peel\w*|"
     r"enzyme\w*|book\w*|appointment|salon|rinse|conditioner|dry shampoo|results?|work|"
-    r"notice|difference|until|grow\w*)\b"
+    r"notice|difference|until|grow\w*|"
+    # the routine as a whole: "how often should i do the whole thing?"
+    r"whole thing|all of it|the lot|everything|all (?:the |of the |those |these )?steps|"
+    r"full thing)\b"
 )
 MAX_FOLLOW_UP_CHARS = 120
 

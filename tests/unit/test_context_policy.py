@@ -311,6 +311,8 @@ BOOKED = [
         (MASSAGE, None, "how often should I do this?", "action_massage_limits"),
         # its own topic, or no amount: not a follow-up
         (MASSAGE, None, "how often should I do the routine?", None),
+        (MASSAGE, None, "how often should i do the whole thing?", None),
+        (MASSAGE, None, "and all the steps, how often?", None),
         (MASSAGE, None, "how long until i notice anything?", None),
         # "in a week" is how fast, not how often: a claim to check, not an amount
         (MASSAGE, None, "someone said you get a centimetre in a week, can it do that", None),
