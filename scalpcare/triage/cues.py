@@ -178,6 +178,11 @@ _CUES: dict[str, tuple[str, ...]] = {
         "=waiting|=waitlist|=referred",
         "=new",
     ),
+    # Something read or heard ("saw a news bit about ...", "i read it can scar").
+    "REPORTED": (
+        "=read|=heard|=saw|=watched|=seen ~4 =about",
+        "=read|=heard|=saw =it|=they|=that =can|=could|=may|=might|=causes|=cause",
+    ),
     # A question about conditions in general ("is ringworm contagious?").
     "GENERAL_Q": (
         "=usually|=normally|=typically|=generally|=common|=commonly|=myth|=contagious"
@@ -336,3 +341,5 @@ _NOT_YET = _MODAL_OPENERS | _words("before until till unless if when whether")
 _GENERIC_BEFORE = _words("most many all some for in with on of")
 # WORSE cues that name an episode, which may be over ("my flare a few months ago").
 _EPISODE_WORDS = _words("flare flared flares flaring worse worsened returned")
+# Words that make a finding somebody's own ("saw that my scalp ...", "about this patch").
+_OWN_WORDS = _POSSESSIVES | _DEMONSTRATIVES | _words("i me mine i'm i've im ive")

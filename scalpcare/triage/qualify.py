@@ -27,6 +27,7 @@ from scalpcare.triage.cues import (
     _NOT_A_SIGN,
     _NOT_YET,
     _ONSET_RULES,
+    _OWN_WORDS,
     _PARTLY_AFTER,
     _PARTLY_BEFORE,
     _PLACES,
@@ -517,6 +518,27 @@ class _DocContext:
             ):
                 continue  # "not sure if it's psoriasis" is a suspicion; "how do i know if" is not
             return True
+        return self.reported(cand)
+
+    def reported(self, cand: _Candidate) -> bool:
+        """A condition in something read or heard, with nobody's sign between.
+
+        "saw a news bit about skin cancer", "i read it can scar"; not "saw that my scalp
+        has a bald patch", nor when somebody is said to have it after all.
+        """
+        sid = self.sent_of[cand.start]
+        doc = self.doc
+        for _rs, re_ in self.in_sentence("REPORTED", sid):
+            if re_ > cand.start or self.clause_of[re_ - 1] != self.clause_of[cand.start]:
+                continue
+            between = doc[re_ : cand.start]
+            if any(t.lower_ in _OWN_WORDS for t in between) or any(
+                re_ <= s < cand.start
+                for key in ("CARE", "OTHER")
+                for s, _ in self.cues.get(key, [])
+            ):
+                continue  # "saw that my scalp has a bald patch"
+            return not (self.affirmed_later(cand) or self._someone_has_it(cand))
         return False
 
     def affirmed_later(self, cand: _Candidate) -> bool:

@@ -495,6 +495,13 @@ def test_fresh_probes_written_after_the_rules(row: dict[str, str]) -> None:
             "my derm has me on a new lotion and now my lips are swollen and my throat feels tight",
             Referral.URGENT,
         ),
+        # something read or heard
+        ("watched a documentary about alopecia last night, so sad", Referral.NONE),
+        ("my sister wants a henna tattoo, i heard it can blister", Referral.NONE),
+        # ... and what it must not hide
+        ("read about alopecia and now i've found a bald patch on my crown", Referral.DERMATOLOGIST),
+        ("i saw that my scalp has a bald patch in the mirror", Referral.DERMATOLOGIST),
+        ("watched a video about psoriasis and i think i have it too", Referral.DERMATOLOGIST),
         # someone else's, needing nothing from the writer
         ("a well-known singer shaved her head because of alopecia", Referral.NONE),
         ("my brother's kids had impetigo, my own children are fine", Referral.NONE),
