@@ -374,6 +374,11 @@ _TRIGGER = re.compile(
     r"using|i'?ve|i'?m|colou?ring|dyeing|bleaching|washing|swimming|stress|winter|summer|"
     r"cold|heat|hot|sweat\w*|exercise|the gym|workouts?)\b[^.!?\n;,]{0,60}"
     r"|\b(?:triggered|set off|brought on|caused|made worse|started)\s+by\s+[^.!?\n;,]{2,50}"
+    # "started after football camp", "appeared right after the holiday"
+    r"|\b(?:started|began|appeared|came up|showed up|kicked off)\s+"
+    r"(?:right |just |soon |straight )?after\s+"
+    r"(?!\d|a few\b|a couple\b|about\b|around\b|one\b|two\b|three\b|some\b|several\b|"
+    r"a (?:day|week|month|year)\b)[^.!?\n;,]{3,50}"
     r"|\b(?:right |straight |just |a day or two |a few days )?after\s+(?:(?:i|we|she|he)\s+"
     r"(?:colou?r|colou?red|dye|dyed|bleach|bleached|use|used|wash|washed|swim|swam|switched|"
     r"started|changed|had|got|went|tried)"
@@ -644,9 +649,26 @@ _SUMMARY_REQUEST = re.compile(
     r"\b(?:write|jot|put|note|type|list)\b[^.?!]{0,25}\b(?:down|up|together|out)\b"
     r"|\bwhat (?:should|do|shall|to|can) i (?:tell|say to|ask|show|mention to)\b"
     r"|\bsumm(?:ary|arise|arize|ed up)\b"
-    r"|\bnotes? (?:for|to take to) (?:the|my) (?:appointment|dermatologist|derm|doctor|gp)\b",
+    r"|\bnotes? (?:for|to take to) (?:the|my) (?:appointment|dermatologist|derm|doctor|gp)\b"
+    # "something to show my doctor", "a copy of what i told you for my appointment"
+    r"|\b(?:something|anything|a note|a copy|a list|a record|a printout)\b[^.?!]{0,40}"
+    r"\b(?:show|take|give|bring|for)\b[^.?!]{0,20}\b(?:doctor|gp|derm\w*|appointment|nurse|"
+    r"specialist|consultant)\b"
+    r"|\bcopy of (?:what|everything|all)\b[^.?!]{0,20}\b(?:said|told|wrote|typed|mentioned)\b",
     re.IGNORECASE,
 )
+#: "can you add that?", "put that in too": a change to the summary just given.
+_SUMMARY_ADDITION = re.compile(
+    r"\b(?:add|include|put|stick|mention)\s+(?:that|this|it|those|these)\b"
+    r"|\b(?:add|include)\b[^.?!]{0,30}\b(?:summary|notes?|list)\b"
+    r"|\bupdate (?:it|the summary|that)\b",
+    re.IGNORECASE,
+)
+
+
+def adds_to_summary(text: str | None) -> bool:
+    """Does the message ask to add something to the summary just given (pure)?"""
+    return bool(text) and bool(_SUMMARY_ADDITION.search(text or ""))
 
 
 def asks_for_summary(text: str | None) -> bool:

@@ -66,7 +66,7 @@ from scalpcare.confirmation import confirms
 from scalpcare.contract import REFERRAL, Referral
 from scalpcare.massage import parse_habit
 from scalpcare.massage_habits import MASSAGE_WORDS, reports_habit
-from scalpcare.referral import asks_for_summary
+from scalpcare.referral import adds_to_summary, asks_for_summary
 
 #: The slot set while a yes/no question waits -> (the action for yes, the action for no).
 QUESTIONS: Mapping[str, tuple[str, str]] = {
@@ -310,7 +310,12 @@ def faq_again_action(
 SUMMARY_ACTION = "action_referral_summary"
 
 
-def summary_action(active_loop: str | None, referral: str | None, text: str | None) -> str | None:
+def summary_action(
+    active_loop: str | None,
+    referral: str | None,
+    text: str | None,
+    summary_just_given: bool = False,
+) -> str | None:
     """The appointment summary, asked for in words while a referral stands (pure).
 
     "could you write down what i should tell the dermatologist?" is a yes to the summary
@@ -321,9 +326,25 @@ def summary_action(active_loop: str | None, referral: str | None, text: str | No
     """
     if active_loop not in (None, CONSULTATION_FORM):
         return None
-    if Referral.parse(referral) is Referral.NONE or not asks_for_summary(text):
+    if Referral.parse(referral) is Referral.NONE:
         return None
-    return SUMMARY_ACTION
+    if asks_for_summary(text) or (summary_just_given and adds_to_summary(text)):
+        # "can you add that?" right after the summary: it again, with what was added.
+        return SUMMARY_ACTION
+    return None
+
+
+def answered_last_turn(events: Sequence[Event], action: str) -> bool:
+    """Did ``action`` run in the assistant's turn before the latest message (pure)?"""
+    users_seen = 0
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            users_seen += 1
+            if users_seen > 1:
+                return False
+        elif isinstance(event, ActionExecuted) and users_seen == 1 and event.action_name == action:
+            return True
+    return False
 
 
 def stop_booking_action(active_loop: str | None, text: str | None) -> str | None:
@@ -599,7 +620,12 @@ class ContextPolicy(Policy):
                 or skip_action(loop, text)
                 or stop_booking_action(loop, text)
                 or change_request_action(loop, intent, text)
-                or summary_action(loop, tracker.get_slot(REFERRAL), text)
+                or summary_action(
+                    loop,
+                    tracker.get_slot(REFERRAL),
+                    text,
+                    answered_last_turn(events, SUMMARY_ACTION),
+                )
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
                 or faq_rescue_action(loop, intent, latest.parse_data if latest else None, text)
                 or habit_action(

@@ -17,6 +17,7 @@ from rasa.shared.core.events import (
 from addons.policies.context_policy import (
     after_answer,
     answer_action,
+    answered_last_turn,
     asks_in_a_row,
     booking_answer_action,
     booking_reply_action,
@@ -579,6 +580,16 @@ def test_a_follow_up_after_the_routine(events: list, parse_data: dict, action: s
         ),
         ("doctor", "can i have a summary for my gp", "action_referral_summary"),
         ("urgent", "what do i tell them at urgent care", "action_referral_summary"),
+        (
+            "dermatologist",
+            "can you give me something to show my doctor?",
+            "action_referral_summary",
+        ),
+        (
+            "dermatologist",
+            "can i get a copy of what i told you for my appointment",
+            "action_referral_summary",
+        ),
         # no referral stands, or no summary asked for
         ("none", "can you write that down for me", None),
         (None, "what should i tell the dermatologist", None),
@@ -589,6 +600,25 @@ def test_summary_action(referral: str | None, text: str, action: str | None) -> 
     assert summary_action(None, referral, text) == action
     assert summary_action("consultation_form", referral, text) == action
     assert summary_action("booking_form", referral, text) is None
+
+
+def test_a_summary_just_given_is_given_again_with_what_is_added() -> None:
+    """ "can you add that?" right after the summary; not otherwise, nor without a referral."""
+    text = "oh and i've been using a tea tree shampoo. can you add that?"
+    assert summary_action(None, "dermatologist", text, True) == "action_referral_summary"
+    assert summary_action(None, "dermatologist", text, False) is None
+    assert summary_action(None, "none", text, True) is None
+
+
+def test_answered_last_turn() -> None:
+    events = [
+        UserUttered("yes please"),
+        ActionExecuted("action_referral_summary"),
+        ActionExecuted("action_listen"),
+        UserUttered("can you add that?"),
+    ]
+    assert answered_last_turn(events, "action_referral_summary")
+    assert not answered_last_turn(events[:1] + events[3:], "action_referral_summary")
 
 
 def _selected(confidence: float) -> dict[str, Any]:

@@ -438,6 +438,7 @@ def test_the_summary_keeps_the_age_of_whom_it_is_about(
         ("much worse in winter", "worse in winter"),
         ("red patches since having my baby", "since having my baby"),
         ("i think it was triggered by a hair dye", "triggered by a hair dye"),
+        ("it started after football camp", "started after football camp"),
     ],
 )
 def test_the_summary_says_what_sets_it_off(message: str, trigger: str) -> None:
@@ -452,6 +453,7 @@ def test_the_summary_says_what_sets_it_off(message: str, trigger: str) -> None:
         "since last march",
         "after a week it was still there",
         "i wash it every other day",
+        "started after 2 days",
     ],
 )
 def test_a_duration_or_a_habit_is_not_a_trigger(message: str) -> None:
