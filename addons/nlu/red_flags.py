@@ -310,7 +310,9 @@ class RedFlagScreener(TrainedReader):
         vector = sentence_vector(message, model.dense_size)
         probs = model.probabilities(text, vector)
         model_level = model.level(probs)
-        result = screening.combine(rules, model_level, model.signs(probs), probs)
+        result = screening.combine(
+            rules, model_level, model.signs(probs), probs, model.level_below_urgent(probs)
+        )
         read = {
             "level": model_level.value,
             "probabilities": {head: round(p, 4) for head, p in probs.items()},

@@ -105,6 +105,23 @@ def test_combine_makes_urgent_combinations_from_the_models_signs() -> None:
     assert "fever_with_infection" in result.conditions
 
 
+@pytest.mark.parametrize(
+    ("signs", "unsupported", "level"),
+    [
+        (["swelling"], D, D),  # no urgent sign: the other heads' level
+        ([], C, C),  # "vegetarian, lost weight fast, hair coming out": a doctor's matter
+        ([], N, N),
+        (["allergic"], C, U),  # an urgent sign supports the urgent call
+    ],
+)
+def test_an_urgent_call_without_an_urgent_sign_takes_the_other_heads_level(
+    signs: list[str], unsupported: Referral, level: Referral
+) -> None:
+    """The model's urgent head needs an urgent sign; without one, the level below decides."""
+    result = screening.combine(ScreenResult(), U, signs, {}, unsupported)
+    assert result.level is level
+
+
 def test_combine_nutrient_sign_sets_the_nutrient_flag() -> None:
     """The model's deficiency sign is nutrient context."""
     result = screening.combine(ScreenResult(), C, ["deficiency"])
