@@ -28,6 +28,7 @@ Rasa channel it extends.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -92,7 +93,7 @@ async def conversation_kept(conversation: str) -> bool:
     if store is None:
         return True
     try:
-        return await store.stored(conversation)
+        return await asyncio.to_thread(store.has_events, conversation)
     except Exception:  # the store's own failure handling has logged it
         return True
 

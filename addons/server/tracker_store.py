@@ -55,14 +55,12 @@ Use it in ``endpoints.yml``::
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import logging
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -151,11 +149,6 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         """Create the store as ``SQLTrackerStore`` does, with an empty cache."""
         super().__init__(*args, **kwargs)
         self._cache: OrderedDict[str, CachedConversation] = OrderedDict()
-        #: Runs the database work of a save (:meth:`_append`) off the event loop.
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-store")
-        #: Each conversation's save still on the writer thread: a read of that
-        #: conversation waits for it (:meth:`written`).
-        self._pending: dict[str, asyncio.Future[Any]] = {}
         options = engine_options(self.engine.url)
         if options is not None:
             rasa_engine = self.engine
@@ -172,23 +165,6 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         self.engine.hide_parameters = True
         global _active
         _active = weakref.ref(self)
-
-    async def written(self, sender_id: str) -> None:
-        """Wait until the sender's save on the writer thread (if any) has committed.
-
-        Replies can reach a client before their turn is saved (the widget's socket.io
-        channel sends each as its action runs), so a read right after a reply must not
-        see the database before that commit. A failed save is reported by the save
-        itself; the read then goes on with what is stored.
-        """
-        pending = self._pending.get(sender_id)
-        if pending is not None:
-            await asyncio.wait([pending])
-
-    async def stored(self, sender_id: str) -> bool:
-        """:meth:`has_events` after the sender's pending save, off the event loop."""
-        await self.written(sender_id)
-        return await asyncio.to_thread(self.has_events, sender_id)
 
     def has_events(self, sender_id: str) -> bool:
         """Tell whether anything is stored for ``sender_id`` (blocking; one indexed query)."""
@@ -316,7 +292,6 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         Returns:
             The tracker, or None if nothing is stored for the sender.
         """
-        await self.written(sender_id)
         with self._failures_reported("reading", sender_id), self.session_scope() as session:
             entry = self._cached(session, sender_id) or self._load(session, sender_id)
         if entry is None or not entry.session or not self.domain:
@@ -337,7 +312,6 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         Returns:
             The tracker, or None if nothing is stored for the sender.
         """
-        await self.written(sender_id)
         with self._failures_reported("reading", sender_id), self.session_scope() as session:
             rows = self._event_query(
                 session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
@@ -398,15 +372,7 @@ class ScalpCareTrackerStore(SQLTrackerStore):
 
         With a cache entry that still matches the database, the stored session
         length is known without a query and the new rows are added to the entry;
-        otherwise ``SQLTrackerStore.save``'s count is used and the entry is dropped.
-
-        The database work runs on the store's writer thread (:attr:`_writer`), not on
-        the event loop: a commit waits for the disk (SQLite's ``fsync``, PostgreSQL's
-        round trips), and meanwhile the loop goes on with the other conversations. The
-        turn still ends only after the commit (this coroutine waits for it), so the REST
-        reply follows it and Rasa's lock keeps the conversation's next message waiting as
-        before; a read of this conversation in the meantime (the HTTP API right after a
-        socket.io reply) waits for it too (:meth:`written`).
+        otherwise ``SQLTrackerStore.save`` runs and the entry is dropped.
 
         Args:
             tracker: The conversation to store.
@@ -414,41 +380,25 @@ class ScalpCareTrackerStore(SQLTrackerStore):
         """
         sender_id = tracker.sender_id
         await self.stream_events(tracker)
-        entry = self._cache.get(sender_id)
-
-        def write() -> tuple[bool, list[CachedRow]]:
-            with self.session_scope() as session:
-                cached = entry is not None and entry.matches(self._fingerprint(session, sender_id))
-                if entry is not None and cached:
-                    stored = len(entry.session)
-                else:
-                    stored = self._event_query(
-                        session, sender_id, fetch_events_from_all_sessions=False
-                    ).count()
-                new_events = events[stored:]
-                rows = [self._event_row(sender_id, event) for event in new_events]
-                session.add_all(rows)
-                session.flush()  # assigns the ids
-                added = [
-                    CachedRow(row.id, row.timestamp, event)
-                    for row, event in zip(rows, new_events, strict=True)
-                ]
-                session.commit()
-            return cached, added
-
-        pending = asyncio.get_running_loop().run_in_executor(self._writer, write)
-        self._pending[sender_id] = pending
-        try:
-            cached, added = await pending
-        finally:
-            if self._pending.get(sender_id) is pending:
-                del self._pending[sender_id]
-        if entry is not None and cached:
+        with self.session_scope() as session:
+            entry = self._cached(session, sender_id)
+            if entry is None:
+                stored = self._event_query(
+                    session, sender_id, fetch_events_from_all_sessions=False
+                ).count()
+            else:
+                stored = len(entry.session)
+            new_events = events[stored:]
+            rows = [self._event_row(sender_id, event) for event in new_events]
+            session.add_all(rows)
+            session.flush()  # assigns the ids
+            added = [
+                CachedRow(row.id, row.timestamp, event)
+                for row, event in zip(rows, new_events, strict=True)
+            ]
+            session.commit()
+        if entry is not None:
             entry.append(added)
-            if self._cache.get(sender_id) is entry:
-                self._cache.move_to_end(sender_id)
-        elif entry is not None and self._cache.get(sender_id) is entry:
-            del self._cache[sender_id]
         logger.debug(f"Tracker with sender_id '{sender_id}' stored to database")
 
     def _erasure_applied(self, session: Any, sender_id: str, erase_event: Event) -> bool:

@@ -8,10 +8,7 @@ its rows afterwards, so the PostgreSQL database can be shared.
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import threading
-import time
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -628,89 +625,3 @@ async def test_forget_me_drops_the_cache(open_store: Any, prefix: str) -> None:
     assert reloaded is not None
     assert [e.as_dict()["event"] for e in reloaded.events] == ["action", "bot", "action"]
     _assert_no_secrets(store, sender)
-
-
-# --------------------------------------------------------------------------
-# Saving off the event loop.
-
-
-async def test_a_save_leaves_the_event_loop_running(
-    open_store: Any, prefix: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The rows are written on the writer thread while other coroutines run."""
-    sender = f"{prefix}-off-loop"
-    store = open_store()
-    await store.save(_tracker(sender, _turns()))
-    tracker = await store.retrieve(sender)
-    assert tracker is not None
-    threads: set[str] = set()
-    build_row = store._event_row
-
-    def slow_row(sender_id: str, event: Event) -> Any:  # a slow disk
-        threads.add(threading.current_thread().name)
-        time.sleep(0.05)
-        return build_row(sender_id, event)
-
-    monkeypatch.setattr(store, "_event_row", slow_row)
-    ticks = 0
-    done = asyncio.Event()
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while not done.is_set():
-            ticks += 1
-            await asyncio.sleep(0.001)
-
-    task = asyncio.create_task(ticker())
-    for event in _faq_turn(1):
-        tracker.update(event)
-    await store.save(tracker)
-    done.set()
-    await task
-    assert threads and all(name.startswith("tracker-store") for name in threads)
-    assert ticks > 20  # 4 rows x 50 ms: the loop kept running
-    again = await open_store().retrieve(sender)  # from the database
-    assert again is not None and _dicts(again.events) == _dicts(tracker.events)
-    cached = await store.retrieve(sender)  # from the cache, with the rows just added
-    assert cached is not None and _dicts(cached.events) == _dicts(tracker.events)
-
-
-@pytest.mark.parametrize("read", ["retrieve", "retrieve_full_tracker", "stored"])
-async def test_a_read_during_a_save_waits_for_its_commit(
-    open_store: Any, prefix: str, monkeypatch: pytest.MonkeyPatch, read: str
-) -> None:
-    """A read of the conversation while its save is on the writer thread sees the save.
-
-    The widget gets its replies before the turn is saved, and may ask the HTTP API for
-    the conversation at once: that read must not see the database before the commit.
-    """
-    sender = f"{prefix}-read-{read}"
-    store = open_store()
-    first = _tracker(sender, _turns())
-    if read != "stored":
-        await store.save(first)
-    tracker = await store.retrieve(sender) if read != "stored" else first
-    assert tracker is not None
-    started = threading.Event()
-    build_row = store._event_row
-
-    def slow_row(sender_id: str, event: Event) -> Any:  # a slow disk
-        started.set()
-        time.sleep(0.05)
-        return build_row(sender_id, event)
-
-    monkeypatch.setattr(store, "_event_row", slow_row)
-    if read != "stored":
-        for event in _faq_turn(1):
-            tracker.update(event)
-    saving = asyncio.create_task(store.save(tracker))
-    while not started.is_set():  # the writer thread has begun, nothing is committed
-        await asyncio.sleep(0.001)
-    assert not saving.done()
-    if read == "stored":
-        assert await store.stored(sender) is True
-    else:
-        got = await getattr(store, read)(sender)
-        assert got is not None and _dicts(got.events) == _dicts(tracker.events)
-    assert saving.done()
-    await saving
