@@ -362,16 +362,22 @@ def to_answer(
     return tuple(s for s in found if s in repeat or s.value not in answered)
 
 
-def defers_referral(found: tuple[Situation, ...], answered: tuple[str, ...] = ()) -> bool:
+def defers_referral(
+    found: tuple[Situation, ...], answered: tuple[str, ...] = (), models_call_alone: bool = False
+) -> bool:
     """Is a ``doctor`` (nutrient) finding left to the care the person already has?
 
     Someone on chemotherapy is pointed to their oncology team, never to a deficiency guess;
     someone whose condition is already diagnosed and treated is pointed back to that
     professional: their answer says so, in this message (``found``) or earlier in the
-    conversation (``answered``). A ``dermatologist`` or ``urgent`` finding is never
-    deferred (docs/content-rules.md).
+    conversation (``answered``). Head lice's answer names the pharmacist or GP, so it takes
+    the place of a doctor's call of the learned screener alone (``models_call_alone``: "my
+    daughter has lice, what do I do"); the rules' nutrient context is still referred. A
+    ``dermatologist`` or ``urgent`` finding is never deferred (docs/content-rules.md).
     """
     care = {Situation.CHEMO, Situation.UNDER_CARE}
+    if models_call_alone:
+        care.add(Situation.LICE)
     return bool(care & set(found)) or bool({s.value for s in care} & set(answered))
 
 
@@ -493,12 +499,23 @@ def pregnancy_reminder(text: str | None, answered: Iterable[str]) -> bool:
     "and if i put a few drops of rosemary oil in with it?", "is the exfoliating bit ok for
     me?": the pregnancy answer is not given again in full, but its point is (pure).
     """
-    if Situation.PREGNANCY.value not in set(answered):
+    return _asks_again(text, answered, Situation.PREGNANCY, _PREGNANCY_CHECKED, _ASKS_IF_SAFE)
+
+
+def _asks_again(
+    text: str | None,
+    answered: Iterable[str],
+    situation: Situation,
+    topic: re.Pattern[str],
+    asks: re.Pattern[str],
+) -> bool:
+    """A question about ``topic`` after ``situation`` was answered, not a booking (pure)."""
+    if situation.value not in set(answered):
         return False
     norm = normalise((text or "")[:MAX_CHARS])
     if _ASKS_TO_BOOK.search(norm):
         return False
-    return bool(_PREGNANCY_CHECKED.search(norm) and _ASKS_IF_SAFE.search(norm))
+    return bool(topic.search(norm) and asks.search(norm))
 
 
 #: A short reminder to a later question about treating head lice, once lice were answered.
@@ -519,12 +536,7 @@ def lice_reminder(text: str | None, answered: Iterable[str]) -> bool:
     "whats the best treatment to buy", "will tea tree oil kill them?": the lice answer's
     point (a pharmacist or GP advises on treatment) again, in a line; never a product.
     """
-    if Situation.LICE.value not in set(answered):
-        return False
-    norm = normalise((text or "")[:MAX_CHARS])
-    if _ASKS_TO_BOOK.search(norm):
-        return False
-    return bool(_LICE_TREATMENT.search(norm) and _ASKS.search(norm))
+    return _asks_again(text, answered, Situation.LICE, _LICE_TREATMENT, _ASKS)
 
 
 #: Hair colour, bleach, perms or relaxers asked about in pregnancy: the real question gets

@@ -460,17 +460,15 @@ class TriagePolicy(Policy):
         if latest_action == self.triage_action:
             # The triage reply already said "English only" with the salon's phone.
             found = tuple(f for f in found if f is not situations.Situation.OTHER_LANGUAGE)
-        answered = situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
-        lice = situations.Situation.LICE in found or situations.Situation.LICE.value in answered
-        if level is Referral.DOCTOR and (
-            situations.defers_referral(found, answered) or (lice and models_call_alone(latest))
+        if level is Referral.DOCTOR and situations.defers_referral(
+            found,
+            situations.answered(tracker.get_slot(SITUATIONS_ANSWERED)),
+            models_call_alone(latest),
         ):
             # Chemotherapy or a diagnosis under care: no deficiency guess; head lice: its
-            # answer names the pharmacist or GP, and the learned screener's doctor call on
-            # "my daughter has lice" adds nothing (the rules' nutrient context still
-            # counts). (A dermatologist
-            # finding still gets its referral: "worried about skin cancer, a scaly spot that
-            # bleeds" reads as chemotherapy too, and safety comes first.)
+            # answer takes the place of the learned screener's doctor call alone. (A
+            # dermatologist finding still gets its referral: "worried about skin cancer, a
+            # scaly spot that bleeds" reads as chemotherapy too, and safety comes first.)
             level = Referral.NONE
         if latest_action == SITUATION_ACTION and latest is not None:
             intent = answer_intent(intent, latest.parse_data)
