@@ -99,13 +99,7 @@ async def screener_cost(model: str, rounds: int) -> dict[str, float]:
     def model_pass() -> None:
         for text in MESSAGES:
             probs = learned.probabilities(text, vectors[text])
-            screening.combine(
-                rules[text],
-                learned.level(probs),
-                learned.signs(probs),
-                probs,
-                learned.level_below_urgent(probs),
-            )
+            screening.combine_reading(rules[text], learned, probs)
 
     result: dict[str, float] = {"messages": rounds * len(MESSAGES)}
     for name, work in (("rules_cpu_ms", rules_pass), ("model_cpu_ms", model_pass)):

@@ -54,6 +54,7 @@ __all__ = [
     "ConversationState",
     "ScreeningModel",
     "combine",
+    "combine_reading",
     "conversation_state",
     "describes_symptom",
     "hashed_features",
@@ -270,6 +271,19 @@ def combine(
         tuple(sorted(signs)),
         rules.resolved,
         rules.set_aside,
+    )
+
+
+def combine_reading(
+    rules: ScreenResult, model: ScreeningModel, probabilities: Mapping[str, float]
+) -> ScreenResult:
+    """:func:`combine` with the model's own reading of its probabilities for the message."""
+    return combine(
+        rules,
+        model.level(probabilities),
+        model.signs(probabilities),
+        probabilities,
+        model.level_below_urgent(probabilities),
     )
 
 

@@ -73,10 +73,7 @@ class Screener:
         if not use_model or self.model is None or detect_language(text) is not None:
             return rules
         probs = self.model.probabilities(text, self.vectors[text])
-        model = self.model
-        return screening.combine(
-            rules, model.level(probs), model.signs(probs), probs, model.level_below_urgent(probs)
-        )
+        return screening.combine_reading(rules, self.model, probs)
 
     def level(self, item: Item, use_rules: bool = True, use_model: bool = True) -> Referral:
         results = [self.results(turn, use_rules, use_model) for turn in item.turns]

@@ -309,12 +309,9 @@ class RedFlagScreener(TrainedReader):
             return triage_data(rules)
         vector = sentence_vector(message, model.dense_size)
         probs = model.probabilities(text, vector)
-        model_level = model.level(probs)
-        result = screening.combine(
-            rules, model_level, model.signs(probs), probs, model.level_below_urgent(probs)
-        )
+        result = screening.combine_reading(rules, model, probs)
         read = {
-            "level": model_level.value,
+            "level": model.level(probs).value,
             "probabilities": {head: round(p, 4) for head, p in probs.items()},
         }
         return triage_data(result, rules.level, read)
