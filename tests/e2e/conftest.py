@@ -22,7 +22,8 @@ import pytest
 from tests.mail import Mailbox, smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "scalp-care.tar.gz"
+#: The model under test; SCALP_CARE_MODEL points elsewhere (a helper's own trained model, say).
+MODEL = Path(os.environ.get("SCALP_CARE_MODEL", ROOT / "models" / "scalp-care.tar.gz"))
 START_TIMEOUT_S = 240
 #: The routine check-in follows this many seconds after consent in the tests.
 CHECKIN_DELAY_S = 3
