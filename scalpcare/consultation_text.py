@@ -54,6 +54,9 @@ _PSEUDO_NEGATION = re.compile(
     r"(?:more|less)\s+than|go|last|survive|manage)\b"
 )
 _DOUBLE_NEGATION = re.compile(r"\b(?:can'?t|cannot|can\s+not|couldn'?t|never)\b")
+# "a no-no", "is tea tree a no no when pregnant": the idiom for something to avoid, not a
+# denial of what follows it (both of its "no"s are skipped as cues).
+_NO_NO = re.compile(r"\bno[\s-]+no\b")
 # A negation scope ends at punctuation or a contrastive word ("no dandruff but
 # very oily"), or at "and" that starts a new statement ("no flakes and it's oily").
 _SCOPE_BREAK = re.compile(
@@ -130,9 +133,12 @@ class TextContext:
         self.breaks = [m.start() for m in _SCOPE_BREAK.finditer(text)]
         self.clause_ends = [m.end() for m in _CLAUSE_END.finditer(text)]
         self.scopes: list[tuple[int, int]] = []
+        idioms = [(m.start(), m.end()) for m in _NO_NO.finditer(text)]
         for cue in _NEGATION_CUE.finditer(text):
             if _PSEUDO_NEGATION.match(text, cue.end()):
                 continue
+            if any(lo <= cue.start() < hi for lo, hi in idioms):
+                continue  # "a no-no"
             if cue.group() == "without" and _DOUBLE_NEGATION.search(
                 text, max(0, cue.start() - 30), cue.start()
             ):

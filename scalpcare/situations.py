@@ -482,11 +482,17 @@ _PREGNANCY_CHECKED = re.compile(
     r"bleach\w*|treatments?|facials?|minoxidil)\b"
 )
 #: "is it ok", "ok to use", "safe", "?": a question whether something is safe ("ok, I'll
-#: check" opens a sentence without asking anything).
+#: check" opens a sentence without asking anything); also "safer", "gentler", a tag
+#: question ("that's gentler isn't it") and a message opening as a question ("is the toner
+#: ok", "what about a gloss").
 _ASKS_IF_SAFE = re.compile(
     r"\?|\b(?:is|it'?s|its|be|are|still|that|this|those)\s+(?:it\s+|that\s+|they\s+)?"
     r"(?:ok|okay|fine|alright)\b|\b(?:ok|okay|fine|alright)\s+(?:to|for|if|while|during|with)\b"
-    r"|\b(?:safe|worry|worried|risk\w*|harm\w*)\b"
+    r"|\b(?:safe|safer|gentler|milder|kinder|worry|worried|risk\w*|harm\w*)\b"
+    r"|\b(?:is ?n'?t|isnt|are ?n'?t|arent|would ?n'?t|wouldnt|wo ?n'?t|wont) "
+    r"(?:it|they|that|this)\b"
+    r"|^(?:(?:ok|okay|oh|and|so|also|hmm|right)[,.!]?\s+)*(?:is|are|can|could|would|will|should|"
+    r"do|does|what about|how about)\b"
 )
 #: A booking asked for ("can I book the scalp facial for Thursday?"): the booking's, not a
 #: question about a treatment's safety.
@@ -499,7 +505,7 @@ def pregnancy_reminder(text: str | None, answered: Iterable[str]) -> bool:
     "and if i put a few drops of rosemary oil in with it?", "is the exfoliating bit ok for
     me?": the pregnancy answer is not given again in full, but its point is (pure).
     """
-    return _asks_again(text, answered, Situation.PREGNANCY, _PREGNANCY_CHECKED, _ASKS_IF_SAFE)
+    return _asks_again(text, answered, Situation.PREGNANCY, _PREGNANCY_ASKED, _ASKS_IF_SAFE)
 
 
 def _asks_again(
@@ -546,8 +552,12 @@ _COLOUR_TREATMENT = re.compile(
     r"\b(?:dye\w*|dyin\w*|colou?r(?:ed|ing|ist)?\b(?! of\b)|highlights?|balayage|bleach\w*|"
     r"henna|tint\w*|perm(?:s|ed|ing)?|relax(?:er|ers|ed)\b|keratin|"
     r"roots? (?:done|touch\w*|retouch\w*)|"
-    r"touch(?:ing)? up (?:my|the) roots)"
+    r"touch(?:ing)? up (?:my|the) roots|"
+    r"wash[\s-]*in[\s-]*(?:wash[\s-]*)?out|semi[\s-]*permanent|toner|toning|glaze|gloss)"
 )
+#: A later question in pregnancy is about oils, actives and treatments, or hair colour
+#: ("what about a wash in wash out rinse, that's gentler isn't it").
+_PREGNANCY_ASKED = re.compile(f"{_PREGNANCY_CHECKED.pattern}|{_COLOUR_TREATMENT.pattern}")
 
 
 def asks_about_colour(text: str | None) -> bool:

@@ -197,6 +197,13 @@ def test_previous_turn_replies_reads_back_to_the_user_message_before() -> None:
             False,
         ),
         ("ok so is the facial fine for me", ["pregnancy"], True),
+        # hair colour in any form, asked as a comparison, a tag question or an opening
+        ("what about a wash in wash out rinse, that's gentler isnt it", ["pregnancy"], True),
+        ("would a semi permanent be safer", ["pregnancy"], True),
+        ("is the toner ok", ["pregnancy"], True),
+        ("what about henna", ["pregnancy"], True),
+        ("my colour fades so fast lately", ["pregnancy"], False),
+        ("i use rosemary oil every day", ["pregnancy"], False),
     ],
 )
 def test_pregnancy_reminder(text: str, answered: list[str], expected: bool) -> None:

@@ -63,6 +63,10 @@ CASES = [
     ("22 weeks pregnant and my scalp itches, can i use peppermint", (PREGNANCY,)),
     ("still breastfeeding, is salicylic acid ok on the scalp", (PREGNANCY,)),
     ("I'm not pregnant, just asking about oils", ()),
+    # "a no-no" is the idiom for something to avoid, not a denial.
+    ("is tea tree oil on the scalp a no no when ur pregnant?", (PREGNANCY,)),
+    ("is hair dye a no-no while breastfeeding", (PREGNANCY,)),
+    ("no no, i'm not pregnant", ()),
     ("shedding loads since i had the baby in june", ()),
     # Head lice.
     ("i think my daughter has lice", (LICE,)),
@@ -208,6 +212,8 @@ def test_a_referral_answers_beside_the_models_guess_of_lice(
         ("is a scalp massage ok in the third trimester?", False),
         ("what colour of flakes is normal", False),
         ("is tea tree ok?", False),
+        ("what about a wash in wash out rinse", True),
+        ("would a semi-permanent be gentler", True),
     ],
 )
 def test_asks_about_colour(text: str, asks: bool) -> None:
