@@ -1,7 +1,8 @@
 """What every channel does to a message before Rasa reads it.
 
 The sender is stored under the channel's prefix (``addons/server/session_ids.py``), a
-message over the length cap is shortened (``addons/server/message_limits.py``), a burst
+message over the length cap is shortened (``addons/server/message_limits.py``), a message
+without text (a photo, a sticker, a voice note) is asked to be typed, a burst
 from one sender or one address is answered politely instead of handled, and a failing
 part of the assistant is answered with an apology (``addons/server/faults.py``).
 :mod:`addons.server.channels` wraps each channel's handler with :func:`salon_handler`.
@@ -151,6 +152,38 @@ def rate_limited_reply(text: str | None) -> Value:
     return joined([referral_message(level, []), RATE_LIMITED], "\n\n")
 
 
+#: To a message with no text: a photo, a sticker, a voice note, or nothing at all.
+TEXT_ONLY = phrase("utter_server_text_only")
+
+
+def has_text(text: str | None) -> bool:
+    """Is there anything to read in the message (pure)?
+
+    An empty or blank message is what the channels pass on for a photo, a sticker or a
+    voice note sent without a caption (``addons/server/messaging_apps.py``), and what an
+    empty REST or widget message is.
+    """
+    return isinstance(text, str) and bool(text.strip())
+
+
+def answer_no_text(on_new_message: OnNewMessage) -> OnNewMessage:
+    """Wrap Rasa's message handler: a message with no text gets "please type it".
+
+    Rasa would read an empty message as something out of its scope; it is not stored, and
+    an open question (a form's) stays open for the typed answer.
+    """
+
+    async def handle(message: UserMessage) -> Any:
+        if not has_text(message.text):
+            logger.info("a message without text was answered with the text-only note")
+            text = worded(TEXT_ONLY, message.input_channel)
+            await message.output_channel.send_response(message.sender_id, {"text": text})
+            return None
+        return await on_new_message(message)
+
+    return handle
+
+
 def prefix_sender(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
     """Wrap Rasa's message handler: store the conversation under the channel's prefix."""
 
@@ -164,11 +197,12 @@ def prefix_sender(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
 def salon_handler(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
     """Rasa's message handler as every salon channel uses it.
 
-    Stored under the channel's prefix, rate-limited per sender, length-capped, and with a
-    polite answer instead of silence when a part of the assistant fails
+    Stored under the channel's prefix, rate-limited per sender, length-capped, a message
+    without text (a photo, a sticker, a voice note) asked to be typed, and with a polite
+    answer instead of silence when a part of the assistant fails
     (``addons/server/faults.py``).
     """
-    limited = limit_rate(cap_length(on_new_message), sender_limiter())
+    limited = limit_rate(answer_no_text(cap_length(on_new_message)), sender_limiter())
     return faults.answer_faults(prefix_sender(limited, channel))
 
 

@@ -6,15 +6,22 @@ lacks:
 
 - ``TelegramInput``: Telegram has buttons; this one registers the webhook with a
   secret token and refuses updates without it, fixes the HTTP session Rasa leaves bound
-  to a closed event loop and takes an ``api_url`` (a self-hosted Bot API server, or a
-  test double).
+  to a closed event loop, takes an ``api_url`` (a self-hosted Bot API server, or a
+  test double) and reads a photo's caption as its text (a photo, sticker or voice note
+  without one is a message without text, which Rasa's channel would leave unanswered).
 - ``TwilioInput``: WhatsApp through Twilio. Rasa's channel does not check
   ``X-Twilio-Signature`` and drops buttons; this one refuses unsigned requests,
-  sends buttons as numbered choices and reads a reply "2" as the second choice.
+  sends buttons as numbered choices and reads a reply "2" as the second choice. A photo
+  or voice note comes with an empty ``Body``: its signature is checked with that blank
+  field (Sanic's form drops it), and it is a message without text.
 - ``FacebookInput``: Messenger. Rasa's channel drops all buttons when there are
   more than three; this one sends them as quick replies (numbered when a title is
   longer than Messenger shows), reads a typed number as that choice, and checks the
-  signature with ``X-Hub-Signature-256`` too, in constant time.
+  signature with ``X-Hub-Signature-256`` too, in constant time. An attachment without
+  text is a message without text, not its address typed out.
+
+Every channel asks for a typed message when one comes without text
+(``addons/server/guards.py`` answer_no_text).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import hmac
 import logging
 import re
 import secrets
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -81,6 +89,24 @@ def telegram_secret(access_token: str | None, configured: str | None = None) -> 
     return hmac.new(key, b"scalp-care telegram webhook", "sha256").hexdigest()
 
 
+def read_telegram_media(update: Any) -> None:
+    """Give a Telegram message without text the text Rasa's channel reads (in place).
+
+    Rasa's channel drops a photo, a sticker, a voice note or a document without a word:
+    the client would hear nothing back. Its caption is what the client typed; without
+    one the text is empty, and the salon's handler asks for a typed message
+    (``addons/server/guards.py`` answer_no_text). A location keeps Rasa's reading.
+    """
+    if not isinstance(update, dict):
+        return
+    for key in ("message", "edited_message"):
+        message = update.get(key)
+        if not isinstance(message, dict) or "text" in message or "location" in message:
+            continue
+        caption = message.get("caption")
+        message["text"] = caption if isinstance(caption, str) else ""
+
+
 class TelegramInput(RasaTelegramInput):
     """Rasa's Telegram channel: a secret-token webhook, a configurable API server."""
 
@@ -136,6 +162,7 @@ class TelegramInput(RasaTelegramInput):
             if not hmac.compare_digest(given.encode(), secret.encode()):
                 logger.warning("Telegram webhook: missing or wrong secret token")
                 return response.text("invalid secret token", status=403)
+            read_telegram_media(request.json)
             return None
 
         return limit_addresses(blueprint)
@@ -176,6 +203,21 @@ class TwilioOutput(UnprefixedOutput, RasaTwilioOutput):
         await self.send_text_with_buttons(recipient_id, text, quick_replies)
 
 
+def form_values(request: Request) -> dict[str, str]:
+    """A form post's fields, the blank ones included (the first value of each).
+
+    Sanic's ``request.form`` drops blank fields, but Twilio's signature covers them: a
+    WhatsApp photo or voice note comes with an empty ``Body``, and without it the
+    signature would not match (the message refused, the client unanswered).
+    """
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/x-www-form-urlencoded":
+        body = request.body.decode("utf-8", "replace")
+        parsed = urllib.parse.parse_qs(body, keep_blank_values=True)
+        return {key: values[0] for key, values in parsed.items()}
+    return {key: values[0] for key, values in request.form.items()}
+
+
 class TwilioInput(RasaTwilioInput):
     """Rasa's Twilio channel that checks Twilio's signature and reads numbered replies."""
 
@@ -208,7 +250,7 @@ class TwilioInput(RasaTwilioInput):
         if not signature or not self.auth_token:
             return False
         url = self.webhook_url or request.url
-        params = {key: values[0] for key, values in request.form.items()}
+        params = form_values(request)
         return bool(RequestValidator(self.auth_token).validate(url, params, signature))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -225,8 +267,9 @@ class TwilioInput(RasaTwilioInput):
             if not self.is_signed(request):
                 logger.warning("Twilio webhook: missing or wrong X-Twilio-Signature")
                 return response.text("invalid signature", status=403)
-            sender = request.form.get("From")
-            text = request.form.get("Body")
+            form = form_values(request)
+            sender = form.get("From")
+            text = form.get("Body")
             if self._is_location_message(request):
                 text = "/locationData{{'Latitude': {lat},'Longitude': {long}}}".format(
                     lat=request.form.get("Latitude"), long=request.form.get("Longitude")
@@ -274,6 +317,21 @@ class SalonMessengerBot(UnprefixedOutput, MessengerBot):
         await self.send_quick_replies(recipient_id, text, replies)
 
 
+def messenger_attachment_only(event: Any) -> bool:
+    """Is a Messenger event a client's message with attachments and no text (pure)?
+
+    Rasa's channel would pass on the attachment's address as if the client had typed it
+    (a photo, a sticker, a voice note), or drop it (a location, a link): the salon asks for
+    a typed message instead. The page's own messages (``is_echo``) are not the client's.
+    """
+    message = event.get("message") if isinstance(event, dict) else None
+    if not isinstance(message, dict) or message.get("is_echo"):
+        return False
+    if "quick_reply" in message or message.get("text"):
+        return False
+    return bool(message.get("attachments"))
+
+
 class SalonMessenger(Messenger):
     """Rasa's Messenger webhook handler, with the salon's output and a typed number read."""
 
@@ -289,6 +347,13 @@ class SalonMessenger(Messenger):
         if graph_url:
             self.client.graph_url = graph_url.rstrip("/")
         self.request = request
+
+    async def message(self, message: dict[str, Any], metadata: dict[str, Any] | None) -> None:
+        """Rasa's reading of a message; one with attachments only is a message without text."""
+        if messenger_attachment_only(message):
+            await self._handle_user_message("", self.get_user_id(), metadata)
+            return
+        await super().message(message, metadata)
 
     async def _handle_user_message(
         self, text: str, sender_id: str, metadata: dict[str, Any] | None

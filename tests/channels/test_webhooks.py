@@ -32,6 +32,7 @@ from salon.repository import SalonRepository
 from salon.twilio_api import CheckinTemplate
 from tests.channels.fake_vendors import TELEGRAM_BOT, Call, FakeVendors, start_fake_vendors
 from tests.e2e.conftest import Assistant, running_assistant
+from tests.replies import reply
 
 pytestmark = pytest.mark.e2e
 
@@ -190,6 +191,22 @@ def test_telegram_refuses_a_forged_update(channels: Assistant, vendors: FakeVend
     assert user_texts(channels, f"telegram:{chat_id}") == ["hi"]
 
 
+def test_a_telegram_photo_without_a_caption_is_asked_to_be_typed(
+    channels: Assistant, vendors: FakeVendors
+) -> None:
+    """Rasa's channel drops a photo (no answer at all); the salon asks for a typed message."""
+    chat_id = 7_000_000 + uuid.uuid4().int % 1_000_000
+    update = json.loads(telegram_update(chat_id, text="x"))
+    del update["message"]["text"]
+    update["message"]["photo"] = [{"file_id": "p", "file_unique_id": "u", "width": 9, "height": 9}]
+    start = len(vendors.snapshot())
+    status, body = telegram_post(channels, json.dumps(update).encode(), TELEGRAM_SECRET)
+    assert (status, body) == (200, "success")
+    vendors.wait_for(lambda calls: bool(since(vendors, start, "telegram", "sendMessage")))
+    sent = [c.data["text"] for c in since(vendors, start, "telegram", "sendMessage")]
+    assert sent == [reply("utter_server_text_only")]
+
+
 # --- WhatsApp through Twilio ----------------------------------------------------------------
 
 
@@ -232,6 +249,20 @@ def twilio_say(assistant: Assistant, vendors: FakeVendors, sender: str, text: st
     assert all(c.data["To"] == sender and c.data["From"] == TWILIO_NUMBER for c in sent)
     assert all(c.method == f"2010-04-01/Accounts/{TWILIO_SID}/Messages.json" for c in sent)
     return [c.data["Body"] for c in sent]
+
+
+def test_a_whatsapp_voice_note_without_text_is_asked_to_be_typed(
+    channels: Assistant, vendors: FakeVendors
+) -> None:
+    """Twilio sends a voice note or photo with an empty body: not "outside what I can help"."""
+    sender = f"whatsapp:+4477008{uuid.uuid4().int % 100000:05d}"
+    form = {**twilio_form(sender, ""), "NumMedia": "1", "MediaContentType0": "audio/ogg"}
+    form["MediaUrl0"] = "https://api.twilio.example/media/1"
+    start = len(vendors.snapshot())
+    assert twilio_post(channels, form) == 204
+    vendors.wait_for(lambda calls: bool(since(vendors, start, "twilio", "Messages.json")))
+    sent = [c.data["Body"] for c in since(vendors, start, "twilio", "Messages.json")]
+    assert sent == [reply("utter_server_text_only")]
 
 
 def test_whatsapp_buttons_are_numbered_and_a_number_picks_one(
