@@ -27,6 +27,7 @@ from actions.replies import say
 from scalpcare import consultation_parsing as parsing
 from scalpcare import contract, habits, massage, routine, situations
 from scalpcare.commands import asks_why
+from scalpcare.consultation_text import is_unsure
 from scalpcare.contract import Referral
 from scalpcare.phrases import OR, Phrase, Value, chained, joined, phrase
 
@@ -78,7 +79,6 @@ NOTHING_CONCERNS = (
     "healthy",
     "maintenance",
 )
-UNSURE = ("not sure", "no idea", "dunno", "don't know", "dont know", "idk")
 
 #: Why each question is asked, said after two answers the form could not use: the
 #: replies' names in domain.yml.
@@ -247,11 +247,11 @@ def read_message(
             typed = [v for v in typed if v != "normal"]
         scalp_type = typed[-1] if typed else None
     sensitive = facts.sensitive
-    if requested == contract.SENSITIVE_SCALP and _contains(text, UNSURE):
+    if requested == contract.SENSITIVE_SCALP and is_unsure(text):
         sensitive = True  # unsure means the gentle branch: "no idea" is never "not sensitive"
     elif sensitive is None and requested == contract.SENSITIVE_SCALP:
         sensitive = {"affirm": True, "deny": False}.get(intent)
-    if scalp_type is None and requested == contract.SCALP_TYPE and _contains(text, UNSURE):
+    if scalp_type is None and requested == contract.SCALP_TYPE and is_unsure(text):
         scalp_type = "normal"
     products = set(facts.buildup_products) or (
         set(entities.get("product", [])) & set(habits.PRODUCT_VALUES)

@@ -142,16 +142,35 @@ def prefers_other_contact(text: str | None) -> bool:
     return bool(_OTHER_CONTACT_RE.search(clean))
 
 
+_WHY_LEAD = r"^(?:but |and |ok |okay |um+ |erm+ |hmm+ |sorry |wait |lol |haha\w* |so |just )*"
+#: Words said after the question that change nothing: "why so many questions lol".
+_WHY_TAIL = (
+    r"(?: (?:lol|lmao|haha\w*|tho|though|then|exactly|anyway|btw|honestly|just curious|"
+    r"out of curiosity|if you don'?t mind me asking))*$"
+)
+#: The questions themselves, as a group: "all these questions", "so many questions".
+_QUESTIONS = r"(?:(?:all|so many|all of|all the|these|those|this many|the)\s+)+(?:questions|qs)"
 _WHY = re.compile(
-    r"^(?:but |and |ok |okay |um+ |erm+ |hmm+ |sorry |wait )*(?:"
+    _WHY_LEAD + r"(?:"
     r"why|what for|how come|"
     r"(?:why|how come) (?:do|would|did|does|should) (?:you|u) (?:need|want|ask|wanna)\b.*|"
     r"(?:why|how come) (?:does|is|would|do) (?:that|this|it|they) (?:matter|important|relevant|"
     r"needed|count)\b.*|"
     r"(?:what'?s|whats|what is|what does|what do) (?:that|this|it|they) (?:for|matter|"
     r"(?:got|have|has) to do with)\b.*|"
-    r"what (?:do|would|will) (?:you|u) need (?:that|this|it|to know that) for"
-    r")$"
+    r"what (?:do|would|will) (?:you|u) need (?:that|this|it|to know that) for|"
+    # the questions as a whole: "why so many questions", "what's with all the questions"
+    r"(?:why|how come) (?:(?:are|r) (?:you|u) asking |do (?:you|u) ask |(?:is|are) there )?"
+    + _QUESTIONS
+    + r"|(?:what'?s|whats|what is) (?:with|up with) "
+    + _QUESTIONS
+    + r"|(?:why|how come) (?:(?:are|r) (?:you|u)|you'?re|ur) asking"
+    r"(?: (?:me|that|this|all this|me that|me this))?|"
+    r"why (?:does|would|should) (?:that|it|this) matter|"
+    r"what difference does (?:that|it|this) make|"
+    r"(?:is|are) (?:that|this|these|those) (?:really |even )?(?:necessary|needed|relevant)|"
+    r"do (?:you|u) (?:really |even )?need (?:to know )?(?:that|this|all this)"
+    r")" + _WHY_TAIL
 )
 
 

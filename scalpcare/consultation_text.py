@@ -81,10 +81,29 @@ _POST_NEGATION = re.compile(
     r"[\s-]*free\b)"
 )
 
-_HEDGE = re.compile(
-    r"\b(?:not\s+sure|unsure|no\s+idea|don'?t\s+know|dunno|idk|not\s+certain|"
-    r"can'?t\s+tell|wonder(?:ing)?|whether)\b"
+#: "I don't know" in the words people use: "no clue", "haven't a clue", "couldn't tell you",
+#: "hard to say", "never really paid attention".
+_UNSURE_WORDS = (
+    r"not\s+(?:really\s+)?(?:sure|certain)|unsure|uncertain|no\s+(?:idea|clue)|not\s+a\s+clue|"
+    r"(?:have\s*n'?t|havent|ain'?t)\s+(?:got\s+)?(?:a|any|the\s+foggiest)\s+(?:clue|idea)|"
+    r"(?:do\s*n'?t|dont)\s+(?:really\s+)?know|dunno|idk|i\s+dk|"
+    r"(?:can'?t|cannot|could\s*n'?t)\s+(?:really\s+)?(?:tell|say)|hard\s+to\s+(?:tell|say)|"
+    r"beats\s+me|who\s+knows|"
+    r"never\s+(?:really\s+)?(?:checked|thought\s+about\s+it|paid\s+(?:much\s+)?attention)"
 )
+_HEDGE = re.compile(r"\b(?:" + _UNSURE_WORDS + r"|wonder(?:ing)?|whether)\b")
+_UNSURE = re.compile(r"\b(?:" + _UNSURE_WORDS + r")\b")
+
+
+def is_unsure(text: object) -> bool:
+    """Does the message say the person does not know ("no clue honestly", "idk") (pure)?
+
+    An answer to the consultation's question that says so takes the gentle branch: an
+    unsure sensitivity is read as sensitive, an unsure scalp type as normal.
+    """
+    return bool(_UNSURE.search(normalise(text)))
+
+
 _CLAUSE_END = re.compile(r"[.;!?\n]|\b(?:but|while|whereas|though|although|however)\b")
 _WINDOW = 45  # characters looked at before a mention for its place or a hedge
 

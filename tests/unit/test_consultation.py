@@ -33,6 +33,12 @@ READ_CASES: list[tuple[str, str, str | None, dict[str, list[str]], set[str], Any
     ("nothing really", "describe_scalp", "concerns", NO_ENTITIES, set(), None, None, True),
     ("no", "deny", "concerns", NO_ENTITIES, set(), None, None, True),
     ("not sure", "describe_scalp", "scalp_type", NO_ENTITIES, set(), "normal", None, False),
+    # Unsure in other words: the gentle branch (sensitive), never "not sensitive".
+    ("hmm no clue honestly", "deny", "sensitive_scalp", NO_ENTITIES, set(), None, True, False),
+    ("haven't a clue", "deny", "sensitive_scalp", NO_ENTITIES, set(), None, True, False),
+    ("couldn't tell you tbh", "chitchat", "sensitive_scalp", NO_ENTITIES, set(), None, True, False),
+    ("never paid attention", "deny", "sensitive_scalp", NO_ENTITIES, set(), None, True, False),
+    ("hard to say", "describe_scalp", "scalp_type", NO_ENTITIES, set(), "normal", None, False),
     (
         '/describe_scalp{"scalp_type": "dry"}',
         "describe_scalp",
