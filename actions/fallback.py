@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import worded
 from scalpcare.contract import TWO_STAGE_FALLBACK
+from scalpcare.other_languages import detect_language
 from scalpcare.phrases import phrase
 from scalpcare.situations import mostly_non_latin
 
@@ -56,6 +57,31 @@ NOT_SURE_WITH_TOPICS = "utter_not_sure_with_topics"
 NOT_SURE = "utter_not_sure"
 ASK_REPHRASE = "utter_ask_rephrase"
 GIVE_UP = "utter_give_up"
+
+
+def previous_user_text(events: list[dict[str, Any]]) -> str:
+    """The text of the user's message before the latest one ("" when there is none)."""
+    users = 0
+    for event in reversed(events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return str(event.get("text") or "")
+    return ""
+
+
+def in_other_language(text: str, previous: str = "") -> bool:
+    """Is a message not understood one in another language (pure)?
+
+    Its script or its words say so, or it comes right after a message in another
+    language: the conversation is in it ("obrigada", "merci beaucoup" are too short to
+    tell on their own).
+    """
+
+    def foreign(message: str) -> bool:
+        return mostly_non_latin(message) or detect_language(message) is not None
+
+    return foreign(text) or (bool(previous) and foreign(previous))
 
 
 def likeliest_topics(
@@ -118,7 +144,7 @@ class ActionDefaultAskAffirmation(Action):
                 "payload": SOMETHING_ELSE_PAYLOAD,
             }
         )
-        if mostly_non_latin(text):
+        if in_other_language(text, previous_user_text(list(tracker.events))):
             message = ENGLISH_ONLY
         elif topics:
             message = NOT_SURE_WITH_TOPICS
@@ -143,7 +169,8 @@ class ActionDefaultAskRephrase(Action):
     ) -> list[dict[str, Any]]:
         """Send the rephrase request; English-only note for other scripts."""
         text = tracker.latest_message.get("text") or ""
-        dispatcher.utter_message(response=ENGLISH_ONLY if mostly_non_latin(text) else ASK_REPHRASE)
+        foreign = in_other_language(text, previous_user_text(list(tracker.events)))
+        dispatcher.utter_message(response=ENGLISH_ONLY if foreign else ASK_REPHRASE)
         return []
 
 

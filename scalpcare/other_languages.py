@@ -865,12 +865,17 @@ _STOPWORDS = {
         "gli della delle dei che non sono mio mia miei mie ho hai abbiamo capelli cuoio "
         "capelluto testa prurito grazie ciao buongiorno posso vorrei scusi anche molto questo "
         "questa quando dopo sempre perche cosa giorni settimana forfora pelle italiano "
-        "appuntamento sabato mattina di nel nella sul sulla uno ogni"
+        "appuntamento sabato mattina di nel nella sul sulla uno ogni parla parli parlate "
+        "ragazzo ragazza fidanzato crema viso caduta cadono perdo secca secco grassa grasso "
+        "peggiora esami lavo qualcosa buonasera salve potete fate costa prenotare mi"
     ),
     "pt": _words(
         "oi ola obrigado obrigada meu minha meus minhas couro cabeludo cabelo cabeca coceira "
         "caspa muito rapido fica ja parece sujo dia fim nao tenho estou voce pode posso quero "
-        "tambem depois quando sempre uma dos das para por que isso esse essa"
+        "tambem depois quando sempre uma dos das para por que isso esse essa boa bom tarde "
+        "noite demais caindo cai queda vcs voces fazem faz fazer tratamento salao quanto custa "
+        "coca cocando cabelos fios oleoso ressecado seco xampu mais tem estao sao semanas "
+        "meses anos dias pela ajuda"
     ),
     "pl": _words(
         "dzien dobry kilku tygodni swedzi mnie skora glowy nie lupiezu moge "

@@ -173,3 +173,42 @@ def test_previous_message_answered() -> None:
     assert fallback.previous_message_answered(answered + latest)
     assert not fallback.previous_message_answered(missed + latest)
     assert not fallback.previous_message_answered(latest)
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "expected"),
+    [
+        ("头皮很痒怎么办", "", True),
+        ("vcs fazem tratamento de couro cabeludo? quanto custa?", "", True),
+        # Too short to tell alone, right after a message in another language.
+        ("obrigada", "boa tarde, minha cabeça coça demais e o cabelo ta caindo", True),
+        ("merci beaucoup", "Bonjour, je perds mes cheveux depuis deux ans, que faire ?", True),
+        ("obrigada", "", False),
+        # English after English, or after the client switched to English.
+        ("blorp zing", "what is a scalp facial", False),
+        ("blorp zing", "", False),
+    ],
+)
+def test_in_other_language(text: str, previous: str, expected: bool) -> None:
+    assert fallback.in_other_language(text, previous) is expected
+
+
+def test_previous_user_text() -> None:
+    events = [_user("hola, tengo caspa"), _action("action_special_situation"), _user("gracias")]
+    assert fallback.previous_user_text(events) == "hola, tengo caspa"
+    assert fallback.previous_user_text([_user("hi")]) == ""
+
+
+async def test_a_short_message_after_one_in_another_language_gets_the_english_note(
+    dispatcher, make_tracker, domain
+) -> None:
+    """'obrigada' alone cannot be told from English; after Portuguese it is Portuguese."""
+    history = [
+        _action("action_listen"),
+        _user("boa tarde, minha cabeça coça demais e o cabelo ta caindo, quanto custa?"),
+        _action("action_special_situation"),
+        _action("action_listen"),
+    ]
+    tracker = make_tracker("obrigada", history=history)
+    await ActionDefaultFallback().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"] == reply(fallback.ENGLISH_ONLY)
