@@ -25,6 +25,19 @@ def limits_given_before(tracker: Tracker) -> bool:
     )
 
 
+def habit_told_before(tracker: Tracker) -> bool:
+    """Did a message the limits answered earlier in this session tell the user's habit?"""
+    text = None
+    for event in this_session(tracker.events):
+        if event.get("event") == "user":
+            text = event.get("text")
+        elif event.get("event") == "action" and event.get("name") == "action_massage_limits":
+            if massage.tells_habit(text):
+                return True
+            text = None
+    return False
+
+
 class ActionMassageLimits(Action):
     """Give a personal self-massage limit and check the user's habit against it."""
 
@@ -80,15 +93,18 @@ class ActionMassageLimits(Action):
         told = habit.minutes is not None or habit.sessions_per_day is not None
         asked_tools = () if told else habit.tools
         reply = massage.limits_reply(limit, assessment, repeat, asked_tools, changed)
+        proposed = massage.proposes_only(text) and habit_told_before(tracker)
         say(dispatcher, reply, domain, tracker)
         events: list[EventType] = [
             SlotSet(contract.MASSAGE_MAX_MINUTES, limit.max_minutes),
             SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, limit.max_sessions_per_day),
             # Once a reported habit went past the limit, a later question ("can I go
             # longer with a tool?") does not make it fine: it stays true this conversation.
+            # A change only proposed after the client told their habit ("could i add another
+            # round at night?") is answered against the limit, but the told habit stands.
             SlotSet(
                 contract.MASSAGE_OVERUSE,
-                bool(assessment and assessment.overuse)
+                bool(assessment and assessment.overuse and not proposed)
                 or tracker.get_slot(contract.MASSAGE_OVERUSE) is True,
             ),
         ]

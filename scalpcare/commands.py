@@ -190,7 +190,10 @@ _AMOUNT_QUESTION = re.compile(
     r"\b(?:how (?:often|long|many|much|hard|frequently|firm)|too (?:much|long|often|hard|many)|"
     r"over ?do\w*|longer|shorter|harder|gentler|per (?:day|week)|(?<!\bin )a (?:day|week)|times a|"
     r"is (?:that|this|it) (?:ok|okay|alright|all right|fine|enough|normal|safe|bad|good)|"
-    r"max(?:imum)?|minutes?|mins?|morning|night|pressure|press)\b"
+    r"max(?:imum)?|minutes?|mins?|morning|night|pressure|press|"
+    # a device's setting, and the amount pushed back on: "which setting should i use",
+    # "but each one is short, isn't it the total that counts"
+    r"settings?|levels?|intensity|speed|total|altogether|in all|short|each (?:one|time|session))\b"
 )
 _OWN_TOPIC = re.compile(
     r"\b(?:facial|routine|exfoliat\w*|scrub\w*|shampoo\w*|wash\w*|serum|salicylic|peel\w*|"

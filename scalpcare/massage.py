@@ -25,7 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scalpcare.contract import Referral
-from scalpcare.massage_habits import WAKING_HOURS, MassageHabit, parse_habit
+from scalpcare.massage_habits import (
+    WAKING_HOURS,
+    MassageHabit,
+    parse_habit,
+    proposes_only,
+    tells_habit,
+)
 from scalpcare.phrases import AND, LIST_ITEM, Phrase, Value, chained, lines, phrase
 
 __all__ = [
@@ -49,6 +55,8 @@ __all__ = [
     "limit_for",
     "limits_reply",
     "parse_habit",
+    "proposes_only",
+    "tells_habit",
 ]
 
 #: Salon add-on head massage, minimum minutes (seed 000).

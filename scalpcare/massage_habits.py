@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["WAKING_HOURS", "MassageHabit", "parse_habit"]
+__all__ = ["WAKING_HOURS", "MassageHabit", "parse_habit", "proposes_only", "tells_habit"]
 
 #: Hours a day someone is awake; "every hour" means this many sessions.
 WAKING_HOURS = 16
@@ -93,12 +93,21 @@ _NUM_WORDS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
     "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
     "twenty": 20,
     "thirty": 30,
     "forty": 40,
-    "forty-five": 45,
+    "fifty": 50,
     "sixty": 60,
+    "ninety": 90,
     "couple": 2,
     "a couple of": 2,
     "couple of": 2,
@@ -111,9 +120,14 @@ _NUM_WORDS = {
     "twice": 2,
     "thrice": 3,
 }
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TENS = "twenty|thirty|forty|fifty|sixty|ninety"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+#: "twenty five", "twenty-five", "forty five": a ten and a unit said as one number.
+_COMPOUND = re.compile(rf"^({_TENS})[\s-]+({_UNITS})$")
 _NUM = (
-    r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty"
-    r"|forty-five|forty|sixty|a couple of|couple of|a few|few|several|multiple|many)"
+    rf"(\d+(?:\.\d+)?|(?:{_TENS})(?:[\s-]+(?:{_UNITS})\b)?|{_TEENS}|{_UNITS}"
+    r"|a couple of|couple of|a few|few|several|multiple|many)"
 )
 _RANGE = rf"{_NUM}(?:\s*(?:-|–|to|or)\s*{_NUM})?"
 _MIN_UNIT = r"(?:minutes?|mins?|m)\b"
@@ -174,6 +188,22 @@ _DAILY = re.compile(
     r"|\ba day\b|\bevery single day\b"
 )
 _EVERY_OTHER = re.compile(r"\bevery other day\b|\bevery second day\b")
+#: "5 days a week", "7 days a week": days a week, one session on each.
+_DAYS_A_WEEK = re.compile(rf"\b{_RANGE}\s+days?{_PER}week\b")
+#: No count, but all day long: "all day", "constantly", "on and off all day", "all the time".
+_ALL_DAY = re.compile(
+    r"\ball day(?: long)?\b|\b(?:pretty much|basically) all day\b|\bthroughout the day\b"
+    r"|\bconstantly\b|\bnon-?stop\b|\ball the time\b|\bevery (?:chance|spare moment)\b"
+    r"|\bany (?:chance|time) i (?:get|can)\b|\bwhenever i can\b|\bon and off all day\b"
+)
+#: "whenever i get a break, thats 3 or 4 breaks": the occasions of a "whenever" counted,
+#: with no "a week" after them, are that many a day.
+_WHENEVER_COUNT = re.compile(
+    rf"\b(?:whenever|every time|each time|any time)\b[^.!?]{{0,80}}?\b{_RANGE}\s+"
+    r"(?:times|breaks|goes|rounds|sessions)\b(?!\s*(?:a|per|each|every|/)?\s*(?:week|month))"
+)
+#: A greeting is not a time of day a massage is given at ("good morning, i massage at night").
+_GREETING = re.compile(r"\bgood (?:morning|afternoon|evening|night)\b")
 _RANGE_MIN = re.compile(rf"\b{_RANGE}\s*-?\s*{_MIN_UNIT}")
 _RANGE_HOUR = re.compile(rf"(?<!every )\b{_RANGE}\s*-?\s*{_HOUR_UNIT}")
 _GLUED = re.compile(r"\b(\d+(?:\.\d+)?)(mins?|minutes?|m|h|hrs?|hours?)\b")
@@ -182,6 +212,17 @@ _PHRASE_MIN = (
     (re.compile(r"\bhalf (?:an )?hour\b"), 30.0),
     (re.compile(r"\bquarter of an hour\b"), 15.0),
     (re.compile(r"\b(?:an|one|a full) hour\b"), 60.0),
+    # an evening, a film or hours in front of the TV: longer than any session
+    (
+        re.compile(
+            r"\b(?:most|all|the whole|the rest) of (?:the|my) (?:evening|night|afternoon|day)\b"
+            r"|\ball (?:evening|night|afternoon)(?: long)?\b"
+            r"|\bthe whole (?:evening|night|film|movie)\b"
+            r"|\bfor hours\b|\bhours (?:on end|at a time)\b"
+        ),
+        120.0,
+    ),
+    (re.compile(r"\bthe whole (?:episode|show)\b"), 30.0),
     (re.compile(r"\ba minute or two\b"), 2.0),
     (re.compile(r"\b(?:a few|a couple of|couple of|few) minutes?\b"), 3.0),
 )
@@ -195,9 +236,19 @@ _CHASE = re.compile(
 _HARD = re.compile(
     r"\b(?:really|very|super|so|too|pretty|quite|extra|real)\s+hard\b|\bas hard as\b"
     r"|\baggressive\w*|\bvigorous\w*|\bharsh(?:ly)?\b|\bdig(?:ging)? (?:my )?(?:nails|fingers) in"
-    r"|\b(?:massag\w*|rub\w*|press\w*|scrub\w*|push\w*)\b[^.!?]{0,20}?\bhard(?:er)?\b"
-    r"|\bdeep pressure\b|\bhard pressure\b|\bstrong pressure\b"
+    r"|\b(?:massag\w*|rub\w*|press\w*|scrub\w*|push\w*)\b[^.!?]{0,20}?\b(?:hard|firm)(?:er|ly)?\b"
+    r"|\b(?:deep|hard|strong|heavy|firm)(?:er)? pressure\b"
+    r"|\b(?:really|very|super|so|too|pretty|quite|fairly|nice and) firm(?:ly)?\b"
+    r"|\b(?:highest|max(?:imum)?|strongest|top|hardest) (?:setting|level|speed|intensity)\b"
+    r"|\bon (?:the )?(?:highest|max|maximum|strongest)\b"
+    r"|\bfull (?:power|blast)\b|\bas (?:strong|firm) as\b"
 )
+#: Someone else pressing hard (a therapist at the salon) is not the client's own habit.
+_OTHER_PERSON = re.compile(
+    r"\b(?:therapist|masseu[rs]e?|stylist|hairdresser|barber|she|he|they|the (?:lady|guy|girl|man"
+    r"|woman))\b"
+)
+_CLAUSE = re.compile(r"[.,;!?]|\b(?:and|but|so|then|while)\b")
 _ESCALATE_TRIGGER = re.compile(
     r"\b(?:shed\w*|hair ?loss|falling out|fall(?:s)? out|thinning|anxious|anxiety|stress\w*"
     r"|panic\w*|worried|worse)\b"
@@ -227,6 +278,8 @@ _TOOL_RISK = ("derma_roller", "nails", "electric_massager", "silicone_massager",
 _PROFESSIONAL = re.compile(
     r"\bsalon\b|\bspa\b|\btherapist\b|\bmasseu[rs]e?\b|\bbarber\b|\bhairdresser\b"
     r"|\bprofessional\b|\bappointment\b|\bget (?:a|my) [^.!?]{0,25}massage\b"
+    # the salon's own service, asked of the salon: "would your 45 min one be gentler?"
+    r"|\byour (?:[\w-]+ ){0,3}?(?:one|session|massage|service|treatment|head massage)s?\b"
 )
 _SELF = re.compile(
     r"\b(?:i|i'm|im|i've|ive)\s+(?:\w+\s+){0,2}?(?:massag|rub|scrub|press)\w*"
@@ -251,6 +304,9 @@ def _num(token: str | None) -> float | None:
     token = token.strip().lower()
     if token in _NUM_WORDS:
         return float(_NUM_WORDS[token])
+    compound = _COMPOUND.match(token)
+    if compound:
+        return float(_NUM_WORDS[compound.group(1)] + _NUM_WORDS[compound.group(2)])
     try:
         return float(token)
     except ValueError:
@@ -279,6 +335,11 @@ def _sessions(text: str) -> float | None:
     best = _count(_PER_DAY, text)
     if best is not None:
         return best
+    if _ALL_DAY.search(text):
+        return float(WAKING_HOURS)
+    best = _count((_WHENEVER_COUNT,), text)
+    if best is not None:
+        return best
     m = _EVERY_N_HOURS.search(text)
     if m:
         hours = _num(m.group(1)) if m.groups() and m.group(1) else 1.0
@@ -291,8 +352,10 @@ def _sessions(text: str) -> float | None:
     if _AGAIN.search(text):
         return 2.0
     weekly = _count(_PER_WEEK, text)
+    if weekly is None:
+        weekly = _count((_DAYS_A_WEEK,), text)
     if weekly is not None:
-        return weekly / 7.0
+        return min(weekly, 7.0) / 7.0
     if _EVERY_OTHER.search(text):
         return 0.5
     if _DAILY.search(text):
@@ -334,6 +397,20 @@ def _minutes(text: str) -> float | None:
     return max(found) if found else None
 
 
+def _presses_hard(text: str) -> bool:
+    """Does the user press or rub hard themselves?
+
+    "the therapist pressed really hard" is the salon's pressure, not the client's habit:
+    a clause with someone else as the one pressing does not count.
+    """
+    bounds = [0, *(m.start() for m in _CLAUSE.finditer(text)), len(text)]
+    for m in _HARD.finditer(text):
+        start = max(b for b in bounds if b <= m.start())
+        if not _OTHER_PERSON.search(text, start, m.start()):
+            return True
+    return False
+
+
 def parse_habit(text: str) -> MassageHabit:
     """Read a self-massage habit from free text.
 
@@ -346,6 +423,7 @@ def parse_habit(text: str) -> MassageHabit:
     if not isinstance(text, str) or not text.strip():
         return MassageHabit()
     low = " ".join(text.lower().replace("’", "'").split())
+    low = _GREETING.sub(" ", low)
     tools = tuple(name for name, rx in _TOOLS if rx.search(low))
     tool = next((name for name in _TOOL_RISK if name in tools), None)
     escalates = any(
@@ -365,7 +443,7 @@ def parse_habit(text: str) -> MassageHabit:
     return MassageHabit(
         sessions_per_day=_sessions(low),
         minutes=minutes,
-        hard_pressure=bool(_HARD.search(low)),
+        hard_pressure=_presses_hard(low),
         chases_sensation=bool(_CHASE.search(low)),
         escalates=bool(escalates),
         gentle=bool(_GENTLE.search(low)),
@@ -374,6 +452,55 @@ def parse_habit(text: str) -> MassageHabit:
         professional=professional,
         drift_signs=tuple(drift),
     )
+
+
+#: A habit proposed in a question, not told: "can i make it 15 min?", "what about twice a
+#: day?", "would it be better every day?", "should i go harder".
+_PROPOSES = re.compile(
+    r"\b(?:can|could|should|shall|may|would|will|might)\s+(?:i|it|that|this|we|you|your)\b"
+    r"|^(?:and |so |but |ok |okay )*is\b[^.!?]{0,40}?"
+    r"\b(?:ok|okay|fine|alright|enough|safe|too \w+)\b"
+    r"|\b(?:what|how) about\b|\bwhat if\b|\bif i\b|\bam i allowed\b|\bis it (?:ok|okay|fine"
+    r"|alright|all right|safe|better|bad|too much)\b|\bwould it be\b|\binstead\b"
+)
+#: A habit told in the first person: "i do 20 min", "i've been massaging", "every night i rub".
+_TELLS = re.compile(
+    r"(?<!\bif )(?<!\bcan )(?<!\bcould )(?<!\bshould )(?<!\bwould )(?<!\bmay )"
+    r"\b(?:i|i'm|im|i've|ive|i have|i been)\s+(?:(?:just|already|always|usually|normally|now"
+    r"|currently|still|also|often|been|have|am|really|only|kind of|basically)\s+){0,3}"
+    r"(?:do|does|did|doing|done|massag\w*|rub\w*|us(?:e|es|ed|ing)|brush\w*|press\w*"
+    r"|scrub\w*|spen[dt]\w*|go|went|put|let|started|tried|trying|get|got|give|work\w*"
+    r"|stick\w*|run|ran)\b"
+    r"|\b(?:my|our) (?:routine|habit)\b"
+    # the subject left out: "started at 5 mins and worked my way up", "been doing it daily"
+    r"|(?:^|[.,;!?]\s*|\b(?:and|so|then|lol)\s+)(?:been\s+|just\s+|now\s+)?(?:started|doing"
+    r"|massaging|rubbing|using|worked|working|tried|trying|brushing)\b"
+)
+
+
+def proposes_only(text: str | None) -> bool:
+    """Is the message a habit proposed in a question, with no habit of the user's told (pure)?
+
+    "can i make it 15 min?" or "would your 45 min one be gentler?" ask about an amount;
+    "i do 20 min every night, is that ok?" tells one. Only a told habit can go past the
+    limit in the contract's ``massage_overuse``; a proposal past it is answered, not kept.
+    """
+    if not text:
+        return False
+    low = " ".join(text.lower().replace("’", "'").split())
+    return bool(_PROPOSES.search(low)) and not _TELLS.search(low)
+
+
+def tells_habit(text: str | None) -> bool:
+    """Does the message tell the user's own habit: minutes or sessions, not a proposal (pure)?
+
+    "i do 5 min every day before shampoo" does; "how long should i massage each day?" and
+    "can i make it 15 min?" do not.
+    """
+    if not text or proposes_only(text):
+        return False
+    habit = parse_habit(text)
+    return habit.minutes is not None or habit.sessions_per_day is not None
 
 
 #: The words that name a massage in a message ("massaging", "rub", "scalp brush").

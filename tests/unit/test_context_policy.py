@@ -318,6 +318,15 @@ BOOKED = [
         # "in a week" is how fast, not how often: a claim to check, not an amount
         (MASSAGE, None, "someone said you get a centimetre in a week, can it do that", None),
         (MASSAGE, None, "and is 3 times a week ok?", "action_massage_limits"),
+        # a device's setting, or the amount pushed back on
+        (MASSAGE, None, "so which setting should i use", "action_massage_limits"),
+        (MASSAGE, None, "what level should it be on", "action_massage_limits"),
+        (
+            MASSAGE,
+            None,
+            "but each one is short, isnt it the total that counts",
+            "action_massage_limits",
+        ),
         (MASSAGE, None, "thanks!", None),
         # the massage asked about, answered by a special situation: still the topic
         (SITUATION_ABOUT_MASSAGE, None, "how long can i do it for?", "action_massage_limits"),

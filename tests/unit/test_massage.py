@@ -72,6 +72,15 @@ def test_parse_and_assess_table(row: dict[str, str]) -> None:
         ("when i'm anxious i press harder", "escalates", True),
         ("gently, with light pressure", "gentle", True),
         ("gently, with light pressure", "hard_pressure", False),
+        ("firm pressure with my fingertips", "hard_pressure", True),
+        ("i press firmly for 5 min", "hard_pressure", True),
+        ("pretty firm, a couple of mins", "hard_pressure", True),
+        ("i put it on the highest and let it run", "hard_pressure", True),
+        ("max setting on my electric massager", "hard_pressure", True),
+        # someone else pressing hard is not the client's own pressure
+        ("the therapist pressed really hard", "hard_pressure", False),
+        ("she was firm but i do it gently at home", "hard_pressure", False),
+        ("the firm that made it says 5 min", "hard_pressure", False),
         ("with a silicone brush", "tool", "silicone_massager"),
         ("with a scalp scrubber", "tool", "silicone_massager"),
         ("with my fingertips", "tool", "fingertips"),
@@ -377,3 +386,47 @@ def test_the_long_block_is_said_once() -> None:
     for later in (again, changed):
         assert intro not in later and salon not in later
     assert "5 minutes" in changed and changed != again
+
+
+@pytest.mark.parametrize(
+    ("text", "proposed"),
+    [
+        # a habit proposed in a question: answered against the limit, not the client's habit
+        ("can i make it 15 min", True),
+        ("if i just do the one after work can i make it 15 min", True),
+        ("could i add another round at night when im stressed?", True),
+        ("would it be better to do it every day instead", True),
+        ("should i go harder", True),
+        ("ok and would your 45 min one be gentler?", True),
+        ("what about twice a day?", True),
+        ("is 20 minutes ok?", True),
+        # a habit told, with or without a question after it
+        ("i do 20 mins every night, is that ok?", False),
+        ("ive been doing 10 min twice a day, should i do less?", False),
+        ("i massage 5 min, can i do more?", False),
+        ("every night i rub my scalp for 20 min, should i stop?", False),
+        ("my routine is 20 min twice a day, would that be ok", False),
+        ("started at 5 mins and worked my way up to 15. should i keep going up?", False),
+        ("doing 20 min twice a day, is that ok?", False),
+        ("", False),
+    ],
+)
+def test_a_habit_proposed_is_not_a_habit_told(text: str, proposed: bool) -> None:
+    """Only a told habit can set massage_overuse; "can i make it 15 min?" asks."""
+    assert massage.proposes_only(text) is proposed
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("every day before shampoo i do 5 min of fingertip circles", True),
+        ("i do 20 min twice a day", True),
+        ("how long should i massage for each day", False),
+        ("can i make it 15 min?", False),
+        ("which setting should i use", False),
+        (None, False),
+    ],
+)
+def test_a_habit_told(text: str | None, told: bool) -> None:
+    """Minutes or sessions said of the user's own habit, not proposed in a question."""
+    assert massage.tells_habit(text) is told

@@ -561,6 +561,51 @@ async def test_overuse_stays_true_after_a_later_question(
 
 
 @pytest.mark.parametrize(
+    ("told", "text", "before", "after"),
+    [
+        # a change proposed after the habit was told: answered, the told habit stands
+        (
+            "i do 5 min of circles every day before shampoo",
+            "could i add another round at night when im stressed?",
+            False,
+            False,
+        ),
+        ("i massage 10 min once a day", "can i make it 20 min instead?", False, False),
+        # and a habit past the limit stays past it
+        ("i do 20 min twice a day", "can i make it 20 min instead?", True, True),
+        # nothing told before: the question is what is known of the habit
+        (None, "is it ok to massage when i wash and again at night?", False, True),
+        ("how long should i massage each day?", "and again at night, is that ok?", False, True),
+        # told: past the limit
+        ("i massage 10 min once a day", "i've added another round at night", False, True),
+    ],
+)
+async def test_a_proposed_change_leaves_the_told_habit(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    told: str | None,
+    text: str,
+    before: bool,
+    after: bool,
+) -> None:
+    """ "could i add another round at night?" after a told habit within the limit asks."""
+    history = (
+        [
+            {"event": "user", "text": told},
+            {"event": "action", "name": "action_massage_limits"},
+        ]
+        if told
+        else []
+    )
+    tracker = make_tracker(
+        text, "ask_massage_limits", 0.9, slots={"massage_overuse": before}, history=history
+    )
+    events = await ActionMassageLimits().run(dispatcher, tracker, domain)
+    assert SlotSet("massage_overuse", after) in events
+
+
+@pytest.mark.parametrize(
     ("text", "verdict"),
     [
         ("how about with a silicone brush?", None),  # a tool asked about: no verdict
