@@ -206,6 +206,13 @@ class ActionTriage(Action):
             and previous.rank < Referral.DERMATOLOGIST.rank
             and not paused
         )
+        # An offer not answered yet still stands after a reminder at the same level
+        # ("yes please" a message later answers it); not after an urgent referral.
+        offer_open = (
+            bool(tracker.get_slot(SUMMARY_OFFERED))
+            and level is Referral.DERMATOLOGIST
+            and not paused
+        )
         said = [reply]
         if paused:
             said.append(phrase(referral.STAFF_TOLD))
@@ -231,7 +238,7 @@ class ActionTriage(Action):
             ]
         if level.rank >= Referral.DERMATOLOGIST.rank and tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
-        events.append(SlotSet(SUMMARY_OFFERED, offer_summary))
+        events.append(SlotSet(SUMMARY_OFFERED, offer_summary or offer_open))
         return events
 
 
@@ -260,7 +267,8 @@ class ActionReferralSummary(Action):
             # whether the client said it or it is in plain words.
             findings += quoted + [worded(words, domain, tracker) for words in plain]
         level = Referral.parse(tracker.get_slot(contract.REFERRAL))
-        concerns = list(tracker.get_slot(contract.CONCERNS) or [])
+        # The concerns recorded, and those said in any message since (issue 19).
+        concerns = list(referral.concerns_said(messages, tracker.get_slot(contract.CONCERNS) or []))
         if not findings and not messages:
             dispatcher.utter_message(response=NO_SUMMARY_YET)
         else:

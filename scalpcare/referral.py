@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scalpcare.contract import Referral
+from scalpcare.consultation_parsing import parse as parse_consultation
+from scalpcare.contract import CONCERN_VALUES, Referral
 from scalpcare.phrases import Capitalised, Phrase, Value, and_list, joined, lines, phrase
 
 #: The referral for each level, by the name of its response ({finding}: the client's
@@ -256,39 +257,84 @@ def triage_reply(
 # ---------------------------------------------------------------------------
 # Appointment summary
 # ---------------------------------------------------------------------------
-_AMOUNT = (
-    r"(?:(?:like|about|around|almost|nearly|roughly|maybe|approx\w*|at least|more than|"
-    r"over|just over|just under|a good|the best part of)\s+)?"
-    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several|some|"
-    r"many|couple(?: of)?|\d+(?:\s*(?:-|to|or)\s*\d+)?)\s*)?"
-    r"(?:days?|weeks?|months?|years?|yrs?|wks?|mo|mos)\b"
+#: How roughly: "like 3 months", "about a year", "the best part of a year".
+_ABOUT = (
+    r"(?:like|about|around|almost|nearly|roughly|maybe|approx\w*|at least|more than|"
+    r"well over|over|just over|just under|under|a good|the best part of)"
 )
+#: How many: "a couple of", "a good few", "half a", "3-4", "two".
+_COUNT = (
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|few|"
+    r"several|some|many|a couple(?: of)?|couple(?: of)?|half an?|\d+(?:\s*(?:-|to|or)\s*\d+)?)"
+)
+_UNIT = r"(?:days?|weeks?|wks?|fortnights?|months?|mnths?|mos?|years?|yrs?)"
+_AMOUNT = r"(?:" + _ABOUT + r"\s+)?(?:" + _COUNT + r"\s*)?" + _UNIT + r"(?:\s+and\s+a\s+half)?\b"
+#: An amount said on its own, not a habit ("about 6 wks", "a few days", not "every few
+#: days" or "3 days a week").
+_BARE_AMOUNT = (
+    r"(?<!every )(?<!every other )(?<!once )(?<!twice )(?<!in )(?<!in a )(?<!after )"
+    r"(?<!after a )(?<!within )(?<!within a )(?<!every a )"
+    r"\b(?:" + _ABOUT + r"\s+(?:" + _COUNT + r"\s*)?|(?:a\s+)?few\s+|(?:a\s+)?couple of\s+|"
+    r"several\s+)"
+    + _UNIT
+    + r"\b(?!\s*(?:a|per|each|every)\s+(?:day|week|month)\b|\s+(?:later|after)\b)"
+    # "3 months on and off"
+    r"|\b(?:" + _COUNT + r"\s*)" + _UNIT + r"\b(?=,?\s+" + r"(?:on and off|off and on|on & off))"
+)
+#: A point in time something has lasted since: "the summer", "high school", "she was a baby".
+_SINCE_WHEN = (
+    r"(?:(?:just\s+|about\s+|around\s+|roughly\s+|maybe\s+)?(?:before|after)\s+)?"
+    r"(?:(?:about|around|roughly|maybe|early|late|mid)[\s-]+)?(?:the\s+)?"
+    r"(?:last\s+\w+|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|christmas|easter|new year|the new year|summer|winter|spring|autumn|"
+    r"weekend|holidays|(?:start|beginning|end) of (?:the|this|last) \w+|"
+    r"(?:i|he|she|they|we) (?:was|were) (?:a |an )?\w+|\d{4}|"
+    r"(?:high |primary |secondary |middle )?school|uni|university|college|childhood|puberty|"
+    r"(?:my|his|her|their) (?:teens|twenties|20s|thirties|30s|childhood))\b"
+)
+#: Said about a duration: "on and off for years", "3 months on and off".
+_ON_OFF = r"(?:on and off|off and on|on & off|on/off|on-and-off|on n off|on and of)"
 _DURATION = re.compile(
+    r"(?:\b" + _ON_OFF + r"[,\s]+)?(?:"
     r"\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+)?" + _AMOUNT + r"|"
     r"\b(?:the\s+)?(?:last|past)\s+" + _AMOUNT + r"|"
-    r"\b" + _AMOUNT + r"\s+(?:ago|now|already|and counting|back)\b"
+    r"\b" + _AMOUNT + r"\s+(?:ago|now|already|and counting|back|or so)\b"
     # "it's been like 6 weeks", "has been about a year"
     r"|\b(?:it'?s|it has|has|have|i'?ve|its) been\s+" + _AMOUNT + r"|"
     # "every winter, this is the 3rd winter now"
     r"\b(?:every|each) (?:winter|summer|spring|autumn|fall)\b|"
     r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth) (?:winter|summer|spring|autumn|"
     r"year|time) (?:now|in a row|running)\b"
-    r"|\bsince\s+(?:(?:just\s+|about\s+|around\s+|roughly\s+|maybe\s+)?(?:before|after)\s+)?"
-    r"(?:(?:about|around|roughly|maybe|early|late|mid)[\s-]+)?(?:last\s+\w+|january|february|march|april|may|june|july|august|"
-    r"september|october|november|december|christmas|summer|winter|spring|autumn|"
-    r"i was \w+|\d{4})\b"
+    # "since the summer", "since high school", "since she was a baby"
+    r"|\bsince\s+" + _SINCE_WHEN + r""
     # "i first noticed it in june", "back in march", "since early spring"
     r"|(?:\b(?:back in|early|late|mid|the end of|the start of|the beginning of)"
     r"|\b(?:noticed|started|began|appeared|showed up|came up|spotted|found|saw)\b[^.!?]{0,20}?"
     r"\b(?:in|around|during))"
     r"[\s-]+(?:last\s+)?(?:january|february|march|april|may|june|july|august|september|"
     r"october|november|december)\b"
+    # "for ages", "for a while now", "from about age 12"
+    r"|\bfor\s+(?:quite\s+|such\s+)?(?:ages|a while|a (?:long|good) (?:while|time)|a long time|"
+    r"forever|yonks|donkey'?s years|some time)\b"
+    r"|\bfrom\s+(?:about\s+|around\s+)?(?:age|the age of)\s+\d{1,2}\b"
     # "that's been there about 6 weeks", "been going on for a month"
     r"|\bbeen (?:there|going on|like (?:this|that)|happening|around)\s+(?!for\b)"
     + _AMOUNT
     # "hasn't healed in 2 months", "not gone in weeks", "been months"
     + r"|\b(?:hasn'?t|hasnt|has not|haven'?t|havent|have not|not|never|won'?t|wont|didn'?t|"
-    r"didnt)\s+(?:\w+\s+){0,2}?in\s+" + _AMOUNT + r"|\bbeen\s+" + _AMOUNT,
+    r"didnt)\s+(?:\w+\s+){0,2}?(?:in|after)\s+"
+    + _AMOUNT
+    # "still there after a month", "still red after 6 weeks"
+    + r"|\bstill\b[^.!?,;]{0,30}?\bafter\s+"
+    + _AMOUNT
+    + r"|\bbeen\s+"
+    + _AMOUNT
+    # "about 6 wks", "a few days" said on their own
+    + r"|"
+    + _BARE_AMOUNT
+    + r")(?:,?\s+"
+    + _ON_OFF
+    + r"\b)?",
     re.IGNORECASE,
 )
 _WHERE = re.compile(
@@ -301,10 +347,31 @@ _WHERE = re.compile(
 )
 _TRIED = re.compile(
     r"\b(?:i(?:'ve| have)?\s+)?(?:tried|been using|been putting|used|switched to|"
-    r"put|bought|been applying|applied)\s+([^.!?\n]{3,80})"
-    # what the client uses now: "i use a coal tar shampoo", "im using a medicated one"
-    r"|\b(?:i|i'?m|im|i am)\s+(?:currently\s+|still\s+|now\s+)?(?:use|using)\s+"
-    r"((?:a|an|the|some|this|that)\s+[^.!?\n]{3,80})",
+    # ("put together something for the gp" asks for the summary)
+    r"put(?!\s+(?:together|down|up|it|that|this|them|in)\b)|bought|been applying|applied|"
+    r"been rubbing|rubbing|putting|been taking|"
+    r"(?:took|taking)(?!\s+(?:a\s+|some\s+)?(?:photos?|pics?|pictures?|look|break|ages|while|"
+    r"forever|time|long|off|out|over|care|a shower|a bath)\b))\s+([^.!?\n]{3,120})"
+    # what the client (or the person described) uses now: "i use a coal tar shampoo",
+    # "im using a medicated one", "she uses a tea tree shampoo"
+    r"|\b(?:i|i'?m|im|i am|she|he|they|she'?s|he'?s|she is|he is|we)\s+"
+    r"(?:currently\s+|still\s+|now\s+|only\s+|also\s+)?(?:use|uses|using)\s+"
+    r"((?:a|an|the|some|this|that)\s+[^.!?\n]{3,80})"
+    # without its subject: "..., uses a tar shampoo"
+    r"|(?:^|,\s*|\band\s+)(?:uses|using)\s+((?:a|an|the|some)\s+[^.!?\n]{3,80})"
+    # a change already made, said with its verb: "changed my shampoo", "stopped all my
+    # styling products"
+    r"|\b((?:changed|swapped|stopped(?: using)?|cut out|gave up|came off)\s+"
+    r"(?:my|her|his|the|all|to|using)\b[^.!?\n]{3,120})"
+    # what a doctor or pharmacist said to use: "my gp said ... to use dandruff shampoo"
+    r"|\b(?:said|told (?:me|her|him|us)|advised(?: me)?|recommended|suggested)\b[^.!?\n]{0,30}?"
+    r"\bto\s+(?:use|try)\s+([^.!?\n,]{3,60})",
+    re.IGNORECASE,
+)
+#: Where a quoted treatment ends: "coconut oil, nothing helps" is "coconut oil".
+_TRIED_END = re.compile(
+    r",?\s+(?:and\s+|but\s+|,\s*)?(?:nothing|none of (?:it|them)|it never|never|which|but|"
+    r"didn'?t|doesn'?t|hasn'?t|not)\b.*$|[\s,;:]*\b(?:too|as well|also)$",
     re.IGNORECASE,
 )
 
@@ -328,6 +395,21 @@ _NOT_AN_AGE = (
 )
 _YEARS_OLD = r"\s*(?:-\s*)?(?:yo|y/o|y\.o\.|(?:years?|yrs?|yr)(?:\s*-?\s*old)?)\b"
 #: The client's own age: "I'm 34", "im 52 f", "(28F)", "34 year old woman here", "aged 61".
+#: An age given as a decade: "in my 40s", "in her early eighties".
+_DECADE = (
+    r"in\s+(?:my|his|her|their)\s+(?P<{0}_part>(?:early|mid|late)[\s-]+)?"
+    r"(?P<{0}>\d0'?s|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b"
+)
+_DECADE_WORDS = {
+    "twenties": "20s",
+    "thirties": "30s",
+    "forties": "40s",
+    "fifties": "50s",
+    "sixties": "60s",
+    "seventies": "70s",
+    "eighties": "80s",
+    "nineties": "90s",
+}
 _OWN_AGE = re.compile(
     r"\b(?:i'?m|i am|i just turned|i turned|i'll be|i will be)\s+(?:only\s+|just\s+|nearly\s+|"
     r"almost\s+|about\s+|now\s+|a\s+)?(\d{1,2})\b"
@@ -337,27 +419,58 @@ _OWN_AGE = re.compile(
     r"|\b(?:i'?m\s+a\s+|as\s+a\s+)?(\d{1,2})"
     + _YEARS_OLD
     + r"\s+(?:woman|man|female|male|guy|girl|lady|f|m|mum|mom|dad|here)\b"
-    r"|\b(?:i'?m\s+|i am\s+)aged?\s+(\d{1,2})\b",
+    r"|\b(?:i'?m\s+|i am\s+)aged?\s+(\d{1,2})\b"
+    # "i'm in my 40s", "im in my early thirties"
+    r"|\b(?:i'?m|im|i am)\s+(?:now\s+)?" + _DECADE.format("decade"),
     re.IGNORECASE,
 )
-#: Someone else's age: "my 7 year old son", "my son (7)", "my mum is 70", "my 8 month old".
+_ADJ = r"(?:little\s+|baby\s+|elderly\s+|teenage\s+|old\s+|adult\s+|grown[- ]up\s+)?"
+#: Someone else's age: "my 7 year old son", "my son (7)", "my mum is 70", "my 8 month old",
+#: "my dad's 68", "my little boy is 13 months old", "my mum, in her 80s".
 _OTHER_AGE = re.compile(
-    r"\bmy\s+(?:little\s+|baby\s+|elderly\s+|teenage\s+)?(\d{1,3})\s*(?:-\s*)?"
-    r"(?:yo|y/o|(?:years?|yrs?|yr)(?:\s*-?\s*old)?|(months?)\s*-?\s*old)\s*(?:-\s*)?"
-    r"(?:little\s+|baby\s+)?(" + _PERSON + r")?\b"
-    r"|\bmy\s+(?:little\s+|baby\s+|elderly\s+|teenage\s+)?(" + _PERSON + r")\s*(?:\(|,)\s*"
-    r"(?:aged?\s+)?(\d{1,3})\s*(?:yo|y/o|years?|yrs?)?\s*(?:\)|,)"
-    r"|\bmy\s+(?:little\s+|baby\s+|elderly\s+|teenage\s+)?(" + _PERSON + r")\s+"
-    r"(?:is|who is|who's|'s|aged?|turned|just turned)\s+(?:only\s+|just\s+|nearly\s+|now\s+)?"
-    r"(\d{1,3})\b"
+    r"\bmy\s+" + _ADJ + r"(?P<age1>\d{1,3})\s*(?:-\s*)?"
+    r"(?:yo|y/o|(?:years?|yrs?|yr)(?:\s*-?\s*old)?|(?P<months1>months?)\s*-?\s*old)\s*(?:-\s*)?"
+    r"(?:little\s+|baby\s+)?(?P<who1>" + _PERSON + r")?\b"
+    r"|\bmy\s+" + _ADJ + r"(?P<who2>" + _PERSON + r")\s*(?:\(|,)\s*"
+    r"(?:aged?\s+)?(?P<age2>\d{1,3})\s*(?:yo|y/o|years?|yrs?)?\s*(?:\)|,)"
+    r"|\bmy\s+" + _ADJ + r"(?P<who3>" + _PERSON + r")"
+    r"(?:\s+(?:is|who is|who's|aged?|turned|just turned)|\s*'s|\s*’s)\s+"
+    r"(?:only\s+|just\s+|nearly\s+|now\s+|almost\s+)?(?P<age3>\d{1,3})\b"
+    r"(?:\s*(?P<months3>months?)(?:\s*-?\s*old)?\b(?!\s+(?:pregnant|along|gone|postpartum|post|in|into|since|after|ago)\b)|"
     + _NOT_AN_AGE
+    + r")"
     # "he's 29 btw", "she is 78": the person described, said with a pronoun
-    + r"|\b(?:he|she)(?:'s|\s+is)\s+(?:only\s+|just\s+|nearly\s+|now\s+)?(\d{1,3})\b"
-    + _NOT_AN_AGE,
+    r"|\b(?:he|she)(?:'s|\s+is)\s+(?:only\s+|just\s+|nearly\s+|now\s+|almost\s+)?"
+    r"(?P<age4>\d{1,3})\b(?:\s*(?P<months4>months?)(?:\s*-?\s*old)?\b(?!\s+(?:pregnant|along|gone|postpartum|post|in|into|since|after|ago)\b)|"
+    + _NOT_AN_AGE
+    + r")"
+    # "my mum is in her 80s", "my dad, in his late sixties", "she's in her 70s"
+    r"|\bmy\s+"
+    + _ADJ
+    + r"(?P<who5>"
+    + _PERSON
+    + r")(?:\s+is|\s+who is|\s*'s|\s*,)?\s+"
+    + _DECADE.format("decade5")
+    + r"|\b(?:he|she)(?:'s|\s+is)\s+"
+    + _DECADE.format("decade6"),
     re.IGNORECASE,
 )
+
+
+def _decade(match: re.Match[str], name: str) -> str:
+    """A decade as said, in figures ("40s", "early 80s"), or empty."""
+    decade = match.group(name)
+    if not decade:
+        return ""
+    figures = _DECADE_WORDS.get(decade.lower(), decade.replace("'", "").lower())
+    part = " ".join((match.group(name + "_part") or "").replace("-", " ").split())
+    return f"{part} {figures}" if part else figures
+
+
 #: What seems to set the problem off, in the client's words: "every time I colour",
 #: "since the new shampoo", "worse after swimming", "flares up when I'm stressed".
+#: A few more words of the clause, whole ("in september"), not into the next one.
+_TAIL = r"(?:\s+(?!and\b|but\b|so\b|since then\b)[^\s.!?\n;,]+){0,7}"
 _TRIGGER = re.compile(
     r"\b(?:every time|each time|whenever|every single time|any ?time)\s+(?:i|we|she|he|they|"
     r"my|his|her|it|the|i'?ve|i'?m)\b[^.!?\n;,]{2,60}"
@@ -384,13 +497,61 @@ _TRIGGER = re.compile(
     r"started|changed|had|got|went|tried)"
     r"|colou?ring|dyeing|bleaching|using|washing|swimming|switching|starting|changing|trying"
     r"|(?:a|my|the)\s+(?:new\s+)?(?:perm|relaxer|dye|colou?r|bleach|keratin|treatment|"
-    r"shampoo|hair ?dye|appointment))\b[^.!?\n;,]{0,50}",
+    r"shampoo|hair ?dye|appointment))\b[^.!?\n;,]{0,50}"
+    # "started 2 weeks ago right when his teeth were coming through"
+    r"|\b(?:started|began|appeared|came up|showed up|kicked off)\b"
+    + _TAIL
+    + r"?\s+(?:right |just |straight )?(?:when|once)\s+"
+    r"(?:i|we|she|he|they|my|his|her|their|our|the)\s+[^.!?\n;,]{2,60}"
+    # a dye or chemical treatment: "i dyed my hair at home 5 days ago", "had her hair bleached"
+    r"|\b(?:i|we|she|he|they)\s+(?:just\s+|recently\s+|last\s+)?(?:dyed|coloured|colored|"
+    r"bleached|permed|relaxed|highlighted|hennaed|lightened|tinted)\s+(?:my|her|his|their|it)\b"
+    + _TAIL
+    + r"|\b(?:had|got|get|getting)\s+(?:my|her|his|their)\s+hair\s+(?:dyed|coloured|colored|"
+    r"bleached|permed|relaxed|highlighted|hennaed|lightened|done)\b"
+    + _TAIL
+    # a new product: "i started using a new pomade about a month before this began"
+    + r"|\b(?:i|we|she|he|they)\s+(?:just\s+|recently\s+)?(?:started|began|switched to|"
+    r"changed to|moved to|tried)\s+(?:using\s+)?(?:a|an|the|some|this|that)\s+(?:new|different)\b"
+    + _TAIL
+    # childbirth: "had my daughter 5 months ago", "since my baby was born in june"
+    + r"|\b(?:since|after|when)\s+(?:i\s+)?(?:had|having|gave birth to|giving birth to|delivered)"
+    r"\s+(?:my|our|the|a)\s+(?:baby|son|daughter|twins|little one|boy|girl|first|second|third)\b"
+    + _TAIL
+    + r"|\b(?:i\s+)?(?:had|gave birth to)\s+(?:my|our)\s+(?:baby|son|daughter|twins|little one)"
+    r"\s+(?:(?:about|around|just|only)\s+)?(?:\w+\s+){0,2}?(?:ago|back in \w+|in \w+|last \w+)\b"
+    r"|\bsince\s+(?:my|our|the)\s+(?:baby|son|daughter|little one|twins)\s+(?:was|were)\s+born\b"
+    + _TAIL
+    + r"|\b(?:post[- ]?partum|after (?:the |giving )?birth|after (?:my |the )?pregnancy|"
+    r"after (?:my |a |the )?c-?section)\b"
+    + _TAIL
+    # an illness: "had covid back in november", "was in hospital with pneumonia in september"
+    + r"|\b(?:had|got|caught|was ill with|was sick with|been ill with|was in hospital with|"
+    r"(?:was )?hospitali[sz]ed with|recovering from|recovered from|getting over|got over)\s+"
+    r"(?:a\s+)?(?:(?:bad|high|really bad|nasty|severe)\s+)?(?:covid|corona\w*|the flu|flu|"
+    r"pneumonia|glandular fever|fever|virus|(?:throat|chest|kidney|urine|water) infection|"
+    r"operation|surgery|dengue|typhoid|malaria)\b"
+    + _TAIL
+    + r"|\bafter\s+(?:my|an|the|a|having)\s+(?:operation|surgery|illness|covid|flu|pneumonia|"
+    r"hospital stay|fever)\b"
+    + _TAIL
+    # stress or a diet: "been super stressed with work", "since i went vegan"
+    + r"|\b(?:super|really|very|so|been|was|being|extremely|crazy|massively)\s+stressed\b"
+    + _TAIL
+    + r"|\b(?:a lot of|lots of|loads of|so much|under|huge|massive|heavy)\s+"
+    r"(?:a lot of\s+)?stress\b"
+    + _TAIL
+    + r"|\b(?:since|after)\s+(?:i\s+|she\s+|he\s+)?(?:went|going|started|starting|been|was)\s+"
+    r"(?:on\s+)?(?:a\s+)?(?:vegan|vegetarian|keto|crash diet|strict diet|diet|fasting|"
+    r"plant[- ]based)\b" + _TAIL,
     re.IGNORECASE,
 )
 #: Family history, context and not the client's own condition: "my mum has psoriasis",
 #: "my dad went bald at 30", "hair loss runs in my family", "family history of alopecia".
 _FAMILY = re.compile(
-    r"\b(?:my|our)\s+(?:(?:late|older|younger|big|little|twin|\w+'s)\s+)?(" + _RELATIVE + r")"
+    r"\b(?:my|our|his|her|their)\s+(?:(?:late|older|younger|big|little|twin|\w+'s)\s+)?("
+    + _RELATIVE
+    + r")"
     r"(?:\s+and\s+(?:my\s+)?" + _RELATIVE + r")?\s+(?:also\s+|both\s+|too\s+|always\s+)?"
     r"(?:has|had|have|got|gets|suffers? from|suffered from|(?:was|were|got) diagnosed with|"
     r"went bald|went thin|lost (?:her|his|their|all (?:her|his|their)) hair|is bald|was bald|"
@@ -398,6 +559,8 @@ _FAMILY = re.compile(
     r"(?!\s+(?:been|to|said|told|asked|noticed|a look|booked|a go|no idea|a \w+ appointment)\b)"
     # up to where the message turns back to the client ("..., and I have a patch")
     r"(?:(?!\s*(?:,|\band\b|\bbut\b|\bso\b|\bnow\b)\s*(?:i|i'?m|i'?ve|me|my|mine)\b)"
+    # nor an aside: "btw", "but this feels different", "if that matters"
+    r"(?!\s*,?\s*(?:btw|but|though|if (?:that|it) (?:matters|helps)|lol|not sure)\b)"
     r"[^.!?\n;]){0,60}"
     r"|\b(?:[\w-]+\s+){0,2}runs? in (?:my|our|the) family\b"
     r"|\bfamily history of\s+[^.!?\n,;]{2,40}"
@@ -407,34 +570,35 @@ _FAMILY = re.compile(
 
 
 def own_age(messages: Iterable[str]) -> str:
-    """The client's own age as they gave it ("34"), or empty (pure)."""
+    """The client's own age as they gave it ("34", "40s"), or empty (pure)."""
     for text in messages:
         for match in _OWN_AGE.finditer(text):
-            age = next((g for g in match.groups() if g), "")
+            decade = _decade(match, "decade")
+            if decade:
+                return decade
+            age = next((g for g in match.groups()[:5] if g), "")
             if age and 10 <= int(age) <= 110:
                 return age
     return ""
 
 
 def person_age(messages: Iterable[str], person: str) -> str:
-    """The age given for that person ("7", "8 months"), or empty (pure).
+    """The age given for that person ("7", "8 months", "80s"), or empty (pure).
 
     An age with no person word ("my 7 year old has...", "he's 29") counts for the person
     described.
     """
     for text in messages:
         for match in _OTHER_AGE.finditer(text):
-            groups = match.groups()
-            if groups[0]:
-                age, months, who = groups[0], groups[1], groups[2]
-            elif groups[3]:
-                age, months, who = groups[4], None, groups[3]
-            elif groups[5]:
-                age, months, who = groups[6], None, groups[5]
-            else:
-                age, months, who = groups[7], None, None
+            found = {k: v for k, v in match.groupdict().items() if v}
+            who = next((found[k] for k in ("who1", "who2", "who3", "who5") if k in found), None)
             if who and person and who.lower().rstrip("s") != person.lower().rstrip("s"):
                 continue
+            decade = _decade(match, "decade5") or _decade(match, "decade6")
+            if decade:
+                return decade
+            age = next((found[k] for k in ("age1", "age2", "age3", "age4") if k in found), "")
+            months = any(k in found for k in ("months1", "months3", "months4"))
             if age and 0 < int(age) <= 110:
                 return f"{age} months" if months else age
     return ""
@@ -605,7 +769,11 @@ def build_summary(
         something the client noticed.
     """
     durations = (m.group(0) for text in user_messages for m in _DURATION.finditer(text))
-    tried = (m.group(1) or m.group(2) for text in user_messages for m in _TRIED.finditer(text))
+    tried = (
+        _TRIED_END.sub("", next(g for g in m.groups() if g))
+        for text in user_messages
+        for m in _TRIED.finditer(text)
+    )
     places = (m.group(0) for text in user_messages for m in _WHERE.finditer(text))
     triggers = (m.group(0) for text in user_messages for m in _TRIGGER.finditer(text))
     others = about != "self" and bool(person)
@@ -615,6 +783,11 @@ def build_summary(
     outside = [_FAMILY.sub(" ", text).lower() for text in user_messages]
     own = [f for f in findings if not family or any(f.lower() in text for text in outside)]
     age = person_age(user_messages, person) if others else own_age(user_messages)
+    set_off = _unique(triggers, limit=3)
+    # Context quoted by triage ("had covid", "since my baby") is what set it off, said
+    # there in full, not something the client noticed.
+    said_as_trigger = " | ".join(set_off).lower()
+    own = [f for f in own if f.strip(" .,;:").lower() not in said_as_trigger]
     return Summary(
         _unique(own),
         _unique(durations),
@@ -625,9 +798,22 @@ def build_summary(
         about,
         person if others else "",
         age,
-        _unique(triggers, limit=3),
+        set_off,
         family,
     )
+
+
+def concerns_said(messages: Iterable[str], recorded: Iterable[str] = ()) -> tuple[str, ...]:
+    """The concerns recorded, with those said in any message, in the contract's order (pure).
+
+    Itch, flaking or shedding said after the referral or beside it ("yes please, and it
+    itches like mad") belong in the summary as much as the consultation form's answers;
+    a concern said only inside family history ("my mum has dandruff") does not.
+    """
+    found = set(recorded)
+    for text in messages:
+        found |= parse_consultation(_FAMILY.sub(" ", text)).concerns
+    return tuple(c for c in CONCERN_VALUES if c in found)
 
 
 #: The contract's concern values in the client's words (for the summary).

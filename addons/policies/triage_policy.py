@@ -51,6 +51,7 @@ from scalpcare.contract import (
     Referral,
 )
 from scalpcare.massage_habits import reports_habit
+from scalpcare.referral import asks_for_summary
 from scalpcare.triage import ScreenResult, screen_parsed
 
 TRIAGE_ACTION = "action_triage"
@@ -291,6 +292,8 @@ def pending_situations(
             todo = (situations.Situation.PREGNANCY,)
         elif situations.lice_reminder(latest.text, answered):
             todo = (situations.Situation.LICE,)
+        elif situations.chemo_reminder(latest.text, answered):
+            todo = (situations.Situation.CHEMO,)
         elif situations.distress_continues(replied, found, answered):
             todo = (situations.Situation.DISTRESS,)
     if paused:
@@ -344,11 +347,23 @@ def faq_confidence(parse_data: Mapping[str, Any] | None) -> float:
 
 
 def describes_symptom(tracker: DialogueStateTracker) -> bool:
-    """Does the latest message describe a body symptom (pain, bleeding, a lump...)?"""
+    """Does the latest message describe a body symptom (pain, bleeding, a lump...)?
+
+    A request for the appointment summary while a referral stands does not, whatever
+    words it repeats ("can you write that down for my doctor? my dad went bald young"):
+    the summary answers it (the context policy), not the safety net.
+    """
     latest = tracker.latest_message
     if latest is None or not latest.text:
         return False
+    if requests_summary(latest.text, tracker.get_slot(REFERRAL)):
+        return False
     return screening.describes_symptom(latest.text, (latest.parse_data or {}).get("triage"))
+
+
+def requests_summary(text: str | None, referral: str | None) -> bool:
+    """Is the message a request for the summary of a referral that stands (pure)?"""
+    return Referral.parse(referral) is not Referral.NONE and asks_for_summary(text)
 
 
 def needs_triage_while_paused(tracker: DialogueStateTracker) -> bool:

@@ -156,7 +156,8 @@ SUMMARY_CASES = [
         ["crusty and bleeding on and off for like 3 months", "started 2 weeks ago on the side"],
         ["crusty and bleeding"],
         ("crusty and bleeding",),
-        ("for like 3 months", "2 weeks ago"),
+        # "on and off" is part of how long (issue 19)
+        ("on and off for like 3 months", "2 weeks ago"),
         (),
     ),
     (["it's been the past few months, i have 2 kids"], [], (), ("the past few months",), ()),
@@ -570,3 +571,160 @@ def test_the_summary_is_about_the_one_adult_spoken_of(
 ) -> None:
     """One adult of the client's, spoken of as he or she, and never the client's own head."""
     assert referral.whom(messages) == expected
+
+
+# Issue 19: how people really word how long, whose age, what set it off, what they tried.
+@pytest.mark.parametrize(
+    ("message", "durations"),
+    [
+        ("crusty and bleeding on and off for like 3 months", ("on and off for like 3 months",)),
+        ("scabby on and off for years, worse in winter", ("on and off for years",)),
+        ("had it on and off since i was 16", ("on and off since i was 16",)),
+        ("3 months on and off now", ("3 months on and off",)),
+        ("it's been there since the summer", ("since the summer",)),
+        ("flaky since the start of the year", ("since the start of the year",)),
+        ("itchy for a couple of weeks", ("for a couple of weeks",)),
+        ("red bumps, about 6 wks", ("about 6 wks",)),
+        ("sore spot, around 3 weeks", ("around 3 weeks",)),
+        ("scaly patch, few days", ("few days",)),
+        ("had it since I was a teen", ("since I was a teen",)),
+        ("her scalp has been flaky since she was a baby", ("since she was a baby",)),
+        ("been dealing with this since high school", ("since high school",)),
+        ("since my teens really", ("since my teens",)),
+        ("i've had these for ages", ("for ages",)),
+        ("the past fortnight", ("the past fortnight",)),
+        ("flaking from about age 12", ("from about age 12",)),
+        ("the redness still hasnt gone after 6 weeks", ("still hasnt gone after 6 weeks",)),
+        ("its still there after a month", ("still there after a month",)),
+        # habits and plans are not how long it has lasted
+        ("i wash every 3 days", ()),
+        ("i wash 3 days a week", ()),
+        ("in a few weeks i have a wedding", ()),
+        ("after a few days it was fine", ()),
+        ("i massage about 10 minutes", ()),
+        ("every few days i use a scrub", ()),
+    ],
+)
+def test_the_summary_keeps_how_long_as_people_say_it(
+    message: str, durations: tuple[str, ...]
+) -> None:
+    assert referral.build_summary([message], ["x"], D).durations == durations
+
+
+@pytest.mark.parametrize(
+    ("messages", "age"),
+    [
+        (["im in my 40s and my scalp is scabby"], "40s"),
+        (["I'm in my early thirties"], "early 30s"),
+        (["i am in my late 50's"], "late 50s"),
+    ],
+)
+def test_the_summary_keeps_an_age_given_as_a_decade(messages: list[str], age: str) -> None:
+    assert referral.own_age(messages) == age
+
+
+@pytest.mark.parametrize(
+    ("messages", "person", "age"),
+    [
+        (["my dad's 68 and he gets thick scaly patches"], "dad", "68"),
+        (["my little boy is 13 months old and his scalp is flaky"], "boy", "13 months"),
+        (["my mum is in her 80s"], "mum", "80s"),
+        (["my dad, in his late sixties, has a sore"], "dad", "late 60s"),
+        (["my partner has a bald patch", "he's in his 30s"], "partner", "30s"),
+        (["my wife is 4 months pregnant"], "wife", ""),
+    ],
+)
+def test_the_summary_keeps_more_ways_of_giving_someones_age(
+    messages: list[str], person: str, age: str
+) -> None:
+    assert referral.person_age(messages, person) == age
+
+
+@pytest.mark.parametrize(
+    ("message", "trigger"),
+    [
+        (
+            "started maybe 2 weeks ago right when his eye teeth were coming through",
+            "started maybe 2 weeks ago right when his eye teeth were coming through",
+        ),
+        ("i dyed my hair at home 5 days ago", "i dyed my hair at home 5 days ago"),
+        ("she had her hair bleached last month", "had her hair bleached last month"),
+        (
+            "i started using a new pomade about a month before this began",
+            "i started using a new pomade about a month before this began",
+        ),
+        ("had my daughter 5 months ago, still breastfeeding", "had my daughter 5 months ago"),
+        ("shedding loads since my baby was born in june", "since my baby was born in june"),
+        ("this started after i had my son in march", "this started after i had my son in march"),
+        (
+            "had covid back in november with a high fever for days",
+            "had covid back in november with a high fever",
+        ),
+        (
+            "i was in hospital with pneumonia in september and since then it's thin",
+            "was in hospital with pneumonia in september",
+        ),
+        ("he's been super stressed with work lately", "super stressed with work lately"),
+        ("lost loads since i went vegan last year", "since i went vegan last year"),
+    ],
+)
+def test_the_summary_says_more_of_what_set_it_off(message: str, trigger: str) -> None:
+    assert trigger in referral.build_summary([message], ["x"], D).triggers
+
+
+@pytest.mark.parametrize(
+    ("message", "tried"),
+    [
+        (
+            "took antihistamines, changed my shampoo and stopped all my styling products and "
+            "nothing helps at all",
+            ("antihistamines, changed my shampoo and stopped all my styling products",),
+        ),
+        ("she uses a tea tree shampoo and some mousse", ("a tea tree shampoo and some mousse",)),
+        ("on and off for years, uses a tar shampoo", ("a tar shampoo",)),
+        ("my gp said its just dry skin and to use dandruff shampoo", ("dandruff shampoo",)),
+        ("i put oil on to loosen them but they come back", ("oil on to loosen them",)),
+        ("could you put together something for the gp", ()),
+        ("i took a photo of it", ()),
+        ("it took ages to calm down", ()),
+    ],
+)
+def test_the_summary_keeps_more_of_what_was_tried(message: str, tried: tuple[str, ...]) -> None:
+    assert referral.build_summary([message], ["x"], D).tried == tried
+
+
+@pytest.mark.parametrize(
+    ("message", "person", "family"),
+    [
+        ("her dad has psoriasis", "daughter", ("her dad has psoriasis",)),
+        ("his sister has psoriasis too", "dad", ("his sister has psoriasis too",)),
+        ("my dad went bald young btw but this feels different", "", ("my dad went bald young",)),
+        ("my mum has thyroid problems if that matters", "", ("my mum has thyroid problems",)),
+    ],
+)
+def test_family_history_of_the_person_described_and_without_asides(
+    message: str, person: str, family: tuple[str, ...]
+) -> None:
+    assert tuple(referral.family_history([message], person)) == family
+
+
+@pytest.mark.parametrize(
+    ("messages", "recorded", "concerns"),
+    [
+        (["yes please, and it itches like mad"], ["flaking"], ("flaking", "itch")),
+        (["my hair is coming out in clumps", "yes"], [], ("shedding",)),
+        (["my mum has dandruff", "i have a bald patch"], [], ("shedding",)),
+        (["no itch at all"], ["shedding"], ("shedding",)),
+    ],
+)
+def test_the_summary_keeps_concerns_said_in_any_message(
+    messages: list[str], recorded: list[str], concerns: tuple[str, ...]
+) -> None:
+    assert referral.concerns_said(messages, recorded) == concerns
+
+
+def test_context_quoted_by_triage_is_what_set_it_off_not_what_was_noticed() -> None:
+    messages = ["shedding loads since my baby was born in june", "two round bald bits on my crown"]
+    summary = referral.build_summary(messages, ["since my baby", "bald bits"], D)
+    assert summary.described == ("bald bits",)
+    assert summary.triggers == ("since my baby was born in june",)

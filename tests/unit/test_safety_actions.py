@@ -162,6 +162,36 @@ async def test_triage_never_lowers_the_referral(
     assert "still no exfoliation or massage" in dispatcher.messages[0]["text"]
 
 
+@pytest.mark.parametrize(
+    ("text", "offered_before", "still_offered"),
+    [
+        # A reminder at the same level: the offer not answered yet still stands.
+        ("there are silvery scales all over my scalp", True, True),
+        ("there are silvery scales all over my scalp", False, False),
+        # Urgent care now: no summary offer stands.
+        ("my scalp is hot and swollen and I've got a fever", True, False),
+    ],
+)
+async def test_an_unanswered_summary_offer_stands_after_a_reminder(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    text: str,
+    offered_before: bool,
+    still_offered: bool,
+) -> None:
+    """ "yes please" a message after the reminder answers the offer made before it."""
+    tracker = make_tracker(
+        text,
+        "describe_scalp",
+        0.9,
+        parse_extra=_screened(text),
+        slots={"referral": "dermatologist", "summary_offered": offered_before},
+    )
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert events[-1] == SlotSet("summary_offered", still_offered)
+
+
 async def test_triage_doctor_level_keeps_the_form_going(
     make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:

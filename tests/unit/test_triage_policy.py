@@ -36,6 +36,7 @@ from addons.policies.triage_policy import (
     needed_level,
     next_action,
     previous_action_name,
+    requests_summary,
     session_results,
 )
 from scalpcare import triage
@@ -654,6 +655,23 @@ def test_a_question_about_oils_after_pregnancy_gets_the_reminder_then_its_answer
     assert follows_up_situation(tracker, "action_special_situation")
 
 
+def test_a_question_about_a_facial_during_chemotherapy_gets_the_oncology_line_alone(
+    policy: TriagePolicy, rasa_domain: Domain
+) -> None:
+    """Not the facial's FAQ: the oncology team decides about any scalp treatment."""
+    from rasa.shared.core.events import SlotSet
+
+    events = [
+        SlotSet("situations_answered", ["chemo"]),
+        ActionExecuted(LISTEN),
+        _user("what about just a scalp facial to freshen her up", "faq"),
+    ]
+    assert _predict(policy, rasa_domain, events) == "action_special_situation"
+    answered = [*events, ActionExecuted("action_special_situation")]
+    tracker = DialogueStateTracker.from_events("t", answered, slots=rasa_domain.slots)
+    assert not follows_up_situation(tracker, "action_special_situation")
+
+
 def test_during_a_handoff_the_crisis_lines_are_not_said_again(
     policy: TriagePolicy, rasa_domain: Domain
 ) -> None:
@@ -696,3 +714,23 @@ def test_session_results_read_each_message_once_and_as_screened() -> None:
     assert screened.result(pus) == first[0]
     assert screened.result(fever) == first[1]  # drops pus's result (size 1)
     assert screened.result(pus) == first[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "referral", "expected"),
+    [
+        ("ok can you write that down for my doctor? my dad went bald young btw", "doctor", True),
+        (
+            "could you put together something for the gp, the bleeding is worse",
+            "dermatologist",
+            True,
+        ),
+        ("can you write that down for my doctor? my dad went bald young", "none", False),
+        ("my dad went bald young and now i have a bald patch", "dermatologist", False),
+    ],
+)
+def test_a_summary_request_is_not_a_symptom_for_the_safety_net(
+    text: str, referral: str, expected: bool
+) -> None:
+    """A request for the summary of a standing referral gets the summary, not the safety net."""
+    assert requests_summary(text, referral) is expected
