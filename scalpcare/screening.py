@@ -16,7 +16,13 @@ scope ("no fever" is not "fever"). It has:
   tells a current problem from a negated, past, general, already-treated or someone
   else's one ("had bald patches years ago, they filled in"). The heads above add up
   words and cannot say "a sign AND it is current"; the model's level and signs count only
-  when this head says the message is current.
+  when this head says the message is current;
+- an *everyday head* (``everyday``): trained only on messages about flakes, itch or a
+  dry scalp, it tells everyday dandruff ("flakes on my shirts and it itches like mad")
+  from a dermatologist's matter told in the same words. The level heads see "flaky" and
+  "itchy" in psoriasis and seborrheic dermatitis too and add them up; on a flaking
+  message with none of the dermatologist's signs (:func:`everyday_flaking`) this head,
+  above its threshold, keeps the model's doctor and dermatologist calls from firing.
 
 A level head fires above its threshold (chosen on a precision/recall curve measured by
 cross-validation on the training side, recall first: ``scripts/screening_eval.py``), and
@@ -50,13 +56,17 @@ from scalpcare.text_model import (
 from scalpcare.triage import RedFlag, ScreenResult, urgent_combinations
 
 __all__ = [
+    "EVERYDAY_HEAD",
     "LEVEL_HEADS",
+    "READING_HEADS",
     "ConversationState",
     "ScreeningModel",
     "combine",
     "combine_reading",
     "conversation_state",
     "describes_symptom",
+    "everyday_flaking",
+    "flaking_words",
     "hashed_features",
     "symptom_words",
     "train",
@@ -84,6 +94,70 @@ URGENT_SIGNS = frozenset(
 URGENT_SUPPORT = 0.15
 #: The status head: P(the message describes a current problem | it talks about a sign).
 STATUS_HEAD = "current"
+#: The everyday head: P(ordinary dandruff, dryness or itch | the message is about flakes,
+#: itch or a dry scalp); read only on :func:`everyday_flaking` messages.
+EVERYDAY_HEAD = "everyday"
+#: Heads that are neither a level nor a sign.
+READING_HEADS = frozenset((STATUS_HEAD, EVERYDAY_HEAD))
+
+#: The everyday head's family: messages about flakes, itch or a dry scalp.
+_FLAKING = re.compile(
+    r"\b(?:flak\w*|dandruff|itch\w*|dry|dryness|scaly|scales?|powder\w*)\b", re.IGNORECASE
+)
+#: What DESIGN.md's referral rules and the corpus guide put beyond everyday dandruff:
+#: thick, silvery, yellow or crusting scale, plaques; raw, bleeding, sore or weeping
+#: skin; redness, a rash, burning, pain, swelling; patches, shedding or hair loss; scale
+#: beyond the hairline; months or years of it; a named condition; a baby's scalp; and the
+#: doctor's context (a low result, a diet, a birth, an illness, tiredness). One of them,
+#: not negated, keeps the model's reading whatever the everyday head says (common typos
+#: included: "yelow", "rednes").
+_SEVERE = re.compile(
+    r"\b(?:thi(?:c?k)\w*|silv\w*|plaques?|crus\w*|scabs?|bl(?:ee|e)d\w*|blood\w*|raw|sores?"
+    r"|pus|ooz\w*|weep\w*|chunks?|patch\w*|bald\w*|rash\w*|red|red+nes+|reddish|spread\w*"
+    r"|swell\w*|swollen|pain\w*|burn\w*|hurt\w*|sting\w*|yel+ow\w*|clumps?|months|years"
+    r"|ages|forever|forehead|eyebrows?|ears?|face|neck|nose|hair ?loss|fall\w* out|shed\w*"
+    r"|thin+(?:ing|er)|losing|psoria\w*|eczema|dermatitis|seb\w*|fung\w*|ringworm|tinea"
+    r"|cradle|bab(?:y|ies)|infant|newborn|toddler|vitamin\w*|iron|ferritin|anaemi\w*|anemi\w*"
+    r"|diet\w*|vegan|vegetarian|thyroid|periods?|pregnan\w*|postpartum|birth|weight|tired"
+    r"|exhausted|ill|illness|covid|flu|surgery|fever\w*)\b",
+    re.IGNORECASE,
+)
+#: ... and shampoos that do not help: a sign told with its own negation.
+_NOT_HELPED = re.compile(
+    r"\b(?:not|nothing|never|isn'?t|aren'?t|doesn'?t|don'?t|didn'?t|won'?t|n't)\s+(?:\w+\s+)?"
+    r"(?:help|work|touch|chang|clear|shift|budg|improv|go(?:ing|ne)? away|stop)\w*"
+    r"|\btried (?:everything|every\w*|all)\b",
+    re.IGNORECASE,
+)
+_NEGATION = frozenset(
+    {"no", "not", "never", "without", "nothing", "none", "nor", "isnt", "isn't", "arent"}
+    | {"aren't", "dont", "don't", "doesnt", "doesn't"}
+)
+
+
+def flaking_words(text: str) -> bool:
+    """Does the message talk about flakes, itch or a dry scalp (the everyday head's family)?"""
+    return bool(_FLAKING.search(text or ""))
+
+
+def everyday_flaking(text: str) -> bool:
+    """Is the message about flakes, itch or a dry scalp, with no dermatologist's sign?
+
+    A sign said to be absent ("scalp not red at all", "no bleeding") does not count.
+
+    Args:
+        text: The message.
+
+    Returns:
+        True when the everyday head may read it.
+    """
+    if not flaking_words(text) or _NOT_HELPED.search(text):
+        return False
+    for match in _SEVERE.finditer(text):
+        before = text[max(0, match.start() - 30) : match.start()].lower().split()[-2:]
+        if not _NEGATION.intersection(before):
+            return False
+    return True
 
 
 @dataclass
@@ -94,11 +168,30 @@ class ScreeningModel(LinearHeads):
         """Does the status head take the message as a current problem (True without one)?"""
         return probs.get(STATUS_HEAD, 1.0) >= self.thresholds.get(STATUS_HEAD, 0.0)
 
+    def probabilities(self, text: str, vector: np.ndarray | None) -> dict[str, float]:
+        """Each head's probability; the everyday head's is 0 off its family.
+
+        The everyday head reads only messages about flakes, itch or a dry scalp with no
+        dermatologist's sign (:func:`everyday_flaking`).
+        """
+        probs = super().probabilities(text, vector)
+        if EVERYDAY_HEAD in probs and not everyday_flaking(text):
+            probs[EVERYDAY_HEAD] = 0.0
+        return probs
+
+    def is_everyday(self, probs: Mapping[str, float]) -> bool:
+        """Does the everyday head take the message as ordinary dandruff, dryness or itch?"""
+        return probs.get(EVERYDAY_HEAD, 0.0) >= self.thresholds.get(EVERYDAY_HEAD, 0.5)
+
     def level(self, probs: Mapping[str, float]) -> Referral:
-        """The strongest level whose head fires, on a message the status head calls current."""
+        """The strongest level whose head fires, on a message the status head calls current.
+
+        On everyday dandruff (:meth:`is_everyday`) only the urgent head may fire.
+        """
         if not self.is_current(probs):
             return Referral.NONE
-        for head in reversed(LEVEL_HEADS):
+        heads = ("urgent",) if self.is_everyday(probs) else reversed(LEVEL_HEADS)
+        for head in heads:
             if probs.get(head, 0.0) >= self.thresholds.get(head, 0.5):
                 return Referral(head)
         return Referral.NONE
@@ -116,7 +209,7 @@ class ScreeningModel(LinearHeads):
                 head
                 for head in self.heads
                 if head not in LEVEL_HEADS
-                and head != STATUS_HEAD
+                and head not in READING_HEADS
                 and probs[head] >= self.thresholds.get(head, 0.5)
             )
         )
@@ -130,7 +223,9 @@ class Example:
     level only): then the example trains the level heads only. ``current`` trains the
     status head: True for a current problem, False for a sign that is negated, past, a
     general question, under care or someone else's, None otherwise (benign messages,
-    conversation turns, the table).
+    conversation turns, the table). ``everyday`` trains the everyday head: True for
+    everyday dandruff, dryness or itch, False for a red flag told in those words
+    (:func:`flaking_words`), None otherwise.
     """
 
     text: str
@@ -139,6 +234,7 @@ class Example:
     signs: frozenset[str] | None
     weight: float = 1.0
     current: bool | None = None
+    everyday: bool | None = None
 
 
 def design_matrix(examples: Sequence[Example]) -> Any:
@@ -164,6 +260,9 @@ def head_targets(
     status = np.array([e.current is not None for e in examples])
     if status.any():
         targets[STATUS_HEAD] = (status, np.array([bool(e.current) for e in examples]))
+    family = np.array([e.everyday is not None for e in examples])
+    if family.any():
+        targets[EVERYDAY_HEAD] = (family, np.array([bool(e.everyday) for e in examples]))
     return targets
 
 

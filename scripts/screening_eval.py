@@ -214,7 +214,7 @@ def run_cv(args: argparse.Namespace) -> int:
         def __init__(self, thresholds: dict[str, float]):
             heads = list(next(iter(oof.values())))
             sign = float(config["sign_threshold"])  # type: ignore[arg-type]
-            signs = {h: sign for h in heads if h != screening.STATUS_HEAD}
+            signs = {h: sign for h in heads if h not in screening.READING_HEADS}
             super().__init__(heads, np.zeros((0, 0)), np.zeros(0), signs)
             self.thresholds.update(thresholds)
 

@@ -124,6 +124,17 @@ def corpus_examples(
                 if item.kind in NOT_CURRENT_KINDS
                 else None
             )
+            # The everyday head: everyday dandruff, dryness or itch against red flags
+            # told in the same words.
+            everyday = (
+                None
+                if not screening.flaking_words(text)
+                else True
+                if item.kind == "benign"
+                else False
+                if item.kind == "red_flag"
+                else None
+            )
             examples.append(
                 screening.Example(
                     text,
@@ -131,6 +142,7 @@ def corpus_examples(
                     Referral(item.level),
                     frozenset(item.signs),
                     current=current,
+                    everyday=everyday,
                 )
             )
     return examples
@@ -370,7 +382,7 @@ def train_model(
         status_c=float(config["status_C"]),
     )
     thresholds = {
-        h: float(config["sign_threshold"]) for h in model.heads if h != screening.STATUS_HEAD
+        h: float(config["sign_threshold"]) for h in model.heads if h not in screening.READING_HEADS
     }
     thresholds.update({str(k): float(v) for k, v in dict(config["thresholds"]).items()})
     model.thresholds = thresholds

@@ -514,3 +514,87 @@ def test_other_languages_nutrient_context_sets_the_nutrient_flag(text: str) -> N
     result = triage.screen(text)
     assert result.level is Referral.DOCTOR
     assert result.nutrient_deficiency and result.nutrient_signals
+
+
+# --------------------------------------------------------------------------
+# The everyday head: ordinary dandruff in strong words
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "family", "everyday"),
+    [
+        ("my scalp is flaky and itchy, there are flakes on my shirts", True, True),
+        ("flakes everywhere and it itches like mad", True, True),
+        ("white flakes on my shoulders every day this month", True, True),
+        ("tiny dry white flakes, scalp not red at all", True, True),  # a sign said absent
+        ("no bleeding, no crusts, just flakes", True, True),
+        ("thick silvery scale along my hairline", True, False),
+        ("itchy scalp, greasy yelow flakes and rednes", True, False),  # typos
+        ("flaky scalp for months and nothing helps", True, False),
+        ("dandruff shampoo isnt touching my flakes", True, False),  # not helped
+        ("tried everything for my dandruff", True, False),
+        ("itchy and it bleeds when i scratch", True, False),
+        ("flakes on my eyebrows and forehead too", True, False),  # beyond the hairline
+        ("my baby has dry flakes on her head", True, False),
+        ("my vitamin d is low, hair dry and shedding", True, False),  # the doctor's context
+        ("oily roots by the evening", False, False),  # not the family
+    ],
+)
+def test_everyday_flaking_reads_the_family_and_the_dermatologists_signs(
+    text: str, family: bool, everyday: bool
+) -> None:
+    """The everyday head's family, and what keeps a flaking message beyond its reach."""
+    assert screening.flaking_words(text) is family
+    assert screening.everyday_flaking(text) is everyday
+
+
+def _everyday_model() -> screening.ScreeningModel:
+    """A tiny model with the everyday head trained on a few flaking messages."""
+    rng = np.random.default_rng(2)
+    rows = [
+        ("flakes on my shirts and itchy", N, True),
+        ("dry flaky scalp in winter", N, True),
+        ("thick silvery plaques that bleed", D, False),
+        ("yellow greasy crusts for months", D, False),
+        ("oily roots by the evening", N, None),
+    ]
+    examples = [
+        screening.Example(t, rng.normal(size=8), level, frozenset(), everyday=everyday)
+        for t, level, everyday in rows
+    ]
+    mask, y = screening.head_targets(examples, min_positives=1)[screening.EVERYDAY_HEAD]
+    assert mask.tolist() == [True, True, True, True, False]
+    assert y[mask].tolist() == [True, True, False, False]
+    return screening.train(examples, c=10.0, min_positives=1)
+
+
+def test_the_everyday_head_is_read_only_on_everyday_flaking() -> None:
+    """Off its family, or with a dermatologist's sign, the everyday head reads 0."""
+    model = _everyday_model()
+    assert screening.EVERYDAY_HEAD in model.heads
+    assert model.probabilities("oily roots by the evening", None)[screening.EVERYDAY_HEAD] == 0.0
+    bleeding = model.probabilities("thick silvery plaques that bleed", None)
+    assert bleeding[screening.EVERYDAY_HEAD] == 0.0
+    assert screening.EVERYDAY_HEAD not in model.signs({h: 1.0 for h in model.heads})
+
+
+@pytest.mark.parametrize(
+    ("everyday", "urgent", "level"),
+    [
+        (0.9, 0.0, N),  # everyday dandruff: no doctor or dermatologist call
+        (0.5, 0.0, N),  # at the threshold
+        (0.3, 0.0, D),  # below it: the level heads count
+        (0.9, 0.9, U),  # the urgent head still fires
+    ],
+)
+def test_the_everyday_head_holds_back_doctor_and_dermatologist_calls(
+    everyday: float, urgent: float, level: Referral
+) -> None:
+    """Above its threshold the everyday head keeps the model's doctor and dermatologist calls."""
+    model = _tiny_model()
+    model.heads = [*model.heads, screening.EVERYDAY_HEAD]
+    model.thresholds = {"doctor": 0.5, "dermatologist": 0.5, "urgent": 0.5}
+    model.thresholds[screening.EVERYDAY_HEAD] = 0.5
+    probs = {h: 0.0 for h in model.heads}
+    probs.update({"doctor": 0.9, "dermatologist": 0.8, "urgent": urgent})
+    probs[screening.EVERYDAY_HEAD] = everyday
+    assert model.level(probs) is level
