@@ -28,14 +28,23 @@ class Command(str, Enum):
 
 
 _POLITE = r"(?:please|pls|plz|thanks|thank you|thx|ok|okay|sorry|actually|just|um+|erm+|hmm+)"
+#: What is skipped: "that", "this one", "that question", "the question", "it".
+_SKIPPED = r"(?:it|(?:this|that)(?:\s+(?:one|question|bit))?|the\s+question)"
+#: Said after a skip without changing it: "tbh", "if that's ok".
+_SKIP_TAIL = (
+    rf"(?:\s+(?:{_POLITE}|tbh|honestly|for now|if\s+(?:that'?s|thats|it'?s|its)\s+"
+    r"(?:ok|okay|alright|fine)|if\s+you\s+don'?t\s+mind))*$"
+)
 _SKIP = re.compile(
     rf"^(?:{_POLITE}\s+)*(?:"
-    r"skip(?:\s+(?:it|this|that|this one|that one|(?:this|that|the)\s+question|for now))?|"
+    rf"skip(?:\s+{_SKIPPED})?|"
     r"pass|next|next question|move on|"
-    r"(?:i'?d\s+)?(?:rather|prefer)\s+not\s+(?:to\s+)?(?:say|answer|tell)(?:\s+that)?|"
-    r"(?:i\s+)?(?:do\s*n'?t|dont)\s+want\s+to\s+(?:say|answer)(?:\s+(?:that|this))?|"
-    r"no\s+comment|can\s+we\s+skip\s+(?:it|this|that|this one|that one|(?:this|that)\s+question)"
-    rf")(?:\s+{_POLITE})*$"
+    r"(?:i'?d\s+|id\s+)?(?:rather|prefer)\s+not\s+(?:to\s+)?(?:say|answer|tell)"
+    rf"(?:\s+{_SKIPPED})?|"
+    r"(?:i\s+)?(?:do\s*n'?t|dont)\s+(?:really\s+)?want\s+to\s+(?:say|answer)"
+    rf"(?:\s+{_SKIPPED})?|"
+    rf"no\s+comment|can\s+(?:we|i)\s+skip\s+{_SKIPPED}(?:\s+too)?"
+    r")" + _SKIP_TAIL
 )
 _CONTINUE = re.compile(
     rf"^(?:{_POLITE}\s+|yes\s+|yeah\s+|yep\s+|right\s+|cool\s+|great\s+|good\s+|lets\s+|let's\s+|"

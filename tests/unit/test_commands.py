@@ -45,6 +45,14 @@ CASES = [
     ("rather not say", SKIP),
     ("I'd rather not answer that", SKIP),
     ("i don't want to answer that", SKIP),
+    # What is skipped, and what is said after it, in other words.
+    ("id rather not answer that one", SKIP),
+    ("I'd rather not say tbh", SKIP),
+    ("i dont really want to answer this question", SKIP),
+    ("can we skip this too", SKIP),
+    ("can i skip that bit", SKIP),
+    ("skip the question if that's ok", SKIP),
+    ("prefer not to say, if you don't mind", SKIP),
     # Going on with the question asked.
     ("ok carry on", Command.CONTINUE),
     ("let's continue", Command.CONTINUE),
