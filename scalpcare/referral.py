@@ -337,12 +337,33 @@ _DURATION = re.compile(
     + r"\b)?",
     re.IGNORECASE,
 )
+#: The places on the head and face a summary names ("crown", "nape", "behind my ears").
+_OF_HEAD = r"\s+of\s+(?:my|the|his|her|their)\s+(?:head|scalp|neck|skull|hairline|ears?)\b"
+_PLACE = (
+    r"(?:(?:(?:left|right|upper|lower|very|front|back|outer|whole)\s+)?"
+    r"(?:back|top|front|sides?|crown|nape|hairline|temples?|parting|part(?:\s+line)?|ears?|"
+    r"eyebrows?|forehead|neck|face|nose|beard|eyelids?|jaw(?:line)?|occiput)"
+    r"(?:" + _OF_HEAD + r")?\b"
+    # only of the head: "the middle of my head", not "the middle of the night"
+    r"|(?:middle|centre|center|edges?|base)" + _OF_HEAD + r")"
+)
+_WHOSE = r"(?:the\s+|my\s+|his\s+|her\s+|their\s+|both\s+|one\s+)?"
 _WHERE = re.compile(
-    r"\b(?:on|at|along|behind|around|near|over|across|by|in|down|up|onto|into|to|towards?)\s+"
-    r"(?:the\s+|my\s+|his\s+|her\s+)?(?:(?:left|right|upper|lower|very)\s+)?"
-    r"(?:back|top|front|side|sides|crown|nape|hairline|temples?|parting|part|ears?|eyebrows?|"
-    r"forehead|neck)"
-    r"(?:\s+of\s+(?:my|the|his|her)\s+(?:head|scalp|neck))?\b",
+    r"\b(?:on|at|along|behind|around|round|near|over|across|by|in|down|up|onto|into|to|"
+    r"towards?|above|below|under|between|inside)\s+"
+    + _WHOSE
+    + _PLACE
+    # "round my nose and eyebrows": the rest of the list
+    + r"(?:\s*(?:,|and|&)\s*"
+    + _WHOSE
+    + _PLACE
+    + r")*"
+    # "the back of my head has a patch", "my crown is thinning"
+    r"|\b(?:the|my|his|her|their)\s+(?:back|top|front|side|crown|middle|base)\s+of\s+"
+    r"(?:my|the|his|her|their)\s+(?:head|scalp|skull|neck)\b"
+    r"|\b(?:my|his|her|their)\s+(?:crown|hairline|temples|nape|parting)\b"
+    r"|\ball over\s+(?:my|the|his|her|their)\s+(?:head|scalp)\b"
+    r"|\b(?:my|his|her|their|the)\s+whole\s+(?:head|scalp)\b",
     re.IGNORECASE,
 )
 _TRIED = re.compile(
@@ -383,7 +404,9 @@ _CHILD = (
     r"stepdaughter|grandson|granddaughter|niece|nephew)"
 )
 _RELATIVE = (
-    r"(?:mum|mom|mother|mam|dad|father|sister|brother|gran|grandma|grandmother|granny|nan|"
+    r"(?:(?:mother|father|sister|brother)[- ]in[- ]law|step-?(?:mum|mom|dad|mother|father)|"
+    r"hubby|other half|fianc[eé]e?|spouse|"
+    r"mum|mom|mother|mam|dad|father|sister|brother|gran|grandma|grandmother|granny|nan|"
     r"nana|grandad|granddad|grandpa|grandfather|aunt|auntie|aunty|uncle|cousin|parents?|"
     r"husband|wife|partner|boyfriend|girlfriend|twin)"
 )
@@ -424,24 +447,62 @@ _OWN_AGE = re.compile(
     r"|\b(?:i'?m|im|i am)\s+(?:now\s+)?" + _DECADE.format("decade"),
     re.IGNORECASE,
 )
+#: An age in figures or words ("7", "seven").
+_WORD_NUMBERS = {
+    word: number
+    for number, word in enumerate(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ],
+        start=1,
+    )
+}
+_NUM = r"(?:\d{1,3}|" + "|".join(_WORD_NUMBERS) + r")(?!\s+of\b)"
+#: "3 months pregnant", "6 weeks postpartum": not an age.
+_NOT_PREGNANCY = r"(?!\s+(?:pregnant|along|gone|postpartum|post|in|into|since|after|ago)\b)"
 _ADJ = r"(?:little\s+|baby\s+|elderly\s+|teenage\s+|old\s+|adult\s+|grown[- ]up\s+)?"
 #: Someone else's age: "my 7 year old son", "my son (7)", "my mum is 70", "my 8 month old",
 #: "my dad's 68", "my little boy is 13 months old", "my mum, in her 80s".
 _OTHER_AGE = re.compile(
-    r"\bmy\s+" + _ADJ + r"(?P<age1>\d{1,3})\s*(?:-\s*)?"
-    r"(?:yo|y/o|(?:years?|yrs?|yr)(?:\s*-?\s*old)?|(?P<months1>months?)\s*-?\s*old)\s*(?:-\s*)?"
+    r"\bmy\s+" + _ADJ + r"(?P<age1>" + _NUM + r")\s*(?:-\s*)?"
+    r"(?:yo|y/o|(?:years?|yrs?|yr)(?:\s*-?\s*old)?|(?P<months1>months?|weeks?|wks?)\s*-?\s*old)\s*(?:-\s*)?"
     r"(?:little\s+|baby\s+)?(?P<who1>" + _PERSON + r")?\b"
     r"|\bmy\s+" + _ADJ + r"(?P<who2>" + _PERSON + r")\s*(?:\(|,)\s*"
     r"(?:aged?\s+)?(?P<age2>\d{1,3})\s*(?:yo|y/o|years?|yrs?)?\s*(?:\)|,)"
     r"|\bmy\s+" + _ADJ + r"(?P<who3>" + _PERSON + r")"
     r"(?:\s+(?:is|who is|who's|aged?|turned|just turned)|\s*'s|\s*’s)\s+"
-    r"(?:only\s+|just\s+|nearly\s+|now\s+|almost\s+)?(?P<age3>\d{1,3})\b"
-    r"(?:\s*(?P<months3>months?)(?:\s*-?\s*old)?\b(?!\s+(?:pregnant|along|gone|postpartum|post|in|into|since|after|ago)\b)|"
+    r"(?:only\s+|just\s+|nearly\s+|now\s+|almost\s+)?(?P<age3>" + _NUM + r")\b"
+    r"(?:\s*(?P<months3>months?|weeks?)(?:\s*-?\s*old)?\b"
+    + _NOT_PREGNANCY
+    + r"|"
     + _NOT_AN_AGE
     + r")"
     # "he's 29 btw", "she is 78": the person described, said with a pronoun
     r"|\b(?:he|she)(?:'s|\s+is)\s+(?:only\s+|just\s+|nearly\s+|now\s+|almost\s+)?"
-    r"(?P<age4>\d{1,3})\b(?:\s*(?P<months4>months?)(?:\s*-?\s*old)?\b(?!\s+(?:pregnant|along|gone|postpartum|post|in|into|since|after|ago)\b)|"
+    r"(?P<age4>"
+    + _NUM
+    + r")\b(?:\s*(?P<months4>months?|weeks?)(?:\s*-?\s*old)?\b"
+    + _NOT_PREGNANCY
+    + r"|"
     + _NOT_AN_AGE
     + r")"
     # "my mum is in her 80s", "my dad, in his late sixties", "she's in her 70s"
@@ -597,10 +658,14 @@ def person_age(messages: Iterable[str], person: str) -> str:
             decade = _decade(match, "decade5") or _decade(match, "decade6")
             if decade:
                 return decade
-            age = next((found[k] for k in ("age1", "age2", "age3", "age4") if k in found), "")
-            months = any(k in found for k in ("months1", "months3", "months4"))
+            said = next((found[k] for k in ("age1", "age2", "age3", "age4") if k in found), "")
+            age = str(_WORD_NUMBERS.get(said.lower(), said))
+            unit = next((found[k] for k in ("months1", "months3", "months4") if k in found), "")
             if age and 0 < int(age) <= 110:
-                return f"{age} months" if months else age
+                if not unit:
+                    return age
+                unit = "month" if unit.lower().startswith("m") else "week"
+                return f"{age} {unit}" + ("" if age == "1" else "s")
     return ""
 
 

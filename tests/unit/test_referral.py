@@ -632,6 +632,10 @@ def test_the_summary_keeps_an_age_given_as_a_decade(messages: list[str], age: st
         (["my dad, in his late sixties, has a sore"], "dad", "late 60s"),
         (["my partner has a bald patch", "he's in his 30s"], "partner", "30s"),
         (["my wife is 4 months pregnant"], "wife", ""),
+        (["my son is seven and has a bald patch"], "son", "7"),
+        (["my six week old has thick crusts"], "baby", "6 weeks"),
+        (["my mother in law is 78 and has sores"], "mother in law", "78"),
+        (["my daughter is one of the lucky ones"], "daughter", ""),
     ],
 )
 def test_the_summary_keeps_more_ways_of_giving_someones_age(
@@ -728,3 +732,29 @@ def test_context_quoted_by_triage_is_what_set_it_off_not_what_was_noticed() -> N
     summary = referral.build_summary(messages, ["since my baby", "bald bits"], D)
     assert summary.described == ("bald bits",)
     assert summary.triggers == ("since my baby was born in june",)
+
+
+@pytest.mark.parametrize(
+    ("message", "places"),
+    [
+        ("itchy round my ears", ("round my ears",)),
+        ("a lump at the base of my skull", ("at the base of my skull",)),
+        ("the back of my head has a patch", ("the back of my head",)),
+        ("my crown is thinning", ("my crown",)),
+        (
+            "spreading onto my face, round my nose and eyebrows",
+            ("onto my face", "round my nose and eyebrows"),
+        ),
+        ("a sore in the middle of my head", ("in the middle of my head",)),
+        ("flakes all over my scalp", ("all over my scalp",)),
+        ("scaly just above my ear", ("above my ear",)),
+        ("patches behind both ears", ("behind both ears",)),
+        ("on his forehead and in his beard", ("on his forehead", "in his beard")),
+        # not a place on the head
+        ("broken hairs around the edges", ()),
+        ("it woke me up in the middle of the night", ()),
+        ("i went back to the gp in march", ()),
+    ],
+)
+def test_the_summary_says_more_ways_of_where(message: str, places: tuple[str, ...]) -> None:
+    assert referral.build_summary([message], ["x"], D).places == places
