@@ -38,6 +38,22 @@ def habit_told_before(tracker: Tracker) -> bool:
     return False
 
 
+def habit_told_earlier(tracker: Tracker) -> str | None:
+    """The latest message before this one that told the user's habit, in this session.
+
+    "is that too much?" or "how hard should i press then?" carry no habit of their own:
+    they ask about the one told before ("i do 45 minutes every day because the salon
+    does 45"), answered or not.
+    """
+    users = 0
+    for event in reversed(this_session(tracker.events)):
+        if event.get("event") == "user":
+            users += 1
+            if users >= 2 and massage.tells_habit(event.get("text")):
+                return str(event.get("text"))
+    return None
+
+
 class ActionMassageLimits(Action):
     """Give a personal self-massage limit and check the user's habit against it."""
 
@@ -59,6 +75,10 @@ class ActionMassageLimits(Action):
             dispatcher.utter_message(response=situations.CHEMO_AGAIN_RESPONSE)
             return []
         habit = massage.parse_habit(text)
+        if not habit.mentioned:
+            # "is that too much?": checked against the habit told before, in context
+            earlier = habit_told_earlier(tracker)
+            habit = massage.parse_habit(earlier) if earlier else habit
         concerns = tracker.get_slot(contract.CONCERNS) or []
         # What this message says counts with what the consultation knows: "my scalp is
         # super sensitive... how long can I massage?" gets the sensitive scalp's limit.
@@ -93,7 +113,12 @@ class ActionMassageLimits(Action):
         told = habit.minutes is not None or habit.sessions_per_day is not None
         asked_tools = () if told else habit.tools
         reply = massage.limits_reply(limit, assessment, repeat, asked_tools, changed)
-        proposed = massage.proposes_only(text) and habit_told_before(tracker)
+        # a habit of its own, proposed in a question (not "is that too much?" about the told one)
+        proposed = (
+            massage.parse_habit(text).mentioned
+            and massage.proposes_only(text)
+            and habit_told_before(tracker)
+        )
         say(dispatcher, reply, domain, tracker)
         events: list[EventType] = [
             SlotSet(contract.MASSAGE_MAX_MINUTES, limit.max_minutes),

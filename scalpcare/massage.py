@@ -28,6 +28,7 @@ from scalpcare.contract import Referral
 from scalpcare.massage_habits import (
     WAKING_HOURS,
     MassageHabit,
+    names_massage_setting,
     parse_habit,
     proposes_only,
     tells_habit,
@@ -54,6 +55,7 @@ __all__ = [
     "assess",
     "limit_for",
     "limits_reply",
+    "names_massage_setting",
     "parse_habit",
     "proposes_only",
     "tells_habit",

@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["WAKING_HOURS", "MassageHabit", "parse_habit", "proposes_only", "tells_habit"]
+__all__ = [
+    "WAKING_HOURS",
+    "MassageHabit",
+    "names_massage_setting",
+    "parse_habit",
+    "proposes_only",
+    "tells_habit",
+]
 
 #: Hours a day someone is awake; "every hour" means this many sessions.
 WAKING_HOURS = 16
@@ -217,12 +224,12 @@ _PHRASE_MIN = (
         re.compile(
             r"\b(?:most|all|the whole|the rest) of (?:the|my) (?:evening|night|afternoon|day)\b"
             r"|\ball (?:evening|night|afternoon)(?: long)?\b"
-            r"|\bthe whole (?:evening|night|film|movie)\b"
+            r"|\b(?:a|the) (?:whole|full|entire) (?:evening|night|film|movie)\b"
             r"|\bfor hours\b|\bhours (?:on end|at a time)\b"
         ),
         120.0,
     ),
-    (re.compile(r"\bthe whole (?:episode|show)\b"), 30.0),
+    (re.compile(r"\b(?:a|the) (?:whole|full|entire) (?:episode|show)\b"), 30.0),
     (re.compile(r"\ba minute or two\b"), 2.0),
     (re.compile(r"\b(?:a few|a couple of|couple of|few) minutes?\b"), 3.0),
 )
@@ -501,6 +508,18 @@ def tells_habit(text: str | None) -> bool:
         return False
     habit = parse_habit(text)
     return habit.minutes is not None or habit.sessions_per_day is not None
+
+
+def names_massage_setting(text: str | None) -> bool:
+    """Does the message name a massage tool or the salon's session (pure)?
+
+    "i do 45 minutes every day because the salon does 45" and "i use the silicone one 20
+    min a day" tell a massage habit without the word massage.
+    """
+    if not text:
+        return False
+    low = text.lower()
+    return bool(_PROFESSIONAL.search(low)) or any(rx.search(low) for _, rx in _TOOLS)
 
 
 #: The words that name a massage in a message ("massaging", "rub", "scalp brush").

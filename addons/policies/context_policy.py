@@ -65,7 +65,7 @@ from scalpcare.commands import Command, follows_up_amount, prefers_other_contact
 from scalpcare.confirmation import confirms
 from scalpcare.contract import REFERRAL, Referral
 from scalpcare.massage import parse_habit
-from scalpcare.massage_habits import MASSAGE_WORDS, reports_habit
+from scalpcare.massage_habits import MASSAGE_WORDS, names_massage_setting, reports_habit
 from scalpcare.referral import adds_to_summary, asks_for_summary
 
 #: The slot set while a yes/no question waits -> (the action for yes, the action for no).
@@ -458,9 +458,18 @@ def habit_action(
     if active_loop or intent not in HABIT_MISREAD_AS or not text:
         return None
     massage_said = bool(MASSAGE_WORDS.search(text))
+    habit = parse_habit(text)
+    if (
+        intent in UNPLACED_INTENTS
+        and habit.minutes is not None
+        and (habit.sessions_per_day or 0) >= 1
+        and names_massage_setting(text)
+    ):
+        # "i do 45 minutes every day because the salon does 45": a daily habit in full,
+        # with the salon's session or a massage tool named, is the massage habit.
+        return MASSAGE_ACTION
     if not (massage_said or after_massage or limits_given):
         return None
-    habit = parse_habit(text)
     if intent in UNPLACED_INTENTS and (massage_said or (after_massage and habit.tools)):
         return MASSAGE_ACTION
     if intent in UNPLACED_INTENTS and after_massage and REFERS_BACK.search(text.lower()):

@@ -366,6 +366,17 @@ def test_follow_up_action(events: list, loop: str | None, text: str, action: str
             "action_massage_limits",
         ),
         (None, "nlu_fallback", "what about my flakes?", None),
+        # a daily habit in full, with the salon's session or a tool named, without the word
+        (
+            None,
+            "nlu_fallback",
+            "i do 45 minutes every day because the salon does 45",
+            "action_massage_limits",
+        ),
+        (None, "nlu_fallback", "i use the silicone one 20 min a day", "action_massage_limits"),
+        # not daily, no minutes, or nothing of the massage named
+        (None, "nlu_fallback", "the salon does 45 minutes once a month", None),
+        (None, "nlu_fallback", "i do 45 minutes every day", None),
         (None, "request_booking", "book me a 45 minute head massage", None),
         # in a form the answer is the consultation's
         ("consultation_form", "describe_scalp", "i massage 20 min a day, scalp is oily", None),
@@ -386,8 +397,15 @@ def test_habit_action(loop: str | None, intent: str, text: str, action: str | No
             ("action_massage_limits"),
         ),
         ("inform", "usually 20 mins every evening", True, "action_massage_limits"),
-        # without minutes, or without the limits just before, it is not a habit report
-        ("nlu_fallback", "i've been doing 45 min a day because the salon does 45", False, None),
+        # without minutes, or without the limits just before, it is not a habit report...
+        ("nlu_fallback", "i've been doing 45 min a day", False, None),
+        # ... unless the salon's session or a tool names the massage
+        (
+            "nlu_fallback",
+            "i've been doing 45 min a day because the salon does 45",
+            False,
+            "action_massage_limits",
+        ),
         ("nlu_fallback", "twice a day", True, None),
         # an unplaced message about the answer just given
         ("nlu_fallback", "which one should i drop then", True, "action_massage_limits"),

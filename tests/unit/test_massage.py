@@ -430,3 +430,17 @@ def test_a_habit_proposed_is_not_a_habit_told(text: str, proposed: bool) -> None
 def test_a_habit_told(text: str | None, told: bool) -> None:
     """Minutes or sessions said of the user's own habit, not proposed in a question."""
     assert massage.tells_habit(text) is told
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("i do 45 minutes every day because the salon does 45", True),
+        ("with the silicone one, 20 min a day", True),
+        ("i do 45 minutes every day", False),
+        (None, False),
+    ],
+)
+def test_a_massage_setting_named(text: str | None, named: bool) -> None:
+    """A tool or the salon's session tells a massage habit without the word massage."""
+    assert massage.names_massage_setting(text) is named

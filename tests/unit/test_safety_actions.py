@@ -591,6 +591,36 @@ async def test_overuse_stays_true_after_a_later_question(
 
 
 @pytest.mark.parametrize(
+    ("before", "answered", "overuse"),
+    [
+        # "is that too much?" about the habit told before, answered or not
+        ("i do 45 minutes every day because the salon does 45", False, True),
+        ("i do 45 minutes every day because the salon does 45", True, True),
+        ("i do 5 min every night", False, False),
+        # nothing told before: nothing to check
+        ("how long should i massage each day?", True, False),
+    ],
+)
+async def test_is_that_too_much_checks_the_habit_told_before(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    before: str,
+    answered: bool,
+    overuse: bool,
+) -> None:
+    """The follow-up is about the habit told before it."""
+    history = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": before},
+        {"event": "action", "name": "action_massage_limits" if answered else "utter_default"},
+    ]
+    tracker = make_tracker("is that too much?", "ask_massage_limits", 0.9, history=history)
+    events = await ActionMassageLimits().run(dispatcher, tracker, domain)
+    assert SlotSet("massage_overuse", overuse) in events
+
+
+@pytest.mark.parametrize(
     ("told", "text", "before", "after"),
     [
         # a change proposed after the habit was told: answered, the told habit stands
