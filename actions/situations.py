@@ -61,6 +61,9 @@ class ActionSpecialSituation(Action):
         elif not todo and situations.lice_reminder(message.get("text"), answered):
             # "whats the best treatment to buy" once lice were answered: who advises.
             dispatcher.utter_message(response=situations.LICE_AGAIN_RESPONSE)
+        elif not todo and situations.chemo_reminder(message.get("text"), answered):
+            # "what about just a scalp facial?" during chemotherapy: the oncology team first.
+            dispatcher.utter_message(response=situations.CHEMO_AGAIN_RESPONSE)
         else:
             if not todo and situations.distress_continues(replied, found, answered):
                 # "it isn't only hair to me" right after the distress answer: still heard.

@@ -64,7 +64,10 @@ _SCOPE_BREAK = re.compile(
     r"other\s+than|besides|instead|yet|only|just|while|whereas|plus|also|"
     r"and\s+(?=(?:it'?s|it|is|are|i|i'?m|my|the|very|quite|really|super|so|pretty|"
     r"extremely|always|definitely|lots|loads|tons|kinda|sometimes|often|constantly|"
-    r"gets?|feels?|looks?)\b))"
+    r"gets?|feels?|looks?|"
+    # a new clause reported: "she stopped halfway and told me i have lice"
+    r"told|tells|said|says|found|noticed|spotted|saw|realised|realized|then|now|"
+    r"he|she|they|we|someone|somebody)\b))"
 )
 _OR_LIST = re.compile(r"\b(?:or|nor)\b")
 _MAX_SCOPE = 60  # characters; "I don't really think my scalp is that oily" fits

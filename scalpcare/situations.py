@@ -192,7 +192,14 @@ _UNIT_DOSE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|ug|iu|milligrams?|micr
 _MEDICINE_ASK = _rx(
     r"\b(?:should|can|could|do|must|would|will) " + _PERSON + r" (?:\w+ ){0,3}?(?:take|use|try|"
     r"start|stop|put|apply|get|buy|switch|keep|continue|go back to|push for|ask for|"
-    r"be taking|be using|come off)\b",
+    r"be taking|be using|come off|be on|go on|get on)\b",
+    # "is there a cream for it", "are there any tablets that help"
+    r"\b(?:is|are) there (?:\w+ ){0,3}?" + _MEDICINE_NOUN,
+    # "is the iron making my hair fall out", "could the pill be causing it"
+    r"\b(?:is|are|could|can|might|would) (?:the |my |these |those |that |this |it |they )?"
+    r"(?:\w+ ){0,2}?(?:be )?(?:making|causing|behind|triggering|giving me)\b",
+    # "how long before the iron tablets work", "how long until they kick in"
+    r"\bhow (?:long|soon) (?:before|until|till|til|does it take|do they take|for)\b",
     r"\bwhat (?:\w+ ){0,2}(?:should|can|could|do|would) (?:i|you|we) (?:take|use|put|apply|"
     r"recommend|suggest|buy)\b",
     r"\b(?:which|what|any|best|good) (?:\w+ ){0,2}" + _MEDICINE_NOUN,
@@ -211,8 +218,9 @@ _TREATMENT_ASK = _rx(
     r" (?:on|for)\b",
     r"\bwhat (?:do|should|can) (?:i|we) (?:buy|get|use) for (?:it|them|this|that)\b",
     # Something else in place of a treatment: "tea tree instead of the chemical stuff".
-    r"\b(?:instead of|rather than|in place of) (?:the |my |her |his |their |a |using )?"
-    r"(?:chemical|medicated|prescri\w+|lice|nit|treatment|medicine|medication|cream|lotion)\w*",
+    r"\b(?:instead of|rather than|in place of) (?:the |my |her |his |their |a |using |taking )?"
+    r"(?:chemical|medicated|prescri\w+|lice|nit|treatment|medicine|medication|cream|lotion|"
+    r"tablet|pill|supplement|capsule|steroid|antibiotic|antifungal)\w*",
 )
 # "can I still scrub the scales off?": the answer is the medicine answer's "meanwhile".
 _SCRUB_ASK = _rx(
@@ -222,6 +230,11 @@ _SCRUB_ASK = _rx(
     r"\bis it (?:ok|okay|safe|fine|alright) to (?:scrub|exfoliate|peel|pick|scrape)\b",
     r"\b(?:can|could|should) i still (?:have|get|book|do) (?:a |an |the |my )?(?:\w+ )?"
     r"(?:scrub|exfoliation|exfoliating|peel)\b",
+    # "is it ok to use a scrub on the scales", "can i use my scalp brush on the patches"
+    r"\b(?:(?:should|can|could|do|must) i (?:still |just |also )?|is it (?:ok|okay|safe|fine|"
+    r"alright) to )(?:use|put|try|do) (?:a |an |the |my |this |that )?(?:\w+ )?(?:scrub|"
+    r"exfoliator|exfoliant|peel|brush)\w*\b[^.?!;]{0,25}?\b(?:on|over) (?:\w+ ){0,2}?"
+    r"(?:scales?|flakes?|crusts?|scabs?|plaques?|patch(?:es)?|psoriasis|eczema|sores?|rash)\b",
 )
 
 
@@ -381,8 +394,9 @@ def defers_referral(
     return bool(care & set(found)) or bool({s.value for s in care} & set(answered))
 
 
-#: A self-massage question once chemotherapy or radiotherapy was answered: the oncology
-#: team's word first, no limit of the assistant's (scalpcare/situations.py oncology_first).
+#: A self-massage question, or one about a scalp treatment or colour, once chemotherapy or
+#: radiotherapy was answered: the oncology team's word first, no limit of the assistant's
+#: (:func:`oncology_first`, :func:`chemo_reminder`).
 CHEMO_AGAIN_RESPONSE = "utter_situation_chemo_again"
 
 
@@ -530,10 +544,50 @@ LICE_AGAIN_RESPONSE = "utter_situation_lice_again"
 _LICE_TREATMENT = re.compile(
     r"\b(?:treat\w*|shampoos?|lotions?|sprays?|products?|combs?|combing|kill\w*|"
     r"get rid|clear (?:them|it)|buy|chemist|pharmacy|medicin\w*|oils?|tea tree|conditioner|"
-    r"what (?:do|should|can) i (?:use|put|get|do))\b"
+    r"what (?:do|should|can) i (?:use|put|get|do)|stronger|resistant|"
+    r"(?:something|anything) (?:else )?(?:i|we) (?:can|could|should) (?:get|use|buy|put|try))\b"
 )
 #: "is it", "?", "what", "which": a question (or a request for one) about it.
 _ASKS = re.compile(r"\?|\b(?:what|which|how|should|can|could|is|are|does|do|best|recommend\w*)\b")
+
+
+#: Salon and at-home scalp treatments, hair colour included, that the oncology team is asked
+#: about first once chemotherapy or radiotherapy was answered. (Self-massage has its own
+#: path: the massage limits say the same, :func:`oncology_first`.)
+_CHEMO_CHECKED = re.compile(
+    r"\b(?:facials?|exfoliat\w*|scrub\w*|peel\w*|steam\w*|treatments?|serums?|masks?|oils?|"
+    r"products?|routine|salicylic|acids?|tea tree|peppermint|rosemary|minoxidil|"
+    r"hot towel|spa)\b"
+)
+_MASSAGE = re.compile(r"\bmassag\w*")
+#: Asking whether to have or use it: "what about", "can she", "would it help", "is it ok".
+_ASKS_TO_HAVE = re.compile(
+    r"\?|\b(?:what about|how about|can|could|should|would|will|wud|may|is it|is that|"
+    r"are they|ok|okay|fine|alright|safe|safer|help\w*|worth)\b"
+)
+#: Asking what it is or does ("what is a scalp facial exactly"): the FAQ's answer.
+_ASKS_WHAT_IT_IS = re.compile(
+    r"^(?:(?:so|and|ok|okay|sorry|but|hmm)[,.!]?\s+)*(?:what(?:'s|s| is| are| does| do)|"
+    r"how (?:does|do|is)|whats)\b(?! about)"
+)
+
+
+def chemo_reminder(text: str | None, answered: Iterable[str]) -> bool:
+    """Does a question about a scalp treatment or colour come after chemotherapy (pure)?
+
+    "what about just a scalp facial to freshen her up", "would a gentle exfoliating
+    treatment help it": the oncology team's word first again, in a line
+    (:data:`CHEMO_AGAIN_RESPONSE`), not the treatment's FAQ. A massage question is the
+    massage limits' (they say the same); what a treatment is ("what is a scalp facial
+    exactly") is the FAQ's.
+    """
+    norm = normalise((text or "")[:MAX_CHARS])
+    if _MASSAGE.search(norm) or _ASKS_WHAT_IT_IS.search(norm):
+        return False
+    return any(
+        _asks_again(text, answered, Situation.CHEMO, topic, _ASKS_TO_HAVE)
+        for topic in (_CHEMO_CHECKED, _COLOUR_TREATMENT)
+    )
 
 
 def lice_reminder(text: str | None, answered: Iterable[str]) -> bool:

@@ -320,6 +320,8 @@ def test_oncology_first(found: list[str], answered: list[str], expected: bool) -
         ("whats the best treatment to buy", ["lice"], True),
         ("will tea tree oil kill them?", ["lice"], True),
         ("which comb should i get", ["lice"], True),
+        ("is there something stronger i can get for resistant ones", ["lice"], True),
+        ("anything else we could try", ["lice"], True),
         # no question about treating them, no lice in the conversation, or a booking
         ("thanks, bye", ["lice"], False),
         ("whats the best treatment to buy", [], False),
@@ -330,3 +332,36 @@ def test_lice_reminder(text: str, answered: list[str], expected: bool) -> None:
     from scalpcare.situations import lice_reminder
 
     assert lice_reminder(text, answered) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "answered", "expected"),
+    [
+        ("what about just a scalp facial to freshen her up", ["chemo"], True),
+        ("my scalp is so tender, would a gentle exfoliating treatment help it", ["chemo"], True),
+        ("could she get highlights", ["chemo"], True),
+        ("is tea tree oil ok on a sore scalp?", ["chemo"], True),
+        # a massage question is the massage limits'; no question; no chemotherapy; a booking
+        ("can i still have a gentle head massage?", ["chemo"], False),
+        ("what is a scalp facial exactly", ["chemo"], False),
+        ("whats the difference between a scrub and salicylic acid?", ["chemo"], False),
+        ("thank you, you're very kind", ["chemo"], False),
+        ("what about just a scalp facial to freshen her up", ["pregnancy"], False),
+        ("can i book a scalp facial for her on friday", ["chemo"], False),
+    ],
+)
+def test_chemo_reminder(text: str, answered: list[str], expected: bool) -> None:
+    from scalpcare.situations import chemo_reminder
+
+    assert chemo_reminder(text, answered) is expected
+
+
+async def test_a_later_question_about_a_treatment_gets_the_oncology_team_first(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """During chemotherapy a scalp facial is the oncology team's to allow, in a line."""
+    slots = {"situations_answered": ["chemo"]}
+    tracker = make_tracker("what about just a scalp facial?", "faq", 0.8, slots=slots)
+    await ActionSpecialSituation().run(dispatcher, tracker, domain)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_situation_chemo_again"

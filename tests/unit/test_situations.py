@@ -45,6 +45,13 @@ CASES = [
     ("any vitamins u recommend for thinning", (MEDICINE,)),
     ("my gp gave me a medicated foam, how long should i use it for", (UNDER_CARE, MEDICINE)),
     ("can I still scrub the scales off", (MEDICINE,)),
+    ("is it ok to use a scrub on the scales", (MEDICINE,)),
+    ("is there a cream for it", (MEDICINE,)),
+    ("is there a cream for it instead of tablets", (MEDICINE,)),
+    ("my vitamin d was 20, should i be on a supplement", (MEDICINE,)),
+    ("is the iron making my hair fall out", (MEDICINE,)),
+    ("im on the pill, could that be causing it", (MEDICINE,)),
+    ("how long before the iron tablets work on my hair", (MEDICINE,)),
     ("is it ok to exfoliate the flakes off with a brush", (MEDICINE,)),
     # ... and near misses that are not.
     ("can i use a flat iron on wet hair", ()),
@@ -53,6 +60,11 @@ CASES = [
     ("is it ok to use dandruff shampoo every day", ()),
     ("i don't take any supplements", ()),
     ("can i use a leave-in cream after the massage", ()),
+    ("is there a price list", ()),
+    ("could my shampoo be causing the flakes", ()),
+    ("is the massage making it worse", ()),
+    ("how long before i see results from the routine", ()),
+    ("can i use my brush on wet hair", ()),
     # Chemotherapy and radiotherapy.
     ("I'm on chemo and my hair is falling out, can I have a scalp massage?", (CHEMO,)),
     ("starting radiotherapy next month, what should i do with my scalp", (CHEMO,)),
@@ -73,6 +85,9 @@ CASES = [
     ("found nits behind my sons ears", (LICE,)),
     ("something crawling in my hair and tiny white eggs stuck to it", (LICE,)),
     ("no lice, I checked twice", ()),
+    # a negation's scope ends where a new clause is reported
+    ("my colourist stopped halfway and told me i have lice", (LICE,)),
+    ("no lice and she checked twice", ()),
     # Distress about hair, and a crisis.
     ("my thinning hair is making me so depressed, I don't want to leave the house", (DISTRESS,)),
     ("i cried in the shower again, so much hair coming out", (DISTRESS,)),
