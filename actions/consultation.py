@@ -420,6 +420,62 @@ def next_question(value_of: Any, skipped: list[str]) -> str | None:
     )
 
 
+#: What the routine is built from. When none of it changed since the routine was given in
+#: this session, a message that completes the consultation again ("thanks! my scalp is oily
+#: btw") does not bring the whole routine back unasked: the long block is said once.
+ROUTINE_INPUTS = (
+    contract.CONCERNS,
+    contract.SCALP_TYPE,
+    contract.SENSITIVE_SCALP,
+    WASH_FREQUENCY,
+    BUILDUP_PRODUCTS,
+    GOAL,
+    contract.REFERRAL,
+    contract.OWN_REFERRAL,
+    contract.NUTRIENT_DEFICIENCY_SUSPECTED,
+    contract.SITUATIONS_ANSWERED,
+)
+ROUTINE_UNCHANGED = "utter_routine_unchanged"
+#: A request for the routine itself: "send me the routine again", "what were the steps?".
+_ASKS_FOR_ROUTINE = re.compile(
+    r"\b(?:routine|facial|steps?|again|re-?send|send|repeat|remind|lost|closed)\b", re.IGNORECASE
+)
+
+
+def _comparable(value: Any) -> Any:
+    return tuple(sorted(map(str, value))) if isinstance(value, (list, tuple, set)) else value
+
+
+def routine_given_unchanged(
+    events: list[dict[str, Any]], slots: dict[str, Any], names: tuple[str, ...] = ROUTINE_INPUTS
+) -> bool:
+    """Was the routine given in this session, built from what the slots hold now (pure)?
+
+    Args:
+        events: The tracker's events, oldest first (the running action not among them).
+        slots: The slots' current values.
+        names: The slots the routine is built from.
+    """
+    values: dict[str, Any] = {}
+    given: dict[str, Any] | None = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "slot":
+            values[str(event.get("name"))] = event.get("value")
+        elif kind == "action" and event.get("name") == "action_session_start":
+            given = None
+        elif kind == "action" and event.get("name") == "action_give_routine":
+            given = {name: values.get(name) for name in names}
+    if given is None:
+        return False
+    return all(_comparable(given[name]) == _comparable(slots.get(name)) for name in names)
+
+
+def asks_for_routine(intent: str | None, text: str | None) -> bool:
+    """Does the message ask for the routine itself (pure)?"""
+    return intent == "start_consultation" or bool(_ASKS_FOR_ROUTINE.search(text or ""))
+
+
 class ActionGiveRoutine(Action):
     """Build and send the at-home routine from what the consultation collected."""
 
@@ -444,6 +500,12 @@ class ActionGiveRoutine(Action):
                 SlotSet(contract.MASSAGE_MAX_MINUTES, 0.0),
                 SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, 0.0),
             ]
+        if routine_given_unchanged(
+            list(tracker.events), tracker.current_slot_values()
+        ) and not asks_for_routine(_intent(tracker), tracker.latest_message.get("text")):
+            # Nothing new since the routine above: not the whole block again, unasked.
+            say(dispatcher, phrase(ROUTINE_UNCHANGED), domain, tracker)
+            return []
         concerns = tracker.get_slot(contract.CONCERNS) or []
         nutrient = bool(tracker.get_slot(contract.NUTRIENT_DEFICIENCY_SUSPECTED))
         # Sensitivity not known (the question skipped) counts as sensitive: the gentle branch.

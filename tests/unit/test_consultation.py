@@ -439,3 +439,83 @@ async def test_a_situation_answered_instead_is_no_miss(
     events = await ValidateConsultationForm().run(dispatcher, tracker, domain)
     assert events == [SlotSet("consultation_misses", 1.0)]
     assert dispatcher.messages == []
+
+
+def _slot(name: str, value: Any) -> dict[str, Any]:
+    return {"event": "slot", "name": name, "value": value}
+
+
+def _ran(name: str) -> dict[str, Any]:
+    return {"event": "action", "name": name}
+
+
+ROUTINE_SLOTS = {
+    "concerns": ["oiliness", "buildup"],
+    "scalp_type": "oily",
+    "sensitive_scalp": False,
+    "wash_frequency": "every 2 days",
+}
+GIVEN = [*(_slot(k, v) for k, v in ROUTINE_SLOTS.items()), _ran("action_give_routine")]
+
+
+@pytest.mark.parametrize(
+    ("events", "slots", "expected"),
+    [
+        # Given, nothing changed since (a list in another order is the same list).
+        (GIVEN, ROUTINE_SLOTS, True),
+        (GIVEN, {**ROUTINE_SLOTS, "concerns": ["buildup", "oiliness"]}, True),
+        # Something new: a concern, a pregnancy answered, a referral.
+        (GIVEN, {**ROUTINE_SLOTS, "concerns": ["oiliness", "buildup", "itch"]}, False),
+        (GIVEN, {**ROUTINE_SLOTS, "situations_answered": ["pregnancy"]}, False),
+        (GIVEN, {**ROUTINE_SLOTS, "referral": "doctor"}, False),
+        # Never given, or given in an earlier session.
+        (GIVEN[:-1], ROUTINE_SLOTS, False),
+        ([*GIVEN, _ran("action_session_start")], ROUTINE_SLOTS, False),
+    ],
+)
+def test_routine_given_unchanged(
+    events: list[dict[str, Any]], slots: dict[str, Any], expected: bool
+) -> None:
+    assert consultation.routine_given_unchanged(events, slots) is expected
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "expected"),
+    [
+        ("describe_scalp", "thanks! my scalp is oily btw", False),
+        ("describe_scalp", "ok so for my oily scalp what do i do first?", False),
+        ("describe_scalp", "sorry can you send me the routine again? closed the tab", True),
+        ("describe_scalp", "what were the steps", True),
+        ("start_consultation", "can i get a scalp routine", True),
+    ],
+)
+def test_asks_for_routine(intent: str, text: str, expected: bool) -> None:
+    assert consultation.asks_for_routine(intent, text) is expected
+
+
+async def test_the_routine_is_not_sent_again_unasked_when_nothing_changed(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """'thanks! my scalp is oily btw' after the routine: a short note, not the block again."""
+    tracker = make_tracker(
+        "thanks! my scalp is oily btw", "describe_scalp", slots=ROUTINE_SLOTS, history=GIVEN
+    )
+    events = await ActionGiveRoutine().run(dispatcher, tracker, domain)
+    assert events == []
+    assert len(dispatcher.messages) == 1
+    assert dispatcher.messages[0]["text"] in {
+        v["text"] for v in domain["responses"]["utter_routine_unchanged"]
+    }
+
+
+async def test_the_routine_asked_for_again_is_sent_again(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        "sorry can you send me the routine again?",
+        "describe_scalp",
+        slots=ROUTINE_SLOTS,
+        history=GIVEN,
+    )
+    await ActionGiveRoutine().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"].startswith("Your at-home scalp facial")
