@@ -28,12 +28,16 @@ class Command(str, Enum):
 
 
 _POLITE = r"(?:please|pls|plz|thanks|thank you|thx|ok|okay|sorry|actually|just|um+|erm+|hmm+)"
-#: What is skipped: "that", "this one", "that question", "the question", "it".
-_SKIPPED = r"(?:it|(?:this|that)(?:\s+(?:one|question|bit))?|the\s+question)"
-#: Said after a skip without changing it: "tbh", "if that's ok".
+#: What is skipped: "that", "this one", "that question", "the question", "it", or the
+#: question in the client's words ("how often i wash", "what products i use").
+_SKIPPED = (
+    r"(?:it|(?:this|that)(?:\s+(?:one|question|bit))?|the\s+question|"
+    r"(?:how|what|which|when|whether|if)(?:\s+[\w']+){1,4})"
+)
+#: Said after a skip without changing it: "tbh", "if that's ok", "lol, skip".
 _SKIP_TAIL = (
-    rf"(?:\s+(?:{_POLITE}|tbh|honestly|for now|if\s+(?:that'?s|thats|it'?s|its)\s+"
-    r"(?:ok|okay|alright|fine)|if\s+you\s+don'?t\s+mind))*$"
+    rf"(?:\s+(?:{_POLITE}|tbh|honestly|lol|haha\w*|for now|skip(?:\s+it)?|pass|next|"
+    r"if\s+(?:that'?s|thats|it'?s|its)\s+(?:ok|okay|alright|fine)|if\s+you\s+don'?t\s+mind))*$"
 )
 _SKIP = re.compile(
     rf"^(?:{_POLITE}\s+)*(?:"

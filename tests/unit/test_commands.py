@@ -53,6 +53,8 @@ CASES = [
     ("can i skip that bit", SKIP),
     ("skip the question if that's ok", SKIP),
     ("prefer not to say, if you don't mind", SKIP),
+    ("i'd rather not say how often i wash lol, skip", SKIP),
+    ("don't want to say what products i use", SKIP),
     # Going on with the question asked.
     ("ok carry on", Command.CONTINUE),
     ("let's continue", Command.CONTINUE),
