@@ -123,6 +123,12 @@ _NUM_WORDS = {
     "several": 3,
     "multiple": 3,
     "many": 4,
+    "so many": 5,
+    "lots of": 5,
+    "loads of": 5,
+    "tons of": 5,
+    "a dozen": 12,
+    "dozens of": 24,
     "once": 1,
     "twice": 2,
     "thrice": 3,
@@ -134,7 +140,8 @@ _TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen
 _COMPOUND = re.compile(rf"^({_TENS})[\s-]+({_UNITS})$")
 _NUM = (
     rf"(\d+(?:\.\d+)?|(?:{_TENS})(?:[\s-]+(?:{_UNITS})\b)?|{_TEENS}|{_UNITS}"
-    r"|a couple of|couple of|a few|few|several|multiple|many)"
+    r"|a couple of|couple of|a few|few|several|multiple|so many|many|lots of|loads of|tons of"
+    r"|a dozen|dozens of)"
 )
 _RANGE = rf"{_NUM}(?:\s*(?:-|–|to|or)\s*{_NUM})?"
 _MIN_UNIT = r"(?:minutes?|mins?|m)\b"
@@ -145,6 +152,13 @@ _PER = r"\s*(?:a|per|each|/|every)?\s*"
 _PER_DAY = (
     re.compile(rf"\b{_RANGE}\s*(?:x|times?){_PER}(?:day|daily)\b"),
     re.compile(rf"\b(once|twice|thrice)(){_PER}(?:day|daily)\b"),
+    # "10 mins x2 a day"
+    re.compile(rf"\bx\s*{_RANGE}{_PER}(?:day|daily)\b"),
+    # "daily, sometimes twice", "every day or even three times"
+    re.compile(
+        r"\b(?:daily|a day|every ?day)\b,?\s+(?:and\s+)?(?:sometimes|often|or|even|or even"
+        r"|occasionally)\s+(twice|thrice|two times|three times)()"
+    ),
     # "2 sessions of 8 minutes a day", "an hour a day split into three 20 minute sessions"
     re.compile(
         rf"\b{_RANGE}\s+(?:(?:\d+|{_NUM})\s*-?\s*(?:minutes?|mins?)\s+)?(?:sessions?|goes|rounds)"
@@ -176,7 +190,8 @@ _MORNING_NIGHT = re.compile(
 #: ("10 min in the morning and 10 at night").
 _TIMES_OF_DAY = (
     re.compile(
-        r"\b(?:morning|mornings|when i wake(?: up)?|after waking|first thing|breakfast)\b"
+        r"\b(?:morning|mornings|when i wake(?: up)?|after waking|first thing|breakfast"
+        r"|before (?:work|school|college|uni))\b"
         r"|\bin the am\b|\ba\.m\.?"
     ),
     re.compile(r"\b(?:lunch|lunchtime|midday|noon|afternoon|afternoons)\b"),
@@ -192,7 +207,7 @@ _TIME_CHOICE = re.compile(
 )
 _DAILY = re.compile(
     r"\b(?:every|each)\s+(?:day|night|morning|evening)\b|\bdaily\b|\bnightly\b|\bbefore bed\b"
-    r"|\ba day\b|\bevery single day\b"
+    r"|\ba day\b|\bevery single (?:day|night|morning|evening)\b"
 )
 _EVERY_OTHER = re.compile(r"\bevery other day\b|\bevery second day\b")
 #: "5 days a week", "7 days a week": days a week, one session on each.
@@ -216,9 +231,9 @@ _RANGE_HOUR = re.compile(rf"(?<!every )\b{_RANGE}\s*-?\s*{_HOUR_UNIT}")
 _GLUED = re.compile(r"\b(\d+(?:\.\d+)?)(mins?|minutes?|m|h|hrs?|hours?)\b")
 _PHRASE_MIN = (
     (re.compile(r"\ban hour and a half\b|\bhour and a half\b"), 90.0),
-    (re.compile(r"\bhalf (?:an )?hour\b"), 30.0),
+    (re.compile(r"\bhalf (?:an )?h(?:ou)?r\b"), 30.0),
     (re.compile(r"\bquarter of an hour\b"), 15.0),
-    (re.compile(r"\b(?:an|one|a full) hour\b"), 60.0),
+    (re.compile(r"\b(?:an|one|a full) h(?:ou)?r\b"), 60.0),
     # an evening, a film or hours in front of the TV: longer than any session
     (
         re.compile(
@@ -378,6 +393,19 @@ _SALON_LENGTH = re.compile(
 )
 
 
+#: A length said without its unit where a session's length goes: "i do 20 every night", "a
+#: quick 5 before bed", "every night for 15-20"; not a count, a day of a challenge or a span.
+_BARE_LENGTH = re.compile(
+    rf"\b(?:do|doing|did|a (?:quick|good|solid|short|long)|for (?:like |about |around |maybe "
+    rf"|roughly |a good )?)\s*{_RANGE}\b"
+    # where a length goes: before when or how often, or at the end of what is said
+    r"(?=\s*(?:$|[.,;!?)]|(?:every|each|before|after|in|on|then|and|or|when|while|with|daily"
+    r"|nightly|most|max|tops|ish|lol|at (?:night|bed\w*))\b))"
+)
+#: Below this a bare number is more likely a count than a length, and within any limit.
+_BARE_LENGTH_MIN = 3.0
+
+
 def _minutes(text: str) -> float | None:
     """Minutes per session (upper end of a range; the largest duration named)."""
     text = _EVERY_N_HOURS.sub(" ", text)  # "every 2 hours" is a frequency
@@ -401,6 +429,13 @@ def _minutes(text: str) -> float | None:
     each = [v for p in _SESSION_LENGTH for m in p.finditer(text) if (v := _range_upper(m))]
     if each:
         return max(each)
+    if not found:
+        bare = [
+            v
+            for m in _BARE_LENGTH.finditer(text)
+            if (v := _range_upper(m)) and _BARE_LENGTH_MIN <= v <= 120
+        ]
+        found = bare
     return max(found) if found else None
 
 
