@@ -78,6 +78,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         "=years|=yrs|=months =back",
         "=back =when|=then",
         "=when =we|=she|=he|=they =were",
+        # "when my boy was 2", "when our daughter was little"
+        "=when =my|=our ~2 =was|=were",
     ),
     "HIST_EXEMPT": ("=went|=started|=became|=began|=switched|=been|=since",),
     "RECUR": (
@@ -250,6 +252,34 @@ _CUES: dict[str, tuple[str, ...]] = {
         "|=belly|=stomach|=tummy|=wrists|=wrist|=ankles|=torso|=hips",
     ),
     "PRONOUN": ("=he|=she|=him|=his|=her|=hers|=himself|=herself",),
+    # A doctor's tests came back normal ("bloods came back normal", "checked my iron and
+    # thyroid, all fine"): the blood tests a nutrient referral asks for are done.
+    "NORMAL_RESULTS": (
+        "blood|bloods|level|levels|test|tests|result|results|number|numbers|iron|thyroid"
+        "|ferritin|bloodwork ~3 =fine|=normal|=good|=ok|=okay|=perfect",
+        "=came|=come =back =normal|=fine|=clear|=ok|=okay|=good|=perfect",
+    ),
+    # ... and the shedding is settling ("it's already slowing down").
+    "IMPROVING": (
+        "=settling|=slowing|=easing|=improving|=subsiding|=tapering|=eased|=slowed|=settled",
+        "=getting =better|=less",
+    ),
+    # A shampoo keeps it in check ("the usual shampoo calms it down", "way better already"):
+    # everyday dandruff, not scaling that nothing helps.
+    "CONTROLLED": (
+        "=calms|=calm|=calmed|=settles|=settle|=settled =it|=them|=things|=everything? =down",
+        "=keeps|=keep|=kept|=keeping =it|=them =down|=away|=off",
+        "=keeps|=keep|=kept|=keeping =it|=them =under|=at =control|=bay",
+        "=way|=much|=lot|=loads|=heaps|=so =better",
+        "=better =already",
+    ),
+    # A baby's scalp (yellow greasy scale there is cradle cap).
+    "BABY": (
+        "baby|babies|newborn|infant|bub|bubba",
+        "# =week|=weeks|=wk|=wks|=month|=months|=mo =old",
+        "# =- =week|=month =- =old",
+        r"re:^\d+(wk|wks|mo|mos)$",
+    ),
     "PLAN": (
         "dietitian|dietician|nutritionist|supplement|supplements|multivitamin|=planned",
         "take|taking ~1 =b12|iron|vitamin|vitamins|supplement",
@@ -281,6 +311,8 @@ _SCOPE_END = _words(
 )
 # Context whose time words date the onset of shedding, not its end.
 _ONSET_RULES = frozenset(("after_illness", "postpartum"))
+# "came back normal": a test's result, not a return.
+_RESULT_WORDS = _words("normal negative fine clear ok okay good perfect")
 # "... normal again": well again is no recurrence.
 _WELL_AGAIN = _words("normal fine better ok okay healthy itself myself herself himself")
 _CLAUSE_END = _words("but however though tho although whereas yet except now until till til")

@@ -35,6 +35,7 @@ from scalpcare.triage.cues import (
     _PUNCT_BOUNDARY,
     _QUESTION_WORDS,
     _REOPENS,
+    _RESULT_WORDS,
     _SCOPE_END,
     _UNCERTAIN,
     _WELL_AGAIN,
@@ -159,6 +160,8 @@ class _DocContext:
             return False
         if words == ["new"] and (after in _NOT_A_SIGN or doc[end - 1].lemma_ in _NOT_A_SIGN):
             return False
+        if words[-1] == "back" and after in _RESULT_WORDS:
+            return False  # "the bloods came back normal": a result, not a return
         if words[-1] in ("growing", "grow") and doc[max(0, start - 1)].lower_ in ("slow", "slowly"):
             return False
         sid = self.sent_of[start]
@@ -439,8 +442,8 @@ class _DocContext:
             return False
         for rs, _re in self.in_sentence("RECUR", sid):
             tok_after = self.doc[_re] if _re < len(self.doc) else None
-            if tok_after is not None and tok_after.lower_ == "to":
-                continue  # "back to normal"
+            if tok_after is not None and tok_after.lower_ in {"to"} | _RESULT_WORDS:
+                continue  # "back to normal", "came back normal" (a result)
             if rs < cand.start or self._negated_word(rs) or self._question_clause(rs):
                 continue
             preceding = [t.lower_ for t in self.doc[max(0, rs - 3) : rs]]

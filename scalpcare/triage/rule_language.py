@@ -42,6 +42,8 @@ class _Rule:
     needs_hair_loss: bool = False  # the message must report hair loss (not negated)
     not_before: tuple[str, ...] = ()  # lemmas that cancel a match they follow directly
     not_after: tuple[str, ...] = ()  # lemmas that cancel a match they come directly before
+    unless_controlled: bool = False  # set aside when a shampoo keeps it in check (CONTROLLED)
+    in_babies: str = ""  # on a baby's scalp: mild when this rule's needs_words are all denied
 
 
 _U, _D, _C = Referral.URGENT, Referral.DERMATOLOGIST, Referral.DOCTOR

@@ -301,8 +301,17 @@ _RULES: tuple[_Rule, ...] = (
             "scab|sore|wound ~3 keep reopen|reopening|scab|scabbing|open|opening",
         ),
     ),
-    _Rule("persistent_scaling", _D, tuple(f"{_FLAKE} {tail}" for tail in _PERSIST)),
+    # Dandruff that a shampoo keeps in check is everyday dandruff, however long it lasts
+    # ("every winter for years, the usual shampoo calms it down").
+    _Rule(
+        "persistent_scaling",
+        _D,
+        tuple(f"{_FLAKE} {tail}" for tail in _PERSIST),
+        unless_controlled=True,
+    ),
     _Rule("persistent_redness", _D, tuple(f"{_RED} {tail}" for tail in _PERSIST)),
+    # On a baby's scalp, yellow greasy scale is cradle cap: not referred when the writer
+    # denies cradle cap's signs of trouble ("not itchy, not red").
     _Rule(
         "seborrheic_description",
         _D,
@@ -310,6 +319,7 @@ _RULES: tuple[_Rule, ...] = (
             f"{_SEB_ADJ} =,? =and? {_SEB_ADJ}|thick|big? flake|scale|crust|scab|dandruff",
             "flake|scale|dandruff =that|=which? be|look yellow|yellowish|greasy|waxy",
         ),
+        in_babies="cradle_cap",
     ),
     _Rule(
         "psoriasis_description",

@@ -68,6 +68,12 @@ def _screen_chunk(
     # A professional already looks after it and nothing is new or worse: not a new
     # referral (a known low result stays deficiency context: docs/content-rules.md).
     managed = ctx.present("UNDER_CARE") and not ctx.present("WORSE")
+    # A doctor's tests came back normal, the shedding is settling and nothing is worse:
+    # nutrient context the doctor has already checked (a known low result still counts).
+    checked = (
+        ctx.present("NORMAL_RESULTS") and ctx.present("IMPROVING") and not ctx.present("WORSE")
+    )
+    baby = bool(cues.get("BABY"))
     found: list[_Found] = []
     resolved: set[str] = set()
     for cand in cands:
@@ -79,8 +85,15 @@ def _screen_chunk(
             continue
         if rule.needs_location and not sent_lemmas.intersection(_LOCATION):
             continue
-        if rule.needs_words and not sent_lemmas.intersection(rule.needs_words):
+        # The words a rule needs count only when they are not negated ("not red").
+        if rule.needs_words and not _live_lemmas(ctx, s, e).intersection(rule.needs_words):
             continue
+        # On a baby's scalp, a description of cradle cap that the writer says is mild (its
+        # signs of trouble named only to deny them: "not itchy, not red") is not referred.
+        if rule.in_babies and baby:
+            trouble = set(_RULE_BY_NAME[rule.in_babies].needs_words)
+            if sent_lemmas & trouble and not _live_lemmas(ctx, s, e) & trouble:
+                continue
         sign = SIGN_OF.get(rule.name, rule.name)
         if rule.needs_hair_loss and not hair_loss:
             continue
@@ -91,6 +104,11 @@ def _screen_chunk(
         if rule.kind == "nutrient" and hair_fine:
             continue
         if managed and rule.kind != "nutrient":
+            set_aside.add(sign)
+            continue
+        if (checked and rule.kind == "nutrient" and rule.name != "low_lab_result") or (
+            rule.unless_controlled and _controlled(ctx, sid)
+        ):
             set_aside.add(sign)
             continue
         if rule.name == "fever" and cand.start in nutrient_tokens:
@@ -117,6 +135,17 @@ def _screen_chunk(
             )
         )
     return found, plan, resolved
+
+
+def _controlled(ctx: _DocContext, sid: int) -> bool:
+    """Does sentence ``sid`` say a shampoo keeps it in check (not "doesn't keep it down")?"""
+    return any(not ctx._negated_word(start) for start, _ in ctx.in_sentence("CONTROLLED", sid))
+
+
+def _live_lemmas(ctx: _DocContext, start: int, end: int) -> set[str]:
+    """The lemmas of tokens ``[start, end)`` that are not negated."""
+    doc = ctx.doc
+    return {doc[i].lemma_ for i in range(start, end) if not ctx.negated_at(i, i + 1, False)}
 
 
 def _longest_per_rule(cands: list[_Candidate]) -> list[_Candidate]:

@@ -523,3 +523,48 @@ def test_questions_under_care_and_someone_elses(text: str, level: Referral) -> N
     """General questions, care with nothing new and others' conditions; their neighbours refer."""
     result = screen(text)
     assert result.level is level, [(f.condition, f.text, f.about) for f in result.flags]
+
+
+# Cradle cap said to be mild, dandruff a shampoo keeps in check, nutrient context a doctor
+# has tested with normal results while the shedding settles: not referred; the same with a
+# sign of trouble, a shampoo that does not help, or a result that is low: still referred.
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("my 3 month old has cradle cap, not red and not itchy", Referral.NONE),
+        ("my baby has cradle cap and it's red and weeping", Referral.DERMATOLOGIST),
+        ("newborn with greasy yellow scales, no redness, she doesn't itch", Referral.NONE),
+        ("my 6 week old has greasy yellow scales that are red and cracked", Referral.DERMATOLOGIST),
+        ("my baby has cradle cap, yellow greasy flakes", Referral.DERMATOLOGIST),
+        (
+            "dandruff every winter for years but the usual shampoo keeps it under control",
+            Referral.NONE,
+        ),
+        ("flakes keep coming back, a dandruff wash calms it down within a week", Referral.NONE),
+        ("flaky scalp for months and the shampoo doesn't keep it down", Referral.DERMATOLOGIST),
+        ("my flakes keep coming back whatever shampoo i use", Referral.DERMATOLOGIST),
+        (
+            "my dandruff is mild, shampoo keeps it away. my husband's scalp has flakes that"
+            " keep coming back",
+            Referral.DERMATOLOGIST,
+        ),
+        (
+            "gp checked my bloods after the baby, all came back normal and the shedding is"
+            " slowing down",
+            Referral.NONE,
+        ),
+        ("had covid in march and my hair is falling out, thyroid test was normal", Referral.DOCTOR),
+        (
+            "bloods came back normal after my crash diet but the shedding is getting worse",
+            Referral.DOCTOR,
+        ),
+        ("my ferritin came back low, the shedding is slowing a bit", Referral.DOCTOR),
+        ("when my daughter was little she had ringworm on her scalp", Referral.NONE),
+        ("the bald patch came back", Referral.DERMATOLOGIST),
+    ],
+)
+def test_mild_cradle_cap_controlled_dandruff_and_checked_context(
+    text: str, level: Referral
+) -> None:
+    """Everyday cases in red-flag words are not referred; their serious neighbours are."""
+    assert screen(text).level is level
