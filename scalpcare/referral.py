@@ -287,7 +287,7 @@ _SINCE_WHEN = (
     r"(?:(?:about|around|roughly|maybe|early|late|mid)[\s-]+)?(?:the\s+)?"
     r"(?:last\s+\w+|january|february|march|april|may|june|july|august|september|october|"
     r"november|december|christmas|easter|new year|the new year|summer|winter|spring|autumn|"
-    r"weekend|holidays|(?:start|beginning|end) of (?:the|this|last) \w+|"
+    r"weekend|holidays|(?:start|beginning|end) of (?:the|this|last) \w+|(?:peri)?menopause|"
     r"(?:i|he|she|they|we) (?:was|were) (?:a |an )?\w+|\d{4}|"
     r"(?:high |primary |secondary |middle )?school|uni|university|college|childhood|puberty|"
     r"(?:my|his|her|their) (?:teens|twenties|20s|thirties|30s|childhood))\b"
@@ -361,7 +361,8 @@ _WHERE = re.compile(
     # "the back of my head has a patch", "my crown is thinning"
     r"|\b(?:the|my|his|her|their)\s+(?:back|top|front|side|crown|middle|base)\s+of\s+"
     r"(?:my|the|his|her|their)\s+(?:head|scalp|skull|neck)\b"
-    r"|\b(?:my|his|her|their)\s+(?:crown|hairline|temples|nape|parting)\b"
+    r"|\b(?:the|my|his|her|their)\s+(?:crown|hairline|temples|nape|parting)\b"
+    r"|\b(?:my|his|her|their|one|both)\s+(?:eyebrows?|ears?|temples?)\b"
     r"|\ball over\s+(?:my|the|his|her|their)\s+(?:head|scalp)\b"
     r"|\b(?:my|his|her|their|the)\s+whole\s+(?:head|scalp)\b",
     re.IGNORECASE,
@@ -583,6 +584,9 @@ _TRIGGER = re.compile(
     r"\s+(?:(?:about|around|just|only)\s+)?(?:\w+\s+){0,2}?(?:ago|back in \w+|in \w+|last \w+)\b"
     r"|\bsince\s+(?:my|our|the)\s+(?:baby|son|daughter|little one|twins)\s+(?:was|were)\s+born\b"
     + _TAIL
+    # "since the menopause started", "worse with the perimenopause"
+    + r"|\b(?:since|after|with|during|around|through)\s+(?:the\s+|my\s+)?(?:peri)?menopause\b"
+    + _TAIL
     + r"|\b(?:post[- ]?partum|after (?:the |giving )?birth|after (?:my |the )?pregnancy|"
     r"after (?:my |a |the )?c-?section)\b"
     + _TAIL
@@ -690,7 +694,10 @@ _MY_CHILD = re.compile(
 #: Another adult of the client's: "my dad", "my 70 year old mum", "my husband".
 _MY_ADULT = re.compile(
     r"\bmy\s+(?:elderly\s+|old\s+|\d{2,3}\s*(?:-\s*)?(?:yo|y/o|year[\s-]old|yr[\s-]old)\s+)?"
-    r"(" + _RELATIVE + r")\b",
+    r"(" + _RELATIVE + r")\b"
+    # not a place or thing of theirs: "my parents farm", "my mum's house"
+    r"(?!\s*(?:'s|’s|s')?\s+(?:farm|house|place|home|garden|flat|car|dog|cat|work|party|"
+    r"wedding|side)\b)",
     re.IGNORECASE,
 )
 #: The person spoken of: "he's got", "on her crown", "his scalp".

@@ -758,3 +758,44 @@ def test_context_quoted_by_triage_is_what_set_it_off_not_what_was_noticed() -> N
 )
 def test_the_summary_says_more_ways_of_where(message: str, places: tuple[str, ...]) -> None:
     assert referral.build_summary([message], ["x"], D).places == places
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        # a place of the grandparents' is nobody the summary could be about
+        (
+            [
+                "its about my little boy, he's 4",
+                "a scaly patch on the back of his head, we were on my parents farm over half term",
+            ],
+            ("care", "boy"),
+        ),
+        (["my daughter has a bald patch, it started at my mum's house"], ("care", "daughter")),
+        (["my daughter has a bald patch and my mum has one too"], ("care", "daughter")),
+    ],
+)
+def test_a_relatives_place_is_not_another_person_described(
+    messages: list[str], expected: tuple[str, str]
+) -> None:
+    assert referral.whom(messages) == expected
+
+
+def test_the_menopause_is_how_long_and_what_set_it_off() -> None:
+    summary = referral.build_summary(
+        ["my hairline has been going back since the menopause started"], ["x"], D
+    )
+    assert summary.durations == ("since the menopause",)
+    assert summary.triggers == ("since the menopause started",)
+
+
+@pytest.mark.parametrize(
+    ("message", "places"),
+    [
+        ("half of one eyebrow has gone", ("one eyebrow",)),
+        ("my eyebrows have been thinning out", ("my eyebrows",)),
+        ("the hairline is going back", ("the hairline",)),
+    ],
+)
+def test_a_place_said_as_the_subject(message: str, places: tuple[str, ...]) -> None:
+    assert referral.build_summary([message], ["x"], D).places == places
