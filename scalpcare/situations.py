@@ -148,6 +148,17 @@ _PREGNANCY = _rx(
     r"\b(?:trying to conceive|ttc|trying for a baby)\b",
     r"\b(?:a |my |got a |just got a )?positive (?:pregnancy )?test\b",
     r"\bgot (?:my|a) bfp\b",
+    # How far along, said without the word: "im 14 wks, can i use peppermint?", "30 weeks
+    # along", "just found out im 6 weeks" (not "6 weeks postpartum", "3 weeks into chemo").
+    r"\b\d{1,2}(?:\+\d)? ?(?:weeks?|wks?) along\b",
+    r"\b(?:i'?m|im|i am|she'?s|shes) (?:only |nearly |almost |about |just )?\d{1,2}(?:\+\d)? ?"
+    r"(?:weeks?|wks?)\b(?! (?:into|post|out|after|since|postpartum|pp|in\b|on\b|off|of|clean|"
+    r"sober|from|left|until|till|to go|ago|old|late|behind|now since))",
+    r"\b(?:1st|2nd|3rd|first|second|third) tri\b",
+    r"\b(?:my|the) (?:baby )?bump\b",
+    r"\b(?:baby is|baby'?s|i'?m|im|i am) due (?:in|on|at|next|this|any)\b",
+    r"\b(?:we'?re|i'?m|im|i am) expecting\b(?! (?:it|that|this|the|results?|a reply|a call|"
+    r"to|an? (?:parcel|package|delivery|answer|email)))",
 )
 _CARER = r"(?:dermatologist|derm\w*|doctor|gp|dr|physician|consultant|nurse|clinic|specialist)"
 _UNDER_CARE = _rx(
@@ -162,6 +173,14 @@ _UNDER_CARE = _rx(
     r"\bunder (?:a|the|my) " + _CARER,
     r"\b(?:i'?m|i am|been|i'?ve been) (?:seeing|under) (?:a|the|my) " + _CARER,
     r"\b(?:scalp )?injections? for\b",
+    # "i see a dermatologist for my alopecia" (not "should i see a dermatologist for it?")
+    r"(?<!should )(?<!would )(?<!could )(?<!can )(?<!do )(?<!to )(?<!will )(?<!go )"
+    r"\b(?:i|we|she|he) (?:see|sees|visit|visits) (?:a|the|my|her|his|our) "
+    + _CARER
+    + r" (?:for|about|every|regularly|twice|once)\b",
+    # "i'm getting treatment for psoriasis", "she's having light therapy"
+    r"\b(?:i'?m|im|i am|been|she'?s|he'?s|currently|already|still) (?:getting|having|receiving|"
+    r"undergoing) (?:\w+ )?(?:treatment|light therapy|phototherapy|injections)\b",
     r"\b(?:from|by) (?:my|the|a|her|his) (?:dermatologist|derm|doctor|gp|consultant)\b",
 )
 # Medicines, supplements and treatments (generic names only).

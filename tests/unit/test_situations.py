@@ -80,6 +80,17 @@ CASES = [
     ("is hair dye a no-no while breastfeeding", (PREGNANCY,)),
     ("no no, i'm not pregnant", ()),
     ("shedding loads since i had the baby in june", ()),
+    # How far along, without the word "pregnant"; not weeks since a birth or into a treatment.
+    ("im 14 wks, can i use peppermint oil", (PREGNANCY,)),
+    ("just found out im 6 weeks, can i still get my roots done", (PREGNANCY,)),
+    ("30 weeks along, is tea tree ok", (PREGNANCY,)),
+    ("2nd tri and my scalp is so itchy", (PREGNANCY,)),
+    ("baby is due in march, can i still get a facial", (PREGNANCY,)),
+    ("im 6 weeks postpartum, can i dye my hair", ()),
+    ("i'm 2 weeks in to the routine and no change", ()),
+    ("ive been shedding for 6 weeks", ()),
+    ("she's 5 weeks old and has cradle cap", ()),
+    ("im expecting the results next week", ()),
     # Head lice.
     ("i think my daughter has lice", (LICE,)),
     ("found nits behind my sons ears", (LICE,)),
@@ -109,6 +120,10 @@ CASES = [
     ("I've been diagnosed with scalp psoriasis last year", (UNDER_CARE,)),
     ("i'm seeing a dermatologist for it already", (UNDER_CARE,)),
     ("should I see a dermatologist?", ()),
+    ("i see a dermatologist for my alopecia, can i have a head massage", (UNDER_CARE,)),
+    ("im getting treatment for psoriasis from the hospital, is the routine ok", (UNDER_CARE,)),
+    ("should i see a dermatologist for this?", ()),
+    ("should i be getting treatment for this", ()),
     # Another language.
     ("hola, tengo caspa y picor", (LANGUAGE,)),
     ("Bonjour, j'ai des pellicules", (LANGUAGE,)),
