@@ -199,19 +199,35 @@ def parse_name(text: str, entity_values: list[str]) -> str | None:
     return found or None
 
 
-#: "name's Maya Brooks", "i'm Aisha btw": a capitalised name introduced in passing.
+#: "name's Maya Brooks", "i'm Aisha btw", "im Lena": a capitalised name introduced in
+#: passing (chat spelling too: "im", "Im", a curly apostrophe).
 _INTRODUCED = re.compile(
-    r"\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Ii]'m|[Ii] am|[Tt]his is|[Cc]all me)"
+    r"\b(?:[Mm]y name is|[Mm]y name[’']s|[Nn]ame[’']s|[Nn]ame is|[Ii][’']?m|[Ii] am|"
+    r"[Tt]his is|[Cc]all me)"
     r"\s+([A-Z][^\W\d_]+(?:[ '-][A-Z][^\W\d_]+){0,2})\b"
+)
+#: Capitalised words after "I'm" that are no name ("I'm Free on Saturday", "im Not sure").
+_NOT_INTRODUCED = frozenset(
+    (
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("free", "busy", "available", "not", "so", "sorry", "just", "here", "back", "ok"),
+        *("okay", "fine", "good", "interested", "looking", "booking", "new", "a", "the"),
+        *("going", "trying", "wondering", "thinking", "still", "also", "really", "very"),
+        *("pregnant", "vegan", "vegetarian", "in", "on", "at", "after", "around"),
+    )
 )
 
 
 def introduced_name(text: str) -> str | None:
     """A name the user gives before being asked for it ("... name's Maya Brooks") (pure)."""
     match = _INTRODUCED.search(text)
-    if match is None or match.group(1).lower() in _NOT_NAMES:
+    if match is None:
         return None
-    return match.group(1)
+    name = match.group(1)
+    first = name.split()[0].lower()
+    if name.lower() in _NOT_NAMES or first in _NOT_NAMES or first in _NOT_INTRODUCED:
+        return None
+    return name
 
 
 def parse_contact(text: str) -> str | None:

@@ -1045,3 +1045,23 @@ def test_the_routine_kept_is_the_first_message_the_routine_action_sent(
     ]
     assert sa.routine_sent(tracker) == "Your at-home scalp facial: ..."
     assert sa.routine_sent(make_tracker("hi", "greet", 0.9)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id like a scalp facial, saturday morning if poss, name's Maya Brooks", "Maya Brooks"),
+        ("i want to book a scalp facial next tuesday after 6pm, im Lena, lena@example.com", "Lena"),
+        ("Im Dana btw", "Dana"),
+        ("hi I’m Aisha, can i book a head massage", "Aisha"),
+        ("my name is Jo Patel", "Jo Patel"),
+        # Not names: a day, a state, a relative, nothing capitalised.
+        ("I'm Free on Saturday after 2", None),
+        ("Im Not sure which one", None),
+        ("I'm Friday afternoon any good", None),
+        ("im free saturday", None),
+        ("this is My mum's booking", None),
+    ],
+)
+def test_introduced_name(text: str, expected: str | None) -> None:
+    assert bk.introduced_name(text) == expected
