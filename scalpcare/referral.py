@@ -265,10 +265,15 @@ _ABOUT = (
 #: How many: "a couple of", "a good few", "half a", "3-4", "two".
 _COUNT = (
     r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|few|"
-    r"several|some|many|a couple(?: of)?|couple(?: of)?|half an?|\d+(?:\s*(?:-|to|or)\s*\d+)?)"
+    r"several|some|many|a couple(?: of)?|couple(?: of)?|half an?|"
+    r"\d+(?:\s*(?:-|to|or)\s*\d+)?(?:ish)?)"
 )
 _UNIT = r"(?:days?|weeks?|wks?|fortnights?|months?|mnths?|mos?|years?|yrs?)"
-_AMOUNT = r"(?:" + _ABOUT + r"\s+)?(?:" + _COUNT + r"\s*)?" + _UNIT + r"(?:\s+and\s+a\s+half)?\b"
+#: "a week or two", "a year and a half", "3 weeks or so" (the "or so" of a duration).
+_AMOUNT = (
+    r"(?:" + _ABOUT + r"\s+)?(?:" + _COUNT + r"\s*)?" + _UNIT + r"(?:\s+and\s+a\s+half)?\b"
+    r"(?:\s+or\s+(?:two|three|so|more)\b)?"
+)
 #: An amount said on its own, not a habit ("about 6 wks", "a few days", not "every few
 #: days" or "3 days a week").
 _BARE_AMOUNT = (
@@ -286,11 +291,16 @@ _SINCE_WHEN = (
     r"(?:(?:just\s+|about\s+|around\s+|roughly\s+|maybe\s+)?(?:before|after)\s+)?"
     r"(?:(?:about|around|roughly|maybe|early|late|mid)[\s-]+)?(?:the\s+)?"
     r"(?:last\s+\w+|january|february|march|april|may|june|july|august|september|october|"
-    r"november|december|christmas|easter|new year|the new year|summer|winter|spring|autumn|"
+    r"november|december|christmas|x-?mas|easter|new years?|the new year|summer|winter|spring|"
+    r"autumn|lockdown|covid|yesterday|this morning|last night|today|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"(?:my|our|the) (?:kids|children|twins|baby|babies|son|daughter) (?:was|were) born|"
     r"weekend|holidays|(?:start|beginning|end) of (?:the|this|last) \w+|(?:peri)?menopause|"
     r"(?:i|he|she|they|we) (?:was|were) (?:a |an )?\w+|\d{4}|"
     r"(?:high |primary |secondary |middle )?school|uni|university|college|childhood|puberty|"
     r"(?:my|his|her|their) (?:teens|twenties|20s|thirties|30s|childhood))\b"
+    # "since september last year"
+    r"(?:\s+(?:last|this)\s+year\b|\s+\d{4}\b)?"
 )
 #: Said about a duration: "on and off for years", "3 months on and off".
 _ON_OFF = r"(?:on and off|off and on|on & off|on/off|on-and-off|on n off|on and of)"
@@ -298,7 +308,7 @@ _DURATION = re.compile(
     r"(?:\b" + _ON_OFF + r"[,\s]+)?(?:"
     r"\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+)?" + _AMOUNT + r"|"
     r"\b(?:the\s+)?(?:last|past)\s+" + _AMOUNT + r"|"
-    r"\b" + _AMOUNT + r"\s+(?:ago|now|already|and counting|back|or so)\b"
+    r"\b" + _AMOUNT + r"\s+(?:ago|now|already|and counting|back)\b"
     # "it's been like 6 weeks", "has been about a year"
     r"|\b(?:it'?s|it has|has|have|i'?ve|its) been\s+" + _AMOUNT + r"|"
     # "every winter, this is the 3rd winter now"
@@ -387,7 +397,12 @@ _TRIED = re.compile(
     r"(?:my|her|his|the|all|to|using)\b[^.!?\n]{3,120})"
     # what a doctor or pharmacist said to use: "my gp said ... to use dandruff shampoo"
     r"|\b(?:said|told (?:me|her|him|us)|advised(?: me)?|recommended|suggested)\b[^.!?\n]{0,30}?"
-    r"\bto\s+(?:use|try)\s+([^.!?\n,]{3,60})",
+    r"\bto\s+(?:use|try)\s+([^.!?\n,]{3,60})"
+    # nothing at all, which the professional wants to know too
+    r"|\b(?P<nothing>(?:i\s+|we\s+|she\s+|he\s+)?"
+    r"(?:haven'?t|havent|have not|hasn'?t|hasnt|has not|didn'?t|didnt|did not)"
+    r"\s+(?:tried|used|put|done)\s+anything(?:\s+(?:yet|on it|for it))?"
+    r"|(?:tried|used)\s+nothing(?:\s+yet)?|nothing\s+yet)\b",
     re.IGNORECASE,
 )
 #: Where a quoted treatment ends: "coconut oil, nothing helps" is "coconut oil".
@@ -842,7 +857,7 @@ def build_summary(
     """
     durations = (m.group(0) for text in user_messages for m in _DURATION.finditer(text))
     tried = (
-        _TRIED_END.sub("", next(g for g in m.groups() if g))
+        m.group("nothing") or _TRIED_END.sub("", next(g for g in m.groups() if g))
         for text in user_messages
         for m in _TRIED.finditer(text)
     )
@@ -904,7 +919,9 @@ CONCERN_WORDS: dict[str, Phrase] = {
 #: "could you write down what i should tell the dermatologist?", "can I have a summary for
 #: my GP": a request for the appointment summary, whatever the intent.
 _SUMMARY_REQUEST = re.compile(
-    r"\b(?:write|jot|put|note|type|list)\b[^.?!]{0,25}\b(?:down|up|together|out)\b"
+    # (not a routine asked for: "can you put a routine together for me")
+    r"\b(?:write|jot|put|note|type|list)\b(?![^.?!]{0,25}\b(?:routines?|regimes?|regimens?|"
+    r"plans?|schedules?|steps)\b)[^.?!]{0,25}\b(?:down|up|together|out)\b"
     r"|\bwhat (?:should|do|shall|to|can) i (?:tell|say to|ask|show|mention to)\b"
     r"|\bsumm(?:ary|arise|arize|ed up)\b"
     r"|\bnotes? (?:for|to take to) (?:the|my) (?:appointment|dermatologist|derm|doctor|gp)\b"

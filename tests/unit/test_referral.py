@@ -596,6 +596,14 @@ def test_the_summary_is_about_the_one_adult_spoken_of(
         ("flaking from about age 12", ("from about age 12",)),
         ("the redness still hasnt gone after 6 weeks", ("still hasnt gone after 6 weeks",)),
         ("its still there after a month", ("still there after a month",)),
+        ("itchy for a week or two", ("for a week or two",)),
+        ("flaky for 3ish weeks", ("for 3ish weeks",)),
+        ("since xmas", ("since xmas",)),
+        ("since lockdown really", ("since lockdown",)),
+        ("since the kids were born", ("since the kids were born",)),
+        ("since september last year", ("since september last year",)),
+        ("3 weeks or so ago", ("3 weeks or so ago",)),
+        ("in 2 weeks or so i have a wedding", ()),
         # habits and plans are not how long it has lasted
         ("i wash every 3 days", ()),
         ("i wash 3 days a week", ()),
@@ -799,3 +807,15 @@ def test_the_menopause_is_how_long_and_what_set_it_off() -> None:
 )
 def test_a_place_said_as_the_subject(message: str, places: tuple[str, ...]) -> None:
     assert referral.build_summary([message], ["x"], D).places == places
+
+
+@pytest.mark.parametrize(
+    ("message", "tried"),
+    [
+        ("i havent tried anything yet", ("i havent tried anything yet",)),
+        ("she hasn't used anything on it", ("she hasn't used anything on it",)),
+        ("nothing yet tbh", ("nothing yet",)),
+    ],
+)
+def test_the_summary_says_when_nothing_was_tried(message: str, tried: tuple[str, ...]) -> None:
+    assert referral.build_summary([message], ["x"], D).tried == tried
