@@ -383,6 +383,13 @@ class ValidateConsultationForm(Action):
         if note is not None:
             say(dispatcher, note, domain, tracker)
         filled = {e["name"] for e in events}
+        skipped = skipped_slots(tracker)
+        if requested == WASH_FREQUENCY and requested not in filled and no_set_frequency(text):
+            # "it varies", "no idea, i don't keep track": there is no one answer to give, so
+            # the routine goes on without it, as after a skip; never the same question again.
+            skipped = [*skipped, WASH_FREQUENCY]
+            events.append(SlotSet(SKIPPED, skipped))
+            filled.add(WASH_FREQUENCY)
         misses = float(tracker.get_slot(MISSES) or 0)
         # A special situation answered instead (a dose question): no miss, asked again.
         situation = situation_answered_now(tracker.events)
@@ -397,13 +404,29 @@ class ValidateConsultationForm(Action):
         elif not (requested and requested not in filled):
             misses = 0
         events.append(SlotSet(MISSES, misses))
-        skipped = skipped_slots(tracker)
         if skipped:
             # The form would ask the first empty slot; a skipped one is not asked again.
             filled_now = {e["name"]: e["value"] for e in events}
             nxt = next_question(lambda slot: filled_now.get(slot, tracker.get_slot(slot)), skipped)
             events.append(SlotSet(REQUESTED_SLOT, nxt))
         return events
+
+
+#: A wash frequency with no one answer: "it varies", "depends on the week", "no set routine".
+_NO_SET_FREQUENCY = re.compile(
+    r"\b(?:varies|vary|depends|depending|changes|all over the place|no (?:set|fixed|real|"
+    r"regular) (?:routine|schedule|pattern|days?)|irregular(?:ly)?|(?:do\s*n'?t|dont|never) "
+    r"(?:really )?(?:keep track|count))\b",
+    re.IGNORECASE,
+)
+
+
+def no_set_frequency(text: str | None) -> bool:
+    """Is an answer to the wash question one that gives no frequency to note (pure)?
+
+    The person does not know ("no idea") or there is none ("it varies, depends on the week").
+    """
+    return is_unsure(text) or bool(_NO_SET_FREQUENCY.search(text or ""))
 
 
 def skipped_slots(tracker: Tracker) -> list[str]:

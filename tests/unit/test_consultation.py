@@ -519,3 +519,36 @@ async def test_the_routine_asked_for_again_is_sent_again(
     )
     await ActionGiveRoutine().run(dispatcher, tracker, domain)
     assert dispatcher.messages[0]["text"].startswith("Your at-home scalp facial")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("it varies tbh, depends on the week", True),
+        ("no idea, i dont really keep track", True),
+        ("all over the place honestly", True),
+        ("no set routine", True),
+        ("every 2 days", False),
+        ("twice a week, dry shampoo in between", False),
+        ("daily", False),
+    ],
+)
+def test_no_set_frequency(text: str, expected: bool) -> None:
+    assert consultation.no_set_frequency(text) is expected
+
+
+async def test_a_wash_frequency_that_varies_goes_on_without_it(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """ "it varies, depends on the week": not asked again, the consultation completes."""
+    slots = {
+        "concerns": ["itch", "dryness"],
+        "scalp_type": "dry",
+        "sensitive_scalp": False,
+        "requested_slot": "wash_frequency",
+    }
+    tracker = make_tracker("it varies tbh, depends on the week", "describe_scalp", slots=slots)
+    events = await consultation.ValidateConsultationForm().run(dispatcher, tracker, domain)
+    assert SlotSet("consultation_skipped", ["wash_frequency"]) in events
+    assert SlotSet("requested_slot", None) in events
+    assert not dispatcher.messages  # no "I didn't catch that", no question again
