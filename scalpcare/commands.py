@@ -52,11 +52,15 @@ _SKIP = re.compile(
 )
 _CONTINUE = re.compile(
     rf"^(?:{_POLITE}\s+|yes\s+|yeah\s+|yep\s+|right\s+|cool\s+|great\s+|good\s+|lets\s+|let's\s+|"
-    r"we\s+can\s+|you\s+can\s+|please\s+)*(?:"
-    r"carry\s+on|continue|go\s+on|keep\s+going|resume|proceed|"
+    r"we\s+can\s+|you\s+can\s+|please\s+|can\s+we\s+|could\s+we\s+)*(?:"
+    r"carry\s+on|continue|go\s+on|keep\s+going|resume|proceed|pick\s+(?:it\s+)?up|"
+    # "ok im back", "i'm back, lets continue": back after leaving it
+    r"(?:i'?m|im|i\s+am)\s+back(?:\s+(?:now|again))?(?:\s+(?:lets\s+|let's\s+)?"
+    r"(?:carry\s+on|continue|go\s+on|keep\s+going|resume|pick\s+(?:it\s+)?up))?|"
     r"(?:go\s+)?back\s+to\s+(?:the|your|my)\s+(?:questions?|consultation|routine)|"
     r"where\s+were\s+we|on\s+with\s+the\s+(?:questions?|consultation)"
-    r")(?:\s+(?:then|now|with\s+(?:it|the\s+questions?|the\s+consultation)|from\s+there))?"
+    r")(?:\s+(?:then|now|with\s+(?:it|the\s+questions?|the\s+consultation)|from\s+there|"
+    r"where\s+we\s+(?:left\s+(?:it|off)|stopped|were)))?"
     rf"(?:\s+{_POLITE})*$"
 )
 # The words used about something else: a condition ("if I skip it"), a question about

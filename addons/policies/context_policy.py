@@ -45,6 +45,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActiveLoop,
     BotUttered,
     Event,
     Restarted,
@@ -369,6 +370,38 @@ def skip_action(active_loop: str | None, text: str | None) -> str | None:
     return None
 
 
+def consultation_left_open(events: Sequence[Event]) -> bool:
+    """Was a consultation in this session left before its routine (pure)?
+
+    Stopped ("stop, gotta go"), ended by a goodbye, or left for a booking request that
+    was then stopped: its answers are kept, and the routine was not given.
+    """
+    left_open = False
+    for event in events:
+        if isinstance(event, (SessionStarted, Restarted)):
+            left_open = False
+        elif isinstance(event, ActiveLoop) and event.name == CONSULTATION_FORM:
+            left_open = True
+        elif isinstance(event, ActionExecuted) and event.action_name == ROUTINE_ACTION:
+            left_open = False
+    return left_open
+
+
+def resume_action(active_loop: str | None, text: str | None, events: Sequence[Event]) -> str | None:
+    """The consultation again for "ok im back, lets continue" after it was left (pure).
+
+    Outside any form, a request to carry on ("let's continue", "I'm back", "where were
+    we") picks the consultation up where it was left, asking only what is still missing.
+    """
+    if (
+        active_loop is None
+        and read_command(text) is Command.CONTINUE
+        and consultation_left_open(events)
+    ):
+        return CONSULTATION_FORM
+    return None
+
+
 def last_topic_answer(events: Sequence[Event], turns_back: int = 2) -> str | None:
     """The massage limits, the routine or a booking request, when it was the latest answer.
 
@@ -627,6 +660,7 @@ class ContextPolicy(Policy):
                 or booking_reply_action(events, text)
                 or answer_action(events, text)
                 or skip_action(loop, text)
+                or resume_action(loop, text, events)
                 or stop_booking_action(loop, text)
                 or change_request_action(loop, intent, text)
                 or summary_action(
