@@ -596,7 +596,11 @@ _TRIGGER = re.compile(
     r"\s+(?:my|our|the|a)\s+(?:baby|son|daughter|twins|little one|boy|girl|first|second|third)\b"
     + _TAIL
     + r"|\b(?:i\s+)?(?:had|gave birth to)\s+(?:my|our)\s+(?:baby|son|daughter|twins|little one)"
-    r"\s+(?:(?:about|around|just|only)\s+)?(?:\w+\s+){0,2}?(?:ago|back in \w+|in \w+|last \w+)\b"
+    r"\s+(?:(?:about|around|just|only)\s+)?(?:(?:\d+|a|an|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|a few|few|a couple of|couple of|several)\s+"
+    r"(?:days?|weeks?|months?|years?)\s+ago|back in \w+|in (?:january|february|march|april|may|"
+    r"june|july|august|september|october|november|december|the (?:spring|summer|autumn|winter))|"
+    r"last (?:year|month|week|spring|summer|autumn|winter))\b"
     r"|\bsince\s+(?:my|our|the)\s+(?:baby|son|daughter|little one|twins)\s+(?:was|were)\s+born\b"
     + _TAIL
     # "since the menopause started", "worse with the perimenopause"
@@ -616,7 +620,9 @@ _TRIGGER = re.compile(
     r"hospital stay|fever)\b"
     + _TAIL
     # stress or a diet: "been super stressed with work", "since i went vegan"
+    # (not the worry about it: "really stressed about my hair falling out")
     + r"|\b(?:super|really|very|so|been|was|being|extremely|crazy|massively)\s+stressed\b"
+    r"(?!\s+(?:out\s+)?(?:about|over|because of)\b)"
     + _TAIL
     + r"|\b(?:a lot of|lots of|loads of|so much|under|huge|massive|heavy)\s+"
     r"(?:a lot of\s+)?stress\b"

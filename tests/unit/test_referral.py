@@ -819,3 +819,14 @@ def test_a_place_said_as_the_subject(message: str, places: tuple[str, ...]) -> N
 )
 def test_the_summary_says_when_nothing_was_tried(message: str, tried: tuple[str, ...]) -> None:
     assert referral.build_summary([message], ["x"], D).tried == tried
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i had my son look in the mirror at it",
+        "im really stressed about my hair falling out",
+    ],
+)
+def test_a_helper_or_the_worry_about_it_is_not_what_set_it_off(message: str) -> None:
+    assert referral.build_summary([message], ["x"], D).triggers == ()
