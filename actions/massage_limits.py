@@ -75,6 +75,8 @@ class ActionMassageLimits(Action):
             dispatcher.utter_message(response=situations.CHEMO_AGAIN_RESPONSE)
             return []
         habit = massage.parse_habit(text)
+        # sore or tender after massaging: the scalp is more sensitive afterwards (seed 003)
+        sore_after = habit.sore_after
         if not habit.mentioned:
             # "is that too much?": checked against the habit told before, in context
             earlier = habit_told_earlier(tracker)
@@ -89,15 +91,30 @@ class ActionMassageLimits(Action):
             or bool(latest_screen(tracker).nutrient_deficiency and habit.escalates)
         )
         sensitive = bool(tracker.get_slot(contract.SENSITIVE_SCALP)) or said.sensitive is True
-        limit = massage.limit_for(
-            # The client's own referral: another person's red flag leaves their limit.
-            contract.own_referral(
-                tracker.get_slot(contract.OWN_REFERRAL), tracker.get_slot(contract.REFERRAL)
-            ),
-            bool(tracker.get_slot(contract.NUTRIENT_DEFICIENCY_SUSPECTED)),
-            heavy_shedding,
-            sensitive,
+
+        def limit_for(sensitive: bool) -> massage.MassageLimit:
+            return massage.limit_for(
+                # The client's own referral: another person's red flag leaves their limit.
+                contract.own_referral(
+                    tracker.get_slot(contract.OWN_REFERRAL), tracker.get_slot(contract.REFERRAL)
+                ),
+                bool(tracker.get_slot(contract.NUTRIENT_DEFICIENCY_SUSPECTED)),
+                heavy_shedding,
+                sensitive,
+            )
+
+        limit = limit_for(sensitive)
+        # Sore after a massage within the limit: the scalp is more sensitive afterwards, so
+        # the sensitive scalp's limit. After one past it (too long, too hard) the excess is
+        # what the answer names, and the limit stays.
+        sore_after = (
+            sore_after
+            and not sensitive
+            and not (habit.mentioned and massage.assess(habit, limit).overuse)
         )
+        if sore_after:
+            sensitive = True
+            limit = limit_for(sensitive)
         # A question about a gentle tool ("how about with a silicone brush?") tells no
         # habit: nothing to call within (or past) the limit; nails and rollers are warned.
         asks_tool = habit.tools_only and set(habit.tools) <= massage.GENTLE_TOOLS
@@ -133,7 +150,9 @@ class ActionMassageLimits(Action):
                 or tracker.get_slot(contract.MASSAGE_OVERUSE) is True,
             ),
         ]
-        if said.sensitive is True and tracker.get_slot(contract.SENSITIVE_SCALP) is not True:
+        if (said.sensitive is True or sore_after) and tracker.get_slot(
+            contract.SENSITIVE_SCALP
+        ) is not True:
             # Said once, it holds: a later "how many times a week?" keeps the gentle limit,
             # and the consultation does not ask it again.
             events.append(SlotSet(contract.SENSITIVE_SCALP, True))

@@ -38,6 +38,8 @@ class MassageHabit:
         tools: Every tool mentioned.
         professional: The text describes a salon/therapist session.
         drift_signs: ``mandatory_task`` / ``uneasy_skipping`` if said.
+        sore_after: The scalp is sore, tender or hurts after massaging (seed 003: more
+            sensitive afterwards; the limit goes shorter and lighter).
     """
 
     sessions_per_day: float | None = None
@@ -50,6 +52,7 @@ class MassageHabit:
     tools: tuple[str, ...] = ()
     professional: bool = False
     drift_signs: tuple[str, ...] = ()
+    sore_after: bool = False
 
     @property
     def mentioned(self) -> bool:
@@ -309,6 +312,14 @@ _SELF = re.compile(
     # "i've been doing 45 min a day because the salon does 45": the person's own habit
     r"|\b(?:i|i've|ive)\s+(?:been\s+)?(?:doing|do|did)\s+(?:it\s+)?(?:for\s+)?(?:\d|an?\b|half)"
 )
+#: Sore, tender or hurting after the massage: "my scalp is sore after", "tender the next day",
+#: "afterwards it aches".
+_SORE = r"(?:sore\w*|tender\w*|hurt\w*|ach\w*|achy|painful|red|irritated|sensitive|raw)"
+_SORE_AFTER = re.compile(
+    rf"\b{_SORE}\b[^.!?]{{0,30}}?\b(?:after(?:wards?)?|the (?:next|day) (?:day|after)|next day"
+    r"|for (?:a day|a couple of days|\w+ days))\b"
+    rf"|\b(?:after(?:wards?)?|the next day)\b[^.!?]{{0,30}}?\b{_SORE}\b"
+)
 _MANDATORY = re.compile(
     r"\b(?:have to|must|need to|can'?t skip|never skip|obsess\w*|compulsi\w*|religiously)\b"
 )
@@ -493,6 +504,8 @@ def parse_habit(text: str) -> MassageHabit:
         tools=tools,
         professional=professional,
         drift_signs=tuple(drift),
+        # after a salon or spa session the soreness is that session's, not the habit's
+        sore_after=bool(_SORE_AFTER.search(low)) and not _PROFESSIONAL.search(low),
     )
 
 

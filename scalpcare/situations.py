@@ -505,6 +505,53 @@ def distress_continues(
     )
 
 
+def distress_in_context(text: str | None, hair_context: bool) -> bool:
+    """Is the message distress that does not name the hair, in a talk about the hair (pure)?
+
+    "i dont know anymore, i just feel so low about it all", answering a consultation
+    question after "shedding": the rules' distress words, not negated, without a word of
+    hair or scalp of its own (:func:`detect` then finds nothing), while the conversation
+    is about the client's hair or scalp (``hair_context``). A message about massage ("I
+    feel anxious if I skip it") stays the massage self-check's.
+
+    Args:
+        text: The user's message.
+        hair_context: The conversation is about the client's hair or scalp (their
+            concerns are known, or the message before spoke of them).
+    """
+    if not hair_context or not text or text.startswith("/"):
+        return False
+    raw = text[:MAX_CHARS]
+    if _non_latin(raw) or detect_language(raw) is not None:
+        return False
+    norm = normalise(raw)
+    if re.search(r"\bmassag", norm):
+        return False
+    return _found(_DISTRESS, norm, TextContext(norm))
+
+
+def with_distress_in_context(
+    found: tuple[Situation, ...],
+    text: str | None,
+    concerns: object = None,
+    previous_text: str | None = None,
+) -> tuple[Situation, ...]:
+    """The situations found, with distress when :func:`distress_in_context` reads it (pure).
+
+    Args:
+        found: The situations found in the message itself.
+        text: The user's message.
+        concerns: The ``concerns`` slot's value (known concerns make a talk about hair).
+        previous_text: The user's message before this one.
+    """
+    if Situation.DISTRESS in found or Situation.CRISIS in found:
+        return found
+    hair_context = bool(concerns) or about_hair_or_scalp(previous_text)
+    if distress_in_context(text, hair_context):
+        return (*found, Situation.DISTRESS)
+    return found
+
+
 #: A short reminder to a later question about oils, actives or treatments, once pregnancy
 #: (or breastfeeding) was answered in the conversation.
 PREGNANCY_AGAIN_RESPONSE = "utter_situation_pregnancy_again"
@@ -564,7 +611,12 @@ _LICE_TREATMENT = re.compile(
     r"\b(?:treat\w*|shampoos?|lotions?|sprays?|products?|combs?|combing|kill\w*|"
     r"get rid|clear (?:them|it)|buy|chemist|pharmacy|medicin\w*|oils?|tea tree|conditioner|"
     r"what (?:do|should|can) i (?:use|put|get|do)|stronger|resistant|"
-    r"(?:something|anything) (?:else )?(?:i|we) (?:can|could|should) (?:get|use|buy|put|try))\b"
+    r"(?:something|anything) (?:else )?(?:i|we) (?:can|could|should) (?:get|use|buy|put|try)|"
+    # using it: "how long do i leave it on her hair", "do i repeat it"
+    r"leave (?:it|them|the \w+) (?:on|in)|repeat\w*|second (?:treatment|dose|go|round)|"
+    # the household: "do i have to wash all the pillows and brushes"
+    r"pillows?|pillowcases?|bedding|bed ?sheets|sheets|brushes|hairbrushes|hats|towels|"
+    r"soft toys|teddies|sofa|car seats?|hoover\w*|vacuum\w*|boil ?wash\w*)\b"
 )
 #: "is it", "?", "what", "which": a question (or a request for one) about it.
 _ASKS = re.compile(r"\?|\b(?:what|which|how|should|can|could|is|are|does|do|best|recommend\w*)\b")

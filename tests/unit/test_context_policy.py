@@ -621,6 +621,9 @@ def test_a_follow_up_after_the_routine(events: list, parse_data: dict, action: s
         ("none", "can you write that down for me", None),
         (None, "what should i tell the dermatologist", None),
         ("dermatologist", "ok thanks", None),
+        # a routine asked for in the same words
+        ("doctor", "fine. can you put a routine together for me then", None),
+        ("dermatologist", "could you write the routine steps out for me", None),
     ],
 )
 def test_summary_action(referral: str | None, text: str, action: str | None) -> None:

@@ -621,6 +621,62 @@ async def test_is_that_too_much_checks_the_habit_told_before(
 
 
 @pytest.mark.parametrize(
+    ("told", "minutes", "overuse"),
+    [
+        # sore after a massage within the limit: the sensitive scalp's limit
+        ("i massage 5 min each night, gently", 5.0, False),
+        ("i massage 10 min each night", 5.0, True),
+    ],
+)
+async def test_sore_afterwards_gives_the_sensitive_limit(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    told: str,
+    minutes: float,
+    overuse: bool,
+) -> None:
+    """ "and if my scalp feels a bit sore the next day?" shortens and lightens the limit."""
+    history = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": told},
+        {"event": "action", "name": "action_massage_limits"},
+    ]
+    tracker = make_tracker(
+        "and if my scalp feels a bit sore the next day?",
+        "ask_massage_limits",
+        0.9,
+        history=history,
+    )
+    events = await ActionMassageLimits().run(dispatcher, tracker, domain)
+    assert SlotSet("massage_max_minutes", minutes) in events
+    assert SlotSet("massage_overuse", overuse) in events
+    assert SlotSet("sensitive_scalp", True) in events
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # past the limit already: the excess explains the soreness, the limit stays
+        "i brush really hard for twenty minutes every day, sometimes its red after",
+        # a salon session's soreness is not the habit's
+        "the therapist at the spa pressed hard, sore for two days. i do 10 min once a day",
+    ],
+)
+async def test_soreness_explained_otherwise_keeps_the_limit(
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    text: str,
+) -> None:
+    """Sore after too much, or after the salon, is not a sensitive scalp's limit."""
+    tracker = make_tracker(text, "ask_massage_limits", 0.9)
+    events = await ActionMassageLimits().run(dispatcher, tracker, domain)
+    assert SlotSet("massage_max_minutes", 10.0) in events
+    assert SlotSet("sensitive_scalp", True) not in events
+
+
+@pytest.mark.parametrize(
     ("told", "text", "before", "after"),
     [
         # a change proposed after the habit was told: answered, the told habit stands

@@ -322,6 +322,10 @@ def test_oncology_first(found: list[str], answered: list[str], expected: bool) -
         ("which comb should i get", ["lice"], True),
         ("is there something stronger i can get for resistant ones", ["lice"], True),
         ("anything else we could try", ["lice"], True),
+        ("and how long do i leave it on her hair for", ["lice"], True),
+        ("do i have to wash all the pillows and brushes as well", ["lice"], True),
+        ("do i need to do a second treatment?", ["lice"], True),
+        ("how often should i do the scalp routine", ["lice"], False),
         # no question about treating them, no lice in the conversation, or a booking
         ("thanks, bye", ["lice"], False),
         ("whats the best treatment to buy", [], False),
