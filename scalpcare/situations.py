@@ -664,8 +664,10 @@ def chemo_reminder(text: str | None, answered: Iterable[str]) -> bool:
 def lice_reminder(text: str | None, answered: Iterable[str]) -> bool:
     """Does a question about treating lice come after lice were answered (pure)?
 
-    "whats the best treatment to buy", "will tea tree oil kill them?": the lice answer's
-    point (a pharmacist or GP advises on treatment) again, in a line; never a product.
+    "whats the best treatment to buy", "will tea tree oil kill them?", "how long do i leave
+    it on", "do i have to wash all the pillows": the lice answer's point (a pharmacist or GP
+    advises on treatment; a hot wash for combs, brushes and pillowcases) again, in a line;
+    never a product.
     """
     return _asks_again(text, answered, Situation.LICE, _LICE_TREATMENT, _ASKS)
 
