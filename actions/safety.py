@@ -61,6 +61,19 @@ def session_results(tracker: Tracker) -> list[triage.ScreenResult]:
     ]
 
 
+def concerns_said(messages: Sequence[str], recorded: Sequence[str] = ()) -> list[str]:
+    """The concerns recorded, with those said in any message, in the contract's order (pure).
+
+    Itch, flaking or shedding said after the referral or beside it ("yes please, and it
+    itches like mad") belong in the summary as much as the consultation form's answers;
+    a concern said only inside family history ("my mum has dandruff") does not.
+    """
+    found = set(recorded)
+    for text in messages:
+        found |= consultation_parsing.parse(referral.outside_family_history(text)).concerns
+    return [c for c in contract.CONCERN_VALUES if c in found]
+
+
 def finding_words(flags: Sequence[triage.RedFlag]) -> tuple[list[str], list[Value]]:
     """The user's words for findings (to quote) and plain words for the rest."""
     quoted = referral.join_adjacent(
@@ -268,7 +281,7 @@ class ActionReferralSummary(Action):
             findings += quoted + [worded(words, domain, tracker) for words in plain]
         level = Referral.parse(tracker.get_slot(contract.REFERRAL))
         # The concerns recorded, and those said in any message since (issue 19).
-        concerns = list(referral.concerns_said(messages, tracker.get_slot(contract.CONCERNS) or []))
+        concerns = concerns_said(messages, tracker.get_slot(contract.CONCERNS) or [])
         if not findings and not messages:
             dispatcher.utter_message(response=NO_SUMMARY_YET)
         else:

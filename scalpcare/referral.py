@@ -15,8 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scalpcare.consultation_parsing import parse as parse_consultation
-from scalpcare.contract import CONCERN_VALUES, Referral
+from scalpcare.contract import Referral
 from scalpcare.phrases import Capitalised, Phrase, Value, and_list, joined, lines, phrase
 
 #: The referral for each level, by the name of its response ({finding}: the client's
@@ -896,17 +895,9 @@ def build_summary(
     )
 
 
-def concerns_said(messages: Iterable[str], recorded: Iterable[str] = ()) -> tuple[str, ...]:
-    """The concerns recorded, with those said in any message, in the contract's order (pure).
-
-    Itch, flaking or shedding said after the referral or beside it ("yes please, and it
-    itches like mad") belong in the summary as much as the consultation form's answers;
-    a concern said only inside family history ("my mum has dandruff") does not.
-    """
-    found = set(recorded)
-    for text in messages:
-        found |= parse_consultation(_FAMILY.sub(" ", text)).concerns
-    return tuple(c for c in CONCERN_VALUES if c in found)
+def outside_family_history(text: str) -> str:
+    """The message without its family history ("my mum has dandruff") (pure)."""
+    return _FAMILY.sub(" ", text)
 
 
 #: The contract's concern values in the client's words (for the summary).

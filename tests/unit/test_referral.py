@@ -720,21 +720,6 @@ def test_family_history_of_the_person_described_and_without_asides(
     assert tuple(referral.family_history([message], person)) == family
 
 
-@pytest.mark.parametrize(
-    ("messages", "recorded", "concerns"),
-    [
-        (["yes please, and it itches like mad"], ["flaking"], ("flaking", "itch")),
-        (["my hair is coming out in clumps", "yes"], [], ("shedding",)),
-        (["my mum has dandruff", "i have a bald patch"], [], ("shedding",)),
-        (["no itch at all"], ["shedding"], ("shedding",)),
-    ],
-)
-def test_the_summary_keeps_concerns_said_in_any_message(
-    messages: list[str], recorded: list[str], concerns: tuple[str, ...]
-) -> None:
-    assert referral.concerns_said(messages, recorded) == concerns
-
-
 def test_context_quoted_by_triage_is_what_set_it_off_not_what_was_noticed() -> None:
     messages = ["shedding loads since my baby was born in june", "two round bald bits on my crown"]
     summary = referral.build_summary(messages, ["since my baby", "bald bits"], D)

@@ -16,6 +16,7 @@ from actions.safety import (
     ActionReferralSummary,
     ActionSafetyNet,
     ActionTriage,
+    concerns_said,
 )
 from addons.nlu.red_flags import triage_data
 from scalpcare import referral, screening, triage
@@ -877,3 +878,18 @@ async def test_a_tool_asked_about_gets_the_tool_note(
     told = CollectingDispatcher()
     await ActionMassageLimits().run(told, habit, domain)
     assert "not the tool" not in told.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("messages", "recorded", "concerns"),
+    [
+        (["yes please, and it itches like mad"], ["flaking"], ("flaking", "itch")),
+        (["my hair is coming out in clumps", "yes"], [], ("shedding",)),
+        (["my mum has dandruff", "i have a bald patch"], [], ("shedding",)),
+        (["no itch at all"], ["shedding"], ("shedding",)),
+    ],
+)
+def test_the_summary_keeps_concerns_said_in_any_message(
+    messages: list[str], recorded: list[str], concerns: tuple[str, ...]
+) -> None:
+    assert concerns_said(messages, recorded) == list(concerns)
