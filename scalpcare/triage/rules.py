@@ -102,6 +102,12 @@ _RULES: tuple[_Rule, ...] = (
             "bleach|bleached|relaxer|perm|permed|lightener|developer|chemical|chemicals|dye|dyed"
             "|colour|color|coloured|colored|henna|tint ~8 =burn|=burns|=burned|=burnt|blister"
             "|blisters|blistered|=raw",
+            # A scalp oozing or weeping after a dye, bleach or relaxer ("oozing on my scalp
+            # since i dyed it"); not "honey coloured and oozing" (a colour, not a dye).
+            "ooze|oozing|weep|weeping ~8 bleach|bleached|relaxer|relaxed|perm|permed|lightener"
+            "|developer|dye|dyed|henna|tint",
+            "bleach|bleached|relaxer|relaxed|perm|permed|lightener|developer|dye|dyed|henna|tint"
+            " ~8 ooze|oozing|weep|weeping",
         ),
     ),
     # ---------------- components of combined urgent signs ----------------
@@ -370,6 +376,8 @@ _RULES: tuple[_Rule, ...] = (
         _D,
         (
             "clump|handful|chunk|fistful =of =my? hair",
+            # "my brush is full of hair, clumps of it"
+            "clump|handful|fistful =of =it|=them",
             "hair|fall|falling|come|coming|shed|shedding|lose|losing|lost|pull|pulling ~4 =in?"
             " clump|clumps|handful|handfuls|chunk|chunks|fistful|fistfuls",
         ),

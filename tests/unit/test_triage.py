@@ -561,6 +561,11 @@ def test_questions_under_care_and_someone_elses(text: str, level: Referral) -> N
         ("my ferritin came back low, the shedding is slowing a bit", Referral.DOCTOR),
         ("when my daughter was little she had ringworm on her scalp", Referral.NONE),
         ("the bald patch came back", Referral.DERMATOLOGIST),
+        # Hair named by a pronoun; a scalp oozing after a dye, not a colour's name.
+        ("my pillow is covered in hair every morning, handfuls of it", Referral.DERMATOLOGIST),
+        ("scalp started oozing after i bleached it yesterday", Referral.URGENT),
+        ("the crust is honey coloured and oozing", Referral.DERMATOLOGIST),
+        ("no oozing or blisters after the dye", Referral.NONE),
     ],
 )
 def test_mild_cradle_cap_controlled_dandruff_and_checked_context(
