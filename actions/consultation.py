@@ -218,6 +218,7 @@ def read_message(
     intent: str,
     requested: str | None,
     entities: dict[str, list[str]],
+    unsure_answers: bool = True,
 ) -> tuple[parsing.ScalpFacts, bool]:
     """Read one consultation message (pure).
 
@@ -227,6 +228,9 @@ def read_message(
         requested: The slot the form just asked for, if any.
         entities: NLU entity values by entity name (``concern``, ``scalp_type``,
             ``product``).
+        unsure_answers: An "I don't know" answers the question asked (the gentle branch).
+            Not when a special situation's answer was said to the message: "i dont know
+            anymore, i feel so low about it all" is distress, not an unsure scalp type.
 
     Returns:
         The facts, and whether the message answered "no concerns".
@@ -247,11 +251,12 @@ def read_message(
             typed = [v for v in typed if v != "normal"]
         scalp_type = typed[-1] if typed else None
     sensitive = facts.sensitive
-    if requested == contract.SENSITIVE_SCALP and is_unsure(text):
+    unsure = unsure_answers and is_unsure(text)
+    if requested == contract.SENSITIVE_SCALP and unsure:
         sensitive = True  # unsure means the gentle branch: "no idea" is never "not sensitive"
     elif sensitive is None and requested == contract.SENSITIVE_SCALP:
         sensitive = {"affirm": True, "deny": False}.get(intent)
-    if scalp_type is None and requested == contract.SCALP_TYPE and is_unsure(text):
+    if scalp_type is None and requested == contract.SCALP_TYPE and unsure:
         scalp_type = "normal"
     products = set(facts.buildup_products) or (
         set(entities.get("product", [])) & set(habits.PRODUCT_VALUES)
@@ -373,7 +378,10 @@ class ValidateConsultationForm(Action):
         entities = {
             name: _entity_values(tracker, name) for name in ("concern", "scalp_type", "product")
         }
-        facts, no_concerns = read_message(text, intent, requested, entities)
+        situation = situation_answered_now(tracker.events)
+        facts, no_concerns = read_message(
+            text, intent, requested, entities, unsure_answers=not situation
+        )
         if not is_answer(intent, text, requested, facts, no_concerns):
             return []  # an interruption: the form is rejected and rules answer
         before = known_facts(tracker)
@@ -384,7 +392,12 @@ class ValidateConsultationForm(Action):
             say(dispatcher, note, domain, tracker)
         filled = {e["name"] for e in events}
         skipped = skipped_slots(tracker)
-        if requested == WASH_FREQUENCY and requested not in filled and no_set_frequency(text):
+        if (
+            requested == WASH_FREQUENCY
+            and requested not in filled
+            and not situation
+            and no_set_frequency(text)
+        ):
             # "it varies", "no idea, i don't keep track": there is no one answer to give, so
             # the routine goes on without it, as after a skip; never the same question again.
             skipped = [*skipped, WASH_FREQUENCY]
@@ -392,7 +405,6 @@ class ValidateConsultationForm(Action):
             filled.add(WASH_FREQUENCY)
         misses = float(tracker.get_slot(MISSES) or 0)
         # A special situation answered instead (a dose question): no miss, asked again.
-        situation = situation_answered_now(tracker.events)
         if requested and requested not in filled and not situation:
             misses += 1
             if misses >= 2 and requested in EXPLANATIONS:

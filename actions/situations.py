@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import fallback, salon_actions
 from actions.replies import worded
 from salon import profile as salon_profile
-from scalpcare import situations
+from scalpcare import contract, situations
 from scalpcare.contract import SITUATIONS_ANSWERED
 
 
@@ -36,7 +36,12 @@ class ActionSpecialSituation(Action):
         """Say each unanswered situation's answer once; remember which were said."""
         answered = situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
         message = tracker.latest_message
-        found = situations.from_parse(message, message.get("text"))
+        found = situations.with_distress_in_context(
+            situations.from_parse(message, message.get("text")),
+            message.get("text"),
+            tracker.get_slot(contract.CONCERNS),
+            fallback.previous_user_text(list(tracker.events)) or None,
+        )
         todo = situations.to_answer(found, answered)
         salon = salon_profile.profile()
         contact = worded(salon.contact, domain, tracker)

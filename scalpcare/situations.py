@@ -113,7 +113,7 @@ _DISTRESS = _rx(
     r"\b(?:lost|losing|no) (?:all )?(?:my )?(?:confidence|self[- ]esteem)\b",
     r"\b(?:miserable|heartbroken|distraught|hopeless|desperate|traumati[sz]\w*|terrified|"
     r"spiral\w*|downtrodden|dreading|gutted|broken)\b",
-    r"\b(?:i'?m|im|i am|she'?s|he'?s|they'?re|feel|feeling|felt) (?:\w+ )?"
+    r"\b(?:i'?m|im|i am|she'?s|he'?s|they'?re|feel|feeling|felt) (?:(?!not\b|never\b|no\b)\w+ )?"
     r"(?:upset|low|sad|down|awful|terrible|worse|ugly|shaking|like a freak)\b",
     r"\b(?:getting|gets|got|getting me) (?:me )?down\b",
     r"\b(?:low|my) mood\b",

@@ -27,7 +27,7 @@ crisis is answered.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -38,7 +38,13 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUttered,
+)
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -265,6 +271,17 @@ def needed_level(tracker: DialogueStateTracker, combine: bool = True) -> Referra
     return Referral.NONE
 
 
+def previous_user_text(events: Iterable[Event]) -> str | None:
+    """The text of the user's message before the latest one (None when there is none)."""
+    seen = 0
+    for event in reversed(list(events)):
+        if isinstance(event, UserUttered):
+            seen += 1
+            if seen == 2:
+                return event.text
+    return None
+
+
 def pending_situations(
     tracker: DialogueStateTracker, paused: bool = False
 ) -> tuple[situations.Situation, ...]:
@@ -276,7 +293,12 @@ def pending_situations(
     latest = tracker.latest_message
     if latest is None or not latest.text:
         return ()
-    found = situations.from_parse(latest.parse_data, latest.text)
+    found = situations.with_distress_in_context(
+        situations.from_parse(latest.parse_data, latest.text),
+        latest.text,
+        tracker.get_slot("concerns"),
+        previous_user_text(tracker.events),
+    )
     answered = situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
     todo = situations.to_answer(found, answered)
     intent = (latest.intent or {}).get("name")
