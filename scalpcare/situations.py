@@ -167,7 +167,13 @@ _UNDER_CARE = _rx(
     r"said (?:it'?s|it is|it was|i have)|says (?:it'?s|it is|i have)|told me (?:it'?s|i have))",
     r"\b(?:i'?ve been|i was|i got|i'?m|been|was|got|recently|just) diagnosed\b",
     r"\bdiagnosed (?:me |him |her )?with\b",
-    r"\bprescri(?:bed|ption)\b",
+    # "prescribed", "i use a prescription shampoo", "her prescription foam"; not a question
+    # whether one is needed ("do i need a prescription shampoo or can i buy one?")
+    r"\bprescribed\b",
+    r"(?<!need )(?<!get )(?<!without )(?<!want )(?<!for )\b(?:my|her|his|their|our|the|"
+    r"a|an|on|using|use|uses|got|have|has|with)\s+(?:a\s+|an\s+|the\s+|some\s+|my\s+)?"
+    r"(?:\w+\s+)?prescription\b(?!\s+(?:or|vs|versus)\b)",
+    r"\bprescription (?:\w+ ){0,2}(?:from|by) (?:my|the|a|her|his)\b",
     r"\b(?:treated|being treated|under treatment) (?:by|from|at) (?:a|the|my)\b",
     r"\bon (?:a |some )?treatment (?:from|by|for)\b",
     r"\bunder (?:a|the|my) " + _CARER,

@@ -123,6 +123,11 @@ CASES = [
     ("i see a dermatologist for my alopecia, can i have a head massage", (UNDER_CARE,)),
     ("im getting treatment for psoriasis from the hospital, is the routine ok", (UNDER_CARE,)),
     ("should i see a dermatologist for this?", ()),
+    # a prescription someone has, not a question whether one is needed
+    ("her prescription foam stings", (UNDER_CARE,)),
+    ("i have a prescription for ketoconazole", (UNDER_CARE,)),
+    ("do i need a prescription shampoo or can i just get one off the shelf?", (MEDICINE,)),
+    ("is it a prescription or over the counter thing", ()),
     ("should i be getting treatment for this", ()),
     # Another language.
     ("hola, tengo caspa y picor", (LANGUAGE,)),
