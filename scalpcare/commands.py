@@ -186,7 +186,11 @@ _WHY = re.compile(
     r"why (?:does|would|should) (?:that|it|this) matter|"
     r"what difference does (?:that|it|this) make|"
     r"(?:is|are) (?:that|this|these|those) (?:really |even )?(?:necessary|needed|relevant)|"
-    r"do (?:you|u) (?:really |even )?need (?:to know )?(?:that|this|all this)"
+    r"do (?:you|u) (?:really |even )?need (?:to know )?(?:that|this|all this)|"
+    # "whats the point of this question", "how is that relevant?"
+    r"(?:what'?s|whats|what is) the point(?: of (?:this|that|it|asking|these|those|the)"
+    r"(?: (?:question|questions|one))?)?|"
+    r"how(?:'s| is| does| would) (?:that|this|it) (?:relevant|matter|important|help)"
     r")" + _WHY_TAIL
 )
 
@@ -210,7 +214,15 @@ _AMOUNT_QUESTION = re.compile(
     r"max(?:imum)?|minutes?|mins?|morning|night|pressure|press|"
     # a device's setting, and the amount pushed back on: "which setting should i use",
     # "but each one is short, isn't it the total that counts"
-    r"settings?|levels?|intensity|speed|total|altogether|in all|short|each (?:one|time|session))\b"
+    r"settings?|levels?|intensity|speed|total|altogether|in all|short|each (?:one|time|session)|"
+    # less or more of it, or none: "should i do it less", "so less is more?", "is that a lot",
+    # "should i do it every day", "how gentle is gentle", "should i stop then"
+    r"(?:do it|do this|massage|go|use it) less|less (?:often|time|is more)|more often|"
+    r"is (?:that|this|it) a lot|cut (?:it )?(?:down|back)|gentle|"
+    r"(?:should|can|could|do|would|is) [^.!?]{0,30}(?:every ?day|daily)|(?:every ?day|daily) ?\?|"
+    r"(?:should|do|must|can) i (?:just |maybe |totally |completely )?(?:need to |have to )?stop"
+    r"(?= (?:it|doing it|massag\w*|then|completely|altogether|for)\b| ?\?|$)|"
+    r"stop (?:completely|altogether|for a (?:bit|while|few days)))\b"
 )
 _OWN_TOPIC = re.compile(
     r"\b(?:facial|routine|exfoliat\w*|scrub\w*|shampoo\w*|wash\w*|serum|salicylic|peel\w*|"

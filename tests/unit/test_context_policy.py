@@ -318,6 +318,19 @@ BOOKED = [
         # "in a week" is how fast, not how often: a claim to check, not an amount
         (MASSAGE, None, "someone said you get a centimetre in a week, can it do that", None),
         (MASSAGE, None, "and is 3 times a week ok?", "action_massage_limits"),
+        # less, more or none of it
+        (MASSAGE, None, "should i do it less", "action_massage_limits"),
+        (MASSAGE, None, "so less is more?", "action_massage_limits"),
+        (MASSAGE, None, "is that a lot", "action_massage_limits"),
+        (MASSAGE, None, "should i do it every day", "action_massage_limits"),
+        (MASSAGE, None, "how gentle is gentle", "action_massage_limits"),
+        (MASSAGE, None, "should i stop then", "action_massage_limits"),
+        (MASSAGE, None, "do i need to stop completely", "action_massage_limits"),
+        # "stop" as a command is not a question about the massage, nor are thanks
+        (MASSAGE, None, "stop", None),
+        (MASSAGE, None, "ok stop now", None),
+        (MASSAGE, None, "thanks a lot", None),
+        (MASSAGE, None, "ok i feel less worried now", None),
         # a device's setting, or the amount pushed back on
         (MASSAGE, None, "so which setting should i use", "action_massage_limits"),
         (MASSAGE, None, "what level should it be on", "action_massage_limits"),
