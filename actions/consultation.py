@@ -213,6 +213,16 @@ def is_answer(
     return answered.get(requested, False)
 
 
+#: "sometimes", "a bit", "kinda" in answer to the sensitivity question (not "not even a bit").
+_NOW_AND_THEN = re.compile(
+    r"^(?!.*\b(?:not|no|never|nope|nah|\w+n'?t)\b).*\b(?:sometimes|occasionally|"
+    r"now and (?:then|again)|at times|on and off|every so often|once in a while|"
+    r"a (?:little|bit)|slightly|kind of|"
+    r"kinda|sort of|sorta)\b",
+    re.IGNORECASE,
+)
+
+
 def read_message(
     text: str,
     intent: str,
@@ -254,6 +264,8 @@ def read_message(
     unsure = unsure_answers and is_unsure(text)
     if requested == contract.SENSITIVE_SCALP and unsure:
         sensitive = True  # unsure means the gentle branch: "no idea" is never "not sensitive"
+    elif sensitive is None and requested == contract.SENSITIVE_SCALP and _NOW_AND_THEN.search(text):
+        sensitive = True  # "sometimes", "a bit": sensitive at times is the gentle branch
     elif sensitive is None and requested == contract.SENSITIVE_SCALP:
         sensitive = {"affirm": True, "deny": False}.get(intent)
     if scalp_type is None and requested == contract.SCALP_TYPE and unsure:

@@ -95,7 +95,9 @@ _UNSURE_WORDS = (
     r"never\s+(?:really\s+)?(?:checked|thought\s+about\s+it|paid\s+(?:much\s+)?attention)"
 )
 _HEDGE = re.compile(r"\b(?:" + _UNSURE_WORDS + r"|wonder(?:ing)?|whether)\b")
-_UNSURE = re.compile(r"\b(?:" + _UNSURE_WORDS + r")\b")
+#: As a whole answer, a "maybe" is not knowing too (never a hedge on a mention: "maybe
+#: oily" is oily).
+_UNSURE = re.compile(r"\b(?:" + _UNSURE_WORDS + r"|maybe|perhaps|possibly|might be)\b")
 
 
 def is_unsure(text: object) -> bool:

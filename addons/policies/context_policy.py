@@ -62,7 +62,13 @@ from addons.policies.triage_policy import (
     previous_action_name,
 )
 from scalpcare.booking_words import asks_to_change, offers_a_time, says_cancel
-from scalpcare.commands import Command, follows_up_amount, prefers_other_contact, read_command
+from scalpcare.commands import (
+    Command,
+    asks_why,
+    follows_up_amount,
+    prefers_other_contact,
+    read_command,
+)
 from scalpcare.confirmation import confirms
 from scalpcare.contract import REFERRAL, Referral
 from scalpcare.massage import parse_habit
@@ -370,6 +376,18 @@ def skip_action(active_loop: str | None, text: str | None) -> str | None:
     return None
 
 
+def why_action(active_loop: str | None, text: str | None) -> str | None:
+    """The consultation form for "whats the point of this question?" asked in it (pure).
+
+    The form's validator says why the question is asked and the form asks it again,
+    whatever the intent classifier makes of the message (read as ``help``, its rule
+    would answer with the general help text instead).
+    """
+    if active_loop == CONSULTATION_FORM and asks_why(text):
+        return CONSULTATION_FORM
+    return None
+
+
 def consultation_left_open(events: Sequence[Event]) -> bool:
     """Was a consultation in this session left before its routine (pure)?
 
@@ -660,6 +678,7 @@ class ContextPolicy(Policy):
                 or booking_reply_action(events, text)
                 or answer_action(events, text)
                 or skip_action(loop, text)
+                or why_action(loop, text)
                 or resume_action(loop, text, events)
                 or stop_booking_action(loop, text)
                 or change_request_action(loop, intent, text)

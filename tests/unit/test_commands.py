@@ -114,6 +114,12 @@ WHY_CASES = [
     ("what difference does it make", True),
     ("why do you need that tho", True),
     ("hmm why does it matter", True),
+    ("whats the point of this question", True),
+    ("what's the point?", True),
+    ("how is that relevant?", True),
+    ("how's that relevant", True),
+    ("what is the point of a scalp facial", False),
+    ("how does it help with flakes", False),
     # Real questions about the scalp are not.
     ("why is my scalp oily?", False),
     ("why do my roots get greasy so fast", False),

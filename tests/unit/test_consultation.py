@@ -39,6 +39,11 @@ READ_CASES: list[tuple[str, str, str | None, dict[str, list[str]], set[str], Any
     ("couldn't tell you tbh", "chitchat", "sensitive_scalp", NO_ENTITIES, set(), None, True, False),
     ("never paid attention", "deny", "sensitive_scalp", NO_ENTITIES, set(), None, True, False),
     ("hard to say", "describe_scalp", "scalp_type", NO_ENTITIES, set(), "normal", None, False),
+    # "maybe", "sometimes", "a bit": sensitive at times, the gentle branch; a denial stays one.
+    ("erm maybe? sometimes", "chitchat", "sensitive_scalp", NO_ENTITIES, set(), None, True, False),
+    ("a bit, with new shampoos", "describe_scalp", "sensitive_scalp", {}, set(), None, True, False),
+    ("not even a bit", "deny", "sensitive_scalp", NO_ENTITIES, set(), None, False, False),
+    ("maybe oily?", "describe_scalp", "scalp_type", NO_ENTITIES, {"oiliness"}, "oily", None, False),
     (
         '/describe_scalp{"scalp_type": "dry"}',
         "describe_scalp",

@@ -22,6 +22,8 @@ UNSURE_CASES = [
     ("not really sure", True),
     ("never really paid attention to it", True),
     ("never thought about it", True),
+    ("maybe?", True),
+    ("erm perhaps", True),
     # Answers, not doubts.
     ("no", False),
     ("not really", False),

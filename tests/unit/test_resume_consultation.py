@@ -14,7 +14,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
-from addons.policies.context_policy import consultation_left_open, resume_action
+from addons.policies.context_policy import consultation_left_open, resume_action, why_action
 
 FORM = "consultation_form"
 OPENED: list[Event] = [UserUttered("routine please"), ActionExecuted(FORM), ActiveLoop(FORM)]
@@ -71,3 +71,18 @@ def test_resume_action(
     loop: str | None, text: str, events: list[Event], expected: str | None
 ) -> None:
     assert resume_action(loop, text, events) == expected
+
+
+@pytest.mark.parametrize(
+    ("loop", "text", "expected"),
+    [
+        (FORM, "whats the point of this question", FORM),
+        (FORM, "why do you need that?", FORM),
+        # Outside the consultation, or not a question about the question.
+        (None, "whats the point of this question", None),
+        ("booking_form", "why do you need that?", None),
+        (FORM, "itchy and flaky", None),
+    ],
+)
+def test_why_action(loop: str | None, text: str, expected: str | None) -> None:
+    assert why_action(loop, text) == expected
