@@ -42,7 +42,7 @@ _SKIP_TAIL = (
 _SKIP = re.compile(
     rf"^(?:{_POLITE}\s+)*(?:"
     rf"skip(?:\s+{_SKIPPED})?|"
-    r"pass|next|next question|move on|"
+    rf"(?:i'?ll\s+|ill\s+)?pass(?:\s+on\s+{_SKIPPED})?|next|next (?:question|one)|move on|"
     r"(?:i'?d\s+|id\s+)?(?:rather|prefer)\s+not\s+(?:to\s+)?(?:say|answer|tell)"
     rf"(?:\s+{_SKIPPED})?|"
     r"(?:i\s+)?(?:do\s*n'?t|dont)\s+(?:really\s+)?want\s+to\s+(?:say|answer)"

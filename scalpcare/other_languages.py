@@ -844,13 +844,15 @@ _STOPWORDS = {
         "desde despues dias donde duele el en es esta estoy gracias hace hay hija hijo hola "
         "la las le les lo los madre mama mas me mi mis mucho muy nada nina nino padre para "
         "pelo pero poco por porque puede pueden puedo que quiero sale salen se semana semanas "
-        "sin son su sus tambien tengo tenia tiene tienen todo tuve una unas unos y ya"
+        "sin son su sus tambien tengo tenia tiene tienen todo tuve una unas unos y ya "
+        "hablas habla hablan espanol castellano"
     ),
     "fr": _words(
         "ai aide apres avant avec avoir bonjour c'est ce ces cette chevelu cheveux comment "
         "cuir dans depuis des du elle est et etre fait fille fils il ils j'ai j'avais je "
         "jours la le les ma maintenant mais mal me merci mere mes mon nous ou pas pere peux "
-        "plus pour que qui quoi rien semaine sont suis sur tete tout tres une veux vous"
+        "plus pour que qui quoi rien semaine sont suis sur tete tout tres une veux vous "
+        "parlez parles francais anglais"
     ),
     "de": _words(
         "aber am auch auf aus bei bin danke das dem den der des die ein eine einen er es fur "
@@ -875,7 +877,7 @@ _STOPWORDS = {
         "tambem depois quando sempre uma dos das para por que isso esse essa boa bom tarde "
         "noite demais caindo cai queda vcs voces fazem faz fazer tratamento salao quanto custa "
         "coca cocando cabelos fios oleoso ressecado seco xampu mais tem estao sao semanas "
-        "meses anos dias pela ajuda"
+        "meses anos dias pela ajuda fala falam portugues"
     ),
     "pl": _words(
         "dzien dobry kilku tygodni swedzi mnie skora glowy nie lupiezu moge "

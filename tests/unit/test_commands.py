@@ -54,6 +54,9 @@ CASES = [
     ("skip the question if that's ok", SKIP),
     ("prefer not to say, if you don't mind", SKIP),
     ("i'd rather not say how often i wash lol, skip", SKIP),
+    ("pass on this one", SKIP),
+    ("i'll pass on that question", SKIP),
+    ("next one please", SKIP),
     ("don't want to say what products i use", SKIP),
     # Going on with the question asked.
     ("ok carry on", Command.CONTINUE),

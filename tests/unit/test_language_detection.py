@@ -22,7 +22,12 @@ CASES = [
     ("Parla italiano?", "it"),
     ("il mio ragazzo ha la forfora secca, può usare la mia crema viso?", "it"),
     ("buonasera, quanto costa il massaggio? vorrei prenotare", "it"),
+    # Asking whether the assistant speaks the language.
+    ("hi! hablas español?", "es"),
+    ("bonjour, vous parlez français ?", "fr"),
+    ("oi, vc fala português?", "pt"),
     # English, with a borrowed word or a place name, stays English.
+    ("do you speak spanish? my mum only speaks español", None),
     ("sao paulo salon, do you do scalp facials?", None),
     ("mi scalp is so dry bc of the tea tree stuff", None),
     ("is the crema from the pharmacy ok on my scalp", None),
