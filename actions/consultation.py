@@ -185,6 +185,7 @@ def is_answer(
     requested: str | None,
     facts: parsing.ScalpFacts,
     no_concerns: bool,
+    situation_answered: bool = False,
 ) -> bool:
     """Whether the form should read a message as an answer (pure).
 
@@ -194,15 +195,22 @@ def is_answer(
         requested: The slot the form asked for.
         facts: What the message says (``read_message``).
         no_concerns: It answered "no concerns".
+        situation_answered: A special situation's answer was said to the message: its
+            question ("is the salicylic step ok, my derm diagnosed seb derm") is answered,
+            so what else it says ("flaky and itchy.") is read as the answer, whatever its
+            intent.
 
     Returns:
-        ``True`` for answer intents, and for a statement classified as an FAQ
-        question that answers exactly what was asked; ``False`` for every
-        other interruption, which the rules answer before the form resumes.
+        ``True`` for answer intents, for a statement classified as an FAQ question that
+        answers exactly what was asked, and for a message that answers it beside a special
+        situation's question; ``False`` for every other interruption, which the rules
+        answer before the form resumes.
     """
     if intent in ANSWER_INTENTS:
         return True
-    if intent not in MAYBE_ANSWER_INTENTS or looks_like_question(text) or requested is None:
+    if requested is None:
+        return False
+    if not situation_answered and (intent not in MAYBE_ANSWER_INTENTS or looks_like_question(text)):
         return False
     answered = {
         contract.CONCERNS: bool(facts.concerns) or no_concerns,
@@ -394,7 +402,7 @@ class ValidateConsultationForm(Action):
         facts, no_concerns = read_message(
             text, intent, requested, entities, unsure_answers=not situation
         )
-        if not is_answer(intent, text, requested, facts, no_concerns):
+        if not is_answer(intent, text, requested, facts, no_concerns, situation):
             return []  # an interruption: the form is rejected and rules answer
         before = known_facts(tracker)
         after = parsing.merge(before, facts)

@@ -156,6 +156,29 @@ def test_is_answer(intent: str, text: str, requested: str | None, expected: bool
 
 
 @pytest.mark.parametrize(
+    ("intent", "text", "requested", "expected"),
+    [
+        (
+            "faq",
+            "flaky and itchy. fyi a derm diagnosed seb derm, is the salicylic step ok?",
+            "concerns",
+            True,
+        ),
+        ("faq", "normal. oh and can i keep taking my biotin?", "scalp_type", True),
+        # nothing of the question asked in it: asked again
+        ("faq", "before i answer that - how many mcg of biotin is right?", "scalp_type", False),
+        ("faq", "flaky and itchy, is biotin ok?", None, False),
+    ],
+)
+def test_an_answer_beside_a_special_situation_is_read(
+    intent: str, text: str, requested: str | None, expected: bool
+) -> None:
+    """The situation's answer took the question; the rest of the message is the answer."""
+    facts, nothing = read_message(text, intent, requested, {}, unsure_answers=False)
+    assert consultation.is_answer(intent, text, requested, facts, nothing, True) is expected
+
+
+@pytest.mark.parametrize(
     ("events", "fresh"),
     [
         ([], True),
