@@ -181,6 +181,10 @@ _SESSION_LENGTH = (
 _AGAIN = re.compile(
     r"\b(?:and|then)\s+(?:once\s+)?again\s+(?:at|in|before|after|when|later|on)\b"
     r"|\b(?:another|a second)\s+(?:session|go|round|one)\b"
+    # "in the shower and then before bed", "when i wash and also at night"
+    r"|\b(?:when i (?:wash|shower)|in the shower|while (?:washing|showering)|after (?:my |the |a )?"
+    r"(?:shower|wash))\b[^.!?]{0,40}?\b(?:and|then|plus)\s+(?:then\s+|also\s+)?(?:again\s+)?"
+    r"(?:at night|before bed|in bed|at bedtime|in the (?:evening|morning)|after work|later)\b"
 )
 _PER_WEEK = (
     re.compile(rf"\b{_RANGE}\s*(?:x|times?){_PER}week\b"),
@@ -212,7 +216,9 @@ _DAILY = re.compile(
     r"\b(?:every|each)\s+(?:day|night|morning|evening)\b|\bdaily\b|\bnightly\b|\bbefore bed\b"
     r"|\ba day\b|\bevery single (?:day|night|morning|evening)\b"
 )
-_EVERY_OTHER = re.compile(r"\bevery other day\b|\bevery second day\b")
+_EVERY_OTHER = re.compile(r"\bevery (?:other|second) (?:day|night|evening|morning)\b")
+#: "every 3 days", "once every few days": one session in that many days.
+_EVERY_N_DAYS = re.compile(rf"\bevery\s+{_RANGE}\s+days\b")
 #: "5 days a week", "7 days a week": days a week, one session on each.
 _DAYS_A_WEEK = re.compile(rf"\b{_RANGE}\s+days?{_PER}week\b")
 #: No count, but all day long: "all day", "constantly", "on and off all day", "all the time".
@@ -391,6 +397,9 @@ def _sessions(text: str) -> float | None:
         return min(weekly, 7.0) / 7.0
     if _EVERY_OTHER.search(text):
         return 0.5
+    days = _count((_EVERY_N_DAYS,), text)
+    if days:
+        return 1.0 / days
     if _DAILY.search(text):
         return 1.0
     return None
@@ -417,9 +426,29 @@ _BARE_LENGTH = re.compile(
 _BARE_LENGTH_MIN = 3.0
 
 
+#: Leaving a product on is not massaging: "leave the oil on for an hour", "let the mask sit
+#: 20 minutes", "keep it on overnight".
+_LEAVE_ON = re.compile(
+    r"\b(?:leave|leaves|leaving|left|keep|keeps|keeping)\s+(?:(?:it|them|this|that|the|my|some"
+    r"|\w+ oil|oil|mask|serum)\s+){0,2}(?:on|in|overnight)\b"
+    r"|\blet(?:s|ting)?\s+(?:it|them|the \w+|my \w+)\s+(?:sit|soak|rest|absorb)\b"
+    r"|\b(?:sit|sits|sitting|soak|soaks|soaking)\s+(?:for|on|in|overnight)\b"
+)
+
+
+def _leave_on_removed(text: str) -> str:
+    """``text`` without its clauses about leaving a product on (up to the clause's end)."""
+    while m := _LEAVE_ON.search(text):
+        end = _CLAUSE.search(text, m.end())
+        stop = end.start() if end else len(text)
+        text = text[: m.start()] + " " + text[stop:]
+    return text
+
+
 def _minutes(text: str) -> float | None:
     """Minutes per session (upper end of a range; the largest duration named)."""
     text = _EVERY_N_HOURS.sub(" ", text)  # "every 2 hours" is a frequency
+    text = _leave_on_removed(text)  # "then leave the oil on for an hour" is not massaging
     found: list[float] = []
     for m in _RANGE_MIN.finditer(text):
         value = _range_upper(m)
@@ -549,13 +578,17 @@ def proposes_only(text: str | None) -> bool:
 def tells_habit(text: str | None) -> bool:
     """Does the message tell the user's own habit: minutes or sessions, not a proposal (pure)?
 
-    "i do 5 min every day before shampoo" does; "how long should i massage each day?" and
-    "can i make it 15 min?" do not.
+    "i do 5 min every day before shampoo" does; "how long should i massage each day?",
+    "can i make it 15 min?" and "every 2-3 days" (no massage named) do not.
     """
     if not text or proposes_only(text):
         return False
     habit = parse_habit(text)
-    return habit.minutes is not None or habit.sessions_per_day is not None
+    if habit.minutes is not None:
+        return True
+    # sessions alone ("every 2-3 days") are a wash answer as often: the massage must be named
+    named = MASSAGE_WORDS.search(text) or names_massage_setting(text)
+    return habit.sessions_per_day is not None and bool(named)
 
 
 def names_massage_setting(text: str | None) -> bool:

@@ -432,6 +432,9 @@ def test_a_habit_proposed_is_not_a_habit_told(text: str, proposed: bool) -> None
         ("how long should i massage for each day", False),
         ("can i make it 15 min?", False),
         ("which setting should i use", False),
+        # sessions alone are a habit only with the massage named (else a wash answer)
+        ("every 2-3 days", False),
+        ("i massage every 2-3 days", True),
         (None, False),
     ],
 )
