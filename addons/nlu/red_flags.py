@@ -171,8 +171,13 @@ def benign_examples(
     for text, vector in texts_and_vectors:
         if text.startswith("/") or triage.screen(text).level is not Referral.NONE:
             continue
+        # A scalp description of the consultation ("itchy and a bit flaky") is everyday
+        # wording for the everyday head too.
+        everyday = True if screening.flaking_words(text) else None
         examples.append(
-            screening.Example(text, vector, Referral.NONE, frozenset(), NLU_EXAMPLE_WEIGHT)
+            screening.Example(
+                text, vector, Referral.NONE, frozenset(), NLU_EXAMPLE_WEIGHT, everyday=everyday
+            )
         )
     return examples
 
