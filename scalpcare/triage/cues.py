@@ -85,6 +85,7 @@ _CUES: dict[str, tuple[str, ...]] = {
     "RECUR": (
         "come|be =back",
         "='s|=s|=is|=are|=was =back",  # the lookup table lemmatises "'s" as "have"
+        "=its|=theyre =back",  # "now its back" without the apostrophe
         "=again",
         "=still",
         "=returned|=returning|=recurred|=recurring|=recurrent|=relapse|=relapsed",
@@ -311,6 +312,8 @@ _SCOPE_END = _words(
 )
 # Context whose time words date the onset of shedding, not its end.
 _ONSET_RULES = frozenset(("after_illness", "postpartum"))
+# Words that may stand beside a date in a clause of its own ("like 2 years ago", "last time").
+_DATE_FILLER = _words("like about around maybe roughly almost nearly over so and last time once oh")
 # "came back normal": a test's result, not a return.
 _RESULT_WORDS = _words("normal negative fine clear ok okay good perfect")
 # "... normal again": well again is no recurrence.

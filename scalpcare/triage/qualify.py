@@ -13,6 +13,7 @@ from scalpcare.triage.cues import (
     _BEFORE_THAT_CLAUSE,
     _BODY,
     _CLAUSE_END,
+    _DATE_FILLER,
     _DEMONSTRATIVES,
     _EPISODE_WORDS,
     _EXIST,
@@ -426,7 +427,7 @@ class _DocContext:
                 resolved = True
         past = False
         exempt = {self.clause_of[s] for s, _ in self.in_sentence("HIST_EXEMPT", sid)}
-        for hs, _ in self.in_sentence("HIST", sid):
+        for hs, he in self.in_sentence("HIST", sid):
             # An illness or a birth is past by nature: "2 months back" dates the onset.
             if cand.rule.name in _ONSET_RULES:
                 break
@@ -435,6 +436,12 @@ class _DocContext:
                 continue  # "a bare circle where my hair used to be" describes it now
             if self.clause_of[hs] == clause and clause not in exempt:
                 past = True
+            elif (
+                clause not in exempt
+                and self.clause_of[hs] == clause - 1
+                and self._date_only(hs, he)
+            ):
+                past = True  # "2 yrs ago, my face swelled": a date set off by commas
         for cs, _ in self.in_sentence("CORRECTION", sid):
             if cs >= cand.end and self.clause_of[cs] != clause:
                 return True
@@ -468,6 +475,19 @@ class _DocContext:
             ):
                 return False
         return True
+
+    def _date_only(self, start: int, end: int) -> bool:
+        """Is the HIST cue ``[start, end)`` a clause of its own, a date and nothing else?"""
+        clause = self.clause_of[start]
+        words = [
+            t.lower_
+            for t in self.doc
+            if self.clause_of[t.i] == clause
+            and t.is_alpha
+            and not start <= t.i < end
+            and t.lower_ not in _DATE_FILLER
+        ]
+        return not words
 
     def _regrowth(self, i: int) -> bool:
         """Is the recurrence cue at ``i`` the hair growing back ("hair is coming back in")?"""

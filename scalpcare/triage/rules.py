@@ -211,10 +211,23 @@ _RULES: tuple[_Rule, ...] = (
     _Rule("folliculitis", _D, ("folliculitis",)),
     _Rule("lupus", _D, ("lupus",)),
     _Rule("lichen_planopilaris", _D, ("lichen|planopilaris",)),
+    # A scar from an operation, stitches or a removed cyst is the wound's, not scarring
+    # hair loss ("had a cyst removed, all healed, just a tiny scar").
     _Rule(
         "scarring",
         _D,
         ("scarring|scarred", "=scar =tissue", "shiny ~2 skin|patch|scalp|bald|spot|area"),
+        skip_sentence=(
+            "removed",
+            "remove",
+            "stitch",
+            "stitches",
+            "stitched",
+            "surgery",
+            "operation",
+            "excised",
+            "biopsy",
+        ),
     ),
     _Rule("impetigo", _D, ("impetigo", "honey ~2 crust|crusty|crusted")),
     _Rule(

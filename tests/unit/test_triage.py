@@ -566,6 +566,14 @@ def test_questions_under_care_and_someone_elses(text: str, level: Referral) -> N
         ("scalp started oozing after i bleached it yesterday", Referral.URGENT),
         ("the crust is honey coloured and oozing", Referral.DERMATOLOGIST),
         ("no oozing or blisters after the dye", Referral.NONE),
+        # A date set off by commas dates its finding; "its back" without the apostrophe.
+        ("last time, 2 yrs ago, my face swelled after henna", Referral.NONE),
+        ("2 years ago, i had a bald patch", Referral.NONE),
+        ("like 2 years ago, i had a bald patch and now its back", Referral.DERMATOLOGIST),
+        ("a few weeks ago, a bald patch appeared", Referral.DERMATOLOGIST),
+        # A scar from an operation is the wound's; shiny bald skin is still scarring.
+        ("a cyst was removed from my scalp last year, all healed, a tiny scar", Referral.NONE),
+        ("a shiny smooth bald patch, the skin looks scarred", Referral.DERMATOLOGIST),
     ],
 )
 def test_mild_cradle_cap_controlled_dandruff_and_checked_context(
