@@ -63,6 +63,9 @@ _CONCERN_RULES: tuple[tuple[str, str, str], ...] = (
         "shedding",
         _PLAIN,
         r"\bshed\w*|\bhair\s*(?:loss|fall)\b|\bhairfall\b|\bfall(?:ing|s)?\s+out\b|"
+        # "my hair is still falling a lot", "hair keeps falling"
+        r"\bhair\s+(?:(?:is|keeps|still|has|been|just|really|so)\s+){0,3}fall(?:ing|s)\b"
+        r"(?!\s+(?:asleep|for|in\s+love|into|flat|down\s+my|past))|"
         r"\bcom(?:ing|es)\s+out\b|\blos(?:e|es|ing|t)\s+(?:[a-z]+\s+){0,3}?hair\b|"
         r"\bthinn(?:ing|er)\b|\bgetting\s+thin\b|\bthin\s+(?:on\s+top|at\s+the\s+crown|"
         r"patches|spots)\b|\bbald\w*|\breced\w*|\balopecia\b|\bclumps?\b|\bhandfuls?\b|"

@@ -217,6 +217,12 @@ _DAILY = re.compile(
     r"|\ba day\b|\bevery single (?:day|night|morning|evening)\b"
 )
 _EVERY_OTHER = re.compile(r"\bevery (?:other|second) (?:day|night|evening|morning)\b")
+#: "every sunday", "on mondays and thursdays": that many days of the week.
+_WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b")
+_ON_WEEKDAYS = re.compile(
+    r"\b(?:every|each|on)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b"
+    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b"
+)
 #: "every 3 days", "once every few days": one session in that many days.
 _EVERY_N_DAYS = re.compile(rf"\bevery\s+{_RANGE}\s+days\b")
 #: "5 days a week", "7 days a week": days a week, one session on each.
@@ -400,6 +406,8 @@ def _sessions(text: str) -> float | None:
     days = _count((_EVERY_N_DAYS,), text)
     if days:
         return 1.0 / days
+    if _ON_WEEKDAYS.search(text):
+        return len(set(_WEEKDAY.findall(text))) / 7.0
     if _DAILY.search(text):
         return 1.0
     return None
@@ -428,9 +436,13 @@ _BARE_LENGTH_MIN = 3.0
 
 #: Leaving a product on is not massaging: "leave the oil on for an hour", "let the mask sit
 #: 20 minutes", "keep it on overnight".
+_LEAVE_OBJECT = r"(?:it|them|this|that|the|my|some|\w+ oil|oil|mask|serum)\s+"
 _LEAVE_ON = re.compile(
-    r"\b(?:leave|leaves|leaving|left|keep|keeps|keeping)\s+(?:(?:it|them|this|that|the|my|some"
-    r"|\w+ oil|oil|mask|serum)\s+){0,2}(?:on|in|overnight)\b"
+    rf"\b(?:leave|leaves|leaving|left|keep|keeps|keeping)\s+(?:{_LEAVE_OBJECT}){{0,2}}"
+    r"(?:on|in|overnight)\b"
+    # "leave it 1-2 hours", "keep the oil for an hour": a length right after what is left
+    rf"|\b(?:leave|leaves|leaving|left|keep|keeps|keeping)\s+(?:{_LEAVE_OBJECT}){{1,2}}"
+    r"(?:for\b|(?=\d|an? h|half|a few h|a couple of h))"
     r"|\blet(?:s|ting)?\s+(?:it|them|the \w+|my \w+)\s+(?:sit|soak|rest|absorb)\b"
     r"|\b(?:sit|sits|sitting|soak|soaks|soaking)\s+(?:for|on|in|overnight)\b"
 )

@@ -151,7 +151,7 @@ def next_action(
         situation_follow_up: Its answer leaves the message's own question to the flow.
         habit: The latest message reports a massage habit ("20 mins twice a day"): after a
             ``doctor`` referral, or the answer to distress or pregnancy, its limits follow,
-            whatever the intent.
+            whatever the intent; without a referral it gets its limits, not the safety net.
 
     Returns:
         The action to predict, or ``None`` to leave the turn to other policies.
@@ -162,7 +162,9 @@ def next_action(
             # (A nutrient context already answered is not repeated.)
             if situation:
                 return SITUATION_ACTION
-            if symptom and intent in SHRUG_INTENTS and not paused:
+            if symptom and intent in SHRUG_INTENTS and not paused and not habit:
+                # (A massage habit told with it, "10 mins every sunday... hair still falling
+                # a lot", gets its limits: the context policy answers it.)
                 return SAFETY_NET_ACTION
             return None
         return triage_action

@@ -190,6 +190,21 @@ def test_next_action_in_a_pause_and_for_a_shrug(
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    ("habit", "expected"),
+    [
+        # "every sunday a deep oil massage about 10 mins... my hair is still falling a lot":
+        # the massage limits answer it (the context policy), not the safety net
+        (True, None),
+        (False, SAFETY_NET_ACTION),
+    ],
+)
+def test_a_massage_habit_with_a_symptom_gets_its_limits(habit: bool, expected: str | None) -> None:
+    """A habit told with a symptom word and no red flag is left to the massage limits."""
+    got = next_action(LISTEN, LISTEN, N, None, "nlu_fallback", False, symptom=True, habit=habit)
+    assert got == expected
+
+
 def test_follow_ups_are_configurable() -> None:
     """A custom follow-up map replaces the default one."""
     got = next_action(TRIAGE_ACTION, LISTEN, C, None, "faq", False, {"faq": "utter_other"})
