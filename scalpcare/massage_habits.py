@@ -375,12 +375,36 @@ def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> float | None:
     return best
 
 
+#: The clause "all day" belongs to, and a massage done in it ("i do it pretty much all day").
+_ALL_DAY_CLAUSE = re.compile(
+    r"[.,;!?]|\b(?:but|because|cause|cuz|when|since|and my)\b|\b(?:so|and|then) (?=i\b)"
+)
+_DOES_MASSAGE = re.compile(
+    r"\b(?:massag\w*|rub\w*|scrub\w*|brush\w*|press\w*)"
+    r"|\b(?:do|does|doing|did|use|uses|using|on)\s+(?:it|this|that|them|the \w+|my \w+)\b"
+)
+
+
+def _all_day_massage(text: str) -> bool:
+    """Is the massage done all day ("i use my massager constantly"), not a symptom felt so?
+
+    "my scalp itches constantly, i massage 5 min a day" is one session.
+    """
+    for m in _ALL_DAY.finditer(text):
+        starts = [b.end() for b in _ALL_DAY_CLAUSE.finditer(text, 0, m.start())]
+        end = _ALL_DAY_CLAUSE.search(text, m.end())
+        clause = text[starts[-1] if starts else 0 : end.start() if end else len(text)]
+        if _DOES_MASSAGE.search(clause):
+            return True
+    return False
+
+
 def _sessions(text: str) -> float | None:
     """Sessions per day, from the most explicit phrase present."""
     best = _count(_PER_DAY, text)
     if best is not None:
         return best
-    if _ALL_DAY.search(text):
+    if _all_day_massage(text):
         return float(WAKING_HOURS)
     best = _count((_WHENEVER_COUNT,), text)
     if best is not None:
