@@ -186,6 +186,14 @@ _CUES: dict[str, tuple[str, ...]] = {
         "=read|=heard|=saw|=watched|=seen ~4 =about",
         "=read|=heard|=saw =it|=they|=that =can|=could|=may|=might|=causes|=cause",
     ),
+    # "i read that ringworm can cause bald patches", "heard henna can cause burns": a claim
+    # read or heard (the claim's verb follows: _CLAIM_VERBS).
+    "HEARD": ("=read|=heard", "=read|=heard =that"),
+    # "my friend says tea tree cures psoriasis, is that right?": a claim checked.
+    "CLAIM": (
+        "=says|=said|=thinks|=reckons|=claims|=swears|=believes|=insists",
+        "=says|=said|=thinks|=reckons|=claims|=swears|=believes|=insists =that",
+    ),
     # A question about conditions in general ("is ringworm contagious?").
     "GENERAL_Q": (
         "=usually|=normally|=typically|=generally|=common|=commonly|=myth|=contagious"
@@ -314,6 +322,10 @@ _SCOPE_END = _words(
 _ONSET_RULES = frozenset(("after_illness", "postpartum"))
 # Words that may stand beside a date in a clause of its own ("like 2 years ago", "last time").
 _DATE_FILLER = _words("like about around maybe roughly almost nearly over so and last time once oh")
+# The verb of a claim read or heard ("... can cause bald patches").
+_CLAIM_VERBS = _words("can could may might cause causes caused give gives make makes lead leads")
+# Words that make a claim somebody's own ("my mum thinks it's ringworm").
+_CLAIM_OWNER = _words("it it's its they them this that these those he she his her him")
 # "came back normal": a test's result, not a return.
 _RESULT_WORDS = _words("normal negative fine clear ok okay good perfect")
 # "... normal again": well again is no recurrence.

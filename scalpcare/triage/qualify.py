@@ -12,6 +12,8 @@ from scalpcare.triage.cues import (
     _AFTER_OVER,
     _BEFORE_THAT_CLAUSE,
     _BODY,
+    _CLAIM_OWNER,
+    _CLAIM_VERBS,
     _CLAUSE_END,
     _DATE_FILLER,
     _DEMONSTRATIVES,
@@ -562,7 +564,54 @@ class _DocContext:
             ):
                 continue  # "saw that my scalp has a bald patch"
             return not (self.affirmed_later(cand) or self._someone_has_it(cand))
-        return False
+        return self._claim(cand) and not (self.affirmed_later(cand) or self._someone_has_it(cand))
+
+    def _claim(self, cand: _Candidate) -> bool:
+        """A general claim read, heard or checked, naming nobody's sign.
+
+        "i read that ringworm can cause bald patches", "heard henna can cause burns", "my
+        friend says tea tree cures psoriasis, is that right?"; not "i heard my bald patch
+        could be alopecia" nor "my mum thinks it's ringworm".
+        """
+        sid = self.sent_of[cand.start]
+        clause = self.clause_of[cand.start]
+        doc = self.doc
+        own = _OWN_WORDS - {"your"}
+        if self.clause_of[cand.end - 1] != clause or any(
+            self.sent_of[c.start] == sid
+            and self.clause_of[c.start] > clause
+            and any(
+                t.lower_ in _OWN_WORDS - _DEMONSTRATIVES - {"your"}
+                for t in doc
+                if self.clause_of[t.i] == self.clause_of[c.start]
+            )
+            for c in self.cands
+        ):
+            return False  # "heard henna can cause burns and now my scalp is blistering"
+
+        def general(start: int) -> bool:
+            between = [t.lower_ for t in doc[start : cand.start]]
+            # "your" is anybody's in a claim ("any lump on your head = cancer").
+            owners = own | _CLAIM_OWNER
+            return not (set(between) & owners) and not any(
+                start <= s < cand.start
+                for key in ("CARE", "OTHER")
+                for s, _ in self.cues.get(key, [])
+            )
+
+        for _hs, he in self.in_sentence("HEARD", sid):
+            if he > cand.start or self.clause_of[he - 1] != clause or not general(he):
+                continue
+            after = [t.lower_ for t in doc[he : cand.end + 3] if self.clause_of[t.i] == clause]
+            if set(after) & _CLAIM_VERBS:
+                return True
+        checked = self.question[sid] and any(
+            self._checks_claim(b) for _a, b in self.in_sentence("DEICTIC", sid)
+        )
+        return checked and any(
+            ce <= cand.start and self.clause_of[ce - 1] == clause and general(ce)
+            for _cs, ce in self.in_sentence("CLAIM", sid)
+        )
 
     def affirmed_later(self, cand: _Candidate) -> bool:
         """'... i have it too' / 'i have some now' in this or the next sentence."""

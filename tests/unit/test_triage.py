@@ -574,6 +574,14 @@ def test_questions_under_care_and_someone_elses(text: str, level: Referral) -> N
         # A scar from an operation is the wound's; shiny bald skin is still scarring.
         ("a cyst was removed from my scalp last year, all healed, a tiny scar", Referral.NONE),
         ("a shiny smooth bald patch, the skin looks scarred", Referral.DERMATOLOGIST),
+        # A general claim read, heard or checked; somebody's own sign after all.
+        ("i read that ringworm can cause bald patches, is that true?", Referral.NONE),
+        ("heard henna can cause burns, is that a thing?", Referral.NONE),
+        ("my friend says tea tree cures psoriasis, is that right?", Referral.NONE),
+        ("i heard my bald patch could be alopecia", Referral.DERMATOLOGIST),
+        ("my mum thinks it is ringworm, is that right?", Referral.DERMATOLOGIST),
+        ("i read that ringworm can cause bald patches and i have one now", Referral.DERMATOLOGIST),
+        ("heard henna can cause burns and now my scalp is blistering", Referral.URGENT),
     ],
 )
 def test_mild_cradle_cap_controlled_dandruff_and_checked_context(
