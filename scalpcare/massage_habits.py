@@ -286,6 +286,10 @@ _OTHER_PERSON = re.compile(
     r"|woman))\b"
 )
 _CLAUSE = re.compile(r"[.,;!?]|\b(?:and|but|so|then|while)\b")
+#: Hard pressure denied: "not too hard", "i don't press hard", "never firm".
+_NOT_HARD = re.compile(
+    r"\b(?:not|never|don'?t|dont|do not|doesn'?t|didn'?t|no|without|avoid\w*|nothing)\b"
+)
 _ESCALATE_TRIGGER = re.compile(
     r"\b(?:shed\w*|hair ?loss|falling out|fall(?:s)? out|thinning|anxious|anxiety|stress\w*"
     r"|panic\w*|worried|worse)\b"
@@ -519,13 +523,17 @@ def _presses_hard(text: str) -> bool:
     """Does the user press or rub hard themselves?
 
     "the therapist pressed really hard" is the salon's pressure, not the client's habit:
-    a clause with someone else as the one pressing does not count.
+    a clause with someone else as the one pressing does not count, nor one that denies
+    it ("gently, not too hard").
     """
     bounds = [0, *(m.start() for m in _CLAUSE.finditer(text)), len(text)]
     for m in _HARD.finditer(text):
         start = max(b for b in bounds if b <= m.start())
-        if not _OTHER_PERSON.search(text, start, m.start()):
-            return True
+        if _OTHER_PERSON.search(text, start, m.start()):
+            continue
+        if _NOT_HARD.search(text, start, m.end()):
+            continue  # "gently, not too hard", "i don't press hard"
+        return True
     return False
 
 
