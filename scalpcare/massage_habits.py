@@ -455,7 +455,7 @@ _BARE_LENGTH = re.compile(
     rf"\b(?:do|doing|did|a (?:quick|good|solid|short|long)|for (?:like |about |around |maybe "
     rf"|roughly |a good )?)\s*{_RANGE}\b"
     # where a length goes: before when or how often, or at the end of what is said
-    r"(?=\s*(?:$|[.,;!?)]|(?:every|each|before|after|in|on|then|and|or|when|while|with|daily"
+    r"(?=\s*(?:$|[.,;!?)]|(?:every|each|before|after|in|on|then|and|or|when|while|with|daily|once"
     r"|nightly|most|max|tops|ish|lol|at (?:night|bed\w*))\b))"
 )
 #: Below this a bare number is more likely a count than a length, and within any limit.
@@ -537,6 +537,33 @@ def _presses_hard(text: str) -> bool:
     return False
 
 
+#: A habit denied or given up: "i used to do 20 min but now only 5", "not twice a day, just
+#: once", "i never massage until it hurts". Its scope ends at a clause's end or a turn to
+#: what holds now ("but", "now", "just", "only", "instead").
+_DENIED = re.compile(
+    r"\b(?:used to|stopped|no longer|quit|gave up|instead of|rather than|never|not|don'?t|dont"
+    r"|didn'?t|doesn'?t|won'?t)\b(?!\s+(?:\w+\s+)?(?:less|fewer|shorter|sure)\b)"
+)
+_DENIED_END = re.compile(
+    r"[.,;:!?]|\s[-–—]\s|\b(?:but|now|nowadays|these days|just|only|instead|anymore|any more"
+    r"|because|so)\b"
+)
+
+
+def _denied_removed(text: str) -> str:
+    """``text`` without what it denies or gave up (up to the end of the denial's scope)."""
+    out, pos = [], 0
+    for cue in _DENIED.finditer(text):
+        if cue.start() < pos:
+            continue
+        end = _DENIED_END.search(text, cue.end())
+        stop = end.start() if end else len(text)
+        out.append(text[pos : cue.start()])
+        pos = stop
+    out.append(text[pos:])
+    return " ".join(out)
+
+
 def parse_habit(text: str) -> MassageHabit:
     """Read a self-massage habit from free text.
 
@@ -552,11 +579,14 @@ def parse_habit(text: str) -> MassageHabit:
     low = _GREETING.sub(" ", low)
     tools = tuple(name for name, rx in _TOOLS if rx.search(low))
     tool = next((name for name in _TOOL_RISK if name in tools), None)
+    # What is done now: not what is denied or was given up ("used to do 20, now 5").
+    kept = _denied_removed(low)
     escalates = any(
-        _ESCALATE_TRIGGER.search(s) and _ESCALATE_ACTION.search(s) for s in re.split(r"[.!?;]", low)
+        _ESCALATE_TRIGGER.search(s) and _ESCALATE_ACTION.search(s)
+        for s in re.split(r"[.!?;]", kept)
     )
     professional = bool(_PROFESSIONAL.search(low)) and not _SELF.search(low)
-    minutes = _minutes(low)
+    minutes = _minutes(kept)
     if minutes is None and professional:
         # "at the salon is 45 fine?": a salon session's own length, without its unit.
         bare = _SALON_LENGTH.search(low)
@@ -567,10 +597,10 @@ def parse_habit(text: str) -> MassageHabit:
     if _UNEASY.search(low):
         drift.append("uneasy_skipping")
     return MassageHabit(
-        sessions_per_day=_sessions(low),
+        sessions_per_day=_sessions(kept),
         minutes=minutes,
         hard_pressure=_presses_hard(low),
-        chases_sensation=bool(_CHASE.search(low)),
+        chases_sensation=bool(_CHASE.search(kept)),
         escalates=bool(escalates),
         gentle=bool(_GENTLE.search(low)),
         tool=tool,
@@ -578,7 +608,7 @@ def parse_habit(text: str) -> MassageHabit:
         professional=professional,
         drift_signs=tuple(drift),
         # after a salon or spa session the soreness is that session's, not the habit's
-        sore_after=bool(_SORE_AFTER.search(low)) and not _PROFESSIONAL.search(low),
+        sore_after=bool(_SORE_AFTER.search(kept)) and not _PROFESSIONAL.search(low),
     )
 
 
