@@ -185,12 +185,14 @@ FALLBACK_STEPS = frozenset(
 )
 
 
-def previous_message_answered(events: list[dict[str, Any]]) -> bool:
-    """Was the user's message before the latest one answered, not met by the fallback (pure)?
+def first_miss(events: list[dict[str, Any]]) -> bool:
+    """Is the latest message the first one in a row not understood (pure)?
 
-    Rasa gives up after two messages in a row whose intent is ``nlu_fallback``, even when
-    the first was answered by triage or a special situation ("is 10000 mcg biotin too
-    much?"): the latest message is then the first one not understood.
+    It is when no message came before it (a first message the policies cannot place,
+    "hiya its about my little boy, he's 4", must not hear "I still can't work out...")
+    or when the one before was answered, not met by the fallback: Rasa gives up after two
+    messages in a row whose intent is ``nlu_fallback``, even when the first was answered
+    by triage or a special situation ("is 10000 mcg biotin too much?").
     """
     users = 0
     actions: list[str] = []
@@ -203,14 +205,15 @@ def previous_message_answered(events: list[dict[str, Any]]) -> bool:
             name = str(event.get("name") or "")
             if name and name != "action_listen":
                 actions.append(name)
-    return False
+    return users <= 1
 
 
 class ActionDefaultFallback(Action):
     """Give up politely and forget the message that could not be understood.
 
-    Unless it is the first message not understood (the one before was answered): then the
-    likeliest topics are offered, as the fallback's first stage does.
+    Unless it is the first message not understood (the first message of all, or the one
+    before was answered): then the likeliest topics are offered, as the fallback's first
+    stage does.
     """
 
     def name(self) -> str:
@@ -224,7 +227,7 @@ class ActionDefaultFallback(Action):
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
         """Say what the assistant can do and revert the user's last message."""
-        if previous_message_answered(list(tracker.events)):
+        if first_miss(list(tracker.events)):
             await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
         else:
             dispatcher.utter_message(response=GIVE_UP)

@@ -119,7 +119,15 @@ async def test_ask_rephrase(dispatcher, make_tracker, domain, text: str, expecte
 
 
 async def test_default_fallback_gives_up_and_reverts(dispatcher, make_tracker, domain) -> None:
-    events = await ActionDefaultFallback().run(dispatcher, make_tracker("???"), domain)
+    history = [
+        _action("action_listen"),
+        _user("blorp"),
+        _action("action_two_stage_fallback"),
+        _action("action_listen"),
+    ]
+    events = await ActionDefaultFallback().run(
+        dispatcher, make_tracker("???", history=history), domain
+    )
     assert events == [UserUtteranceReverted()]
     assert [m["text"] for m in dispatcher.messages] == [reply(fallback.GIVE_UP)]
 
@@ -166,13 +174,21 @@ async def test_the_first_message_not_understood_gets_topics_not_the_give_up(
     )
 
 
-def test_previous_message_answered() -> None:
-    answered = [_user("a"), _action("action_special_situation"), _action("action_listen")]
-    missed = [_user("a"), _action("action_two_stage_fallback"), _action("action_listen")]
-    latest = [_user("b")]
-    assert fallback.previous_message_answered(answered + latest)
-    assert not fallback.previous_message_answered(missed + latest)
-    assert not fallback.previous_message_answered(latest)
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        # the message before was answered: the latest is the first miss
+        ([_user("a"), _action("action_special_situation"), _action("action_listen")], True),
+        # the message before met the fallback: give up
+        ([_user("a"), _action("action_two_stage_fallback"), _action("action_listen")], False),
+        ([_user("a"), _action("action_default_ask_affirmation"), _action("action_listen")], False),
+        # the first message of the conversation ("hiya its about my little boy, he's 4")
+        ([_action("action_session_start"), _action("action_listen")], True),
+        ([], True),
+    ],
+)
+def test_first_miss(events: list[dict[str, object]], expected: bool) -> None:
+    assert fallback.first_miss([*events, _user("b")]) is expected
 
 
 @pytest.mark.parametrize(
