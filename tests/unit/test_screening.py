@@ -122,6 +122,36 @@ def test_an_urgent_call_without_an_urgent_sign_takes_the_other_heads_level(
     assert result.level is level
 
 
+@pytest.mark.parametrize(
+    ("text", "model_signs", "level"),
+    [
+        # bleeding the rules judged below urgent: the model's urgent call is unsupported
+        (
+            "she has a scabby sore on the top of her head that bleeds whenever she brushes",
+            ["bleeding"],
+            D,
+        ),
+        ("when i pick off the scaly bits it bleeds a little then stops", ["bleeding"], D),
+        # bleeding the rules read as urgent, or another urgent sign beside it, still is
+        ("my scalp is bleeding a lot and it wont stop", ["bleeding"], U),
+        (
+            "a sore that bleeds when i brush and now the whole side is spreading red and hot",
+            ["bleeding", "spreading"],
+            U,
+        ),
+        # a bleeding sign only the model found (nothing judged by the rules) supports it
+        ("theres blood everywhere on my pillow", ["bleeding"], U),
+    ],
+)
+def test_bleeding_the_rules_judged_below_urgent_supports_no_urgent_call(
+    text: str, model_signs: list[str], level: Referral
+) -> None:
+    """The rules read bleeding's urgency from its wording; the model's heads cannot."""
+    probabilities = {sign: 0.9 for sign in model_signs}
+    result = screening.combine(triage.screen(text), U, model_signs, probabilities, D)
+    assert result.level is level
+
+
 def test_combine_nutrient_sign_sets_the_nutrient_flag() -> None:
     """The model's deficiency sign is nutrient context."""
     result = screening.combine(ScreenResult(), C, ["deficiency"])
