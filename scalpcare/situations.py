@@ -624,6 +624,24 @@ _LICE_TREATMENT = re.compile(
     r"pillows?|pillowcases?|bedding|bed ?sheets|sheets|brushes|hairbrushes|hats|towels|"
     r"soft toys|teddies|sofa|car seats?|hoover\w*|vacuum\w*|boil ?wash\w*)\b"
 )
+#: Coming to the salon: a booking, an appointment, a visit, a cut (lice_reminder).
+_SALON_VISIT = re.compile(
+    r"\b(?:book\w*|appointments?|appts?|app't|reservations?|come (?:in|along|round|over)|"
+    r"coming (?:in|along)|bring (?:him|her|them|my \w+|the kids?) (?:in|along)|"
+    r"visit\w*|cancel\w*|reschedul\w*|postpone\w*|haircuts?|hair cuts?|salon|"
+    r"(?:a|her|his|my|their|the kids?'?s?) (?:cut|trim)|sessions?|facials?)\b"
+)
+#: A visit already put after the treatment ("can i book the facial for after the
+#: treatment", "once they're all gone can we come in"): the answer's point was taken.
+_AFTER_CLEARED = re.compile(
+    r"\b(?:after|once|when|as soon as)\b[^.?!]*?\b(?:treat\w*|clear\w*|gone|done|over|"
+    r"finished|sorted|dead|free|nit[\s-]?free|lice[\s-]?free)\b"
+)
+#: Asking about it, or saying it stands ("still on for saturday", "i'll book anyway").
+_ASKS_VISIT = re.compile(
+    r"\?|\b(?:can|could|should|shall|would|will|do|does|is|are|ok|okay|fine|alright|"
+    r"still|when|how soon|want|wanna|like to|need to|going to|gonna|i'?ll|we'?ll)\b"
+)
 #: "is it", "?", "what", "which": a question (or a request for one) about it.
 _ASKS = re.compile(r"\?|\b(?:what|which|how|should|can|could|is|are|does|do|best|recommend\w*)\b")
 
@@ -673,9 +691,21 @@ def lice_reminder(text: str | None, answered: Iterable[str]) -> bool:
     "whats the best treatment to buy", "will tea tree oil kill them?", "how long do i leave
     it on", "do i have to wash all the pillows": the lice answer's point (a pharmacist or GP
     advises on treatment; a hot wash for combs, brushes and pillowcases) again, in a line;
-    never a product.
+    never a product. A visit to the salon asked about afterwards ("can we still come
+    saturday?", "should i cancel my appt") gets it too: it says to treat first. A visit
+    already put after the treatment ("book the facial for after the treatment") does not.
     """
-    return _asks_again(text, answered, Situation.LICE, _LICE_TREATMENT, _ASKS)
+    if _asks_again(text, answered, Situation.LICE, _LICE_TREATMENT, _ASKS):
+        return True
+    if Situation.LICE.value not in set(answered):
+        return False
+    # A visit to the salon asked about once lice were answered ("so can i still come in
+    # for my appt on thursday", "should we cancel saturday's booking", "can i book a
+    # facial for next week then"): the answer's point is to treat before a salon visit.
+    norm = normalise((text or "")[:MAX_CHARS])
+    if _AFTER_CLEARED.search(norm):
+        return False
+    return bool(_SALON_VISIT.search(norm) and _ASKS_VISIT.search(norm))
 
 
 #: Hair colour, bleach, perms or relaxers asked about in pregnancy: the real question gets

@@ -330,6 +330,17 @@ def test_oncology_first(found: list[str], answered: list[str], expected: bool) -
         ("thanks, bye", ["lice"], False),
         ("whats the best treatment to buy", [], False),
         ("can i book the scalp facial for after the treatment", ["lice"], False),
+        # a visit to the salon once lice were answered: treat before it
+        ("so can i still come in for my appt on thursday or", ["lice"], True),
+        ("should we cancel saturdays booking then", ["lice"], True),
+        ("is her haircut next week still ok?", ["lice"], True),
+        ("i'd like to book a head massage for friday", ["lice"], True),
+        ("can i bring the kids in for a trim tomorrow", ["lice"], True),
+        # put after the treatment, or no lice answered
+        ("once they're all gone can we come in for a facial?", ["lice"], False),
+        ("when she's nit free can i book her in", ["lice"], False),
+        ("so can i still come in for my appt on thursday", ["pregnancy"], False),
+        ("can i still come in thursday", [], False),
     ],
 )
 def test_lice_reminder(text: str, answered: list[str], expected: bool) -> None:
