@@ -449,14 +449,25 @@ _SALON_LENGTH = re.compile(
 )
 
 
+#: Keeping a session to a length: "keep it to", "cut it down to", "stick to", "make it".
+_KEEP_TO = (
+    r"(?:(?:keep|cut|bring|get|limit|reduce|drop|stick|stay|lower|change|switch|shorten|trim)"
+    r"(?:s|ing|ped|ed|ten)?\s+(?:(?:it|that|this|them|things|her|him|(?:the|my|her|his|each) "
+    r"(?:\w+ )?(?:time|session|massage|go|one)s?)\s+)?(?:down\s+|back\s+)?(?:to|at)"
+    r"|make (?:it|that|them|each one|each session)|no more than|at most|down to|max(?:imum)? of)"
+    r"\s+(?:just |only |about |around |like |roughly |max |a max of |maybe )?"
+)
 #: A length said without its unit where a session's length goes: "i do 20 every night", "a
 #: quick 5 before bed", "every night for 15-20"; not a count, a day of a challenge or a span.
 _BARE_LENGTH = re.compile(
     rf"\b(?:do|doing|did|a (?:quick|good|solid|short|long)|for (?:like |about |around |maybe "
-    rf"|roughly |a good )?)\s*{_RANGE}\b"
+    rf"|roughly |a good )?"
+    # the length kept to, after the limits: "keep it to 10", "cut it down to 5", "ill stick
+    # to 10 then", "make it 8", "bring the sessions back to 10", "no more than 10 from now on"
+    rf"|{_KEEP_TO})\s*{_RANGE}\b"
     # where a length goes: before when or how often, or at the end of what is said
     r"(?=\s*(?:$|[.,;!?)]|(?:every|each|before|after|in|on|then|and|or|when|while|with|daily|once"
-    r"|nightly|most|max|tops|ish|lol|at (?:night|bed\w*))\b))"
+    r"|nightly|most|max|tops|ish|lol|at (?:night|bed\w*)|from now|going forward|instead)\b))"
 )
 #: Below this a bare number is more likely a count than a length, and within any limit.
 _BARE_LENGTH_MIN = 3.0
@@ -465,11 +476,15 @@ _BARE_LENGTH_MIN = 3.0
 #: Leaving a product on is not massaging: "leave the oil on for an hour", "let the mask sit
 #: 20 minutes", "keep it on overnight".
 _LEAVE_OBJECT = r"(?:it|them|this|that|the|my|some|\w+ oil|oil|mask|serum)\s+"
+_PRODUCT = r"(?:\w+ )?(?:oil|mask|serum|treatment|conditioner|product|mixture|paste)s?"
 _LEAVE_ON = re.compile(
     rf"\b(?:leave|leaves|leaving|left|keep|keeps|keeping)\s+(?:{_LEAVE_OBJECT}){{0,2}}"
     r"(?:on|in|overnight)\b"
     # "leave it 1-2 hours", "keep the oil for an hour": a length right after what is left
-    rf"|\b(?:leave|leaves|leaving|left|keep|keeps|keeping)\s+(?:{_LEAVE_OBJECT}){{1,2}}"
+    # ("keep the 15 mins", "keep it 10 min" keep a massage's length, not a product on)
+    rf"|\b(?:leave|leaves|leaving|left)\s+(?:{_LEAVE_OBJECT}){{1,2}}"
+    r"(?:for\b|(?=\d|an? h|half|a few h|a couple of h))"
+    rf"|\b(?:keep|keeps|keeping)\s+(?:the |my |some )?{_PRODUCT}\s+"
     r"(?:for\b|(?=\d|an? h|half|a few h|a couple of h))"
     r"|\blet(?:s|ting)?\s+(?:it|them|the \w+|my \w+)\s+(?:sit|soak|rest|absorb)\b"
     r"|\b(?:sit|sits|sitting|soak|soaks|soaking)\s+(?:for|on|in|overnight)\b"

@@ -56,7 +56,12 @@ from scalpcare.contract import (
     TWO_STAGE_FALLBACK,
     Referral,
 )
-from scalpcare.massage_habits import reports_habit
+from scalpcare.massage_habits import (
+    MASSAGE_WORDS,
+    names_massage_setting,
+    parse_habit,
+    reports_habit,
+)
 from scalpcare.referral import asks_for_summary
 from scalpcare.triage import ScreenResult, screen_parsed
 
@@ -284,6 +289,40 @@ def previous_user_text(events: Iterable[Event]) -> str | None:
     return None
 
 
+def massage_limits_given(events: Iterable[Event]) -> bool:
+    """Were the massage limits given in this session, before the latest message?"""
+    for event in reversed(list(events)):
+        if isinstance(event, (Restarted, SessionStarted)):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == MASSAGE_ACTION:
+            return True
+    return False
+
+
+def massage_amount_not_medicine(
+    found: tuple[situations.Situation, ...],
+    text: str | None,
+    limits_given: bool,
+) -> tuple[situations.Situation, ...]:
+    """``found`` without the learned reader's medicine call on a massage amount (pure).
+
+    "if i put it on the lowest setting can i keep the 15 mins", "so 10 mins twice a day on
+    the massager is fine?": a length, a count or a device's setting for the massage reads
+    to the learned medicine head like a dose. When the rules find no medicine in it and it
+    is about the massage (a massage or its tool named, or the limits given before in this
+    session) with an amount of its own, it is the massage's question, not a medicine's.
+    """
+    medicine = situations.Situation.MEDICINE
+    if medicine not in found or not text or medicine in situations.detect(text):
+        return found
+    habit = parse_habit(text)
+    amount = habit.minutes is not None or habit.sessions_per_day is not None
+    about_massage = bool(MASSAGE_WORDS.search(text)) or names_massage_setting(text)
+    if amount and (about_massage or limits_given):
+        return tuple(s for s in found if s is not medicine)
+    return found
+
+
 def pending_situations(
     tracker: DialogueStateTracker, paused: bool = False
 ) -> tuple[situations.Situation, ...]:
@@ -301,8 +340,9 @@ def pending_situations(
         tracker.get_slot("concerns"),
         previous_user_text(tracker.events),
     )
+    found = massage_amount_not_medicine(found, latest.text, massage_limits_given(tracker.events))
     answered = situations.answered(tracker.get_slot(SITUATIONS_ANSWERED))
-    todo = situations.to_answer(found, answered)
+    todo = situations.to_answer(found, answered, latest.text)
     intent = (latest.intent or {}).get("name")
     if not todo and not paused:
         # (During a handoff staff have the conversation, and were alerted to the crisis.)

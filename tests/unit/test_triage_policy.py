@@ -32,6 +32,7 @@ from addons.policies.triage_policy import (
     _should_handle_message,
     answer_intent,
     follows_up_situation,
+    massage_amount_not_medicine,
     message_level,
     needed_level,
     next_action,
@@ -39,7 +40,7 @@ from addons.policies.triage_policy import (
     requests_summary,
     session_results,
 )
-from scalpcare import triage
+from scalpcare import situations, triage
 from scalpcare.contract import Referral
 from scalpcare.triage.screen import screen_parsed
 
@@ -749,3 +750,37 @@ def test_a_summary_request_is_not_a_symptom_for_the_safety_net(
 ) -> None:
     """A request for the summary of a standing referral gets the summary, not the safety net."""
     assert requests_summary(text, referral) is expected
+
+
+_MED = situations.Situation.MEDICINE
+_PREG = situations.Situation.PREGNANCY
+
+
+@pytest.mark.parametrize(
+    ("text", "limits_given", "kept"),
+    [
+        # a massage amount, in the massage's context: the learned medicine call is dropped
+        ("if i put it on the lowest setting can i keep the 15 mins", True, ()),
+        ("so 10 mins twice a day on the massager is fine?", False, ()),
+        ("ok ill tell her to keep it to 10", True, ()),
+        ("can i do it 3 times a week instead", True, ()),
+        ("what if i massage 20 min with the rosemary drops", False, ()),
+        # no massage context, or no amount: kept
+        ("if i put it on the lowest setting can i keep the 15 mins", False, (_MED,)),
+        ("which setting should i use then", True, (_MED,)),
+        # the rules' medicine stays: a dose is a dose
+        ("can i take 5mg of minoxidil twice a day", True, (_MED,)),
+        ("i massage 5 min a day, can i take biotin 10000 mcg with it", True, (_MED,)),
+    ],
+)
+def test_a_massage_amount_is_not_a_medicine_question(
+    text: str, limits_given: bool, kept: tuple[situations.Situation, ...]
+) -> None:
+    """The learned medicine head's call on a massage amount is the massage's question."""
+    assert massage_amount_not_medicine((_MED,), text, limits_given) == kept
+
+
+def test_other_situations_stay_beside_a_massage_amount() -> None:
+    """Only the medicine call goes; pregnancy said with a massage amount is still answered."""
+    found = massage_amount_not_medicine((_PREG, _MED), "pregnant, is 10 min massage ok", True)
+    assert found == (_PREG,)
