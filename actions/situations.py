@@ -42,7 +42,7 @@ class ActionSpecialSituation(Action):
             tracker.get_slot(contract.CONCERNS),
             fallback.previous_user_text(list(tracker.events)) or None,
         )
-        todo = situations.to_answer(found, answered)
+        todo = situations.to_answer(found, answered, message.get("text"))
         salon = salon_profile.profile()
         contact = worded(salon.contact, domain, tracker)
         emergency = worded(salon.emergency, domain, tracker)

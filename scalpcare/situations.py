@@ -388,16 +388,23 @@ def answered(slot_value: object) -> tuple[str, ...]:
 
 
 def to_answer(
-    found: tuple[Situation, ...], answered: tuple[str, ...] = ()
+    found: tuple[Situation, ...], answered: tuple[str, ...] = (), text: str | None = None
 ) -> tuple[Situation, ...]:
     """The situations still to answer: each once a conversation, except questions.
 
     A medicine question, a crisis and another language are answered every time they
     come; the others (chemotherapy, pregnancy, lice, distress, a diagnosis under care)
-    once, so that "as I said, I'm pregnant" does not repeat the whole answer.
+    once, so that "as I said, I'm pregnant" does not repeat the whole answer. A question
+    about treating lice once lice were answered ("whats the best stuff to get rid of them
+    for good", "which lotion should i buy for her") reads as a medicine question too: it is
+    the lice reminder's (:func:`lice_reminder`: a pharmacist or GP advises on treating
+    lice), not the general medicine answer about flaky or sore skin.
     """
     repeat = {Situation.MEDICINE, Situation.CRISIS, Situation.OTHER_LANGUAGE}
-    return tuple(s for s in found if s in repeat or s.value not in answered)
+    todo = tuple(s for s in found if s in repeat or s.value not in answered)
+    if todo == (Situation.MEDICINE,) and lice_reminder(text, answered):
+        return ()
+    return todo
 
 
 def defers_referral(

@@ -161,6 +161,37 @@ def test_each_is_answered_once_except_questions() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "found", "answered", "expected"),
+    [
+        # a question about treating lice once lice were answered: the lice reminder's
+        ("whats the best stuff to get rid of them for good", (MEDICINE,), ("lice",), ()),
+        ("which lotion should i buy for her?", (MEDICINE,), ("lice",), ()),
+        ("is there a stronger shampoo we can get for resistant ones", (MEDICINE,), ("lice",), ()),
+        ("do i have to repeat the treatment after a week?", (LICE, MEDICINE), ("lice",), ()),
+        # another medicine question, or no lice answered: the medicine answer
+        ("how much biotin should i take a day", (MEDICINE,), ("lice",), (MEDICINE,)),
+        ("which lotion should i buy for her?", (MEDICINE,), ("pregnancy",), (MEDICINE,)),
+        ("which lotion should i buy for her?", (MEDICINE,), (), (MEDICINE,)),
+        # with another situation still to answer, nothing is dropped
+        (
+            "im pregnant, which lice lotion is ok?",
+            (PREGNANCY, MEDICINE),
+            ("lice",),
+            (PREGNANCY, MEDICINE),
+        ),
+    ],
+)
+def test_a_lice_treatment_question_after_lice_is_the_reminders(
+    text: str,
+    found: tuple[Situation, ...],
+    answered: tuple[str, ...],
+    expected: tuple[Situation, ...],
+) -> None:
+    """After the lice answer, treating lice is the pharmacist's or GP's (the reminder)."""
+    assert to_answer(found, answered, text) == expected
+
+
+@pytest.mark.parametrize(
     ("found", "answered", "expected"),
     [
         ((CHEMO,), (), True),
