@@ -225,7 +225,10 @@ TOPIC_NEUTRAL = frozenset(
     )
 )
 #: Answers this policy may give outside the rules (it then predicts listening itself).
-FOLLOWED_UP_ANSWERS = frozenset((MASSAGE_ACTION, FAQ_ACTION, SALON_INFO_ACTION))
+# (and a plan of the client's heard: plan_action)
+FOLLOWED_UP_ANSWERS = frozenset(
+    (MASSAGE_ACTION, FAQ_ACTION, SALON_INFO_ACTION, "utter_acknowledged")
+)
 BOOKING_FORM = "booking_form"
 STOP_BOOKING_ACTION = "action_stop_booking"
 ANSWER_ACTIONS = frozenset(
@@ -263,6 +266,43 @@ def faq_rescue_action(
     if active_loop or intent not in UNPLACED_INTENTS or reports_habit(text):
         return None
     return FAQ_ACTION if faq_confidence(parse_data) >= FAQ_RESCUE_CONFIDENCE else None
+
+
+#: A message that says what the client will do next, acknowledged (plan_action).
+ACKNOWLEDGED_ACTION = "utter_acknowledged"
+#: "ill wash it first and see lol", "ok i'll ask her nurse then", "gonna phone the gp
+#: tomorrow", "right, we'll try the comb tonight": the client's own next step, said at the
+#: start of the message (after "ok", "thanks" and the like). "ill" alone is "I'll" only
+#: before a verb-like word ("i was ill for a week", "ill since friday" are not plans).
+_PLAN = re.compile(
+    r"^(?:(?:ok(?:ay)?|k|kk|right|alright|sure|fine|yeah|yep|yes|thanks?|thank you|ta|"
+    r"cheers|cool|great|good|perfect|fair enough|makes sense|hmm+|oh|ah|so|then)\b[,.!\s]*)*"
+    r"(?:i['’]ll|i will|we['’]ll|we will|i['’]?m (?:gonna|going to)|"
+    r"i'?d better|we'?d better|i shall|will do|gonna|"
+    r"ill(?=\s+(?!(?:for|with|since|after|again|all|last|this|and|in|on|at|a|the|today|"
+    r"yesterday|recently|lately|now|still|too|as)\b)[a-z]))\b"
+)
+
+
+def states_plan(text: str | None) -> bool:
+    """Does the message say what the client will do next, asking nothing (pure)?"""
+    if not text or "?" in text:
+        return False
+    return bool(_PLAN.search(text.strip().lower()))
+
+
+def plan_action(active_loop: str | None, parse_data: Mapping[str, Any] | None) -> str | None:
+    """``utter_acknowledged`` for a next step of the client's the classifier left unplaced.
+
+    After an answer, "ill wash it first and see lol" or "gonna ring the gp tomorrow" is
+    neither a question nor a topic: it is heard, not met with "did you mean...?". Outside
+    forms (there a message is an answer to the question asked); a symptom in it is
+    triage's, which comes first.
+    """
+    data = parse_data or {}
+    if active_loop or (data.get("intent") or {}).get("name") != "nlu_fallback":
+        return None
+    return ACKNOWLEDGED_ACTION if states_plan(data.get("text")) else None
 
 
 #: Said before the FAQ's answer when the same answer was already given in this session.
@@ -677,6 +717,7 @@ class ContextPolicy(Policy):
                 booking_answer_action(events, text)
                 or booking_reply_action(events, text)
                 or answer_action(events, text)
+                or plan_action(loop, latest.parse_data if latest else None)
                 or skip_action(loop, text)
                 or why_action(loop, text)
                 or resume_action(loop, text, events)
