@@ -7,6 +7,7 @@ that no response exists in the domain that no rule or story uses.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -57,6 +58,34 @@ NOT_SURE_WITH_TOPICS = "utter_not_sure_with_topics"
 NOT_SURE = "utter_not_sure"
 ASK_REPHRASE = "utter_ask_rephrase"
 GIVE_UP = "utter_give_up"
+ABOUT_SOMEONE = "utter_about_someone"
+
+_HIS = r"son|boy|lad|dad|father|husband|boyfriend|grandad|grandpa|grandfather|brother|uncle"
+_HER = r"daughter|girl|mum|mom|mother|wife|girlfriend|grandma|grandmother|gran|nan|sister|aunt"
+_THEIR = r"kid|child|baby|toddler|teen|teenager|partner|friend|client|little one"
+#: Whom a message is about, said before what is going on: "its about my little boy, he's 4",
+#: "asking for my mum", "question for my husband", "on behalf of my daughter".
+_ABOUT_SOMEONE = re.compile(
+    r"\b(?:about|for|on behalf of|regarding|re)\s+(?:my|our)\s+"
+    r"(?:(?:little|baby|young|eldest|oldest|youngest|teenage|elderly|old|\d+\s*(?:yo|y/o|"
+    r"yr old|year old|month old))\s+)*"
+    rf"(?:(?P<his>{_HIS})|(?P<her>{_HER})|(?P<their>{_THEIR}))(?P<plural>s)?\b",
+    re.IGNORECASE,
+)
+#: Longer messages say more than whom they are about: the fallback's topics fit them.
+_ABOUT_SOMEONE_MAX = 80
+
+
+def about_someone(text: str) -> str:
+    """The pronoun for whom a message only says it is about ("his", "her", "their"), else ""."""
+    if len(text) > _ABOUT_SOMEONE_MAX:
+        return ""
+    match = _ABOUT_SOMEONE.search(text)
+    if not match:
+        return ""
+    if match.group("plural"):
+        return "their"
+    return next(name for name in ("his", "her", "their") if match.group(name))
 
 
 def previous_user_text(events: list[dict[str, Any]]) -> str:
@@ -146,6 +175,10 @@ class ActionDefaultAskAffirmation(Action):
         )
         if in_other_language(text, previous_user_text(list(tracker.events))):
             message = ENGLISH_ONLY
+        elif whose := about_someone(text):
+            # Not a topic to pick: ask what is going on with that person's scalp.
+            dispatcher.utter_message(response=ABOUT_SOMEONE, whose=whose)
+            return []
         elif topics:
             message = NOT_SURE_WITH_TOPICS
         else:

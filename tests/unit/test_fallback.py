@@ -228,3 +228,37 @@ async def test_a_short_message_after_one_in_another_language_gets_the_english_no
     tracker = make_tracker("obrigada", history=history)
     await ActionDefaultFallback().run(dispatcher, tracker, domain)
     assert dispatcher.messages[0]["text"] == reply(fallback.ENGLISH_ONLY)
+
+
+@pytest.mark.parametrize(
+    ("text", "whose"),
+    [
+        ("hiya its about my little boy, he's 4", "his"),
+        ("asking for my mum", "her"),
+        ("question for my husband", "his"),
+        ("hi, this is on behalf of my 7 year old daughter", "her"),
+        ("its for our toddler", "their"),
+        ("its about my kids", "their"),
+        ("about my boys", "their"),
+        # more than whom it is about, or nobody named
+        ("hi", ""),
+        ("what about my routine", ""),
+        (
+            "im asking for my mum because she has a weird rash that came up after the "
+            "new shampoo and she wont see anyone",
+            "",
+        ),
+    ],
+)
+def test_about_someone(text: str, whose: str) -> None:
+    assert fallback.about_someone(text) == whose
+
+
+async def test_a_message_only_saying_whom_it_is_about_asks_what_is_going_on(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker("its about my little boy, he's 4", intent_ranking=rank(("greet", 0.3)))
+    events = await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
+    assert events == []
+    assert dispatcher.messages[0]["text"] == reply(fallback.ABOUT_SOMEONE, whose="his")
+    assert not dispatcher.messages[0]["buttons"]
