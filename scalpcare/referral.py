@@ -371,7 +371,11 @@ _WHERE = re.compile(
     r"|\b(?:the|my|his|her|their)\s+(?:back|top|front|side|crown|middle|base)\s+of\s+"
     r"(?:my|the|his|her|their)\s+(?:head|scalp|skull|neck)\b"
     r"|\b(?:the|my|his|her|their)\s+(?:crown|hairline|temples|nape|parting)\b"
-    r"|\b(?:my|his|her|their|one|both)\s+(?:eyebrows?|ears?|temples?)\b"
+    # "my eyelids and neck have gone red", "her forehead": a place of the face or neck
+    # named as what is affected (not "my hair", "my scalp": the whole of it)
+    r"|\b(?:my|his|her|their|one|both)\s+(?:eyebrows?|eyelids?|ears?|temples?|neck|forehead|"
+    r"face|jaw(?:line)?|beard|nape)\b(?:\s*(?:,|and|&)\s*(?:my\s+|his\s+|her\s+|their\s+)?"
+    r"(?:eyebrows?|eyelids?|ears?|temples?|neck|forehead|face|jaw(?:line)?|beard|nape)\b)*"
     r"|\ball over\s+(?:my|the|his|her|their)\s+(?:head|scalp)\b"
     r"|\b(?:my|his|her|their|the)\s+whole\s+(?:head|scalp)\b",
     re.IGNORECASE,
@@ -913,19 +917,38 @@ CONCERN_WORDS: dict[str, Phrase] = {
 }
 
 
+#: The professionals and visits a summary is taken to ("the doc", "my paediatrician", "the
+#: clinic", "my appt").
+_WHO_TO_SHOW = (
+    r"(?:doctors?|docs?|dr|drs|gp|derm\w*|physician|p(?:a)?ediatrician|peds|nurse|specialist|"
+    r"consultant|trichologist|clinic|hospital|urgent care|a ?& ?e|walk-in|appointments?|appts?)"
+)
 #: "could you write down what i should tell the dermatologist?", "can I have a summary for
-#: my GP": a request for the appointment summary, whatever the intent.
+#: my GP", "can i have that in writing", "print me something for the doc": a request for the
+#: appointment summary, whatever the intent.
 _SUMMARY_REQUEST = re.compile(
     # (not a routine asked for: "can you put a routine together for me")
     r"\b(?:write|jot|put|note|type|list)\b(?![^.?!]{0,25}\b(?:routines?|regimes?|regimens?|"
     r"plans?|schedules?|steps)\b)[^.?!]{0,25}\b(?:down|up|together|out)\b"
     r"|\bwhat (?:should|do|shall|to|can) i (?:tell|say to|ask|show|mention to)\b"
+    # "what to tell the derm", "how do i explain it to my gp"
+    r"|\bwhat to (?:tell|say to|show|mention to)\b"
+    r"|\bhow (?:do|should|can|would|will) i (?:explain|describe|put)\b[^.?!]{0,30}\b"
+    + _WHO_TO_SHOW
+    + r"\b"
     r"|\bsumm(?:ary|arise|arize|ed up)\b"
-    r"|\bnotes? (?:for|to take to) (?:the|my) (?:appointment|dermatologist|derm|doctor|gp)\b"
+    r"|\bsum (?:it|that|this|everything|(?:it |them )?all(?: of (?:it|that|this))?) up\b"
+    r"|\b(?:recap|write-?up)\b"
+    # "can i have that in writing", "a written copy", "print it for me", "a printout"
+    r"|\bin writing\b|\bwritten (?:down|copy|version|summary|note)\b"
+    r"|\bprint(?:ed)?\s+(?:it|that|this|me|us|something|anything|a copy|(?:it |that |this )?out|"
+    r"(?:it |that |this )?off)\b|\bprint-?outs?\b|\bprintable\b"
+    r"|\bnotes? (?:for|to take to) (?:the|my) " + _WHO_TO_SHOW + r"\b"
     # "something to show my doctor", "a copy of what i told you for my appointment"
-    r"|\b(?:something|anything|a note|a copy|a list|a record|a printout)\b[^.?!]{0,40}"
-    r"\b(?:show|take|give|bring|for)\b[^.?!]{0,20}\b(?:doctor|gp|derm\w*|appointment|nurse|"
-    r"specialist|consultant)\b"
+    r"|\b(?:something|anything|a note|notes|a copy|a list|a record|a letter)\b"
+    # (not something to do or use: "something i can do for it before my appointment")
+    r"(?![^.?!]{0,20}\b(?:do|use|try|apply|put on|wash with|take for)\b)[^.?!]{0,40}"
+    r"\b(?:show|take|give|bring|hand|for)\b[^.?!]{0,20}\b" + _WHO_TO_SHOW + r"\b"
     r"|\bcopy of (?:what|everything|all)\b[^.?!]{0,20}\b(?:said|told|wrote|typed|mentioned)\b",
     re.IGNORECASE,
 )
@@ -936,6 +959,49 @@ _SUMMARY_ADDITION = re.compile(
     r"|\bupdate (?:it|the summary|that)\b",
     re.IGNORECASE,
 )
+
+
+#: "oh also", "forgot to say", "btw", "and": a detail added to what was just said.
+_ADDED = re.compile(
+    r"^\W*(?:oh\W+)?(?:and|also|plus|btw|ps|p\.s\.?|oh|another thing|one more thing)\b"
+    r"|\b(?:also|too|as well|forgot(?: to (?:say|mention))?|"
+    r"should(?: have|'ve)? (?:said|mentioned)|i didn'?t (?:say|mention)|another thing)\b",
+    re.IGNORECASE,
+)
+
+
+def _details(messages: Sequence[str]) -> set[tuple[str, str]]:
+    """What a summary quotes from the messages, part by part, lower-cased (pure)."""
+    parts = {
+        "duration": _DURATION,
+        "place": _WHERE,
+        "trigger": _TRIGGER,
+        "tried": _TRIED,
+        "family": _FAMILY,
+        "age": _OTHER_AGE,
+    }
+    found = {
+        (name, " ".join(m.group(0).lower().split()))
+        for name, pattern in parts.items()
+        for text in messages
+        for m in pattern.finditer(text)
+    }
+    return found | {("age", age) for age in [own_age(messages)] if age}
+
+
+def adds_detail(earlier: Sequence[str], latest: str | None) -> bool:
+    """Does the latest message add something the summary quotes (pure)?
+
+    Right after the summary, "oh also i'm 49 and it gets worse when i'm stressed", "forgot to
+    say, i tried coconut oil" or "it started in march btw" add an age, a trigger, what was
+    tried or how long: the summary is given again with them. A question ("how long does a
+    facial take?") adds nothing; a question with a detail counts when it says it adds one
+    ("also i've used a tar shampoo for 2 weeks, is that ok?").
+    """
+    if not latest:
+        return False
+    new = bool(_details([latest]) - _details(earlier))
+    return new and ("?" not in latest or bool(_ADDED.search(latest)))
 
 
 def adds_to_summary(text: str | None) -> bool:

@@ -61,6 +61,7 @@ from addons.policies.triage_policy import (
     faq_confidence,
     previous_action_name,
 )
+from scalpcare import consultation_parsing
 from scalpcare.booking_words import asks_to_change, offers_a_time, says_cancel
 from scalpcare.commands import (
     Command,
@@ -73,7 +74,12 @@ from scalpcare.confirmation import confirms
 from scalpcare.contract import REFERRAL, Referral
 from scalpcare.massage import parse_habit
 from scalpcare.massage_habits import MASSAGE_WORDS, names_massage_setting, reports_habit
-from scalpcare.referral import adds_to_summary, asks_for_summary
+from scalpcare.referral import (
+    adds_detail,
+    adds_to_summary,
+    asks_for_summary,
+    outside_family_history,
+)
 
 #: The slot set while a yes/no question waits -> (the action for yes, the action for no).
 QUESTIONS: Mapping[str, tuple[str, str]] = {
@@ -362,8 +368,13 @@ def summary_action(
     referral: str | None,
     text: str | None,
     summary_just_given: bool = False,
+    earlier: Sequence[str] = (),
 ) -> str | None:
     """The appointment summary, asked for in words while a referral stands (pure).
+
+    Right after the summary, a message that adds what it quotes ("oh also i'm 49 and it
+    gets worse when i'm stressed", "forgot to say it itches too"; ``earlier``: the user's
+    messages before it) gets the summary again, with it.
 
     "could you write down what i should tell the dermatologist?" is a yes to the summary
     (offered or not) once a doctor, dermatologist or urgent referral was made; in the
@@ -378,7 +389,35 @@ def summary_action(
     if asks_for_summary(text) or (summary_just_given and adds_to_summary(text)):
         # "can you add that?" right after the summary: it again, with what was added.
         return SUMMARY_ACTION
+    if summary_just_given and (adds_detail(earlier, text) or adds_concern(earlier, text)):
+        return SUMMARY_ACTION
     return None
+
+
+def adds_concern(earlier: Sequence[str], text: str | None) -> bool:
+    """Does the message name a concern (itch, flaking...) none of ``earlier`` did (pure)?
+
+    Said as an addition ("oh also it itches", "and it's flaky too"), not a question
+    ("is itching normal?").
+    """
+    if not text or "?" in text:
+        return False
+
+    def concerns(message: str) -> frozenset[str]:
+        return frozenset(consultation_parsing.parse(outside_family_history(message)).concerns)
+
+    said = frozenset().union(*(concerns(message) for message in earlier))
+    return bool(concerns(text) - said)
+
+
+def user_texts_before_latest(events: Sequence[Event]) -> list[str]:
+    """The user's typed messages before the latest one, oldest first (pure)."""
+    texts = [
+        str(event.text)
+        for event in events
+        if isinstance(event, UserUttered) and event.text and not str(event.text).startswith("/")
+    ]
+    return texts[:-1]
 
 
 def answered_last_turn(events: Sequence[Event], action: str) -> bool:
@@ -728,6 +767,7 @@ class ContextPolicy(Policy):
                     tracker.get_slot(REFERRAL),
                     text,
                     answered_last_turn(events, SUMMARY_ACTION),
+                    user_texts_before_latest(events),
                 )
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
                 or faq_rescue_action(loop, intent, latest.parse_data if latest else None, text)

@@ -739,3 +739,28 @@ def test_faq_again_action(
     """The same FAQ asked again is acknowledged before the answer, not pasted as new."""
     latest = _answered(events, "what does tea tree do")
     assert faq_again_action(latest, loop, action, intent, parse_data) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "just_given", "action"),
+    [
+        # a detail or a concern added right after the summary: the summary again
+        ("oh also it itches like mad", True, "action_referral_summary"),
+        ("and its flaky too", True, "action_referral_summary"),
+        ("oh also i'm 49", True, "action_referral_summary"),
+        ("forgot to say, it started after i dyed my hair", True, "action_referral_summary"),
+        # nothing added, a question, or the summary not just given
+        ("is itching normal?", True, None),
+        ("thanks!", True, None),
+        ("ok bye", True, None),
+        ("oh also it itches like mad", False, None),
+    ],
+)
+def test_a_detail_added_after_the_summary_gives_it_again(
+    text: str, just_given: bool, action: str | None
+) -> None:
+    earlier = [
+        "my eyebrows have been vanishing for about 5 years and my hairline at the front is going"
+    ]
+    assert summary_action(None, "dermatologist", text, just_given, earlier) == action
+    assert summary_action(None, "none", text, just_given, earlier) is None

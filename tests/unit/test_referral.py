@@ -815,3 +815,84 @@ def test_the_summary_says_when_nothing_was_tried(message: str, tried: tuple[str,
 )
 def test_a_helper_or_the_worry_about_it_is_not_what_set_it_off(message: str) -> None:
     assert referral.build_summary([message], ["x"], D).triggers == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        # in writing, printed, written up, recapped: the summary in other words
+        ("print me something for the doc pls", True),
+        ("can i have that in writing for the pediatrician", True),
+        ("could i get a printout to take in", True),
+        ("can u write all that up for my doctor", True),
+        ("could you sum it all up for me", True),
+        ("give me a quick recap i can show the gp", True),
+        ("what to tell the derm?", True),
+        ("how do i explain this to my paediatrician", True),
+        ("a note i can hand the nurse would be great", True),
+        ("anything i can bring to my appt?", True),
+        # something to do or use before the visit, a booking, a visit mentioned: not asked
+        ("is there something i can do for it before my appointment", False),
+        ("anything i should use before my derm appt", False),
+        ("can i book an appointment", False),
+        ("i have a doctor appointment tomorrow", False),
+        ("the dr said its fine", False),
+        ("i dont know how to describe it", False),
+        ("how do i put a mask on", False),
+        ("what is a scalp facial", False),
+    ],
+)
+def test_more_ways_of_asking_for_the_summary(text: str, asks: bool) -> None:
+    assert referral.asks_for_summary(text) is asks
+
+
+_EARLIER = [
+    "my eyebrows have been slowly vanishing for about 5 years and now my hairline at the front "
+    "is going back too"
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "adds"),
+    [
+        # an age, a trigger, what was tried, when, where, family history, said after it
+        ("oh also i'm 49 and it gets worse when im stressed", True),
+        ("forgot to say i tried coconut oil", True),
+        ("it started in march btw", True),
+        ("its mostly on the crown", True),
+        ("oh and my mum had alopecia", True),
+        ("she is 7", True),
+        ("also ive used a tar shampoo for 2 weeks, is that ok?", True),
+        # nothing new, or a question of its own
+        ("thanks!", False),
+        ("ok great", False),
+        ("my hairline at the front", False),
+        ("how long does a facial take?", False),
+        ("can i book for next week", False),
+        ("ive used a tar shampoo for 2 weeks, should i stop?", False),
+    ],
+)
+def test_a_detail_added_after_the_summary(text: str, adds: bool) -> None:
+    assert referral.adds_detail(_EARLIER, text) is adds
+
+
+@pytest.mark.parametrize(
+    ("message", "place"),
+    [
+        # a place of the face or neck named as what is affected, alone or listed
+        (
+            "scalp seems fine but my eyelids and neck have gone red and itchy",
+            "my eyelids and neck",
+        ),
+        ("her forehead is flaky where the hairline starts", "her forehead"),
+        ("my ears, neck and jaw itch after the dye", "my ears, neck and jaw"),
+        ("his beard has a round bald bit", "his beard"),
+    ],
+)
+def test_the_summary_says_where_on_the_face_or_neck(message: str, place: str) -> None:
+    summary = referral.build_summary([message], [], Referral.DERMATOLOGIST)
+    assert place in summary.places
+
+
+def test_the_whole_hair_or_scalp_is_no_place() -> None:
+    assert referral.build_summary(["my hair is thin and my scalp itches"], [], U).places == ()
