@@ -17,13 +17,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import parse_times
+from actions.booking import parse_times, referral_blocks_treatment
 from actions.replies import worded
 from actions.salon_access import channel_of, notify_staff_soon, with_repository
 from salon import profile as salon_profile
 from salon.models import OPEN_BOOKING_STATUSES
 from salon.records import InvalidDataError
 from salon.repository import SalonRepository, UnknownRecordError
+from scalpcare import referral as referral_texts
 from scalpcare.booking_words import asks_to_change, offers_a_time, time_span
 from scalpcare.phrases import phrase
 
@@ -40,6 +41,8 @@ REPLY_TO_CLOSED = "utter_booking_reply_closed"
 #: A request's times when the client gave none.
 ANY_TIME = "utter_cancel_booking_any_time"
 NOTHING_TO_CANCEL = "utter_no_booking_to_cancel"
+#: No open request while the client's own dermatologist or urgent referral stands.
+NOTHING_OPEN_UNDER_REFERRAL = "utter_no_booking_under_referral"
 #: Set while "Shall I cancel your request...?" waits for its answer.
 CANCEL_OFFERED = "cancel_offered"
 #: Set while "What day and time would suit you better?" waits for its answer.
@@ -91,10 +94,17 @@ class ActionAskCancelBooking(Action):
             ]
         )
         if not bookings:
-            dispatcher.utter_message(
-                response=NOTHING_TO_CANCEL,
-                contact=worded(salon_profile.profile().contact, domain, tracker),
-            )
+            contact = worded(salon_profile.profile().contact, domain, tracker)
+            referral = referral_blocks_treatment(tracker)
+            if referral is not None:
+                # "can i still come friday?" after a red flag stopped the booking: there
+                # is nothing to move, and the referral comes before any treatment.
+                who = worded(referral_texts.WHO[referral], domain, tracker)
+                dispatcher.utter_message(
+                    response=NOTHING_OPEN_UNDER_REFERRAL, who=who, contact=contact
+                )
+            else:
+                dispatcher.utter_message(response=NOTHING_TO_CANCEL, contact=contact)
             return _question_closed()
         booking_id, service, times = bookings[0]
         asked_about = SlotSet(CANCEL_BOOKING_ID, float(booking_id))

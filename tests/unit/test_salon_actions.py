@@ -26,6 +26,8 @@ from salon import db
 from salon.models import Notification, ScheduledMessage
 from salon.profile import profile
 from salon.repository import SalonRepository
+from scalpcare import referral as referral_texts
+from scalpcare.contract import Referral
 from tests.conftest import TrackerFactory
 from tests.databases import fresh_database
 from tests.replies import rendered, reply
@@ -852,6 +854,25 @@ async def test_cancelling_asks_about_the_newest_open_request_then_cancels_it(
     assert events == CLOSED
     assert [m["text"] for m in dispatcher.messages] == [
         reply(ob.NOTHING_TO_CANCEL, contact=rendered(profile().contact))
+    ]
+
+
+@pytest.mark.parametrize("level", ["dermatologist", "urgent"])
+async def test_asked_about_a_booking_under_a_referral_with_none_open(
+    salon_db: str,
+    make_tracker: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    level: str,
+) -> None:
+    """'can i still come friday?' after a red flag stopped the booking: the referral first."""
+    slots = {"referral": level, "own_referral": level}
+    tracker = make_tracker("can i still come friday?", "change_booking", 0.9, slots=slots)
+    events = await ob.ActionAskCancelBooking().run(dispatcher, tracker, domain)
+    assert events == CLOSED
+    who = rendered(referral_texts.WHO[Referral(level)])
+    assert [m["text"] for m in dispatcher.messages] == [
+        reply(ob.NOTHING_OPEN_UNDER_REFERRAL, who=who, contact=rendered(profile().contact))
     ]
 
 
