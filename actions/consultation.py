@@ -23,7 +23,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import salon_actions
+from actions.massage_limits import unanswered_messages
 from actions.replies import say
+from actions.session import this_session
 from scalpcare import consultation_parsing as parsing
 from scalpcare import contract, habits, massage, routine, situations
 from scalpcare.commands import asks_why
@@ -586,6 +588,16 @@ class ActionGiveRoutine(Action):
             SlotSet(contract.MASSAGE_MAX_MINUTES, minutes),
             SlotSet(contract.MASSAGE_MAX_SESSIONS_PER_DAY, sessions),
         ]
+        # A habit told inside a consultation answer was the form's, never checked: checked
+        # now against the routine's limit, and past it, said and kept for the conversation.
+        past = (
+            massage.told_past_limit(unanswered_messages(this_session(tracker.events)), limit)
+            if not limit.paused
+            else None
+        )
+        if past is not None:
+            say(dispatcher, massage.past_limit_note(limit, past), domain, tracker)
+            events.append(SlotSet(contract.MASSAGE_OVERUSE, True))
         # The summary is stored only with consent: asked once, after the routine.
         decided = {
             "routine_text": text,

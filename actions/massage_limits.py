@@ -38,6 +38,26 @@ def habit_told_before(tracker: Tracker) -> bool:
     return False
 
 
+def unanswered_messages(events: list[dict[str, Any]]) -> list[str]:
+    """The user's messages in these events that the massage limits did not answer.
+
+    A habit told inside a consultation answer ("oily, i wash weekly. also i use a spiky
+    massager every day for 25 min") was taken by the form, not checked against the limit.
+    """
+    texts: list[str] = []
+    pending: str | None = None
+    for event in events:
+        if event.get("event") == "user":
+            if pending:
+                texts.append(pending)
+            pending = event.get("text") or None
+        elif event.get("event") == "action" and event.get("name") == "action_massage_limits":
+            pending = None
+    if pending:
+        texts.append(pending)
+    return texts
+
+
 def habit_told_earlier(tracker: Tracker) -> str | None:
     """The latest message before this one that told the user's habit, in this session.
 

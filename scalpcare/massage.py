@@ -22,6 +22,7 @@ Every limit carries a ``context`` phrase saying which situation it is for. What 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scalpcare.contract import Referral
@@ -31,6 +32,7 @@ from scalpcare.massage_habits import (
     names_massage_setting,
     parse_habit,
     proposes_only,
+    reports_habit,
     tells_habit,
 )
 from scalpcare.phrases import AND, LIST_ITEM, Phrase, Value, chained, lines, phrase
@@ -57,8 +59,10 @@ __all__ = [
     "limits_reply",
     "names_massage_setting",
     "parse_habit",
+    "past_limit_note",
     "proposes_only",
     "tells_habit",
+    "told_past_limit",
 ]
 
 #: Salon add-on head massage, minimum minutes (seed 000).
@@ -332,4 +336,40 @@ def limits_reply(
         said += [_item(question) for question in SELF_CHECK_QUESTIONS]
     if assessment is not None and assessment.drifted:
         said.append(phrase("utter_massage_drifted"))
+    return lines(said)
+
+
+def told_past_limit(texts: Iterable[str | None], limit: MassageLimit) -> MassageAssessment | None:
+    """The first self-massage habit told in ``texts`` that goes past ``limit`` (pure).
+
+    A habit told inside an answer to the consultation ("its oily, i wash once a week. also i
+    use a spiky massager every day for 25 min going hard") is the user's habit like one told
+    on its own: a message naming the massage (or its tool or setting) with minutes or
+    sessions, not a change proposed in a question. A salon session described is not
+    self-massage.
+    """
+    for text in texts:
+        if not text or proposes_only(text):
+            continue
+        if not (reports_habit(text) or (tells_habit(text) and names_massage_setting(text))):
+            continue
+        assessment = assess(parse_habit(text), limit)
+        if assessment.overuse and not assessment.professional_only:
+            return assessment
+    return None
+
+
+def past_limit_note(limit: MassageLimit, assessment: MassageAssessment) -> Value:
+    """The limit in one line and what in the told habit goes past it."""
+    span = f"5-{limit.max_minutes:g}" if limit.max_minutes > 5 else f"{limit.max_minutes:g}"
+    said: list[Value] = [
+        phrase(
+            "utter_massage_limit",
+            span=span,
+            sessions=limit.max_sessions_per_day,
+            intensity=INTENSITY_WORDS[limit.intensity],
+        ),
+        phrase("utter_massage_past_limit"),
+    ]
+    said += [_item(text) for text in assessment.explanations]
     return lines(said)

@@ -16,6 +16,7 @@ from actions.consultation import (
     ValidateConsultationForm,
     read_message,
 )
+from actions.massage_limits import unanswered_messages
 from actions.salon_actions import CONSENT_QUESTION
 from scalpcare import routine
 from scalpcare.consultation_parsing import ScalpFacts
@@ -580,3 +581,28 @@ async def test_a_wash_frequency_that_varies_goes_on_without_it(
     assert SlotSet("consultation_skipped", ["wash_frequency"]) in events
     assert SlotSet("requested_slot", None) in events
     assert not dispatcher.messages  # no "I didn't catch that", no question again
+
+
+async def test_a_habit_told_in_the_consultation_is_checked_with_the_routine(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    """A habit past the limit told inside a form answer: said with the routine, and kept."""
+    history = [
+        {"event": "user", "text": "hi can i get a routine please"},
+        {"event": "action", "name": "consultation_form"},
+        {"event": "user", "text": "oily. also i use a silicone massager 3 times a day"},
+        {"event": "action", "name": "consultation_form"},
+        # answered by the limits already: its own check stands, not counted again
+        {"event": "user", "text": "and i massage for 40 min at night"},
+        {"event": "action", "name": "action_massage_limits"},
+    ]
+    slots = {"concerns": ["oiliness"], "scalp_type": "oily", "sensitive_scalp": False}
+    slots["consent_given"] = False
+    tracker = make_tracker("", slots=slots, history=history)
+    events = await ActionGiveRoutine().run(dispatcher, tracker, domain)
+    assert SlotSet("massage_overuse", True) in events
+    assert "goes past that" in dispatcher.messages[1]["text"]
+    assert unanswered_messages(history) == [
+        "hi can i get a routine please",
+        "oily. also i use a silicone massager 3 times a day",
+    ]

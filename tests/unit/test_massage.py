@@ -455,3 +455,32 @@ def test_a_habit_told(text: str | None, told: bool) -> None:
 def test_a_massage_setting_named(text: str | None, named: bool) -> None:
     """A tool or the salon's session tells a massage habit without the word massage."""
     assert massage.names_massage_setting(text) is named
+
+
+@pytest.mark.parametrize(
+    ("texts", "reasons"),
+    [
+        # a habit told inside consultation answers, in several shapes
+        (
+            ["oily and buildup. also i use a spiky massager every day for like 25 min"],
+            ("too_long",),
+        ),
+        (["dry, itchy. my husband rubs my scalp for half an hour most nights"], ("too_long",)),
+        (["oily, i use a scalp brush 3 times a day"], ("too_many_sessions",)),
+        (["flaky", "every 2-3 days", "i massage 5 min morning and night"], ("too_many_sessions",)),
+        # within the limit, proposed, the salon's session, or no massage named: nothing
+        (["oily. i massage 5 min every night"], None),
+        (["can i massage 20 min?"], None),
+        (["the salon did a 45 minute head massage"], None),
+        (["every 2-3 days", "20 minutes"], None),
+        ([None, ""], None),
+    ],
+)
+def test_a_habit_told_past_the_limit(
+    texts: list[str | None], reasons: tuple[str, ...] | None
+) -> None:
+    """The first told habit past the limit, among messages the limits did not answer."""
+    from scalpcare.massage import told_past_limit
+
+    found = told_past_limit(texts, DEFAULT)
+    assert (found.reasons[: len(reasons)] if found else None) == reasons
