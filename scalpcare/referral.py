@@ -310,6 +310,9 @@ _DURATION = re.compile(
     r"\b" + _AMOUNT + r"\s+(?:ago|now|already|and counting|back)\b"
     # "it's been like 6 weeks", "has been about a year"
     r"|\b(?:it'?s|it has|has|have|i'?ve|its) been\s+" + _AMOUNT + r"|"
+    # "he's had it 6 months odd", "had these 2 years", "going on three months"
+    r"\b(?:had|having)\s+(?:it|this|these|them|that|those)\s+" + _AMOUNT + r"(?:\s+odd)?|"
+    r"\bgoing on\s+" + _AMOUNT + r"|"
     # "every winter, this is the 3rd winter now"
     r"\b(?:every|each) (?:winter|summer|spring|autumn|fall)\b|"
     r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth) (?:winter|summer|spring|autumn|"
@@ -454,14 +457,15 @@ _DECADE_WORDS = {
 }
 _OWN_AGE = re.compile(
     r"\b(?:i'?m|i am|i just turned|i turned|i'll be|i will be)\s+(?:only\s+|just\s+|nearly\s+|"
-    r"almost\s+|about\s+|now\s+|a\s+)?(\d{1,2})\b"
+    r"almost\s+|about\s+|now\s+|a\s+)?(\d{1,2})(?:\b|(?=[fm]\b))"  # "im 23f"
     + _NOT_AN_AGE
     + r"|[(\[]\s*(?:[fm]\s*)?(\d{2})\s*(?:[fm]\s*)?[)\]]"
     r"|\b(\d{2})\s?[fm]\s+(?:here|btw)\b"
     r"|\b(?:i'?m\s+a\s+|as\s+a\s+)?(\d{1,2})"
     + _YEARS_OLD
     + r"\s+(?:woman|man|female|male|guy|girl|lady|f|m|mum|mom|dad|here)\b"
-    r"|\b(?:i'?m\s+|i am\s+)aged?\s+(\d{1,2})\b"
+    # "i'm aged 61", or "age 61" opening a message (the answer to who it is about)
+    r"|(?:\b(?:i'?m\s+|i am\s+)|^\W*)aged?\s+(\d{1,2})\b"
     # "i'm in my 40s", "im in my early thirties"
     r"|\b(?:i'?m|im|i am)\s+(?:now\s+)?" + _DECADE.format("decade"),
     re.IGNORECASE,
@@ -508,7 +512,8 @@ _OTHER_AGE = re.compile(
     r"|\bmy\s+" + _ADJ + r"(?P<who2>" + _PERSON + r")\s*(?:\(|,)\s*"
     r"(?:aged?\s+)?(?P<age2>\d{1,3})\s*(?:yo|y/o|years?|yrs?)?\s*(?:\)|,)"
     r"|\bmy\s+" + _ADJ + r"(?P<who3>" + _PERSON + r")"
-    r"(?:\s+(?:is|who is|who's|aged?|turned|just turned)|\s*'s|\s*’s)\s+"
+    # "my mum is 79", "my mom, who's 70,"
+    r"(?:\s*,?\s+(?:is|who is|who's|aged?|turned|just turned)|\s*'s|\s*’s)\s+"
     r"(?:only\s+|just\s+|nearly\s+|now\s+|almost\s+)?(?P<age3>" + _NUM + r")\b"
     r"(?:\s*(?P<months3>months?|weeks?)(?:\s*-?\s*old)?\b"
     + _NOT_PREGNANCY

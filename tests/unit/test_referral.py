@@ -896,3 +896,43 @@ def test_the_summary_says_where_on_the_face_or_neck(message: str, place: str) ->
 
 def test_the_whole_hair_or_scalp_is_no_place() -> None:
     assert referral.build_summary(["my hair is thin and my scalp itches"], [], U).places == ()
+
+
+@pytest.mark.parametrize(
+    ("message", "how_long"),
+    [
+        ("he's had it 6 months odd", "had it 6 months odd"),
+        ("ive had these about 2 years", "had these about 2 years"),
+        ("going on three months", "going on three months"),
+        ("its been going on 3 weeks", "been going on 3 weeks"),
+    ],
+)
+def test_the_summary_keeps_had_it_and_going_on(message: str, how_long: str) -> None:
+    durations = referral.build_summary([message], [], D).durations
+    assert any(how_long in d for d in durations), durations
+
+
+@pytest.mark.parametrize(
+    ("messages", "age"),
+    [
+        (["im 23f, itchy scalp for months"], "23"),
+        (["age 61", "a sore on my crown"], "61"),
+        (["aged 40, female"], "40"),
+        (["i'm 5ft 2 and my scalp is flaky"], ""),
+        (["my son, aged 9, has a patch"], ""),
+    ],
+)
+def test_more_ways_of_giving_ones_own_age(messages: list[str], age: str) -> None:
+    assert referral.own_age(messages) == age
+
+
+@pytest.mark.parametrize(
+    ("messages", "person", "age"),
+    [
+        (["my mom, who's 70, has this crusty patch"], "mom", "70"),
+        (["my dad, 68, has it too"], "dad", "68"),
+        (["my gran who is 91 has a sore that wont heal"], "gran", "91"),
+    ],
+)
+def test_an_age_set_off_by_commas(messages: list[str], person: str, age: str) -> None:
+    assert referral.person_age(messages, person) == age
