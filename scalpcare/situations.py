@@ -139,6 +139,19 @@ _LICE = _rx(
     r"\b(?:bugs?|insects?|critters|something) (?:crawling|moving|living) (?:in|on|around)\b",
     r"\b(?:tiny|little|small|white) eggs\b",
 )
+#: Someone who may be expecting, said by their partner ("my wife is 20 weeks"); not a
+#: daughter or son ("my daughter is 14 weeks" is as likely a baby's age).
+_EXPECTING_PARTNER = (
+    r"(?:my|our) (?:wife|partner|girlfriend|gf|missus|missis|fiancee?|other half|"
+    r"better half|wifey)"
+)
+#: "30 weeks gone", "7 months gone" (British: that far into a pregnancy), said of oneself or
+#: a partner: read as "along" before the negation scope takes "gone" for a denial (as in
+#: "the itch is gone"). Not "2 months gone by" or "it's 3 weeks gone now".
+_GESTATION_GONE = re.compile(
+    r"\b((?:i'?m|im|i am|she'?s|shes|she is|" + _EXPECTING_PARTNER + r" is) "
+    r"(?:only |nearly |almost |about |just )?\d{1,2}(?:\+\d)? ?(?:weeks?|wks?|months?)) gone\b"
+)
 _PREGNANCY = _rx(
     r"\bpregnan\w*",
     r"\bexpecting (?:a baby|twins|my first|our first|a little one)\b",
@@ -149,9 +162,12 @@ _PREGNANCY = _rx(
     r"\b(?:a |my |got a |just got a )?positive (?:pregnancy )?test\b",
     r"\bgot (?:my|a) bfp\b",
     # How far along, said without the word: "im 14 wks, can i use peppermint?", "30 weeks
-    # along", "just found out im 6 weeks" (not "6 weeks postpartum", "3 weeks into chemo").
-    r"\b\d{1,2}(?:\+\d)? ?(?:weeks?|wks?) along\b",
-    r"\b(?:i'?m|im|i am|she'?s|shes) (?:only |nearly |almost |about |just )?\d{1,2}(?:\+\d)? ?"
+    # along", "just found out im 6 weeks" (not "6 weeks postpartum", "3 weeks into chemo"),
+    # said of a partner too ("my wife is 20 weeks", "my partner is 30 weeks gone", "shes
+    # 7 months gone"): "gone" (British) and months only after who is expecting.
+    r"\b\d{1,2}(?:\+\d)? ?(?:weeks?|wks?|months?) along\b",
+    r"\b(?:i'?m|im|i am|she'?s|shes|she is|" + _EXPECTING_PARTNER + r" is) "
+    r"(?:only |nearly |almost |about |just )?\d{1,2}(?:\+\d)? ?"
     r"(?:weeks?|wks?)\b(?! (?:into|post|out|after|since|postpartum|pp|in\b|on\b|off|of|clean|"
     r"sober|from|left|until|till|to go|ago|old|late|behind|now since))",
     r"\b(?:1st|2nd|3rd|first|second|third) tri\b",
@@ -306,7 +322,7 @@ def detect(text: str | None) -> tuple[Situation, ...]:
     raw = text[:MAX_CHARS]
     if _non_latin(raw) or detect_language(raw) is not None:
         return (Situation.OTHER_LANGUAGE,)
-    norm = normalise(raw)
+    norm = _GESTATION_GONE.sub(r"\1 along", normalise(raw))
     ctx = TextContext(norm)
     found: list[Situation] = []
     if _found(_CRISIS, norm, ctx):

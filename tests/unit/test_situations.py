@@ -31,6 +31,15 @@ CASES = [
     # Pregnancy in the words people use when it is new.
     ("just got a positive test!! 5 weeks, is retinol ok on my scalp", (PREGNANCY,)),
     ("finally got my BFP, can i still have a scalp facial", (PREGNANCY,)),
+    # how far along, said of a partner, or "gone" (British) for that far in
+    ("my partner is 30 weeks gone and wants a scalp massage with lavender oil", (PREGNANCY,)),
+    ("my wife is 20 weeks, can she have a scalp facial", (PREGNANCY,)),
+    ("my other half is 25 wks gone, is tea tree ok for her", (PREGNANCY,)),
+    ("shes 7 months gone and her scalp is so itchy", (PREGNANCY,)),
+    ("im 6 months along and shedding", (PREGNANCY,)),
+    ("my daughter is 14 weeks and has cradle cap", ()),
+    ("its been 2 months gone by and still itchy", ()),
+    ("the itch is gone now", ()),
     ("my covid test was positive last month and my hair is falling out", ()),
     # Something else in place of a treatment is a question about the treatment.
     ("could we try neem oil on him rather than the nit lotion?", (MEDICINE,)),
