@@ -281,10 +281,12 @@ _HARD = re.compile(
     r"|\bfull (?:power|blast)\b|\bas (?:strong|firm) as\b"
 )
 #: Someone else pressing hard (a therapist at the salon) is not the client's own habit.
-_OTHER_PERSON = re.compile(
-    r"\b(?:therapist|masseu[rs]e?|stylist|hairdresser|barber|she|he|they|the (?:lady|guy|girl|man"
-    r"|woman))\b"
-)
+_OTHER_PERSON = re.compile(r"\b(?:therapist|masseu[rs]e?|stylist|hairdresser|barber)\b")
+#: Someone named by a pronoun: the salon's therapist when the message is about the salon,
+#: otherwise the one doing the habit at home ("my bf does it every night and he presses
+#: really hard", "my daughter... she scrubs so hard"): a partner's or the described
+#: person's habit is the one the limit is for.
+_PRONOUN_PERSON = re.compile(r"\b(?:she|he|they|the (?:lady|guy|girl|man|woman))\b")
 _CLAUSE = re.compile(r"[.,;!?]|\b(?:and|but|so|then|while)\b")
 #: Hard pressure denied: "not too hard", "i don't press hard", "never firm".
 _NOT_HARD = re.compile(
@@ -538,13 +540,17 @@ def _presses_hard(text: str) -> bool:
     """Does the user press or rub hard themselves?
 
     "the therapist pressed really hard" is the salon's pressure, not the client's habit:
-    a clause with someone else as the one pressing does not count, nor one that denies
-    it ("gently, not too hard").
+    a clause with someone else as the one pressing does not count (a "he" or "she" only
+    in a message about the salon: "my bf... he presses really hard" is the habit at home),
+    nor one that denies it ("gently, not too hard").
     """
     bounds = [0, *(m.start() for m in _CLAUSE.finditer(text)), len(text)]
+    salon = bool(_PROFESSIONAL.search(text))
     for m in _HARD.finditer(text):
         start = max(b for b in bounds if b <= m.start())
         if _OTHER_PERSON.search(text, start, m.start()):
+            continue
+        if salon and _PRONOUN_PERSON.search(text, start, m.start()):
             continue
         if _NOT_HARD.search(text, start, m.end()):
             continue  # "gently, not too hard", "i don't press hard"
