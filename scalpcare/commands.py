@@ -248,3 +248,86 @@ def follows_up_amount(text: str | None) -> bool:
     if not clean or len(clean) > MAX_FOLLOW_UP_CHARS:
         return False
     return bool(_AMOUNT_QUESTION.search(clean)) and not _OWN_TOPIC.search(clean)
+
+
+# A request to say the latest answer again: "can you send it again pls, my phone died",
+# "say that again?", "repeat that", "resend the steps". It is read clause by clause (an
+# aside such as "my phone died" or "lost it" may come with it), and a clause must be the
+# request and nothing else: "can you tell me again how long to massage" asks its own
+# question.
+_REPEAT_LEAD = (
+    r"^(?:(?:sorry|soz|ok|okay|oh|um+|erm+|hey|hi|so|and|but|wait|please|pls|plz|just|kindly|"
+    r"can|could|would|will|you|u|ya|pretty|mind)\s+)*"
+)
+_REPEAT_OBJECT = (
+    r"(?:\s+(?:me|us|her|him))?"
+    r"(?:\s+(?:it|that|this|them|those|"
+    r"(?:the|that|your|this)(?:\s+[\w']+){0,2}?\s+(?:routine|steps?|list|message|answer|reply|"
+    r"bit|part|thing|limits?|text|info|advice)|"
+    r"what\s+(?:you|u)\s+(?:just\s+)?(?:said|wrote|sent|told\s+me)))?"
+    r"(?:\s+to\s+(?:me|us))?"
+)
+_REPEAT_TAIL = (
+    r"(?:\s+(?:again|one\s+more\s+time|once\s+more|over|back|pls|plz|please|for\s+me|thanks|"
+    r"thank\s+you|thx|ty|lol|x+))*$"
+)
+_REPEAT_CLAUSE = re.compile(
+    _REPEAT_LEAD
+    + r"(?P<verb>re-?send|re-?post|repeat|send|show|say|give|type|write|post|paste|come)"
+    + _REPEAT_OBJECT
+    + _REPEAT_TAIL
+)
+#: Verbs that ask for it again by themselves; the others need "again" ("show me that again").
+_REPEAT_VERBS = frozenset(("resend", "re-send", "repost", "re-post", "repeat"))
+_AGAIN = re.compile(r"\b(?:again|one\s+more\s+time|once\s+more)\b")
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,.;:!?()]|\b(?:because|cos|cuz|coz|since|as)\b)\s*")
+
+
+def asks_to_repeat(text: str | None) -> bool:
+    """Is the message a request to say the latest answer again (pure)?
+
+    "can you send it again pls, my phone died", "say that again?", "repeat that please",
+    "could u resend the steps". A clause of the message is the request and nothing else:
+    "resend"/"repeat", or another verb of sending or saying with "again" ("show me that
+    again"); "can you tell me again how long to massage" asks a question of its own.
+    """
+    raw = normalise(text or "")
+    if not raw.strip() or raw.lstrip().startswith("/") or len(raw) > MAX_FOLLOW_UP_CHARS:
+        return False
+    for clause in _CLAUSE_BREAK.split(raw):
+        clean = re.sub(r"\s+", " ", re.sub(r"[^\w\s'-]+", " ", clause)).strip()
+        match = _REPEAT_CLAUSE.match(clean)
+        if not match:
+            continue
+        if match.group("verb") in _REPEAT_VERBS or _AGAIN.search(clean):
+            return True
+    return False
+
+
+# A request to erase what the assistant holds on the client, in other words than the
+# intent classifier knows: "how do i get rid of my conversations with you", "clear our
+# chat history pls", "wipe what my daughter wrote". An erasing verb with, within a few
+# words, the client's own data with the salon as its object; "get rid of my flakes",
+# "remove the buildup" and "delete my booking" (a cancellation) are not this.
+_ERASE_VERB = (
+    r"(?:delete|erase|remove|wipe|clear|purge|scrub|destroy|get\s+rid\s+of|"
+    r"forget|bin|trash)"
+)
+_ERASE_OBJECT = (
+    r"(?:conversations?|convos?|chats?|chat\s+history|history|messages?|msgs?|"
+    r"(?:personal\s+)?(?:data|details|info|information|records?)|account|profile|"
+    r"everything\s+(?:you|u)\s+(?:have|got|know|saved|stored|kept)|"
+    r"(?:all\s+)?what\s+(?:[\w']+\s+){1,2}?(?:told|said|wrote|typed|sent))"
+)
+_ERASE = re.compile(r"\b" + _ERASE_VERB + r"\b(?:\s+[\w']+){0,3}?\s+" + _ERASE_OBJECT + r"\b")
+
+
+def asks_to_erase(text: str | None) -> bool:
+    """Does the message ask to erase what the salon holds on the client (pure)?
+
+    Asked as a request or a how-question ("how do i get rid of my conversations with
+    you"): either way the answer is the erasure's own question, which erases nothing
+    until it is answered yes.
+    """
+    clean = _clean(text)
+    return bool(clean) and len(clean) <= 200 and bool(_ERASE.search(clean))

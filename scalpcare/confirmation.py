@@ -26,12 +26,15 @@ _YES = re.compile(
     r"|[\U0001F44D\u2705\u2714]"
 )
 _NO = re.compile(
-    r"\b(?:no|nope|nah|cancel|stop|keep|wait|never ?mind|changed my mind|not now)\b"
+    r"\b(?:no|nope|nah|cancel|stop|keep|never ?mind|changed my mind|not now)\b"
     r"|\b(?:don'?t|do not|dont|doesn'?t|not)\b(?:\s+\w+){0,2}?\s*\b(?:"
     + _DELETE
     + r"|do it|go ahead|cancel)\b"
     r"|\bnot\s+(?:fine|ok|okay|alright|all right|yet|happy)\b"
 )
+#: Hesitation: a no on its own ("wait", "hang on!"), but before a question it only opens
+#: the question back ("wait what does that delete exactly, my booking too?").
+_HOLD_ON = re.compile(r"\b(?:wait|hold on|hang on)\b")
 #: Phrases with "no" in them that are not a no.
 _NOT_A_NO = re.compile(r"\bno (?:problem|worries|doubt)\b")
 #: Not an answer yet.
@@ -49,7 +52,7 @@ _STRONG_YES = re.compile(
 )
 #: A question back: a question mark, or a question word first, after an "and", "so",
 #: "ok"... ("and how long till i'd see results if i do it").
-_LEAD = r"^\s*(?:(?:and|so|but|ok|okay|oh|also|um+|hm+|wait)\b[\s,.]*)*"
+_LEAD = r"^\s*(?:(?:and|so|but|ok|okay|oh|also|um+|hm+|wait|hold on|hang on)\b[\s,.]*)*"
 _QUESTION = re.compile(
     r"\?\s*$|" + _LEAD + r"(?:what|which|why|how|when|where|will|would|does|is|can|could|should)\b"
     r"|" + _LEAD + r"do\b(?!\s+(?:it|that)\b)"
@@ -94,8 +97,21 @@ def confirms(text: str | None, cancelling: bool = False) -> bool | None:
         return False
     if _QUESTION.search(clean) or _UNSURE.search(clean):
         return None
+    if _HOLD_ON.search(clean):
+        return False
     if _THANKS.search(clean) and not _STRONG_YES.search(clean):
         return None
     if _YES.search(clean):
         return True
     return None
+
+
+def asks_back(text: str | None) -> bool:
+    """Is the message a question back rather than an answer (pure)?
+
+    "wait what does that delete exactly, my booking too??", "will it delete my notes as
+    well", "hmm what exactly gets deleted tho": :func:`confirms` reads them as neither
+    yes nor no; they ask about the question itself.
+    """
+    clean = " ".join(str(text or "").lower().replace("’", "'").split())[:300]
+    return bool(clean) and confirms(text) is None and bool(_QUESTION.search(clean))

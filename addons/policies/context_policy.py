@@ -65,12 +65,14 @@ from scalpcare import consultation_parsing
 from scalpcare.booking_words import asks_to_change, offers_a_time, says_cancel
 from scalpcare.commands import (
     Command,
+    asks_to_erase,
+    asks_to_repeat,
     asks_why,
     follows_up_amount,
     prefers_other_contact,
     read_command,
 )
-from scalpcare.confirmation import confirms
+from scalpcare.confirmation import asks_back, confirms
 from scalpcare.contract import REFERRAL, Referral
 from scalpcare.massage import parse_habit
 from scalpcare.massage_habits import MASSAGE_WORDS, names_massage_setting, reports_habit
@@ -231,9 +233,17 @@ TOPIC_NEUTRAL = frozenset(
     )
 )
 #: Answers this policy may give outside the rules (it then predicts listening itself).
-# (and a plan of the client's heard: plan_action)
 FOLLOWED_UP_ANSWERS = frozenset(
-    (MASSAGE_ACTION, FAQ_ACTION, SALON_INFO_ACTION, "utter_acknowledged")
+    (
+        MASSAGE_ACTION,
+        FAQ_ACTION,
+        SALON_INFO_ACTION,
+        # the routine said again, the erasure's question, the goodbye, a plan heard (below)
+        ROUTINE_ACTION,
+        "action_ask_forget",
+        "utter_goodbye",
+        "utter_acknowledged",
+    )
 )
 BOOKING_FORM = "booking_form"
 STOP_BOOKING_ACTION = "action_stop_booking"
@@ -272,6 +282,86 @@ def faq_rescue_action(
     if active_loop or intent not in UNPLACED_INTENTS or reports_habit(text):
         return None
     return FAQ_ACTION if faq_confidence(parse_data) >= FAQ_RESCUE_CONFIDENCE else None
+
+
+#: The answers "say that again" refers to, and what says each again (the routine is
+#: sent again in full when asked for: ``actions.consultation.asks_for_routine``).
+REPEATABLE = {ROUTINE_ACTION: ROUTINE_ACTION, MASSAGE_ACTION: MASSAGE_ACTION}
+
+
+def repeat_action(events: Sequence[Event], active_loop: str | None, text: str | None) -> str | None:
+    """The latest answer again, for "can you send it again pls, my phone died" (pure).
+
+    "it", "that", "the steps" refer to the routine or the massage limits given just
+    before (a consent question answered in between keeps the topic), whatever the intent
+    classifier makes of the message; it comes before reading the message as an answer to
+    "Would you like the salon to keep a short note?" ("send it again please" is no yes
+    to it). Outside forms only: there "say that again" is about the question asked.
+    """
+    if active_loop or not asks_to_repeat(text):
+        return None
+    return REPEATABLE.get(last_topic_answer(events) or "")
+
+
+ASK_FORGET_ACTION = "action_ask_forget"
+
+
+def forget_question_back_action(events: Sequence[Event], text: str | None) -> str | None:
+    """The erasure's question again for a question back about it (pure).
+
+    To "This deletes everything the salon stored about you (notes, booking requests) and
+    this whole conversation. Shall I go ahead?", "wait what does that delete exactly, my
+    booking too??" asks what the question says: it is asked again, so that the next
+    message ("hmm no then, leave it") still answers it.
+    """
+    if pending_question(events, {"forget_offered": None}) is None or not asks_back(text):
+        return None
+    return ASK_FORGET_ACTION
+
+
+def erase_request_action(
+    active_loop: str | None, intent: str | None, text: str | None
+) -> str | None:
+    """The erasure's question for a request to erase the classifier could not place (pure).
+
+    "how do i get rid of my conversations with you", "clear our chat history pls": the
+    question ("Shall I go ahead?") erases nothing until it is answered yes. Outside forms
+    (the rules end a form first when the intent is ``forget_me``).
+    """
+    if active_loop or intent not in UNPLACED_INTENTS or not asks_to_erase(text):
+        return None
+    return ASK_FORGET_ACTION
+
+
+#: A thank-you said with a farewell ("thank you so much, have a nice day") ranks the two
+#: closing intents close together, and the fallback's ambiguity check then asks "did you
+#: mean...?": both close the conversation, so the goodbye answers it.
+CLOSING_INTENTS = frozenset(("thank", "goodbye"))
+GOODBYE_ACTION = "utter_goodbye"
+MIN_CLOSING_CONFIDENCE = 0.8
+
+
+def closing_action(
+    active_loop: str | None,
+    parse_data: Mapping[str, Any] | None,
+    min_confidence: float = MIN_CLOSING_CONFIDENCE,
+) -> str | None:
+    """The goodbye for a message the classifier split between thanks and goodbye (pure).
+
+    Only when the message was left unplaced (``nlu_fallback``) and the two likeliest
+    intents are the two closing ones, together at least ``min_confidence``. Outside forms:
+    in the consultation the rules tell a thank-you (the form goes on) from a goodbye.
+    """
+    data = parse_data or {}
+    if active_loop or (data.get("intent") or {}).get("name") != "nlu_fallback":
+        return None
+    ranking = [
+        entry for entry in data.get("intent_ranking") or [] if entry.get("name") != "nlu_fallback"
+    ][:2]
+    if {entry.get("name") for entry in ranking} != CLOSING_INTENTS:
+        return None
+    total = sum(float(entry.get("confidence") or 0.0) for entry in ranking)
+    return GOODBYE_ACTION if total >= min_confidence else None
 
 
 #: A message that says what the client will do next, acknowledged (plan_action).
@@ -753,9 +843,13 @@ class ContextPolicy(Policy):
             loop = tracker.active_loop_name
             intent = (latest.intent or {}).get("name") if latest else None
             action = (
-                booking_answer_action(events, text)
+                repeat_action(events, loop, text)
+                or booking_answer_action(events, text)
                 or booking_reply_action(events, text)
                 or answer_action(events, text)
+                or forget_question_back_action(events, text)
+                or erase_request_action(loop, intent, text)
+                or closing_action(loop, latest.parse_data if latest else None)
                 or plan_action(loop, latest.parse_data if latest else None)
                 or skip_action(loop, text)
                 or why_action(loop, text)

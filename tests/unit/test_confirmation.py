@@ -77,7 +77,9 @@ def test_confirms(text: str | None, expected: bool | None) -> None:
         ("don't cancel it", False),
         ("do not cancel", False),
         ("no", False),
-        ("wait, which one?", False),
+        # a question back, even after "wait", is no answer yet
+        ("wait, which one?", None),
+        ("wait", False),
         ("can i change it instead?", None),
     ],
 )
@@ -86,3 +88,23 @@ def test_confirms_a_cancellation(text: str, expected: bool | None) -> None:
     assert confirms(text, cancelling=True) is expected
     if "cancel" in text and expected:
         assert confirms(text) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # hesitation alone is a no ...
+        ("wait", False),
+        ("wait!", False),
+        ("hang on", False),
+        ("hold on, dont delete", False),
+        ("no wait", False),
+        # ... but before a question it opens the question back: no answer yet
+        ("wait what does that delete exactly, my booking request too??", None),
+        ("hang on is my booking deleted too?", None),
+        ("wait, will it delete my notes as well", None),
+        ("hold on what gets deleted", None),
+    ],
+)
+def test_hesitation_before_a_question_is_no_answer(text: str, expected: bool | None) -> None:
+    assert confirms(text) is expected

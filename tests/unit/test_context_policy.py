@@ -228,7 +228,9 @@ def test_only_the_latest_question_counts() -> None:
         ("action_massage_limits", "action_listen", "consultation_form", None),
         # the action came after another one (a rule's or triage's flow): not this policy's
         ("action_forget_me", "action_triage", None, None),
-        ("action_give_routine", "action_listen", None, None),
+        ("action_give_routine", "consultation_form", None, None),
+        # the routine said again ("can you send it again, my phone died"): then listen
+        ("action_give_routine", "action_listen", None, "action_listen"),
     ],
 )
 def test_after_answer_listens(
