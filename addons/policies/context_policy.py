@@ -75,7 +75,12 @@ from scalpcare.commands import (
 from scalpcare.confirmation import asks_back, confirms
 from scalpcare.contract import REFERRAL, Referral
 from scalpcare.massage import parse_habit
-from scalpcare.massage_habits import MASSAGE_WORDS, names_massage_setting, reports_habit
+from scalpcare.massage_habits import (
+    MASSAGE_WORDS,
+    asks_massage_amount,
+    names_massage_setting,
+    reports_habit,
+)
 from scalpcare.referral import (
     adds_detail,
     adds_to_summary,
@@ -333,6 +338,32 @@ def erase_request_action(
     return ASK_FORGET_ACTION
 
 
+#: Intents a massage question asked inside the consultation is misread as.
+FORM_MASSAGE_MISREAD_AS = frozenset(("faq", "nlu_fallback", "out_of_scope"))
+
+
+def massage_question_in_form_action(
+    active_loop: str | None, intent: str | None, text: str | None
+) -> str | None:
+    """The massage limits for an amount question about massage asked in the form (pure).
+
+    "side note, does massaging help with flakes? how long should i do it", "quick q, how
+    often can i massage it": a massage named and an amount asked with no topic of its own
+    (:func:`scalpcare.commands.follows_up_amount`), read as an FAQ ("how long until
+    results") or left unplaced. "how long until massaging shows results?" names its own
+    topic and stays the FAQ's. The form asks its question again after the limits.
+    """
+    if active_loop != CONSULTATION_FORM or intent not in FORM_MASSAGE_MISREAD_AS or not text:
+        return None
+    if MASSAGE_WORDS.search(text) and follows_up_amount(text) and _ASKED.search(text.lower()):
+        return MASSAGE_ACTION
+    return None
+
+
+#: Asked, not told: "i massage 5 min a day" in an answer to the form is no question.
+_ASKED = re.compile(r"\?|\bhow (?:long|often|many|much|hard)\b|\b(?:should|can|could|do) i\b")
+
+
 #: A thank-you said with a farewell ("thank you so much, have a nice day") ranks the two
 #: closing intents close together, and the fallback's ambiguity check then asks "did you
 #: mean...?": both close the conversation, so the goodbye answers it.
@@ -451,6 +482,7 @@ def faq_again_action(
 
 
 SUMMARY_ACTION = "action_referral_summary"
+DECLINE_SUMMARY_ACTION = "action_decline_summary"
 
 
 def summary_action(
@@ -459,12 +491,15 @@ def summary_action(
     text: str | None,
     summary_just_given: bool = False,
     earlier: Sequence[str] = (),
+    declined_just_now: bool = False,
 ) -> str | None:
     """The appointment summary, asked for in words while a referral stands (pure).
 
     Right after the summary, a message that adds what it quotes ("oh also i'm 49 and it
     gets worse when i'm stressed", "forgot to say it itches too"; ``earlier``: the user's
-    messages before it) gets the summary again, with it.
+    messages before it) gets the summary again, with it. Right after the offer was declined,
+    a yes that takes the no back ("actually yes please", "hmm go on then", "on second
+    thoughts yes please"; ``declined_just_now``) gets it too.
 
     "could you write down what i should tell the dermatologist?" is a yes to the summary
     (offered or not) once a doctor, dermatologist or urgent referral was made; in the
@@ -481,7 +516,22 @@ def summary_action(
         return SUMMARY_ACTION
     if summary_just_given and (adds_detail(earlier, text) or adds_concern(earlier, text)):
         return SUMMARY_ACTION
+    if declined_just_now and takes_back_a_no(text):
+        return SUMMARY_ACTION
     return None
+
+
+#: "actually", "changed my mind", "on second thought", "after all", "go on then": a no taken back.
+_TAKEN_BACK = re.compile(
+    r"\b(?:actually|changed my mind|(?:on )?second thoughts?|on reflection|after all|"
+    r"go on then|wait|hmm+|why not|thinking about it)\b",
+    re.IGNORECASE,
+)
+
+
+def takes_back_a_no(text: str | None) -> bool:
+    """Is the message a yes that takes back the no just said (pure)?"""
+    return bool(text) and bool(_TAKEN_BACK.search(text or "")) and confirms(text) is True
 
 
 def adds_concern(earlier: Sequence[str], text: str | None) -> bool:
@@ -642,6 +692,19 @@ def follow_up_action(
     return TOPIC_ANSWERS.get(topic or "")
 
 
+def massage_amount_action(active_loop: str | None, text: str | None) -> str | None:
+    """The massage limits for how long, how often or how hard to massage (pure).
+
+    "side note, does massaging help with flakes? how long should i do it": the amount is
+    the massage's, whatever the intent classifier or the FAQ selector make of it (it was
+    "how long until results"). Outside forms and in the consultation, which resumes after
+    it (:func:`after_answer`); not in the booking form.
+    """
+    if active_loop not in (None, CONSULTATION_FORM) or not asks_massage_amount(text):
+        return None
+    return MASSAGE_ACTION
+
+
 #: Intents a reported massage habit is misread as (a description, feedback, nothing).
 HABIT_MISREAD_AS = frozenset(
     ("describe_scalp", "routine_feedback", "inform", "nlu_fallback", "out_of_scope", "faq")
@@ -798,6 +861,8 @@ def after_answer(
         return None
     if latest_action == SUMMARY_ACTION and active_loop == CONSULTATION_FORM:
         return CONSULTATION_FORM  # the summary asked for in the form; its question again
+    if latest_action == MASSAGE_ACTION and active_loop == CONSULTATION_FORM:
+        return CONSULTATION_FORM  # a massage amount asked in the form; its question again
     if latest_action in ANSWER_ACTIONS or (
         latest_action in FOLLOWED_UP_ANSWERS and not active_loop
     ):
@@ -850,6 +915,7 @@ class ContextPolicy(Policy):
                 or forget_question_back_action(events, text)
                 or erase_request_action(loop, intent, text)
                 or closing_action(loop, latest.parse_data if latest else None)
+                or massage_question_in_form_action(loop, intent, text)
                 or plan_action(loop, latest.parse_data if latest else None)
                 or skip_action(loop, text)
                 or why_action(loop, text)
@@ -862,7 +928,9 @@ class ContextPolicy(Policy):
                     text,
                     answered_last_turn(events, SUMMARY_ACTION),
                     user_texts_before_latest(events),
+                    answered_last_turn(events, DECLINE_SUMMARY_ACTION),
                 )
+                or massage_amount_action(loop, text)
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
                 or faq_rescue_action(loop, intent, latest.parse_data if latest else None, text)
                 or habit_action(

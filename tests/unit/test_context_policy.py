@@ -766,3 +766,25 @@ def test_a_detail_added_after_the_summary_gives_it_again(
     ]
     assert summary_action(None, "dermatologist", text, just_given, earlier) == action
     assert summary_action(None, "none", text, just_given, earlier) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "declined_just_now", "action"),
+    [
+        # a yes that takes back the no just said
+        ("actually yes please", True, "action_referral_summary"),
+        ("hmm go on then", True, "action_referral_summary"),
+        ("changed my mind, yes", True, "action_referral_summary"),
+        ("on second thoughts yes please", True, "action_referral_summary"),
+        # an acknowledgement, a no again, another request, or no decline just before
+        ("ok", True, None),
+        ("ok thanks", True, None),
+        ("actually no thanks", True, None),
+        ("actually can i book a facial", True, None),
+        ("actually yes please", False, None),
+    ],
+)
+def test_a_declined_summary_taken_back(
+    text: str, declined_just_now: bool, action: str | None
+) -> None:
+    assert summary_action(None, "dermatologist", text, False, [], declined_just_now) == action
