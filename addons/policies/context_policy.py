@@ -75,12 +75,7 @@ from scalpcare.commands import (
 from scalpcare.confirmation import asks_back, confirms
 from scalpcare.contract import REFERRAL, Referral
 from scalpcare.massage import parse_habit
-from scalpcare.massage_habits import (
-    MASSAGE_WORDS,
-    asks_massage_amount,
-    names_massage_setting,
-    reports_habit,
-)
+from scalpcare.massage_habits import MASSAGE_WORDS, names_massage_setting, reports_habit
 from scalpcare.referral import (
     adds_detail,
     adds_to_summary,
@@ -336,32 +331,6 @@ def erase_request_action(
     if active_loop or intent not in UNPLACED_INTENTS or not asks_to_erase(text):
         return None
     return ASK_FORGET_ACTION
-
-
-#: Intents a massage question asked inside the consultation is misread as.
-FORM_MASSAGE_MISREAD_AS = frozenset(("faq", "nlu_fallback", "out_of_scope"))
-
-
-def massage_question_in_form_action(
-    active_loop: str | None, intent: str | None, text: str | None
-) -> str | None:
-    """The massage limits for an amount question about massage asked in the form (pure).
-
-    "side note, does massaging help with flakes? how long should i do it", "quick q, how
-    often can i massage it": a massage named and an amount asked with no topic of its own
-    (:func:`scalpcare.commands.follows_up_amount`), read as an FAQ ("how long until
-    results") or left unplaced. "how long until massaging shows results?" names its own
-    topic and stays the FAQ's. The form asks its question again after the limits.
-    """
-    if active_loop != CONSULTATION_FORM or intent not in FORM_MASSAGE_MISREAD_AS or not text:
-        return None
-    if MASSAGE_WORDS.search(text) and follows_up_amount(text) and _ASKED.search(text.lower()):
-        return MASSAGE_ACTION
-    return None
-
-
-#: Asked, not told: "i massage 5 min a day" in an answer to the form is no question.
-_ASKED = re.compile(r"\?|\bhow (?:long|often|many|much|hard)\b|\b(?:should|can|could|do) i\b")
 
 
 #: A thank-you said with a farewell ("thank you so much, have a nice day") ranks the two
@@ -692,19 +661,6 @@ def follow_up_action(
     return TOPIC_ANSWERS.get(topic or "")
 
 
-def massage_amount_action(active_loop: str | None, text: str | None) -> str | None:
-    """The massage limits for how long, how often or how hard to massage (pure).
-
-    "side note, does massaging help with flakes? how long should i do it": the amount is
-    the massage's, whatever the intent classifier or the FAQ selector make of it (it was
-    "how long until results"). Outside forms and in the consultation, which resumes after
-    it (:func:`after_answer`); not in the booking form.
-    """
-    if active_loop not in (None, CONSULTATION_FORM) or not asks_massage_amount(text):
-        return None
-    return MASSAGE_ACTION
-
-
 #: Intents a reported massage habit is misread as (a description, feedback, nothing).
 HABIT_MISREAD_AS = frozenset(
     ("describe_scalp", "routine_feedback", "inform", "nlu_fallback", "out_of_scope", "faq")
@@ -861,8 +817,6 @@ def after_answer(
         return None
     if latest_action == SUMMARY_ACTION and active_loop == CONSULTATION_FORM:
         return CONSULTATION_FORM  # the summary asked for in the form; its question again
-    if latest_action == MASSAGE_ACTION and active_loop == CONSULTATION_FORM:
-        return CONSULTATION_FORM  # a massage amount asked in the form; its question again
     if latest_action in ANSWER_ACTIONS or (
         latest_action in FOLLOWED_UP_ANSWERS and not active_loop
     ):
@@ -915,7 +869,6 @@ class ContextPolicy(Policy):
                 or forget_question_back_action(events, text)
                 or erase_request_action(loop, intent, text)
                 or closing_action(loop, latest.parse_data if latest else None)
-                or massage_question_in_form_action(loop, intent, text)
                 or plan_action(loop, latest.parse_data if latest else None)
                 or skip_action(loop, text)
                 or why_action(loop, text)
@@ -930,7 +883,6 @@ class ContextPolicy(Policy):
                     user_texts_before_latest(events),
                     answered_last_turn(events, DECLINE_SUMMARY_ACTION),
                 )
-                or massage_amount_action(loop, text)
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
                 or faq_rescue_action(loop, intent, latest.parse_data if latest else None, text)
                 or habit_action(
