@@ -404,6 +404,22 @@ _TRIED = re.compile(
     # what a doctor or pharmacist said to use: "my gp said ... to use dandruff shampoo"
     r"|\b(?:said|told (?:me|her|him|us)|advised(?: me)?|recommended|suggested)\b[^.!?\n]{0,30}?"
     r"\bto\s+(?:use|try)\s+([^.!?\n,]{3,60})"
+    # what it was put on or washed with: "been slapping on aloe vera gel", "washing it
+    # with baby shampoo", "slathering coconut oil on"
+    r"|\b(?:been\s+)?(?:slapping|slathering|smearing|spraying|dabbing|rubbing in|massaging in)"
+    r"\s+(?:on\s+|in\s+)?([^.!?\n]{3,80})"
+    r"|\b(?:been\s+)?(?:washing|rinsing)\s+(?:it|my hair|her hair|his hair|my scalp|her scalp|"
+    r"his scalp)\s+with\s+([^.!?\n]{3,80})"
+    # "gave nizoral a go", "gave it a try" is nothing named
+    r"|\bgave\s+(?!it\b|that\b|them\b)([^.!?\n,]{2,40}?)\s+a\s+(?:go|try|shot|whirl)\b"
+    # what a professional gave or sold: "the gp gave me a steroid lotion", "my pharmacist
+    # sold me a coal tar shampoo", "the derm prescribed her a foam"
+    r"|\b(?:gp|doctor|dr|doc|pharmacist|chemist|derm\w*|nurse|pharmacy)\s+(?:gave|prescribed|"
+    r"sold|recommended|suggested|put (?:me|her|him|us) on)\s+(?:me\s+|her\s+|him\s+|us\s+)?"
+    r"(?!(?:a|an|the)\s+(?:quick\s+)?(?:look|call|ring|once-over|date|time|appointment|"
+    r"referral|number|letter)\b)((?:a|an|the|some|this|that)\s+[^.!?\n]{3,80})"
+    # "did a course of antifungal cream", "finished a course of antibiotics"
+    r"|\b(?:did|done|finished|had|on)\s+a\s+course\s+of\s+([^.!?\n]{3,80})"
     # nothing at all, which the professional wants to know too
     r"|\b(?P<nothing>(?:i\s+|we\s+|she\s+|he\s+)?"
     r"(?:haven'?t|havent|have not|hasn'?t|hasnt|has not|didn'?t|didnt|did not)"

@@ -936,3 +936,33 @@ def test_more_ways_of_giving_ones_own_age(messages: list[str], age: str) -> None
 )
 def test_an_age_set_off_by_commas(messages: list[str], person: str, age: str) -> None:
     assert referral.person_age(messages, person) == age
+
+
+@pytest.mark.parametrize(
+    ("message", "tried"),
+    [
+        ("been slapping on aloe vera gel every night", "aloe vera gel every night"),
+        ("i've been washing it with baby shampoo", "baby shampoo"),
+        ("gave nizoral a go for a month", "nizoral"),
+        ("my pharmacist sold me a coal tar shampoo", "a coal tar shampoo"),
+        ("the gp gave me a steroid lotion", "a steroid lotion"),
+        ("the derm put me on a steroid foam", "a steroid foam"),
+        ("did a course of antifungal cream", "antifungal cream"),
+    ],
+)
+def test_the_summary_keeps_what_was_put_on_or_given(message: str, tried: str) -> None:
+    assert tried in referral.build_summary([message], [], D).tried
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "gave it a go",
+        "my doctor gave me a look",
+        "the gp gave me a referral",
+        "she gave me a hug",
+        "my mum gave me a scalp massage",
+    ],
+)
+def test_nothing_named_is_nothing_tried(message: str) -> None:
+    assert referral.build_summary([message], [], D).tried == ()
