@@ -119,6 +119,7 @@ _NUM_WORDS = {
     "sixty": 60,
     "ninety": 90,
     "couple": 2,
+    "a couple": 2,
     "a couple of": 2,
     "couple of": 2,
     "a few": 3,
@@ -143,7 +144,8 @@ _TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen
 _COMPOUND = re.compile(rf"^({_TENS})[\s-]+({_UNITS})$")
 _NUM = (
     rf"(\d+(?:\.\d+)?|(?:{_TENS})(?:[\s-]+(?:{_UNITS})\b)?|{_TEENS}|{_UNITS}"
-    r"|a couple of|couple of|a few|few|several|multiple|so many|many|lots of|loads of|tons of"
+    r"|a couple of|couple of|a couple|couple|a few|few|several|multiple|so many|many"
+    r"|lots of|loads of|tons of"
     r"|a dozen|dozens of)"
 )
 _RANGE = rf"{_NUM}(?:\s*(?:-|–|to|or)\s*{_NUM})?"
@@ -585,6 +587,20 @@ def _denied_removed(text: str) -> str:
     return " ".join(out)
 
 
+#: Text-speak for the words a habit's times are told with ("b4 bed", "every nite", "evry day").
+_TEXT_SPEAK_WORDS = {
+    "b4": "before",
+    "nite": "night",
+    "nites": "nights",
+    "evry": "every",
+    "everyday": "every day",
+    "everynight": "every night",
+    "2day": "today",
+    "2nite": "tonight",
+}
+_TEXT_SPEAK = re.compile(r"\b(?:" + "|".join(_TEXT_SPEAK_WORDS) + r")\b")
+
+
 def parse_habit(text: str) -> MassageHabit:
     """Read a self-massage habit from free text.
 
@@ -597,6 +613,7 @@ def parse_habit(text: str) -> MassageHabit:
     if not isinstance(text, str) or not text.strip():
         return MassageHabit()
     low = " ".join(text.lower().replace("’", "'").split())
+    low = _TEXT_SPEAK.sub(lambda m: _TEXT_SPEAK_WORDS[m.group(0)], low)
     low = _GREETING.sub(" ", low)
     tools = tuple(name for name, rx in _TOOLS if rx.search(low))
     tool = next((name for name in _TOOL_RISK if name in tools), None)
