@@ -153,7 +153,7 @@ _MIN_UNIT = r"(?:minutes?|mins?|m)\b"
 _HOUR_UNIT = r"(?:hours?|hrs?|h)\b"
 
 _EVERY_N_HOURS = re.compile(rf"\bevery\s+(?:{_NUM}\s*)?{_HOUR_UNIT}|\bhourly\b")
-_PER = r"\s*(?:a|per|each|/|every)?\s*"
+_PER = r"\s*,?\s*(?:a|per|each|/|every)?\s*"
 _PER_DAY = (
     re.compile(rf"\b{_RANGE}\s*(?:x|times?){_PER}(?:day|daily)\b"),
     re.compile(rf"\b(once|twice|thrice)(){_PER}(?:day|daily)\b"),
@@ -249,7 +249,7 @@ _GLUED = re.compile(r"\b(\d+(?:\.\d+)?)(mins?|minutes?|m|h|hrs?|hours?)\b")
 _PHRASE_MIN = (
     (re.compile(r"\ban hour and a half\b|\bhour and a half\b"), 90.0),
     (re.compile(r"\bhalf (?:an )?h(?:ou)?r\b"), 30.0),
-    (re.compile(r"\bquarter of an hour\b"), 15.0),
+    (re.compile(r"\b(?:a )?quarter (?:of an )?h(?:ou)?r\b"), 15.0),
     (re.compile(r"\b(?:an|one|a full) h(?:ou)?r\b"), 60.0),
     # an evening, a film or hours in front of the TV: longer than any session
     (
@@ -261,7 +261,7 @@ _PHRASE_MIN = (
         ),
         120.0,
     ),
-    (re.compile(r"\b(?:a|the) (?:whole|full|entire) (?:episode|show)\b"), 30.0),
+    (re.compile(r"\b(?:a|the) (?:whole|full|entire) (?:\w+ )?(?:episode|show)\b"), 30.0),
     (re.compile(r"\ba minute or two\b"), 2.0),
     (re.compile(r"\b(?:a few|a couple of|couple of|few) minutes?\b"), 3.0),
 )
@@ -601,6 +601,16 @@ _TEXT_SPEAK_WORDS = {
 _TEXT_SPEAK = re.compile(r"\b(?:" + "|".join(_TEXT_SPEAK_WORDS) + r")\b")
 
 
+#: A number said roughly before its unit: "20ish mins", "five-ish minutes", "20+ mins",
+#: "20 odd minutes", "20 or so minutes": the number.
+_ROUGHLY = re.compile(
+    r"\b(\d+|[a-z]+teen|twenty|thirty|forty|fifty|sixty|five|ten)\s*(?:-?\s*ish|\+|\s+odd|\s+or so)"
+    r"(?=\s*(?:minutes?|mins?|hours?|hrs?)\b)"
+)
+#: "1/2 hr", "1/2 an hour": half an hour (not 2 hours).
+_HALF = re.compile(r"\b1/2\s*(?:an?\s+)?h(?:ou)?rs?\b")
+
+
 def parse_habit(text: str) -> MassageHabit:
     """Read a self-massage habit from free text.
 
@@ -614,6 +624,8 @@ def parse_habit(text: str) -> MassageHabit:
         return MassageHabit()
     low = " ".join(text.lower().replace("’", "'").split())
     low = _TEXT_SPEAK.sub(lambda m: _TEXT_SPEAK_WORDS[m.group(0)], low)
+    low = _ROUGHLY.sub(r"\1", low)
+    low = _HALF.sub("half an hour", low)
     low = _GREETING.sub(" ", low)
     tools = tuple(name for name, rx in _TOOLS if rx.search(low))
     tool = next((name for name in _TOOL_RISK if name in tools), None)
