@@ -13,7 +13,7 @@ import re
 
 #: Words that ask for the deletion itself, and the typos of "delete" read as a yes on
 #: their own.
-_DELETE = r"delete|erase|remove|wipe|forget"
+_DELETE = r"(?:delete|erase|remove|wipe)d?|forget"
 _DELETE_TYPOS = r"delte|dlete|deleet"
 #: "changed my mind", "changed my mind again".
 _CHANGED = r"changed my mind(?: again)?"
@@ -22,11 +22,21 @@ _YES = re.compile(
     r"\b(?:yes|yeah|yea|yep|yup|ya|ok|okay|sure|please|go ahead|do it|confirm(?:ed)?|"
     r"absolutely|definitely|certainly|of course|" + _DELETE + "|" + _DELETE_TYPOS + r"|correct|"
     r"right|pls|plz|"
-    r"y|k|kk|aye|go on|go for it|proceed|fine|alright|all right|sounds good)\b"
+    r"y|k|kk|aye|go on|go for it|proceed|fine|alright|all right|sounds good|"
+    # "yess", "yesss", "yas", "affirmative"
+    r"ye+s+|ya+s+|affirmative)\b"
     r"|[\U0001F44D\u2705\u2714]"
 )
 _NO = re.compile(
     r"\b(?:no|nope|nah|cancel|stop|keep|never ?mind|changed my mind|not now)\b"
+    # a yes-word turned round ("absolutely not", "of course not"), a no in other words
+    # ("not really", "leave it", "don't bother", "forget it", "i don't want to anymore")
+    r"|\b(?:absolutely|definitely|certainly|of course|surely|hell)\s+not\b"
+    r"|\bnot\s+(?:really|at all|anymore|any more|any longer|necessary|needed)\b"
+    r"|\bleave\s+(?:it|that|them)\b"
+    r"|\bforget\s+(?:it|that|about it)\b(?!\s+(?:all|everything))"
+    r"|\b(?:don'?t|dont|do not)\s+(?:bother|want\s+(?:to|that)(?:\s+\w+)?\s+"
+    r"(?:anymore|any more|now))\b"
     r"|\b(?:don'?t|do not|dont|doesn'?t|not)\b(?:\s+\w+){0,2}?\s*\b(?:"
     + _DELETE
     + r"|do it|go ahead|cancel)\b"

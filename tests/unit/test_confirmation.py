@@ -108,3 +108,36 @@ def test_confirms_a_cancellation(text: str, expected: bool | None) -> None:
 )
 def test_hesitation_before_a_question_is_no_answer(text: str, expected: bool | None) -> None:
     assert confirms(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a yes-word turned round, and a no in other words: never an erasure
+        ("absolutely not", False),
+        ("of course not", False),
+        ("definitely not!", False),
+        ("not really", False),
+        ("not at all", False),
+        ("leave it", False),
+        ("leave it all", False),
+        ("dont bother", False),
+        ("i dont want to anymore", False),
+        ("forget it", False),
+        ("forget about it", False),
+        ("i dont want it deleted", False),
+        # and the yes in other words
+        ("yess", True),
+        ("yas", True),
+        ("affirmative", True),
+        ("i want it deleted", True),
+        ("yes forget it all", True),
+        ("of course", True),
+        ("absolutely", True),
+        # still no answer yet
+        ("really not sure", None),
+        ("not sure", None),
+    ],
+)
+def test_yes_and_no_in_other_words(text: str, expected: bool | None) -> None:
+    assert confirms(text) is expected
