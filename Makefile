@@ -12,7 +12,7 @@ MODEL := models/scalp-care.tar.gz
 # components and policies (addons/nlu, addons/policies) and the core modules they read
 # (the red-flag rules and screener; tests/unit/test_boundaries.py keeps this list
 # complete). Everything else runs in the servers only: changing it needs no retraining.
-MODEL_CORE := $(wildcard scalpcare/triage/*.py) scalpcare/screening.py scalpcare/other_languages.py scalpcare/contract.py scalpcare/situations.py scalpcare/consultation_text.py scalpcare/situation_model.py scalpcare/text_model.py scalpcare/commands.py scalpcare/confirmation.py scalpcare/massage.py scalpcare/massage_habits.py scalpcare/phrases.py scalpcare/referral.py scalpcare/booking_words.py
+MODEL_CORE := $(wildcard scalpcare/triage/*.py) scalpcare/screening.py scalpcare/other_languages.py scalpcare/contract.py scalpcare/situations.py scalpcare/consultation_text.py scalpcare/situation_model.py scalpcare/text_model.py scalpcare/commands.py scalpcare/confirmation.py scalpcare/massage.py scalpcare/massage_habits.py scalpcare/phrases.py scalpcare/referral.py scalpcare/booking_words.py scalpcare/consultation_parsing.py scalpcare/consultation_words.py scalpcare/habits.py scalpcare/scalp_facts.py
 TRAINING_INPUTS := config.yml domain.yml $(MODEL_CORE) $(wildcard addons/nlu/*.py addons/policies/*.py) $(shell find data -name '*.yml' -o -name '*.jsonl' -o -name '*.csv' 2>/dev/null)
 
 # Runtime configuration (docs/configuration.md); set any of these in the
