@@ -951,9 +951,23 @@ _SUMMARY_REQUEST = re.compile(
     # (not a routine asked for: "can you put a routine together for me")
     r"\b(?:write|jot|put|note|type|list)\b(?![^.?!]{0,25}\b(?:routines?|regimes?|regimens?|"
     r"plans?|schedules?|steps)\b)[^.?!]{0,25}\b(?:down|up|together|out)\b"
+    # (not "i put it all down to stress")
+    r"(?!\s+to\s+(?!show|take|give|bring|hand)\w)"
     r"|\bwhat (?:should|do|shall|to|can) i (?:tell|say to|ask|show|mention to)\b"
     # "what to tell the derm", "how do i explain it to my gp"
-    r"|\bwhat to (?:tell|say to|show|mention to)\b"
+    r"|\bwhat to (?:tell|say|show|mention|bring)\b"
+    # "what do i need to tell them", "what should i bring to the appointment"
+    r"|\bwhat (?:do|should|would|will|shall) i (?:need|have) to (?:tell|say|mention)\b"
+    r"|\bwhat (?:should|do|shall|can) i (?:need to |have to )?(?:bring|take|show)\b[^.?!]{0,20}\b"
+    + _WHO_TO_SHOW
+    + r"\b"
+    # "help me prepare for my derm appointment", "save this for my appointment"
+    r"|\b(?:prepare|get ready|save (?:this|that|it|everything))\b[^.?!]{0,30}\b"
+    + _WHO_TO_SHOW
+    + r"\b"
+    # "can i get a copy", "make me some notes"
+    r"|\b(?:get|have|send|give me|want|need)\s+(?:me\s+)?a copy\b"
+    r"|\bmake (?:me )?(?:some |a few )?notes\b"
     r"|\bhow (?:do|should|can|would|will) i (?:explain|describe|put)\b[^.?!]{0,30}\b"
     + _WHO_TO_SHOW
     + r"\b"
@@ -966,7 +980,8 @@ _SUMMARY_REQUEST = re.compile(
     r"(?:it |that |this )?off)\b|\bprint-?outs?\b|\bprintable\b"
     r"|\bnotes? (?:for|to take to) (?:the|my) " + _WHO_TO_SHOW + r"\b"
     # "something to show my doctor", "a copy of what i told you for my appointment"
-    r"|\b(?:something|anything|a note|notes|a copy|a list|a record|a letter)\b"
+    r"|\b(?:something|anything|a note|notes|a copy|a list|a record|a letter|a report|the details|"
+    r"details|the info|info|information)\b"
     # (not something to do or use: "something i can do for it before my appointment")
     r"(?![^.?!]{0,20}\b(?:do|use|try|apply|put on|wash with|take for)\b)[^.?!]{0,40}"
     r"\b(?:show|take|give|bring|hand|for)\b[^.?!]{0,20}\b" + _WHO_TO_SHOW + r"\b"

@@ -966,3 +966,30 @@ def test_the_summary_keeps_what_was_put_on_or_given(message: str, tried: str) ->
 )
 def test_nothing_named_is_nothing_tried(message: str) -> None:
     assert referral.build_summary([message], [], D).tried == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        # details, a copy, notes, what to say or bring, getting ready for the visit
+        ("send me the details so i can show my gp", True),
+        ("make me a list of what to say", True),
+        ("what should i bring to the appointment", True),
+        ("can i get a copy", True),
+        ("help me prepare for my dermatologist appointment", True),
+        ("what do i need to tell them", True),
+        ("can you make notes for me", True),
+        ("is there a way to save this for my appointment", True),
+        ("write it down to show the doctor", True),
+        # a salon visit, a reason, a booking, a fine scalp: not the summary
+        ("what do i need to bring for the facial", False),
+        ("what should i bring to the salon", False),
+        ("i put it all down to stress but my doctor disagrees", False),
+        ("i told my gp everything", False),
+        ("everything is fine thanks", False),
+        ("the details of the booking", False),
+        ("all of this started after the doctor changed my pills", False),
+    ],
+)
+def test_the_summary_asked_for_as_details_notes_or_getting_ready(text: str, asks: bool) -> None:
+    assert referral.asks_for_summary(text) is asks
