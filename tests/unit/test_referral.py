@@ -993,3 +993,28 @@ def test_nothing_named_is_nothing_tried(message: str) -> None:
 )
 def test_the_summary_asked_for_as_details_notes_or_getting_ready(text: str, asks: bool) -> None:
     assert referral.asks_for_summary(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("message", "trigger"),
+    [
+        ("ever since my braids were put in", "ever since my braids were put in"),
+        ("since her extensions went in its been sore", "since her extensions went in"),
+        (
+            "started around the time i got my braids done",
+            "started around the time i got my braids done",
+        ),
+        ("it began at the same time she changed jobs", "began at the same time she changed jobs"),
+    ],
+)
+def test_the_summary_says_a_hairstyle_or_a_time_set_it_off(message: str, trigger: str) -> None:
+    triggers = referral.build_summary([message], [], D).triggers
+    assert any(trigger in t for t in triggers), triggers
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["i wash it around the time i go to bed", "since the morning", "my braids look great"],
+)
+def test_a_time_of_day_or_a_style_alone_sets_nothing_off(message: str) -> None:
+    assert referral.build_summary([message], [], D).triggers == ()
