@@ -28,7 +28,10 @@ from actions.consultation import (
     skipped_slots,
 )
 from scalpcare import contract
-from scalpcare.commands import Command, read_command
+from scalpcare.commands import Command, agrees, read_command
+
+#: "fair enough" and the like (an agreement, not a stop) outside the form.
+ACKNOWLEDGED = "utter_acknowledged"
 
 #: Said before a question asked again at once: the answer gave something else ("I wash
 #: daily, no products" to the sensitivity question), or nothing the form could read.
@@ -185,6 +188,12 @@ class ActionStopOrSkip(Action):
                 SlotSet(REQUESTED_SLOT, None),
                 FollowupAction("action_give_routine"),
             ]
+        if command is None and agrees(tracker.latest_message.get("text")):
+            # "fair enough" (its "enough" read as a stop): agreed; the form goes on.
+            if in_form and requested:
+                return [ActiveLoop(FORM), FollowupAction(FORM)]
+            dispatcher.utter_message(response=ACKNOWLEDGED)
+            return []
         if command is Command.CONTINUE and in_form and requested:
             # "ok carry on" after a question asked in the form: the form asks its
             # question again, without "I'm not sure I understood".

@@ -98,6 +98,8 @@ _STOP_WORD = re.compile(
     rf"|{_OTHER_CONTACT}"
 )
 _OTHER_CONTACT_RE = re.compile(_OTHER_CONTACT)
+#: "enough" in an agreement is no stop: "fair enough", "ok good enough", "enough said".
+_AGREEING = re.compile(r"\b(?:fair|good|sure|true|right|close|well)\s+enough\b|\benough\s+said\b")
 
 
 def _clean(text: str | None) -> str:
@@ -137,7 +139,7 @@ def read_command(text: str | None) -> Command | None:
         and not re.search(r"\b(?:can|could)\s+we\s+(?:stop|end|finish|skip)\b", clean)
     ):
         return None
-    if not _STOP_WORD.search(clean):
+    if not _STOP_WORD.search(_AGREEING.sub(" ", clean)):
         return None
     return Command.STOP
 
@@ -331,3 +333,18 @@ def asks_to_erase(text: str | None) -> bool:
     """
     clean = _clean(text)
     return bool(clean) and len(clean) <= 200 and bool(_ERASE.search(clean))
+
+
+_AGREEMENT = re.compile(
+    r"^(?:(?:ok|okay|yeah|yep|yup|right|hmm+|ah+|oh|well|alright)\s+)*"
+    r"(?:(?:fair|good|sure|true|right|close|well)\s+enough|enough\s+said)"
+    r"(?:\s+(?:then|thanks|thank you|thx|ty|lol|haha\w*|i guess|tbh))*$"
+)
+
+
+def agrees(text: str | None) -> bool:
+    """Is the whole message an agreement with "enough" in it (pure)?
+
+    "fair enough", "ok good enough", "enough said": an acknowledgement, never a stop.
+    """
+    return bool(_AGREEMENT.match(_clean(text)))

@@ -18,7 +18,7 @@ from addons.policies.context_policy import (
     forget_question_back_action,
     repeat_action,
 )
-from scalpcare.commands import asks_to_erase, asks_to_repeat
+from scalpcare.commands import Command, agrees, asks_to_erase, asks_to_repeat, read_command
 
 ASK = "action_ask_forget"
 
@@ -204,3 +204,25 @@ def test_a_question_back_gets_the_erasure_question_again(
     events: list, text: str, action: str | None
 ) -> None:
     assert forget_question_back_action([*events, UserUttered(text)], text) == action
+
+
+@pytest.mark.parametrize(
+    ("text", "command", "agreement"),
+    [
+        ("fair enough", None, True),
+        ("ok fair enough", None, True),
+        ("good enough thanks", None, True),
+        ("enough said", None, True),
+        ("yeah fair enough i guess", None, True),
+        # a stop still, with or without the agreement
+        ("enough", Command.STOP, False),
+        ("thats enough", Command.STOP, False),
+        ("ok enough for today", Command.STOP, False),
+        ("fair enough, stop then", Command.STOP, False),
+    ],
+)
+def test_enough_in_an_agreement_is_no_stop(
+    text: str, command: Command | None, agreement: bool
+) -> None:
+    assert read_command(text) is command
+    assert agrees(text) is agreement
