@@ -12,6 +12,7 @@ from dataclasses import dataclass
 __all__ = [
     "WAKING_HOURS",
     "MassageHabit",
+    "asks_massage_amount",
     "names_massage_setting",
     "parse_habit",
     "proposes_only",
@@ -748,3 +749,38 @@ def reports_habit(text: str | None) -> bool:
         return False
     habit = parse_habit(text)
     return habit.minutes is not None or habit.sessions_per_day is not None
+
+
+#: An amount asked of the asker's own doing: "how long should i do it", "how often can i",
+#: "how many minutes do i", "how hard should i press".
+_AMOUNT_ASKED = re.compile(
+    r"\bhow (?:long|often|frequently|much|hard|firm(?:ly)?|many (?:minutes|mins|times|sessions"
+    r"|rounds))\b[^.!?]{0,25}?\b(?:should|shall|can|could|do|must|would|to)\b"
+)
+#: A question about another step or about results: "how long should i leave it on", "how
+#: often should i wash", "how long until i see results".
+_OTHER_STEP = re.compile(
+    r"\b(?:facial|routine|scrub\w*|exfoliat\w*|shampoo\w*|wash\w*|mask|serum|condition\w*"
+    r"|leave|leaving|sit|soak|keep it on|results?|until|till|see|notice|wait|take|book\w*"
+    r"|appointment|appt|session at|salon)\b"
+)
+
+
+def asks_massage_amount(text: str | None) -> bool:
+    """Does the message ask how long, how often or how hard to massage (pure)?
+
+    The massage (or its tool) is named somewhere in the message and a question asks the
+    amount of the asker's own doing: "side note, does massaging help with flakes? how long
+    should i do it", "got a scalp brush, how often can i use it?". The question is about
+    the massage, not results or another step ("how long until massage works", "i massage
+    daily, how often should i wash?").
+    """
+    if not text:
+        return False
+    low = " ".join(text.lower().replace("\u2019", "'").split())
+    if not (MASSAGE_WORDS.search(low) or any(rx.search(low) for _, rx in _TOOLS)):
+        return False
+    for sentence in re.split(r"[.!?;]|\b(?:but|and also)\b", low):
+        if _AMOUNT_ASKED.search(sentence) and not _OTHER_STEP.search(sentence):
+            return True
+    return False

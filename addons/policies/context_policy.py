@@ -75,7 +75,12 @@ from scalpcare.commands import (
 from scalpcare.confirmation import asks_back, confirms
 from scalpcare.contract import REFERRAL, Referral
 from scalpcare.massage import parse_habit
-from scalpcare.massage_habits import MASSAGE_WORDS, names_massage_setting, reports_habit
+from scalpcare.massage_habits import (
+    MASSAGE_WORDS,
+    asks_massage_amount,
+    names_massage_setting,
+    reports_habit,
+)
 from scalpcare.referral import (
     adds_detail,
     adds_to_summary,
@@ -661,6 +666,19 @@ def follow_up_action(
     return TOPIC_ANSWERS.get(topic or "")
 
 
+def massage_amount_action(active_loop: str | None, text: str | None) -> str | None:
+    """The massage limits for how long, how often or how hard to massage (pure).
+
+    "side note, does massaging help with flakes? how long should i do it": the amount is
+    the massage's, whatever the intent classifier or the FAQ selector make of it (it was
+    "how long until results"). Outside forms and in the consultation, which resumes after
+    it (:func:`after_answer`); not in the booking form.
+    """
+    if active_loop not in (None, CONSULTATION_FORM) or not asks_massage_amount(text):
+        return None
+    return MASSAGE_ACTION
+
+
 #: Intents a reported massage habit is misread as (a description, feedback, nothing).
 HABIT_MISREAD_AS = frozenset(
     ("describe_scalp", "routine_feedback", "inform", "nlu_fallback", "out_of_scope", "faq")
@@ -817,6 +835,8 @@ def after_answer(
         return None
     if latest_action == SUMMARY_ACTION and active_loop == CONSULTATION_FORM:
         return CONSULTATION_FORM  # the summary asked for in the form; its question again
+    if latest_action == MASSAGE_ACTION and active_loop == CONSULTATION_FORM:
+        return CONSULTATION_FORM  # a massage amount asked in the form; its question again
     if latest_action in ANSWER_ACTIONS or (
         latest_action in FOLLOWED_UP_ANSWERS and not active_loop
     ):
@@ -883,6 +903,7 @@ class ContextPolicy(Policy):
                     user_texts_before_latest(events),
                     answered_last_turn(events, DECLINE_SUMMARY_ACTION),
                 )
+                or massage_amount_action(loop, text)
                 or follow_up_action(events, loop, text, latest.parse_data if latest else None)
                 or faq_rescue_action(loop, intent, latest.parse_data if latest else None, text)
                 or habit_action(

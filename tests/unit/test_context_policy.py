@@ -27,6 +27,7 @@ from addons.policies.context_policy import (
     follow_up_action,
     habit_action,
     limits_given,
+    massage_amount_action,
     pending_question,
     skip_action,
     step_aside_action,
@@ -224,8 +225,9 @@ def test_only_the_latest_question_counts() -> None:
         # the summary asked for in the consultation form: the form asks its question again
         ("action_referral_summary", "action_listen", "consultation_form", "consultation_form"),
         ("action_referral_summary", "action_listen", None, "action_listen"),
-        # in a form the rules resume the form after a massage answer
-        ("action_massage_limits", "action_listen", "consultation_form", None),
+        # a massage amount asked in the consultation: the form asks its question again
+        ("action_massage_limits", "action_listen", "consultation_form", "consultation_form"),
+        ("action_massage_limits", "action_listen", "booking_form", None),
         # the action came after another one (a rule's or triage's flow): not this policy's
         ("action_forget_me", "action_triage", None, None),
         ("action_give_routine", "consultation_form", None, None),
@@ -788,3 +790,25 @@ def test_a_declined_summary_taken_back(
     text: str, declined_just_now: bool, action: str | None
 ) -> None:
     assert summary_action(None, "dermatologist", text, False, [], declined_just_now) == action
+
+
+MA = "action_massage_limits"
+
+
+@pytest.mark.parametrize(
+    ("loop", "text", "action"),
+    [
+        (None, "side note, does massaging help with flakes? how long should i do it", MA),
+        ("consultation_form", "oily. how many minutes should i massage?", MA),
+        (None, "got a scalp brush, how often can i use it?", MA),
+        ("booking_form", "how long should i massage before my appointment", None),
+        (None, "does massage help hair grow? how long until i see results", None),
+        (None, "i massage daily, how often should i wash?", None),
+        (None, "how often should i do it, every day?", None),
+    ],
+)
+def test_a_massage_amount_asked_gets_the_limits(
+    loop: str | None, text: str, action: str | None
+) -> None:
+    """How long, how often or how hard to massage: the limits, in or out of the consultation."""
+    assert massage_amount_action(loop, text) == action

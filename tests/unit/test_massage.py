@@ -484,3 +484,26 @@ def test_a_habit_told_past_the_limit(
 
     found = told_past_limit(texts, DEFAULT)
     assert (found.reasons[: len(reasons)] if found else None) == reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("side note, does massaging help with flakes? how long should i do it", True),
+        ("got a scalp brush, how often can i use it?", True),
+        ("how many minutes should i massage", True),
+        ("how hard should i press when massaging", True),
+        ("does massage help hair grow? how long until i see results", False),
+        ("i massage daily, how often should i wash?", False),
+        ("how long should i leave the oil on after massaging", False),
+        ("how long should i do the routine", False),
+        ("how often should i do it, every day?", False),
+        ("i massage 10 min a day", False),
+        (None, False),
+    ],
+)
+def test_a_massage_amount_asked(text: str | None, asked: bool) -> None:
+    """How long, often or hard to massage, asked with the massage named; not another step."""
+    from scalpcare.massage_habits import asks_massage_amount
+
+    assert asks_massage_amount(text) is asked
