@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from addons.server.guards import DEFAULT_REQUEST_MAX_BYTES
+from addons.server.guards import DEFAULT_REQUEST_MAX_BYTES, TEXT_ONLY, has_text
+from tests.replies import rendered
 
 pytestmark = pytest.mark.e2e
 
@@ -77,20 +78,26 @@ def test_any_message_gets_a_well_formed_answer(assistant, conversation, message:
         return
     replies = assistant.say(str(conversation["sender"]), message)
     assert _well_formed(replies)
+    if not has_text(message):
+        # Nothing to read: answered before Rasa with "please type it", and not stored
+        # (addons/server/guards.answer_no_text), so an open question stays open.
+        assert [r.get("text") for r in replies] == [rendered(TEXT_ONLY)]
+        return
     sent = conversation["sent"]
     assert isinstance(sent, list)
     sent.append(message)
 
 
 def test_nothing_was_lost_and_the_assistant_still_answers(assistant, conversation) -> None:
-    """Every message is in the conversation (shortened ones by their beginning).
+    """Every message with text is in the conversation (shortened ones by their beginning).
 
     Rasa's two-stage fallback rewinds a message it did not understand and records it
-    again, so the tracker may hold a message twice; none may be missing.
+    again, so the tracker may hold a message twice; none may be missing. (A blank message
+    carries nothing to keep: it is answered before Rasa, see above.)
     """
     sender = str(conversation["sender"])
     sent = conversation["sent"]
-    assert isinstance(sent, list) and len(sent) >= 25  # hypothesis ran (up to 40 examples)
+    assert isinstance(sent, list) and len(sent) >= 20  # hypothesis ran (up to 40 examples)
     events = assistant.request("GET", f"/conversations/{sender}/tracker?include_events=ALL")[
         "events"
     ]
@@ -98,6 +105,8 @@ def test_nothing_was_lost_and_the_assistant_still_answers(assistant, conversatio
     assert len(stored) >= len(sent)
     assert all(len(text) <= 2_500 for text in stored)
     for message in sent:
+        # Rasa's UserMessage strips the text of whitespace at both ends ("\x1d" included).
+        message = message.strip()
         if len(message) <= 2_000:
             assert message in stored
         else:
